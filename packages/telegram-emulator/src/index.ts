@@ -1,1 +1,13 @@
 export * from './world';
+export {
+  startEmulator,
+  type Emulator,
+  type EmulatorOptions,
+  type MtprotoHandle,
+  type MtprotoStarter,
+} from './emulator';
+export { isLoopback, limitsFromEnv } from './config';
+export type { ControlContext, MtprotoInfo } from './control';
+export { BotApiError } from './botapi/errors';
+export { parseFormatted, type Parsed } from './botapi/parse-mode';
+export type { Update, WebhookConfig } from './botapi/updates';

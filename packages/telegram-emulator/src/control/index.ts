@@ -1,0 +1,1 @@
+export { handleControl, type ControlContext, type MtprotoInfo } from './routes';

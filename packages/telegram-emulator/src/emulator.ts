@@ -1,0 +1,121 @@
+import type { AddressInfo } from 'node:net';
+import { createBotApi } from './botapi/handler';
+import type { UpdateHubOptions } from './botapi/updates';
+import { isLoopback } from './config';
+import type { MtprotoInfo } from './control';
+import { createEmulatorServer } from './http/server';
+import { World, type Limits } from './world';
+
+/** What an MTProto server started next to the Bot API gives back (see `src/mtproto/server.ts`). */
+export interface MtprotoHandle {
+  port: number;
+  stop(): Promise<void> | void;
+  /** Connection data for `GET /_emulator/mtproto`. */
+  info?(): MtprotoInfo;
+}
+
+export type MtprotoStarter = (args: {
+  world: World;
+  host: string;
+  port: number;
+}) => Promise<MtprotoHandle> | MtprotoHandle;
+
+export interface EmulatorOptions {
+  /** Bot API + control API port; 0 (the default for the library) picks a free one. */
+  port?: number;
+  host?: string;
+  /** Allows a non-loopback host (the control API has no auth). Also `EMULATOR_ALLOW_REMOTE=1`. */
+  allowRemote?: boolean;
+  /** Flood limits; tests tighten or disable them (`{enabled: false}`). */
+  limits?: Partial<Limits>;
+  /** Webhook delivery tuning (retry back-off, attempts, timeout). */
+  webhook?: Pick<
+    UpdateHubOptions,
+    'webhookRetryMs' | 'webhookMaxDelayMs' | 'webhookMaxAttempts' | 'webhookTimeoutMs'
+  >;
+  /** MTProto port; 0 picks a free one; `false` skips the MTProto server. */
+  mtprotoPort?: number | false;
+  /** Starts the MTProto server; defaults to the package's own when it has one. */
+  startMtproto?: MtprotoStarter;
+  /** Share an existing world (the default is a new, empty one). */
+  world?: World;
+}
+
+export interface Emulator {
+  /** `http://host:port`: use it as grammY's `apiRoot`; the control API is under `/_emulator`. */
+  url: string;
+  port: number;
+  host: string;
+  world: World;
+  mtproto?: MtprotoHandle;
+  stop(): Promise<void>;
+}
+
+/**
+ * The hook where the MTProto server joins the emulator: `src/mtproto/server.ts` exports
+ * `startMtprotoServer({world, host, port})`. It is loaded lazily so the Bot API works without it.
+ */
+async function defaultMtprotoStarter(): Promise<MtprotoStarter | undefined> {
+  // TODO(H4): wire `startMtprotoServer` from './mtproto/server' here once it exists.
+  return undefined;
+}
+
+/** Starts the fake Telegram: Bot API and control API over HTTP (and MTProto over TCP when available). */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const host = options.host ?? '127.0.0.1';
+  const allowRemote = options.allowRemote ?? process.env.EMULATOR_ALLOW_REMOTE === '1';
+  if (!isLoopback(host) && !allowRemote) {
+    throw new Error(
+      `refusing to listen on ${host}: the emulator's control API has no auth; set EMULATOR_ALLOW_REMOTE=1 to allow it`,
+    );
+  }
+  const world = options.world ?? new World({ limits: options.limits });
+  if (options.world !== undefined && options.limits !== undefined) world.setLimits(options.limits);
+  const botApi = createBotApi(world, options.webhook);
+  let mtproto: MtprotoHandle | undefined;
+  const server = createEmulatorServer(botApi, { world, mtproto: () => mtproto?.info?.() });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  const closeHttp = async (): Promise<void> => {
+    botApi.stop();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  };
+
+  if (options.mtprotoPort !== false) {
+    const starter = options.startMtproto ?? (await defaultMtprotoStarter());
+    if (starter !== undefined) {
+      try {
+        mtproto = await starter({ world, host, port: options.mtprotoPort ?? 0 });
+      } catch (error) {
+        await closeHttp();
+        throw error;
+      }
+    }
+  }
+
+  const urlHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  let stopped = false;
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    host,
+    world,
+    mtproto,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await mtproto?.stop();
+      await closeHttp();
+    },
+  };
+}
