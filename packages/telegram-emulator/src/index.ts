@@ -7,7 +7,17 @@ export {
   type MtprotoStarter,
 } from './emulator';
 export { isLoopback, limitsFromEnv } from './config';
-export type { ControlContext, MtprotoInfo } from './control';
+export { EmulatorClient, EmulatorControlError } from './control';
+export type {
+  ControlContext,
+  MtprotoInfo,
+  CreatedBot,
+  CreatedUser,
+  CreatedChat,
+  ChatMemberInput,
+  StoredMessage,
+  FaultRequest,
+} from './control';
 export { BotApiError } from './botapi/errors';
 export { parseFormatted, type Parsed } from './botapi/parse-mode';
 export type { Update, WebhookConfig } from './botapi/updates';

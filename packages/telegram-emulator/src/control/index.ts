@@ -1,1 +1,2 @@
 export { handleControl, type ControlContext, type MtprotoInfo } from './routes';
+export * from './client';

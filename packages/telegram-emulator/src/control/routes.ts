@@ -158,15 +158,13 @@ async function route(ctx: ControlContext, req: Request): Promise<Answer> {
     }
     case 'GET bots':
       return ok(
-        world
-          .listBots()
-          .map((b) => ({
-            id: b.id,
-            token: b.token,
-            username: b.username,
-            firstName: b.firstName,
-            revoked: b.revoked,
-          })),
+        world.listBots().map((b) => ({
+          id: b.id,
+          token: b.token,
+          username: b.username,
+          firstName: b.firstName,
+          revoked: b.revoked,
+        })),
       );
 
     case 'POST users': {
