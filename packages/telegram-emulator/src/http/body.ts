@@ -22,18 +22,26 @@ export function parseQuery(query: string): Record<string, string> {
   return out;
 }
 
-async function readRaw(req: IncomingMessage, limit: number): Promise<Buffer> {
+function readRaw(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
-  if (declared > limit) throw new BodyError(413, 'Request Entity Too Large');
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buf = chunk as Buffer;
-    size += buf.length;
-    if (size > limit) throw new BodyError(413, 'Request Entity Too Large');
-    chunks.push(buf);
-  }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+  if (declared > limit) return Promise.reject(new BodyError(413, 'Request Entity Too Large'));
+  // Plain listeners rather than `for await`: this is the hot path of every Bot API call.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new BodyError(413, 'Request Entity Too Large'));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
 }
 
 /** Reads a JSON body; an empty body is `undefined`. */

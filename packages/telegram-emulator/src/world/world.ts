@@ -434,7 +434,8 @@ export class World extends EventEmitter<WorldEvents> {
     };
     chat.nextMessageId += 1;
     chat.messages.push(message);
-    if (chat.messages.length > this.maxMessagesPerChat) {
+    // Trim in batches: one splice per many messages, not a 10,000-element shift per send.
+    if (chat.messages.length > this.maxMessagesPerChat + Math.max(1, this.maxMessagesPerChat >> 3)) {
       chat.messages.splice(0, chat.messages.length - this.maxMessagesPerChat);
     }
     this.emit('message', { chat, message });
