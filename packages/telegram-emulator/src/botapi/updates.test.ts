@@ -79,6 +79,28 @@ describe('Bot API through grammY: updates by long polling and webhooks', () => {
     expect(confirmed).toEqual([]);
   });
 
+  it('ends an older long poll with 409 when a newer one starts', async () => {
+    const older = bot.api.getUpdates({ timeout: 10 }).catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 50));
+    const newer = bot.api.getUpdates({ timeout: 0 });
+    const error = (await older) as GrammyError;
+    expect(error).toBeInstanceOf(GrammyError);
+    expect([error.error_code, error.description]).toEqual([
+      409,
+      'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running',
+    ]);
+    expect(await newer).toEqual([]);
+  });
+
+  it('logOut drops the webhook and pending updates; close answers true', async () => {
+    await bot.api.setWebhook('http://127.0.0.1:1/never');
+    await control.postMessage(botId, { fromUserId: userId, text: 'pending' });
+    expect((await bot.api.getWebhookInfo()).pending_update_count).toBe(1);
+    expect(await bot.api.logOut()).toBe(true);
+    expect(await bot.api.getWebhookInfo()).toMatchObject({ url: '', pending_update_count: 0 });
+    expect(await bot.api.close()).toBe(true);
+  });
+
   it('wakes a long poll when a message arrives', async () => {
     const poll = bot.api.getUpdates({ timeout: 10 });
     await new Promise((r) => setTimeout(r, 50));

@@ -1,0 +1,27 @@
+import { isLoopback, limitsFromEnv } from './config';
+
+describe('emulator configuration', () => {
+  it('knows loopback hosts', () => {
+    expect(['127.0.0.1', '127.1.2.3', 'localhost', '::1'].every(isLoopback)).toBe(true);
+    expect(['0.0.0.0', '10.0.0.1', 'example.com', '::'].some(isLoopback)).toBe(false);
+  });
+
+  it('reads flood limits from the environment', () => {
+    expect(limitsFromEnv({})).toEqual({});
+    expect(limitsFromEnv({ EMULATOR_LIMITS: 'off' })).toEqual({ enabled: false });
+    expect(
+      limitsFromEnv({
+        EMULATOR_LIMIT_PER_BOT: '100',
+        EMULATOR_LIMIT_PER_PRIVATE_CHAT: '5',
+        EMULATOR_LIMIT_PER_GROUP: '60',
+        EMULATOR_RETRY_AFTER: '0.1',
+      }),
+    ).toEqual({
+      perBot: { count: 100, windowMs: 1000 },
+      perPrivateChat: { count: 5, windowMs: 1000 },
+      perGroup: { count: 60, windowMs: 60_000 },
+      retryAfterSeconds: 0.1,
+    });
+    expect(() => limitsFromEnv({ EMULATOR_LIMIT_PER_BOT: 'lots' })).toThrow(/EMULATOR_LIMIT_PER_BOT/);
+  });
+});
