@@ -11,11 +11,8 @@ export function resolveChatForBot(world: World, bot: Bot, chatId: string | undef
   if (chatId === undefined || chatId === '') throw badRequest('chat_id is empty');
   if (chatId.startsWith('@')) {
     const owner = world.resolveUsername(chatId);
+    // Like Telegram, `@username` names public groups and channels only, never a user's private chat.
     if (owner?.kind === 'chat') return owner.chat;
-    if (owner?.kind === 'user') {
-      const chat = world.privateChat(botRef(bot), { type: 'user', id: owner.user.id });
-      if (chat !== undefined) return chat;
-    }
     throw chatNotFound();
   }
   if (!/^-?\d+$/.test(chatId)) throw chatNotFound();

@@ -110,3 +110,15 @@ describe('parse modes', () => {
     });
   });
 });
+
+describe('MarkdownV2 quotes', () => {
+  it('merges consecutive quoted lines into one blockquote', () => {
+    expect(parseFormatted('>one *b*\n>two\nafter', 'MarkdownV2')).toEqual({
+      text: 'one b\ntwo\nafter',
+      entities: [
+        { type: 'blockquote', offset: 0, length: 9 },
+        { type: 'bold', offset: 4, length: 1 },
+      ],
+    });
+  });
+});

@@ -200,6 +200,7 @@ function parseMarkdownV2(source: string): Parsed {
   let out = '';
   const entities: MessageEntity[] = [];
   const stack: OpenMark[] = [];
+  let quoteOffset: number | undefined;
   const toggle = (type: string, at: number): void => {
     const index = stack.findIndex((m) => m.type === type);
     if (index === -1) {
@@ -317,24 +318,14 @@ function parseMarkdownV2(source: string): Parsed {
       continue;
     }
     if (ch === '>' && (i === 0 || source[i - 1] === '\n')) {
-      // A quote runs to the end of its line; consecutive quoted lines merge into one entity.
-      const last = entities[entities.length - 1];
-      const lineEnd = source.indexOf('\n', i);
-      const startOffset = out.length;
-      stack.push({ type: 'blockquote', offset: startOffset, at: i });
+      // A quote runs to the end of its line; consecutive quoted lines make one entity.
+      quoteOffset ??= out.length;
       i += 1;
-      const bodyEnd = lineEnd === -1 ? source.length : lineEnd;
-      const sub = parseMarkdownV2Inline(source, i, bodyEnd);
-      out += sub.text;
-      for (const e of sub.entities) entities.push({ ...e, offset: e.offset + startOffset });
-      stack.pop();
-      if (last?.type === 'blockquote' && last.offset + last.length + 1 === startOffset) {
-        last.length = out.length - last.offset;
-      } else {
-        entities.push({ type: 'blockquote', offset: startOffset, length: out.length - startOffset });
-      }
-      i = bodyEnd;
       continue;
+    }
+    if (ch === '\n' && quoteOffset !== undefined && source[i + 1] !== '>') {
+      entities.push({ type: 'blockquote', offset: quoteOffset, length: out.length - quoteOffset });
+      quoteOffset = undefined;
     }
     if (MDV2_RESERVED.has(ch)) throw reserved(ch);
     out += ch;
@@ -347,11 +338,6 @@ function parseMarkdownV2(source: string): Parsed {
     );
   }
   return finish(out, entities);
-}
-
-/** One quoted line: parsed like the rest, relative to its own start. */
-function parseMarkdownV2Inline(source: string, from: number, to: number): Parsed {
-  return parseMarkdownV2(source.slice(from, to));
 }
 
 function reserved(ch: string): BotApiError {

@@ -110,7 +110,7 @@ describe('Bot API through grammY: sending and reading chats', () => {
   });
 
   it('answers 400 chat not found for unknown chats', async () => {
-    for (const chat of ['-1009999999', '@nobody_here', '123']) {
+    for (const chat of ['-1009999999', '@nobody_here', '@alice_user', '123']) {
       const error = await errorOf(bot.api.sendMessage(chat, 'hi'));
       expect(error.error_code).toBe(400);
       expect(error.description).toBe('Bad Request: chat not found');
