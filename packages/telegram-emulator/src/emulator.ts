@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { createBotApi } from './botapi/handler';
 import type { UpdateHubOptions } from './botapi/updates';
 import { isLoopback } from './config';
@@ -53,11 +56,15 @@ export interface Emulator {
 
 /**
  * The hook where the MTProto server joins the emulator: `src/mtproto/server.ts` exports
- * `startMtprotoServer({world, host, port})`. It is loaded lazily so the Bot API works without it.
+ * `startMtprotoServer({world, host, port})`. It is looked up at run time, so the Bot API works (and builds)
+ * without it; once the file exists, every emulator starts it unless `mtprotoPort: false`.
  */
-async function defaultMtprotoStarter(): Promise<MtprotoStarter | undefined> {
-  // TODO(H4): wire `startMtprotoServer` from './mtproto/server' here once it exists.
-  return undefined;
+function defaultMtprotoStarter(): MtprotoStarter | undefined {
+  const base = join(__dirname, 'mtproto', 'server');
+  if (!existsSync(`${base}.js`) && !existsSync(`${base}.ts`)) return undefined;
+  const load = createRequire(__filename);
+  const mod = load(base) as { startMtprotoServer?: MtprotoStarter };
+  return mod.startMtprotoServer;
 }
 
 /** Starts the fake Telegram: Bot API and control API over HTTP (and MTProto over TCP when available). */
@@ -73,7 +80,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   if (options.world !== undefined && options.limits !== undefined) world.setLimits(options.limits);
   const botApi = createBotApi(world, options.webhook);
   let mtproto: MtprotoHandle | undefined;
-  const server = createEmulatorServer(botApi, { world, mtproto: () => mtproto?.info?.() });
+  const server = createEmulatorServer(botApi, {
+    world,
+    mtproto: () =>
+      mtproto === undefined
+        ? undefined
+        : (mtproto.info?.() ?? { host, port: mtproto.port, dcId: 2, rsaPublicKeyPem: '', fingerprint: '' }),
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {
@@ -92,7 +105,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
 
   if (options.mtprotoPort !== false) {
-    const starter = options.startMtproto ?? (await defaultMtprotoStarter());
+    const starter = options.startMtproto ?? defaultMtprotoStarter();
     if (starter !== undefined) {
       try {
         mtproto = await starter({ world, host, port: options.mtprotoPort ?? 0 });

@@ -23,7 +23,7 @@ describe('Bot API through grammY: flood limits and faults', () => {
     );
 
   beforeAll(async () => {
-    emu = await startEmulator();
+    emu = await startEmulator({ mtprotoPort: false });
     control = new EmulatorClient(emu.url);
   });
   afterAll(() => emu.stop());

@@ -9,7 +9,7 @@ describe('Bot API through grammY: sending and reading chats', () => {
   let userId: number;
 
   beforeAll(async () => {
-    emu = await startEmulator({ limits: { enabled: false } });
+    emu = await startEmulator({ limits: { enabled: false }, mtprotoPort: false });
     control = new EmulatorClient(emu.url);
   });
   afterAll(() => emu.stop());

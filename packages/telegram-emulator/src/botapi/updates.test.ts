@@ -48,6 +48,7 @@ describe('Bot API through grammY: updates by long polling and webhooks', () => {
 
   beforeAll(async () => {
     emu = await startEmulator({
+      mtprotoPort: false,
       limits: { enabled: false },
       webhook: { webhookRetryMs: 20, webhookMaxAttempts: 5 },
     });

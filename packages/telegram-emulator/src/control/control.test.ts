@@ -213,6 +213,26 @@ describe('control API', () => {
     }
   });
 
+  it('starts an MTProto server through the hook, reports it and stops it', async () => {
+    const stop = jest.fn();
+    const info = { host: '127.0.0.1', port: 1234, dcId: 2, rsaPublicKeyPem: 'PEM', fingerprint: 'f' };
+    const started: unknown[] = [];
+    const withMtproto = await startEmulator({
+      mtprotoPort: 0,
+      startMtproto: ({ world, port }) => {
+        started.push([world, port]);
+        return { port: 1234, stop, info: () => info };
+      },
+    });
+    try {
+      expect(started).toEqual([[withMtproto.world, 0]]);
+      expect(await new EmulatorClient(withMtproto.url).mtproto()).toEqual(info);
+    } finally {
+      await withMtproto.stop();
+    }
+    expect(stop).toHaveBeenCalledTimes(1);
+  });
+
   it('refuses a non-loopback host unless allowed', async () => {
     await expect(startEmulator({ host: '0.0.0.0' })).rejects.toThrow(/EMULATOR_ALLOW_REMOTE/);
   });
