@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { limitsFromEnv } from './config';
+import { optionsFromEnv } from './config';
 import { startEmulator } from './emulator';
 
 /**
@@ -7,13 +7,7 @@ import { startEmulator } from './emulator';
  * EMULATOR_MTPROTO_PORT (8443), loopback unless EMULATOR_HOST is set with EMULATOR_ALLOW_REMOTE=1.
  */
 async function main(): Promise<void> {
-  const env = process.env;
-  const emulator = await startEmulator({
-    host: env.EMULATOR_HOST ?? '127.0.0.1',
-    port: Number(env.EMULATOR_PORT ?? 8090),
-    mtprotoPort: Number(env.EMULATOR_MTPROTO_PORT ?? 8443),
-    limits: limitsFromEnv(env),
-  });
+  const emulator = await startEmulator(optionsFromEnv(process.env));
   const log = (message: string, extra: Record<string, unknown> = {}): void => {
     process.stdout.write(
       `${JSON.stringify({ '@timestamp': new Date().toISOString(), 'log.level': 'info', message, ...extra })}\n`,

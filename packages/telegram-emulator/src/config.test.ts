@@ -1,4 +1,4 @@
-import { isLoopback, limitsFromEnv } from './config';
+import { isLoopback, limitsFromEnv, optionsFromEnv } from './config';
 
 describe('emulator configuration', () => {
   it('knows loopback hosts', () => {
@@ -23,5 +23,24 @@ describe('emulator configuration', () => {
       retryAfterSeconds: 0.1,
     });
     expect(() => limitsFromEnv({ EMULATOR_LIMIT_PER_BOT: 'lots' })).toThrow(/EMULATOR_LIMIT_PER_BOT/);
+  });
+
+  it('reads the CLI options from the environment', () => {
+    expect(optionsFromEnv({})).toEqual({
+      host: '127.0.0.1',
+      port: 8090,
+      mtprotoPort: 8443,
+      allowRemote: false,
+      limits: {},
+    });
+    expect(
+      optionsFromEnv({
+        EMULATOR_PORT: '0',
+        EMULATOR_MTPROTO_PORT: '9443',
+        EMULATOR_HOST: '0.0.0.0',
+        EMULATOR_ALLOW_REMOTE: '1',
+      }),
+    ).toMatchObject({ host: '0.0.0.0', port: 0, mtprotoPort: 9443, allowRemote: true });
+    expect(() => optionsFromEnv({ EMULATOR_PORT: '70000' })).toThrow(/EMULATOR_PORT/);
   });
 });

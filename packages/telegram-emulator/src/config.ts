@@ -1,3 +1,4 @@
+import type { EmulatorOptions } from './emulator';
 import type { Limits } from './world';
 
 /** Hosts that are loopback: the emulator has no auth, so it refuses others unless told to. */
@@ -30,4 +31,25 @@ export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Lim
   const retry = numberFrom(env.EMULATOR_RETRY_AFTER, 'EMULATOR_RETRY_AFTER');
   if (retry !== undefined) out.retryAfterSeconds = retry;
   return out;
+}
+
+function portFrom(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number (0..65535)`);
+  return n;
+}
+
+/**
+ * The CLI's options from its environment: `EMULATOR_PORT` (8090), `EMULATOR_MTPROTO_PORT` (8443),
+ * `EMULATOR_HOST` (127.0.0.1), `EMULATOR_ALLOW_REMOTE=1`, and the limits of `limitsFromEnv`.
+ */
+export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): EmulatorOptions {
+  return {
+    host: env.EMULATOR_HOST || '127.0.0.1',
+    port: portFrom(env.EMULATOR_PORT, 'EMULATOR_PORT', 8090),
+    mtprotoPort: portFrom(env.EMULATOR_MTPROTO_PORT, 'EMULATOR_MTPROTO_PORT', 8443),
+    allowRemote: env.EMULATOR_ALLOW_REMOTE === '1',
+    limits: limitsFromEnv(env),
+  };
 }

@@ -6,7 +6,7 @@ export {
   type MtprotoHandle,
   type MtprotoStarter,
 } from './emulator';
-export { isLoopback, limitsFromEnv } from './config';
+export { isLoopback, limitsFromEnv, optionsFromEnv } from './config';
 export { EmulatorClient, EmulatorControlError } from './control';
 export type {
   ControlContext,

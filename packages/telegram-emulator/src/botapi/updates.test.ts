@@ -50,7 +50,7 @@ describe('Bot API through grammY: updates by long polling and webhooks', () => {
     emu = await startEmulator({
       mtprotoPort: false,
       limits: { enabled: false },
-      webhook: { webhookRetryMs: 20, webhookMaxAttempts: 5 },
+      webhook: { webhookRetryMs: 20, webhookMaxAttempts: 50 },
     });
     control = new EmulatorClient(emu.url);
   });
