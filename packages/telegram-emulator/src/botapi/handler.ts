@@ -95,6 +95,10 @@ export function createBotApi(world: World, options: UpdateHubOptions = {}): BotA
         const description = error.status === 413 ? 'Request Entity Too Large' : error.message;
         return fail(res, new BotApiError(error.status, description));
       }
+      // A bug of the emulator, not a Telegram answer: say so on stderr (the method name only, never parameters).
+      process.stderr.write(
+        `${JSON.stringify({ 'log.level': 'error', message: `Bot API ${methodName} failed`, error: { message: (error as Error).message, stack_trace: (error as Error).stack } })}\n`,
+      );
       fail(res, new BotApiError(500, 'Internal Server Error'));
     }
   }

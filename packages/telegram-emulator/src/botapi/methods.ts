@@ -1,8 +1,8 @@
-import type { Bot, Chat, Limits, ParticipantRef, World } from '../world';
+import type { Bot, Chat, Limits, MessageEntity, ParticipantRef, World } from '../world';
 import { badRequest, BotApiError, notFound, tooManyRequests } from './errors';
 import { assertCanSee, postForbidden, resolveChatForBot } from './chats';
 import { Params } from './params';
-import { parseFormatted } from './parse-mode';
+import { parseFormatted, type Parsed } from './parse-mode';
 import { apiChatFullInfo, apiChatMember, apiMe, apiMessage } from './serialize';
 import type { UpdateHub } from './updates';
 
@@ -27,7 +27,7 @@ function sendMessage({ world, bot, params }: MethodContext): unknown {
   const chat = resolveChatForBot(world, bot, chatId);
   const denied = postForbidden(world, bot, chat);
   if (denied !== undefined) throw denied;
-  const parsed = parseFormatted(rawText, params.string('parse_mode'));
+  const parsed = explicitEntities(rawText, params) ?? parseFormatted(rawText, params.string('parse_mode'));
   if (parsed.text.trim() === '') throw badRequest('message text is empty');
   if (parsed.text.length > MAX_MESSAGE_LENGTH) throw badRequest('message is too long');
   const replyTo = replyTarget(world, chat, params);
@@ -40,6 +40,33 @@ function sendMessage({ world, bot, params }: MethodContext): unknown {
     disableNotification: params.bool('disable_notification'),
   });
   return apiMessage(world, chat, message);
+}
+
+/** `entities` given instead of `parse_mode`: kept as they are once they fit the text. */
+function explicitEntities(text: string, params: Params): Parsed | undefined {
+  const raw = params.json('entities');
+  if (raw === undefined) return undefined;
+  if (!Array.isArray(raw)) throw badRequest("can't parse entities JSON object");
+  const entities: MessageEntity[] = raw.map((item: unknown) => {
+    const e = item as Partial<MessageEntity> | null;
+    if (
+      e === null ||
+      typeof e !== 'object' ||
+      typeof e.type !== 'string' ||
+      !Number.isInteger(e.offset) ||
+      !Number.isInteger(e.length) ||
+      e.offset! < 0 ||
+      e.length! < 0 ||
+      e.offset! + e.length! > text.length
+    ) {
+      throw badRequest("can't parse entities: entity is out of the text or has no type");
+    }
+    const entity: MessageEntity = { type: e.type, offset: e.offset!, length: e.length! };
+    if (typeof e.url === 'string') entity.url = e.url;
+    if (typeof e.language === 'string') entity.language = e.language;
+    return entity;
+  });
+  return { text, entities };
 }
 
 /** `reply_to_message_id` or `reply_parameters.message_id`; a missing target is 400 unless allowed. */

@@ -195,6 +195,19 @@ describe('Bot API through grammY: sending and reading chats', () => {
     expect(await control.messages(group.id)).toHaveLength(1);
   });
 
+  it('keeps explicit entities instead of a parse mode, and rejects ones outside the text', async () => {
+    const group = await control.createChat({ type: 'group', members: [{ botId, role: 'member' }] });
+    const sent = await bot.api.sendMessage(group.id, 'plain bold', {
+      entities: [{ type: 'bold', offset: 6, length: 4 }],
+    });
+    expect(sent.entities).toEqual([{ type: 'bold', offset: 6, length: 4 }]);
+    const error = await errorOf(
+      bot.api.sendMessage(group.id, 'short', { entities: [{ type: 'bold', offset: 3, length: 9 }] }),
+    );
+    expect(error.error_code).toBe(400);
+    expect(await control.messages(group.id)).toHaveLength(1);
+  });
+
   it('answers getChat by id and @username, getChatMember and getChatAdministrators', async () => {
     const channel = await control.createChat({
       type: 'channel',
