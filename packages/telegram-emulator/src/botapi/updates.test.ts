@@ -188,6 +188,21 @@ describe('Bot API through grammY: updates by long polling and webhooks', () => {
     }
   });
 
+  it('drops pending updates on request', async () => {
+    await control.postMessage(botId, { fromUserId: userId, text: 'old' });
+    await bot.api.deleteWebhook({ drop_pending_updates: true });
+    expect(await bot.api.getUpdates({ timeout: 0 })).toEqual([]);
+    await control.postMessage(botId, { fromUserId: userId, text: 'new' });
+    expect((await bot.api.getUpdates({ timeout: 0 })).map((u) => u.message?.text)).toEqual(['new']);
+  });
+
+  it('negative offsets keep only the newest updates', async () => {
+    for (const text of ['a', 'b', 'c']) await control.postMessage(botId, { fromUserId: userId, text });
+    const newest = await bot.api.getUpdates({ offset: -1 });
+    expect(newest.map((u) => u.message?.text)).toEqual(['c']);
+    expect((await bot.api.getUpdates()).map((u) => u.message?.text)).toEqual(['c']);
+  });
+
   it('serves a grammY webhookCallback and runs a method carried in the webhook answer', async () => {
     // canUseWebhookReply: grammY answers the webhook POST with the sendMessage call instead of calling the API.
     const replying = new Bot(bot.token, { client: { apiRoot: emu.url, canUseWebhookReply: () => true } });
