@@ -1,7 +1,11 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Bot } from 'grammy';
 import { EmulatorClient, startEmulator } from '.';
+import { loadMtprotoStarter } from './emulator';
 
 describe('startEmulator', () => {
   it('ends a running long poll when it stops, and frees its port', async () => {
@@ -60,6 +64,24 @@ describe('startEmulator', () => {
         receiver.close(() => resolve());
         receiver.closeAllConnections();
       });
+    }
+  });
+
+  it('loads src/mtproto/server.ts when it exists (TypeScript under Jest), and nothing otherwise', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'emu-hook-'));
+    try {
+      expect(loadMtprotoStarter(dir)).toBeUndefined();
+      mkdirSync(join(dir, 'mtproto'));
+      writeFileSync(
+        join(dir, 'mtproto', 'server.ts'),
+        'export function startMtprotoServer(args: { port: number }): { port: number; stop(): void } {\n' +
+          '  return { port: args.port + 1, stop: () => undefined };\n}\n',
+      );
+      const starter = loadMtprotoStarter(dir);
+      expect(typeof starter).toBe('function');
+      expect((starter as unknown as (a: { port: number }) => { port: number })({ port: 41 }).port).toBe(42);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createBotApi } from './botapi/handler';
@@ -55,15 +54,19 @@ export interface Emulator {
 }
 
 /**
- * The hook where the MTProto server joins the emulator: `src/mtproto/server.ts` exports
+ * The hook where the MTProto server joins the emulator: `<dir>/mtproto/server.ts` (`.js` once built) exports
  * `startMtprotoServer({world, host, port})`. It is looked up at run time, so the Bot API works (and builds)
  * without it; once the file exists, every emulator starts it unless `mtprotoPort: false`.
  */
-function defaultMtprotoStarter(): MtprotoStarter | undefined {
-  const base = join(__dirname, 'mtproto', 'server');
+export function loadMtprotoStarter(dir: string = __dirname): MtprotoStarter | undefined {
+  const base = join(dir, 'mtproto', 'server');
   if (!existsSync(`${base}.js`) && !existsSync(`${base}.ts`)) return undefined;
-  const load = createRequire(__filename);
-  const mod = load(base) as { startMtprotoServer?: MtprotoStarter };
+  // The module-scoped `require`: Node's in the built package, Jest's (which compiles TypeScript) in tests.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a run-time optional module, see above
+  const mod = require(base) as { startMtprotoServer?: MtprotoStarter };
+  if (typeof mod.startMtprotoServer !== 'function') {
+    throw new Error(`${base} does not export startMtprotoServer({world, host, port})`);
+  }
   return mod.startMtprotoServer;
 }
 
@@ -105,7 +108,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
 
   if (options.mtprotoPort !== false) {
-    const starter = options.startMtproto ?? defaultMtprotoStarter();
+    const starter = options.startMtproto ?? loadMtprotoStarter();
     if (starter !== undefined) {
       try {
         mtproto = await starter({ world, host, port: options.mtprotoPort ?? 0 });
