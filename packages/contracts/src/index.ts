@@ -1,1 +1,6 @@
-export {};
+export * from './envelope';
+export * from './errors';
+export * from './generated/routing-keys';
+export type * from './generated/types';
+export { SCHEMA_BASE, loadSchemas, schemasDir } from './schemas';
+export * from './validation';

@@ -1,0 +1,193 @@
+// Generated from schemas/ by `pnpm --filter @integrations/contracts run generate`. Do not edit.
+import type {
+  Account,
+  AccountPage,
+  AuditLogsQueryCommand,
+  Bot,
+  BotPage,
+  Channel,
+  ChannelPage,
+  Empty,
+  Flow,
+  LogEntryPage,
+  Message,
+  TelegramAccountChannelAttachCommand,
+  TelegramAccountChannelGetCommand,
+  TelegramAccountChannelListCommand,
+  TelegramAccountChannelRemoveCommand,
+  TelegramAccountChannelSendCommand,
+  TelegramAccountConnectCommand,
+  TelegramAccountConnectedEvent,
+  TelegramAccountDisconnectedEvent,
+  TelegramAccountFlowCancelCommand,
+  TelegramAccountFlowCodeCommand,
+  TelegramAccountFlowGetCommand,
+  TelegramAccountFlowPasswordCommand,
+  TelegramAccountGetCommand,
+  TelegramAccountListCommand,
+  TelegramAccountMessageGetCommand,
+  TelegramAccountReconnectCommand,
+  TelegramAccountRemoveCommand,
+  TelegramAccountSendCommand,
+  TelegramAccountSessionErrorEvent,
+  TelegramBotConnectCommand,
+  TelegramBotConnectedEvent,
+  TelegramBotGetCommand,
+  TelegramBotListCommand,
+  TelegramBotMessageGetCommand,
+  TelegramBotRemoveCommand,
+  TelegramBotRemovedEvent,
+  TelegramBotSendCommand,
+  TelegramChannelAttachCommand,
+  TelegramChannelAttachedEvent,
+  TelegramChannelGetCommand,
+  TelegramChannelListCommand,
+  TelegramChannelRemoveCommand,
+  TelegramChannelRemovedEvent,
+  TelegramChannelSendCommand,
+  TelegramChannelWriteForbiddenEvent,
+  TelegramMessageFailedEvent,
+  TelegramMessageReceivedEvent,
+  TelegramMessageSentEvent,
+} from './types';
+
+export const COMMAND_TYPES = [
+  'audit.logs.query',
+  'telegram.account.channel.attach',
+  'telegram.account.channel.get',
+  'telegram.account.channel.list',
+  'telegram.account.channel.remove',
+  'telegram.account.channel.send',
+  'telegram.account.connect',
+  'telegram.account.flow.cancel',
+  'telegram.account.flow.code',
+  'telegram.account.flow.get',
+  'telegram.account.flow.password',
+  'telegram.account.get',
+  'telegram.account.list',
+  'telegram.account.message.get',
+  'telegram.account.reconnect',
+  'telegram.account.remove',
+  'telegram.account.send',
+  'telegram.bot.connect',
+  'telegram.bot.get',
+  'telegram.bot.list',
+  'telegram.bot.message.get',
+  'telegram.bot.remove',
+  'telegram.bot.send',
+  'telegram.channel.attach',
+  'telegram.channel.get',
+  'telegram.channel.list',
+  'telegram.channel.remove',
+  'telegram.channel.send',
+] as const;
+
+export type CommandType = (typeof COMMAND_TYPES)[number];
+
+export const EVENT_TYPES = [
+  'telegram.account.connected',
+  'telegram.account.disconnected',
+  'telegram.account.session_error',
+  'telegram.bot.connected',
+  'telegram.bot.removed',
+  'telegram.channel.attached',
+  'telegram.channel.removed',
+  'telegram.channel.write_forbidden',
+  'telegram.message.failed',
+  'telegram.message.received',
+  'telegram.message.sent',
+] as const;
+
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export interface CommandDataMap {
+  'audit.logs.query': AuditLogsQueryCommand;
+  'telegram.account.channel.attach': TelegramAccountChannelAttachCommand;
+  'telegram.account.channel.get': TelegramAccountChannelGetCommand;
+  'telegram.account.channel.list': TelegramAccountChannelListCommand;
+  'telegram.account.channel.remove': TelegramAccountChannelRemoveCommand;
+  'telegram.account.channel.send': TelegramAccountChannelSendCommand;
+  'telegram.account.connect': TelegramAccountConnectCommand;
+  'telegram.account.flow.cancel': TelegramAccountFlowCancelCommand;
+  'telegram.account.flow.code': TelegramAccountFlowCodeCommand;
+  'telegram.account.flow.get': TelegramAccountFlowGetCommand;
+  'telegram.account.flow.password': TelegramAccountFlowPasswordCommand;
+  'telegram.account.get': TelegramAccountGetCommand;
+  'telegram.account.list': TelegramAccountListCommand;
+  'telegram.account.message.get': TelegramAccountMessageGetCommand;
+  'telegram.account.reconnect': TelegramAccountReconnectCommand;
+  'telegram.account.remove': TelegramAccountRemoveCommand;
+  'telegram.account.send': TelegramAccountSendCommand;
+  'telegram.bot.connect': TelegramBotConnectCommand;
+  'telegram.bot.get': TelegramBotGetCommand;
+  'telegram.bot.list': TelegramBotListCommand;
+  'telegram.bot.message.get': TelegramBotMessageGetCommand;
+  'telegram.bot.remove': TelegramBotRemoveCommand;
+  'telegram.bot.send': TelegramBotSendCommand;
+  'telegram.channel.attach': TelegramChannelAttachCommand;
+  'telegram.channel.get': TelegramChannelGetCommand;
+  'telegram.channel.list': TelegramChannelListCommand;
+  'telegram.channel.remove': TelegramChannelRemoveCommand;
+  'telegram.channel.send': TelegramChannelSendCommand;
+}
+
+export interface ReplyDataMap {
+  'audit.logs.query': LogEntryPage;
+  'telegram.account.channel.attach': Channel;
+  'telegram.account.channel.get': Channel;
+  'telegram.account.channel.list': ChannelPage;
+  'telegram.account.channel.remove': Empty;
+  'telegram.account.channel.send': Message;
+  'telegram.account.connect': Flow;
+  'telegram.account.flow.cancel': Empty;
+  'telegram.account.flow.code': Flow;
+  'telegram.account.flow.get': Flow;
+  'telegram.account.flow.password': Flow;
+  'telegram.account.get': Account;
+  'telegram.account.list': AccountPage;
+  'telegram.account.message.get': Message;
+  'telegram.account.reconnect': Account;
+  'telegram.account.remove': Empty;
+  'telegram.account.send': Message;
+  'telegram.bot.connect': Bot;
+  'telegram.bot.get': Bot;
+  'telegram.bot.list': BotPage;
+  'telegram.bot.message.get': Message;
+  'telegram.bot.remove': Empty;
+  'telegram.bot.send': Message;
+  'telegram.channel.attach': Channel;
+  'telegram.channel.get': Channel;
+  'telegram.channel.list': ChannelPage;
+  'telegram.channel.remove': Empty;
+  'telegram.channel.send': Message;
+}
+
+export interface EventDataMap {
+  'telegram.account.connected': TelegramAccountConnectedEvent;
+  'telegram.account.disconnected': TelegramAccountDisconnectedEvent;
+  'telegram.account.session_error': TelegramAccountSessionErrorEvent;
+  'telegram.bot.connected': TelegramBotConnectedEvent;
+  'telegram.bot.removed': TelegramBotRemovedEvent;
+  'telegram.channel.attached': TelegramChannelAttachedEvent;
+  'telegram.channel.removed': TelegramChannelRemovedEvent;
+  'telegram.channel.write_forbidden': TelegramChannelWriteForbiddenEvent;
+  'telegram.message.failed': TelegramMessageFailedEvent;
+  'telegram.message.received': TelegramMessageReceivedEvent;
+  'telegram.message.sent': TelegramMessageSentEvent;
+}
+
+export const REST_BODIES = [
+  'account-send',
+  'bot-create',
+  'bot-send',
+  'channel-attach',
+  'channel-send',
+  'connect',
+  'flow-code',
+  'flow-password',
+  'logs-query',
+  'send-request',
+  'webhook-create',
+] as const;
+
+export type RestBodyName = (typeof REST_BODIES)[number];

@@ -1,0 +1,1537 @@
+// Generated from schemas/ by `pnpm --filter @integrations/contracts run generate`. Do not edit.
+/**
+ * Data of the command telegram.account.connect.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountConnectCommand".
+ */
+export type TelegramAccountConnectCommand = AccountConnectQr | AccountConnectCode;
+/**
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "ErrorCodeName".
+ */
+export type ErrorCodeName =
+  | 'VALIDATION_FAILED'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'IDEMPOTENCY_KEY_REUSED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'RATE_LIMITED'
+  | 'TELEGRAM_TOKEN_INVALID'
+  | 'TELEGRAM_PHONE_INVALID'
+  | 'TELEGRAM_CODE_INVALID'
+  | 'TELEGRAM_CODE_EXPIRED'
+  | 'TELEGRAM_PASSWORD_INVALID'
+  | 'TELEGRAM_CHAT_NOT_FOUND'
+  | 'TELEGRAM_NOT_ADMIN'
+  | 'TELEGRAM_WRITE_FORBIDDEN'
+  | 'TELEGRAM_SESSION_REVOKED'
+  | 'TELEGRAM_FLOOD_WAIT'
+  | 'FLOW_EXPIRED'
+  | 'TELEGRAM_UNAVAILABLE'
+  | 'UPSTREAM_TIMEOUT'
+  | 'INTERNAL';
+/**
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "ConnectBody".
+ */
+export type ConnectBody = ConnectQrBody | ConnectCodeBody;
+
+export interface Contracts {}
+/**
+ * Data of the command audit.logs.query.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "AuditLogsQueryCommand".
+ */
+export interface AuditLogsQueryCommand {
+  type?: string;
+  action?: string;
+  status?: 'success' | 'failure' | 'info';
+  from?: string;
+  to?: string;
+  limit: number;
+  cursor?: string;
+}
+/**
+ * Data of the command telegram.account.channel.attach.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountChannelAttachCommand".
+ */
+export interface TelegramAccountChannelAttachCommand {
+  chat: string;
+  via: Via;
+}
+/**
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "Via".
+ */
+export interface Via {
+  type: 'bot' | 'account';
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+}
+/**
+ * Data of the command telegram.account.channel.get.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountChannelGetCommand".
+ */
+export interface TelegramAccountChannelGetCommand {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+}
+/**
+ * Data of the command telegram.account.channel.list.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountChannelListCommand".
+ */
+export interface TelegramAccountChannelListCommand {
+  limit: number;
+  cursor?: string;
+}
+/**
+ * Data of the command telegram.account.channel.remove.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountChannelRemoveCommand".
+ */
+export interface TelegramAccountChannelRemoveCommand {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+}
+/**
+ * Data of the command telegram.account.channel.send.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountChannelSendCommand".
+ */
+export interface TelegramAccountChannelSendCommand {
+  text: string;
+  parseMode?: 'HTML' | 'MarkdownV2';
+  disableNotification?: boolean;
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  replyToMessageId?: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  channelId: string;
+  /**
+   * Made by the api (UUIDv7); a repeated id is deduplicated.
+   */
+  messageId?: string;
+  /**
+   * Prefer: respond-async: store as queued, answer at once, send in the background.
+   */
+  async?: boolean;
+}
+export interface AccountConnectQr {
+  method: 'qr';
+}
+export interface AccountConnectCode {
+  method: 'code';
+  /**
+   * E.164 phone number.
+   */
+  phone: string;
+}
+/**
+ * Data of the command telegram.account.flow.cancel.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountFlowCancelCommand".
+ */
+export interface TelegramAccountFlowCancelCommand {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  flowId: string;
+}
+/**
+ * Data of the command telegram.account.flow.code.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountFlowCodeCommand".
+ */
+export interface TelegramAccountFlowCodeCommand {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  flowId: string;
+  code: string;
+}
+/**
+ * Data of the command telegram.account.flow.get.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountFlowGetCommand".
+ */
+export interface TelegramAccountFlowGetCommand {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  flowId: string;
+}
+/**
+ * Data of the command telegram.account.flow.password.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountFlowPasswordCommand".
+ */
+export interface TelegramAccountFlowPasswordCommand {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  flowId: string;
+  password: string;
+}
+/**
+ * Data of the command telegram.account.get.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountGetCommand".
+ */
+export interface TelegramAccountGetCommand {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+}
+/**
+ * Data of the command telegram.account.list.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountListCommand".
+ */
+export interface TelegramAccountListCommand {
+  limit: number;
+  cursor?: string;
+}
+/**
+ * Data of the command telegram.account.message.get.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountMessageGetCommand".
+ */
+export interface TelegramAccountMessageGetCommand {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+}
+/**
+ * Data of the command telegram.account.reconnect.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountReconnectCommand".
+ */
+export interface TelegramAccountReconnectCommand {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+}
+/**
+ * Data of the command telegram.account.remove.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountRemoveCommand".
+ */
+export interface TelegramAccountRemoveCommand {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+}
+/**
+ * Data of the command telegram.account.send.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountSendCommand".
+ */
+export interface TelegramAccountSendCommand {
+  text: string;
+  parseMode?: 'HTML' | 'MarkdownV2';
+  disableNotification?: boolean;
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  replyToMessageId?: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  accountId: string;
+  to: string;
+  /**
+   * Made by the api (UUIDv7); a repeated id is deduplicated.
+   */
+  messageId?: string;
+  /**
+   * Prefer: respond-async: store as queued, answer at once, send in the background.
+   */
+  async?: boolean;
+}
+/**
+ * Data of the command telegram.bot.connect.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramBotConnectCommand".
+ */
+export interface TelegramBotConnectCommand {
+  token: string;
+}
+/**
+ * Data of the command telegram.bot.get.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramBotGetCommand".
+ */
+export interface TelegramBotGetCommand {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+}
+/**
+ * Data of the command telegram.bot.list.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramBotListCommand".
+ */
+export interface TelegramBotListCommand {
+  limit: number;
+  cursor?: string;
+}
+/**
+ * Data of the command telegram.bot.message.get.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramBotMessageGetCommand".
+ */
+export interface TelegramBotMessageGetCommand {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+}
+/**
+ * Data of the command telegram.bot.remove.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramBotRemoveCommand".
+ */
+export interface TelegramBotRemoveCommand {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+}
+/**
+ * Data of the command telegram.bot.send.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramBotSendCommand".
+ */
+export interface TelegramBotSendCommand {
+  text: string;
+  parseMode?: 'HTML' | 'MarkdownV2';
+  disableNotification?: boolean;
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  replyToMessageId?: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  botId: string;
+  chatId: string;
+  /**
+   * Made by the api (UUIDv7); a repeated id is deduplicated.
+   */
+  messageId?: string;
+  /**
+   * Prefer: respond-async: store as queued, answer at once, send in the background.
+   */
+  async?: boolean;
+}
+/**
+ * Data of the command telegram.channel.attach.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramChannelAttachCommand".
+ */
+export interface TelegramChannelAttachCommand {
+  chat: string;
+  via: Via;
+}
+/**
+ * Data of the command telegram.channel.get.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramChannelGetCommand".
+ */
+export interface TelegramChannelGetCommand {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+}
+/**
+ * Data of the command telegram.channel.list.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramChannelListCommand".
+ */
+export interface TelegramChannelListCommand {
+  limit: number;
+  cursor?: string;
+}
+/**
+ * Data of the command telegram.channel.remove.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramChannelRemoveCommand".
+ */
+export interface TelegramChannelRemoveCommand {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+}
+/**
+ * Data of the command telegram.channel.send.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramChannelSendCommand".
+ */
+export interface TelegramChannelSendCommand {
+  text: string;
+  parseMode?: 'HTML' | 'MarkdownV2';
+  disableNotification?: boolean;
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  replyToMessageId?: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  channelId: string;
+  /**
+   * Made by the api (UUIDv7); a repeated id is deduplicated.
+   */
+  messageId?: string;
+  /**
+   * Prefer: respond-async: store as queued, answer at once, send in the background.
+   */
+  async?: boolean;
+}
+/**
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "Empty".
+ */
+export interface Empty {}
+/**
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "FieldError".
+ */
+export interface FieldError {
+  path: string;
+  message: string;
+}
+/**
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "IdRef".
+ */
+export interface IdRef {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+}
+/**
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "ListQuery".
+ */
+export interface ListQuery {
+  limit: number;
+  cursor?: string;
+}
+/**
+ * RFC 9457 problem details with a stable code.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "Problem".
+ */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ErrorCodeName;
+  instance?: string;
+  retryAfter?: number;
+  errors?: FieldError[];
+}
+/**
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "ReplyError".
+ */
+export interface ReplyError {
+  code: ErrorCodeName;
+  status: number;
+  detail: string;
+  retryAfter?: number;
+  errors?: FieldError[];
+}
+/**
+ * A CloudEvents 1.0 envelope (structured JSON) with the extensions this system uses.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "CloudEvent".
+ */
+export interface CloudEvent {
+  specversion: '1.0';
+  id: string;
+  source: string;
+  type: string;
+  time: string;
+  subject?: string;
+  datacontenttype: 'application/json';
+  data: unknown;
+  userid: string;
+  traceparent?: string;
+  idempotencykey?: string;
+  requestid?: string;
+  useradmin?: boolean;
+}
+/**
+ * Data of the event telegram.account.connected.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountConnectedEvent".
+ */
+export interface TelegramAccountConnectedEvent {
+  userId: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  accountId: string;
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  telegramUserId: string;
+  username: string | null;
+}
+/**
+ * Data of the event telegram.account.disconnected.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountDisconnectedEvent".
+ */
+export interface TelegramAccountDisconnectedEvent {
+  userId: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  accountId: string;
+  reason?: string;
+}
+/**
+ * Data of the event telegram.account.session_error.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountSessionErrorEvent".
+ */
+export interface TelegramAccountSessionErrorEvent {
+  userId: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  accountId: string;
+  error: EventError;
+}
+export interface EventError {
+  code: ErrorCodeName;
+  detail: string;
+}
+/**
+ * Data of the event telegram.bot.connected.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramBotConnectedEvent".
+ */
+export interface TelegramBotConnectedEvent {
+  userId: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  botId: string;
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  telegramBotId: string;
+  username: string;
+}
+/**
+ * Data of the event telegram.bot.removed.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramBotRemovedEvent".
+ */
+export interface TelegramBotRemovedEvent {
+  userId: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  botId: string;
+}
+/**
+ * Data of the event telegram.channel.attached.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramChannelAttachedEvent".
+ */
+export interface TelegramChannelAttachedEvent {
+  userId: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  channelId: string;
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  chatId: string;
+  title: string;
+  type: 'channel' | 'group';
+  via: Via;
+}
+/**
+ * Data of the event telegram.channel.removed.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramChannelRemovedEvent".
+ */
+export interface TelegramChannelRemovedEvent {
+  userId: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  channelId: string;
+}
+/**
+ * Data of the event telegram.channel.write_forbidden.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramChannelWriteForbiddenEvent".
+ */
+export interface TelegramChannelWriteForbiddenEvent {
+  userId: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  channelId: string;
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  chatId: string;
+}
+/**
+ * Data of the event telegram.message.failed.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramMessageFailedEvent".
+ */
+export interface TelegramMessageFailedEvent {
+  userId: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  messageId: string;
+  via: MessageTarget;
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  chatId: string;
+  error: EventError1;
+}
+export interface MessageTarget {
+  type: 'bot' | 'account' | 'channel';
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+}
+export interface EventError1 {
+  code: ErrorCodeName;
+  detail: string;
+}
+/**
+ * Data of the event telegram.message.received.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramMessageReceivedEvent".
+ */
+export interface TelegramMessageReceivedEvent {
+  userId: string;
+  via: Via;
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  chatId: string;
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  telegramMessageId: string;
+  from: MessageSender;
+  text?: string;
+  date: string;
+}
+export interface MessageSender {
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  id: string;
+  username?: string | null;
+}
+/**
+ * Data of the event telegram.message.sent.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramMessageSentEvent".
+ */
+export interface TelegramMessageSentEvent {
+  userId: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  messageId: string;
+  via: MessageTarget1;
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  chatId: string;
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  telegramMessageId: string;
+  sentAt: string;
+}
+export interface MessageTarget1 {
+  type: 'bot' | 'account' | 'channel';
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+}
+/**
+ * Reply data of audit.logs.query.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "AuditLogsQueryReply".
+ */
+export interface AuditLogsQueryReply {
+  items: LogEntry[];
+  nextCursor: string | null;
+}
+/**
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "LogEntry".
+ */
+export interface LogEntry {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+  type: string;
+  action: string;
+  status: 'success' | 'failure' | 'info';
+  targetId: string | null;
+  actor: string | null;
+  requestId: string | null;
+  traceId: string | null;
+  eventId: string;
+  eventType: string;
+  details: {};
+  createdAt: string;
+}
+/**
+ * Reply data of telegram.account.channel.attach.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountChannelAttachReply".
+ */
+export interface TelegramAccountChannelAttachReply {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  chatId: string;
+  title: string;
+  type: 'channel' | 'group';
+  username?: string | null;
+  via: Via;
+  canPost: boolean;
+  status: 'active' | 'write_forbidden' | 'error';
+  lastCheckedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+/**
+ * Reply data of telegram.account.channel.get.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountChannelGetReply".
+ */
+export interface TelegramAccountChannelGetReply {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  chatId: string;
+  title: string;
+  type: 'channel' | 'group';
+  username?: string | null;
+  via: Via;
+  canPost: boolean;
+  status: 'active' | 'write_forbidden' | 'error';
+  lastCheckedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+/**
+ * Reply data of telegram.account.channel.list.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountChannelListReply".
+ */
+export interface TelegramAccountChannelListReply {
+  items: Channel[];
+  nextCursor: string | null;
+}
+/**
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "Channel".
+ */
+export interface Channel {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  chatId: string;
+  title: string;
+  type: 'channel' | 'group';
+  username?: string | null;
+  via: Via;
+  canPost: boolean;
+  status: 'active' | 'write_forbidden' | 'error';
+  lastCheckedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+/**
+ * Reply data of telegram.account.channel.remove.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountChannelRemoveReply".
+ */
+export interface TelegramAccountChannelRemoveReply {}
+/**
+ * Reply data of telegram.account.channel.send.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountChannelSendReply".
+ */
+export interface TelegramAccountChannelSendReply {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+  status: 'queued' | 'sent' | 'failed';
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  telegramMessageId?: string;
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  chatId: string;
+  sentAt?: string;
+  error?: MessageError;
+}
+export interface MessageError {
+  code: ErrorCodeName;
+  detail: string;
+}
+/**
+ * Reply data of telegram.account.connect.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountConnectReply".
+ */
+export interface TelegramAccountConnectReply {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  flowId: string;
+  method: 'qr' | 'code';
+  status: 'awaiting_qr_scan' | 'awaiting_code' | 'awaiting_password' | 'active' | 'failed' | 'expired';
+  qr?: FlowQr;
+  codeType?: 'app' | 'sms';
+  passwordHint?: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  accountId?: string;
+  error?: FlowError;
+  expiresAt: string;
+}
+export interface FlowQr {
+  url: string;
+  expiresAt: string;
+}
+export interface FlowError {
+  code: ErrorCodeName;
+  detail: string;
+}
+/**
+ * Reply data of telegram.account.flow.cancel.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountFlowCancelReply".
+ */
+export interface TelegramAccountFlowCancelReply {}
+/**
+ * Reply data of telegram.account.flow.code.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountFlowCodeReply".
+ */
+export interface TelegramAccountFlowCodeReply {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  flowId: string;
+  method: 'qr' | 'code';
+  status: 'awaiting_qr_scan' | 'awaiting_code' | 'awaiting_password' | 'active' | 'failed' | 'expired';
+  qr?: FlowQr;
+  codeType?: 'app' | 'sms';
+  passwordHint?: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  accountId?: string;
+  error?: FlowError;
+  expiresAt: string;
+}
+/**
+ * Reply data of telegram.account.flow.get.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountFlowGetReply".
+ */
+export interface TelegramAccountFlowGetReply {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  flowId: string;
+  method: 'qr' | 'code';
+  status: 'awaiting_qr_scan' | 'awaiting_code' | 'awaiting_password' | 'active' | 'failed' | 'expired';
+  qr?: FlowQr;
+  codeType?: 'app' | 'sms';
+  passwordHint?: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  accountId?: string;
+  error?: FlowError;
+  expiresAt: string;
+}
+/**
+ * Reply data of telegram.account.flow.password.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountFlowPasswordReply".
+ */
+export interface TelegramAccountFlowPasswordReply {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  flowId: string;
+  method: 'qr' | 'code';
+  status: 'awaiting_qr_scan' | 'awaiting_code' | 'awaiting_password' | 'active' | 'failed' | 'expired';
+  qr?: FlowQr;
+  codeType?: 'app' | 'sms';
+  passwordHint?: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  accountId?: string;
+  error?: FlowError;
+  expiresAt: string;
+}
+/**
+ * Reply data of telegram.account.get.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountGetReply".
+ */
+export interface TelegramAccountGetReply {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+  phone: string | null;
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  telegramUserId: string;
+  username: string | null;
+  firstName: string | null;
+  status: 'active' | 'error' | 'revoked' | 'connecting';
+  lastSeenAt: string | null;
+  lastError: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+/**
+ * Reply data of telegram.account.list.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountListReply".
+ */
+export interface TelegramAccountListReply {
+  items: Account[];
+  nextCursor: string | null;
+}
+/**
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "Account".
+ */
+export interface Account {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+  phone: string | null;
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  telegramUserId: string;
+  username: string | null;
+  firstName: string | null;
+  status: 'active' | 'error' | 'revoked' | 'connecting';
+  lastSeenAt: string | null;
+  lastError: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+/**
+ * Reply data of telegram.account.message.get.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountMessageGetReply".
+ */
+export interface TelegramAccountMessageGetReply {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+  status: 'queued' | 'sent' | 'failed';
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  telegramMessageId?: string;
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  chatId: string;
+  sentAt?: string;
+  error?: MessageError;
+}
+/**
+ * Reply data of telegram.account.reconnect.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountReconnectReply".
+ */
+export interface Account1 {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+  phone: string | null;
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  telegramUserId: string;
+  username: string | null;
+  firstName: string | null;
+  status: 'active' | 'error' | 'revoked' | 'connecting';
+  lastSeenAt: string | null;
+  lastError: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+/**
+ * Reply data of telegram.account.remove.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountRemoveReply".
+ */
+export interface TelegramAccountRemoveReply {}
+/**
+ * Reply data of telegram.account.send.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountSendReply".
+ */
+export interface TelegramAccountSendReply {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+  status: 'queued' | 'sent' | 'failed';
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  telegramMessageId?: string;
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  chatId: string;
+  sentAt?: string;
+  error?: MessageError;
+}
+/**
+ * Reply data of telegram.bot.connect.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramBotConnectReply".
+ */
+export interface TelegramBotConnectReply {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  telegramBotId: string;
+  username: string;
+  firstName: string;
+  status: 'active' | 'error' | 'revoked';
+  updatesMode: 'webhook' | 'polling' | 'none';
+  lastError?: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+/**
+ * Reply data of telegram.bot.get.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramBotGetReply".
+ */
+export interface TelegramBotGetReply {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  telegramBotId: string;
+  username: string;
+  firstName: string;
+  status: 'active' | 'error' | 'revoked';
+  updatesMode: 'webhook' | 'polling' | 'none';
+  lastError?: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+/**
+ * Reply data of telegram.bot.list.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramBotListReply".
+ */
+export interface TelegramBotListReply {
+  items: Bot[];
+  nextCursor: string | null;
+}
+/**
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "Bot".
+ */
+export interface Bot {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  telegramBotId: string;
+  username: string;
+  firstName: string;
+  status: 'active' | 'error' | 'revoked';
+  updatesMode: 'webhook' | 'polling' | 'none';
+  lastError?: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+/**
+ * Reply data of telegram.bot.message.get.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramBotMessageGetReply".
+ */
+export interface TelegramBotMessageGetReply {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+  status: 'queued' | 'sent' | 'failed';
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  telegramMessageId?: string;
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  chatId: string;
+  sentAt?: string;
+  error?: MessageError;
+}
+/**
+ * Reply data of telegram.bot.remove.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramBotRemoveReply".
+ */
+export interface TelegramBotRemoveReply {}
+/**
+ * Reply data of telegram.bot.send.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramBotSendReply".
+ */
+export interface TelegramBotSendReply {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+  status: 'queued' | 'sent' | 'failed';
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  telegramMessageId?: string;
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  chatId: string;
+  sentAt?: string;
+  error?: MessageError;
+}
+/**
+ * Reply data of telegram.channel.attach.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramChannelAttachReply".
+ */
+export interface Channel1 {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  chatId: string;
+  title: string;
+  type: 'channel' | 'group';
+  username?: string | null;
+  via: Via;
+  canPost: boolean;
+  status: 'active' | 'write_forbidden' | 'error';
+  lastCheckedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+/**
+ * Reply data of telegram.channel.get.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramChannelGetReply".
+ */
+export interface Channel2 {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  chatId: string;
+  title: string;
+  type: 'channel' | 'group';
+  username?: string | null;
+  via: Via;
+  canPost: boolean;
+  status: 'active' | 'write_forbidden' | 'error';
+  lastCheckedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+/**
+ * Reply data of telegram.channel.list.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramChannelListReply".
+ */
+export interface TelegramChannelListReply {
+  items: Channel[];
+  nextCursor: string | null;
+}
+/**
+ * Reply data of telegram.channel.remove.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramChannelRemoveReply".
+ */
+export interface TelegramChannelRemoveReply {}
+/**
+ * Reply data of telegram.channel.send.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramChannelSendReply".
+ */
+export interface TelegramChannelSendReply {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+  status: 'queued' | 'sent' | 'failed';
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  telegramMessageId?: string;
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  chatId: string;
+  sentAt?: string;
+  error?: MessageError;
+}
+/**
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "AccountPage".
+ */
+export interface AccountPage {
+  items: Account[];
+  nextCursor: string | null;
+}
+/**
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "BotPage".
+ */
+export interface BotPage {
+  items: Bot[];
+  nextCursor: string | null;
+}
+/**
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "ChannelPage".
+ */
+export interface ChannelPage {
+  items: Channel[];
+  nextCursor: string | null;
+}
+/**
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "Flow".
+ */
+export interface Flow {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  flowId: string;
+  method: 'qr' | 'code';
+  status: 'awaiting_qr_scan' | 'awaiting_code' | 'awaiting_password' | 'active' | 'failed' | 'expired';
+  qr?: FlowQr;
+  codeType?: 'app' | 'sms';
+  passwordHint?: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  accountId?: string;
+  error?: FlowError;
+  expiresAt: string;
+}
+/**
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "LogEntryPage".
+ */
+export interface LogEntryPage {
+  items: LogEntry[];
+  nextCursor: string | null;
+}
+/**
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "Message".
+ */
+export interface Message {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+  status: 'queued' | 'sent' | 'failed';
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  telegramMessageId?: string;
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  chatId: string;
+  sentAt?: string;
+  error?: MessageError;
+}
+/**
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "AccountSendBody".
+ */
+export interface AccountSendBody {
+  text: string;
+  parseMode?: 'HTML' | 'MarkdownV2';
+  disableNotification?: boolean;
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  replyToMessageId?: string;
+  to: string;
+}
+/**
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "BotCreateBody".
+ */
+export interface BotCreateBody {
+  token: string;
+}
+/**
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "BotSendBody".
+ */
+export interface BotSendBody {
+  text: string;
+  parseMode?: 'HTML' | 'MarkdownV2';
+  disableNotification?: boolean;
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  replyToMessageId?: string;
+  chatId: string;
+}
+/**
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "ChannelAttachBody".
+ */
+export interface ChannelAttachBody {
+  chat: string;
+  via: Via;
+}
+/**
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "ChannelSendBody".
+ */
+export interface ChannelSendBody {
+  text: string;
+  parseMode?: 'HTML' | 'MarkdownV2';
+  disableNotification?: boolean;
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  replyToMessageId?: string;
+}
+export interface ConnectQrBody {
+  method: 'qr';
+}
+export interface ConnectCodeBody {
+  method: 'code';
+  /**
+   * E.164 phone number.
+   */
+  phone: string;
+}
+/**
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "FlowCodeBody".
+ */
+export interface FlowCodeBody {
+  code: string;
+}
+/**
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "FlowPasswordBody".
+ */
+export interface FlowPasswordBody {
+  password: string;
+}
+/**
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "LogsQuery".
+ */
+export interface LogsQuery {
+  type?: string;
+  action?: string;
+  status?: 'success' | 'failure' | 'info';
+  from?: string;
+  to?: string;
+  limit: number;
+  cursor?: string;
+}
+/**
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "SendRequest".
+ */
+export interface SendRequest {
+  text: string;
+  parseMode?: 'HTML' | 'MarkdownV2';
+  disableNotification?: boolean;
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  replyToMessageId?: string;
+}
+/**
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WebhookCreateBody".
+ */
+export interface WebhookCreateBody {
+  url: string;
+  /**
+   * @minItems 1
+   * @maxItems 50
+   */
+  events: [string, ...string[]];
+}
