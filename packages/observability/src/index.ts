@@ -1,1 +1,13 @@
-export {};
+export { createLogger, type Logger, type LoggerOptions } from './logger';
+export { REDACTED, maskPhone, redact, redactText } from './redact';
+export { LATENCY_BUCKETS, apiMetrics, createMetricsRegistry, queueMetrics, telegramMetrics } from './metrics';
+export {
+  SpanKind,
+  contextFromTraceparent,
+  currentTraceparent,
+  inSpan,
+  startTracing,
+  withRemoteContext,
+  type Tracing,
+} from './tracing';
+export type { Registry } from 'prom-client';

@@ -1,0 +1,113 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** A registry per service with the process's default metrics and a `service` label on everything. */
+export function createMetricsRegistry(options: { service: string; defaultMetrics?: boolean }): Registry {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service: options.service });
+  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
+  return registry;
+}
+
+/** Factories are idempotent per registry: two modules asking for the same metrics share them. */
+function memo<T>(build: (registry: Registry) => T): (registry: Registry) => T {
+  const cache = new WeakMap<Registry, T>();
+  return (registry) => {
+    let value = cache.get(registry);
+    if (value === undefined) {
+      value = build(registry);
+      cache.set(registry, value);
+    }
+    return value;
+  };
+}
+
+export const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+export const apiMetrics = memo((registry) => ({
+  requestDuration: new Histogram({
+    name: 'api_request_duration_seconds',
+    help: 'REST request duration by route template',
+    labelNames: ['endpoint', 'method', 'status'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  }),
+  requestTotal: new Counter({
+    name: 'api_request_total',
+    help: 'REST requests by route template',
+    labelNames: ['endpoint', 'method', 'status'] as const,
+    registers: [registry],
+  }),
+  requestErrorTotal: new Counter({
+    name: 'api_request_error_total',
+    help: 'REST requests that answered 5xx (or 4xx, labelled by status) by route template',
+    labelNames: ['endpoint', 'method', 'status'] as const,
+    registers: [registry],
+  }),
+  authFailures: new Counter({
+    name: 'api_auth_failures_total',
+    help: 'Rejected credentials by reason',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  }),
+}));
+
+export const telegramMetrics = memo((registry) => ({
+  sessionsTotal: new Gauge({
+    name: 'telegram_sessions_total',
+    help: 'Telegram sessions known to this replica',
+    labelNames: ['type'] as const,
+    registers: [registry],
+  }),
+  sessionsActive: new Gauge({
+    name: 'telegram_sessions_active',
+    help: 'Telegram sessions that are connected and healthy',
+    labelNames: ['type'] as const,
+    registers: [registry],
+  }),
+  sessionsError: new Gauge({
+    name: 'telegram_sessions_error',
+    help: 'Telegram sessions in the error state',
+    labelNames: ['type'] as const,
+    registers: [registry],
+  }),
+  messagesSent: new Counter({
+    name: 'telegram_messages_sent_total',
+    help: 'Messages delivered to Telegram',
+    labelNames: ['type'] as const,
+    registers: [registry],
+  }),
+  messagesError: new Counter({
+    name: 'telegram_messages_error_total',
+    help: 'Messages that failed',
+    labelNames: ['type'] as const,
+    registers: [registry],
+  }),
+  sendDuration: new Histogram({
+    name: 'telegram_send_duration_seconds',
+    help: 'Time from accepting a send to Telegram answering it',
+    labelNames: ['type'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  }),
+  breakerState: new Gauge({
+    name: 'circuit_breaker_state',
+    help: 'Circuit breaker state: 0 closed, 1 half-open, 2 open',
+    labelNames: ['breaker'] as const,
+    registers: [registry],
+  }),
+}));
+
+export const queueMetrics = memo((registry) => ({
+  tasksTotal: new Counter({
+    name: 'queue_tasks_total',
+    help: 'Messages handled by queue (high, mid, low, events)',
+    labelNames: ['queue'] as const,
+    registers: [registry],
+  }),
+  tasksError: new Counter({
+    name: 'queue_tasks_error_total',
+    help: 'Messages whose handling failed by queue',
+    labelNames: ['queue'] as const,
+    registers: [registry],
+  }),
+}));

@@ -1,0 +1,180 @@
+import { context, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PassThrough } from 'node:stream';
+import {
+  apiMetrics,
+  createLogger,
+  createMetricsRegistry,
+  currentTraceparent,
+  inSpan,
+  maskPhone,
+  queueMetrics,
+  redact,
+  telegramMetrics,
+  withRemoteContext,
+} from './index';
+
+const BOT_TOKEN = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1';
+const SESSION = '1' + 'BAAB'.repeat(80) + 'xyz=';
+
+function capture() {
+  const stream = new PassThrough();
+  const lines: Record<string, unknown>[] = [];
+  stream.on('data', (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+  });
+  return { stream, lines };
+}
+
+describe('redaction', () => {
+  it('masks phone numbers', () => {
+    expect(maskPhone('+79991234567')).toBe('+7999***4567');
+    expect(maskPhone('12')).toBe('***');
+  });
+
+  it('removes secrets by key and by shape, deeply, without touching the input', () => {
+    const input = {
+      token: 'abc',
+      nested: { password: 'hunter2', list: [{ code: '12345' }], note: `token is ${BOT_TOKEN}` },
+      headers: { authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1In0.sig' },
+      phone: '+79991234567',
+      text: `session ${SESSION} and +4915112345678`,
+      count: 3,
+    };
+    const out = redact(input);
+    expect(JSON.stringify(out)).not.toMatch(/abc|hunter2|12345"|AAHdq|eyJhbGci|BAABBAAB|1234567|5112345/);
+    expect(out.nested.list[0]?.code).toBe('[REDACTED]');
+    expect(out.phone).toBe('+7999***4567');
+    expect(out.count).toBe(3);
+    expect(input.token).toBe('abc');
+  });
+
+  it('survives cycles and errors', () => {
+    const loop: Record<string, unknown> = { name: 'x' };
+    loop['self'] = loop;
+    expect(redact(loop)).toEqual({ name: 'x', self: '[Circular]' });
+    const error = Object.assign(new Error(`bad token ${BOT_TOKEN}`), { code: 'E1' });
+    expect(JSON.stringify(redact(error))).not.toContain('AAHdq');
+  });
+});
+
+describe('logger', () => {
+  it('writes one ECS JSON line per entry, redacted', () => {
+    const { stream, lines } = capture();
+    const logger = createLogger({ service: 'test-svc', stream, elasticsearchUrl: '' });
+    logger.info(`connected bot ${BOT_TOKEN}`, { botId: 'b1', password: 'pw', phone: '+79991234567' });
+    logger.error('send failed', { error: new Error('boom') });
+    expect(lines[0]).toMatchObject({
+      'log.level': 'info',
+      'service.name': 'test-svc',
+      'ecs.version': expect.any(String),
+      botId: 'b1',
+      password: '[REDACTED]',
+      phone: '+7999***4567',
+    });
+    expect(String(lines[0]?.['message'])).toBe('connected bot [REDACTED]');
+    expect(Date.parse(String(lines[0]?.['@timestamp']))).not.toBeNaN();
+    expect(lines[1]).toMatchObject({ 'log.level': 'error', 'error.type': 'Error', 'error.message': 'boom' });
+  });
+
+  it('ships entries to Elasticsearch when ELASTICSEARCH_URL is set', async () => {
+    const bodies: string[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        if (req.url?.includes('_bulk')) bodies.push(body);
+        res.writeHead(200, { 'content-type': 'application/json', 'x-elastic-product': 'Elasticsearch' });
+        res.end(
+          req.url?.includes('_bulk')
+            ? '{"took":1,"errors":false,"items":[]}'
+            : '{"version":{"number":"8.15.0"}}',
+        );
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { stream } = capture();
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const logger = createLogger({ service: 'es-svc', stream, elasticsearchUrl: url });
+    logger.info('to elastic', { password: 'secret-pw' });
+    while (bodies.length === 0) await new Promise((r) => setTimeout(r, 50));
+    logger.close();
+    await new Promise<void>((r) => server.close(() => r()));
+    expect(bodies.join('')).toContain('to elastic');
+    expect(bodies.join('')).toContain('logs-integrations');
+    expect(bodies.join('')).not.toContain('secret-pw');
+  });
+});
+
+describe('metrics', () => {
+  it('registers the names the spec, dashboards and alerts use, once per registry', async () => {
+    const registry = createMetricsRegistry({ service: 'm', defaultMetrics: true });
+    expect(apiMetrics(registry)).toBe(apiMetrics(registry));
+    telegramMetrics(registry).messagesSent.inc({ type: 'bot' });
+    queueMetrics(registry).tasksTotal.inc({ queue: 'high' });
+    apiMetrics(registry).requestTotal.inc({
+      endpoint: '/api/integrations/telegram/bots/:id',
+      method: 'GET',
+      status: '200',
+    });
+    const text = await registry.metrics();
+    for (const name of [
+      'api_request_duration_seconds',
+      'api_request_total',
+      'api_request_error_total',
+      'telegram_sessions_total',
+      'telegram_sessions_active',
+      'telegram_sessions_error',
+      'telegram_messages_sent_total{type="bot",service="m"} 1',
+      'telegram_messages_error_total',
+      'queue_tasks_total{queue="high",service="m"} 1',
+      'queue_tasks_error_total',
+      'process_cpu_seconds_total',
+    ]) {
+      expect(text).toContain(name);
+    }
+  });
+});
+
+describe('trace context', () => {
+  const exporter = new InMemorySpanExporter();
+  const manager = new AsyncLocalStorageContextManager();
+  beforeAll(() => {
+    context.setGlobalContextManager(manager.enable());
+    trace.setGlobalTracerProvider(
+      new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }),
+    );
+  });
+  afterAll(() => {
+    trace.disable();
+    context.disable();
+  });
+
+  it('carries a trace through a traceparent: the remote side continues the same trace as a child', async () => {
+    let header: string | undefined;
+    await inSpan('publish', { 'messaging.destination': 'integrations.commands' }, async () => {
+      header = currentTraceparent();
+    });
+    expect(header).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    await withRemoteContext(header, () =>
+      inSpan('consume', { 'messaging.operation': 'process' }, async () => undefined),
+    );
+    const [publish, consume] = exporter.getFinishedSpans();
+    expect(consume?.spanContext().traceId).toBe(publish?.spanContext().traceId);
+    expect(consume?.parentSpanContext?.spanId).toBe(publish?.spanContext().spanId);
+  });
+
+  it('has no traceparent outside a span and starts a new trace without one', async () => {
+    expect(currentTraceparent()).toBeUndefined();
+    exporter.reset();
+    await withRemoteContext(undefined, () => inSpan('orphan', {}, async () => undefined));
+    expect(exporter.getFinishedSpans()[0]?.parentSpanContext).toBeUndefined();
+  });
+});

@@ -1,0 +1,112 @@
+import {
+  ROOT_CONTEXT,
+  context,
+  propagation,
+  trace,
+  type Context,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+} from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { JaegerExporter } from '@opentelemetry/exporter-jaeger';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+
+export interface Tracing {
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Starts the OpenTelemetry Node SDK for a service. Traces go over OTLP/HTTP to OTEL_EXPORTER_OTLP_ENDPOINT
+ * (Jaeger ingests OTLP); OTEL_TRACES_EXPORTER=jaeger selects the legacy Jaeger exporter for deployments that
+ * still need it. Without an endpoint (or with OTEL_SDK_DISABLED=true) nothing is exported and nothing starts.
+ */
+export function startTracing(options: {
+  service: string;
+  exporter?: SpanExporter;
+  env?: NodeJS.ProcessEnv;
+}): Tracing {
+  const env = options.env ?? process.env;
+  const exporter = options.exporter ?? exporterFromEnv(env);
+  if (!exporter || env.OTEL_SDK_DISABLED === 'true') return { shutdown: async () => undefined };
+  const sdk = new NodeSDK({
+    serviceName: options.service,
+    traceExporter: exporter,
+    // Health and metrics scrapes would drown every trace: leave them out.
+    instrumentations: [
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (req) => /^\/(health|metrics)/.test(req.url ?? ''),
+      }),
+    ],
+  });
+  sdk.start();
+  return { shutdown: () => sdk.shutdown() };
+}
+
+function exporterFromEnv(env: NodeJS.ProcessEnv): SpanExporter | undefined {
+  const kind = (env.OTEL_TRACES_EXPORTER ?? 'otlp').toLowerCase();
+  if (kind === 'none') return undefined;
+  if (kind === 'jaeger') {
+    // Deprecated upstream in favour of OTLP; kept only for deployments that still run the Jaeger protocol.
+    return new JaegerExporter({ endpoint: env.OTEL_EXPORTER_JAEGER_ENDPOINT });
+  }
+  if (!env.OTEL_EXPORTER_OTLP_ENDPOINT && !env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return undefined;
+  return new OTLPTraceExporter();
+}
+
+/** W3C trace context, independent of whether the SDK registered a global propagator. */
+const w3c = new W3CTraceContextPropagator();
+
+/** The active span as a `traceparent` header value, to put on an AMQP message. */
+export function currentTraceparent(ctx: Context = context.active()): string | undefined {
+  const carrier: Record<string, string> = {};
+  w3c.inject(ctx, carrier, { set: (c, k, v) => (c[k] = v) });
+  return carrier['traceparent'];
+}
+
+/** The context a received `traceparent` describes (the root context when there is none). */
+export function contextFromTraceparent(traceparent: string | undefined): Context {
+  if (!traceparent) return ROOT_CONTEXT;
+  return w3c.extract(
+    ROOT_CONTEXT,
+    { traceparent },
+    { get: (c, k) => c[k as 'traceparent'], keys: () => ['traceparent'] },
+  );
+}
+
+/** Runs `fn` as a continuation of a remote trace (a message's `traceparent`). */
+export function withRemoteContext<T>(traceparent: string | undefined, fn: () => T): T {
+  return context.with(contextFromTraceparent(traceparent), fn);
+}
+
+/**
+ * Runs `fn` inside a new span (child of the active one), records failures, and ends it. Attributes must never
+ * carry secrets: callers pass ids and types, not payloads.
+ */
+export async function inSpan<T>(
+  name: string,
+  attributes: Record<string, string | number | boolean | undefined>,
+  fn: (span: Span) => Promise<T>,
+  kind: SpanKind = SpanKind.INTERNAL,
+): Promise<T> {
+  const tracer = trace.getTracer('integrations');
+  const clean = Object.fromEntries(Object.entries(attributes).filter(([, v]) => v !== undefined)) as Record<
+    string,
+    string | number | boolean
+  >;
+  return tracer.startActiveSpan(name, { kind, attributes: clean }, async (span) => {
+    try {
+      return await fn(span);
+    } catch (error) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.name : 'error' });
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+export { SpanKind, propagation };
