@@ -1,1 +1,14 @@
-export {};
+export { DEFAULT_MYSQL_URL, createDb, ensureDatabase, type DbOptions } from './database';
+export { migrateToLatest, runMigrationsCli, type MigrationLogger } from './migrations';
+export {
+  enqueueOutbox,
+  outboxMigration,
+  startOutboxRelay,
+  type OutboxEnvelope,
+  type OutboxExchange,
+  type OutboxPublish,
+  type OutboxRelay,
+  type OutboxRelayOptions,
+  type OutboxTable,
+} from './outbox';
+export { sql, type Kysely, type Migration, type Transaction } from 'kysely';

@@ -1,0 +1,51 @@
+import { Kysely, MysqlDialect } from 'kysely';
+import { createConnection, createPool } from 'mysql2';
+
+export const DEFAULT_MYSQL_URL = 'mysql://root@127.0.0.1:3306';
+
+export interface DbOptions {
+  /** The server (MYSQL_URL); a database in the URL's path is ignored in favour of `database`. */
+  url?: string;
+  database: string;
+  poolSize?: number;
+}
+
+function poolOptions(url: string, database: string) {
+  const parsed = new URL(url);
+  return {
+    host: parsed.hostname,
+    port: Number(parsed.port || 3306),
+    user: decodeURIComponent(parsed.username || 'root'),
+    password: decodeURIComponent(parsed.password),
+    database,
+    // Telegram ids exceed 2^53: BIGINTs come back as strings, never as lossy numbers.
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    timezone: 'Z',
+    dateStrings: false,
+    charset: 'utf8mb4',
+  };
+}
+
+/** A Kysely instance over a mysql2 pool for one service's own database. */
+export function createDb<DB>(options: DbOptions): Kysely<DB> {
+  const url = options.url ?? process.env.MYSQL_URL ?? DEFAULT_MYSQL_URL;
+  const pool = createPool({ ...poolOptions(url, options.database), connectionLimit: options.poolSize ?? 10 });
+  return new Kysely<DB>({ dialect: new MysqlDialect({ pool }) });
+}
+
+const SAFE_NAME = /^[A-Za-z0-9_]{1,64}$/;
+
+/** Creates the service's database if it is missing (utf8mb4), so a fresh server needs no manual step. */
+export async function ensureDatabase(url: string, database: string): Promise<void> {
+  if (!SAFE_NAME.test(database)) throw new Error(`invalid database name ${JSON.stringify(database)}`);
+  const { database: _ignored, ...server } = poolOptions(url, database);
+  const conn = createConnection(server).promise();
+  try {
+    await conn.query(
+      `CREATE DATABASE IF NOT EXISTS \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+    );
+  } finally {
+    await conn.end();
+  }
+}

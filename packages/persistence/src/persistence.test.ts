@@ -1,0 +1,111 @@
+import { createTestDatabase, type TestDatabase } from '@integrations/testing';
+import { infra } from '@integrations/testing';
+import {
+  createDb,
+  enqueueOutbox,
+  ensureDatabase,
+  migrateToLatest,
+  outboxMigration,
+  startOutboxRelay,
+  sql,
+  type Kysely,
+  type OutboxTable,
+} from './index';
+
+describe('persistence', () => {
+  let database: TestDatabase;
+  let db: Kysely<OutboxTable>;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('persistence');
+    db = createDb<OutboxTable>({ url: infra.mysqlUrl, database: database.name });
+    await migrateToLatest(db as Kysely<unknown>, { '0001_outbox': outboxMigration });
+  });
+  afterAll(async () => {
+    await db.destroy();
+    await database.drop();
+  });
+  beforeEach(async () => {
+    await db.deleteFrom('outbox').execute();
+  });
+
+  const envelope = (n: number) => ({
+    id: `evt-${n}-${Math.random().toString(36).slice(2)}`,
+    type: 'telegram.bot.connected',
+    n,
+  });
+
+  it('migrations are idempotent and ensureDatabase tolerates an existing database', async () => {
+    expect(await migrateToLatest(db as Kysely<unknown>, { '0001_outbox': outboxMigration })).toEqual([]);
+    await expect(ensureDatabase(infra.mysqlUrl, database.name)).resolves.toBeUndefined();
+    await expect(ensureDatabase(infra.mysqlUrl, 'bad`name')).rejects.toThrow(/invalid database name/);
+  });
+
+  it('keeps Telegram-sized ids exact (BIGINT as strings)', async () => {
+    const row = await sql<{ big: string }>`select cast(-1001234567890123456 as signed) as big`.execute(db);
+    expect(row.rows[0]?.big).toBe('-1001234567890123456');
+  });
+
+  it('never publishes an event whose transaction rolled back', async () => {
+    const published: string[] = [];
+    const relay = startOutboxRelay({
+      db,
+      publish: async (_x, _k, env) => void published.push((env as { id: string }).id),
+    });
+    await expect(
+      db.transaction().execute(async (trx) => {
+        await enqueueOutbox(trx, envelope(1));
+        throw new Error('state change failed');
+      }),
+    ).rejects.toThrow('state change failed');
+    const kept = envelope(2);
+    await db.transaction().execute((trx) => enqueueOutbox(trx, kept));
+    expect(await relay.flushNow()).toBe(1);
+    await relay.stop();
+    expect(published).toEqual([kept.id]);
+  });
+
+  it('keeps events while the broker is down and publishes all of them, in order, once it is back', async () => {
+    const events = Array.from({ length: 5 }, (_, i) => envelope(i));
+    for (const e of events) await enqueueOutbox(db, e);
+    let failuresLeft = 3;
+    const published: string[] = [];
+    const relay = startOutboxRelay({
+      db,
+      intervalMs: 50,
+      publish: async (exchange, routingKey, env) => {
+        expect([exchange, routingKey]).toEqual(['events', 'telegram.bot.connected']);
+        if (failuresLeft > 0) {
+          failuresLeft -= 1;
+          throw new Error('connection closed');
+        }
+        published.push((env as { id: string }).id);
+      },
+    });
+    while (published.length < events.length) await new Promise((r) => setTimeout(r, 50));
+    await relay.stop();
+    expect(published).toEqual(events.map((e) => e.id));
+    const attempts = await db.selectFrom('outbox').select(['attempts']).orderBy('id').execute();
+    expect(attempts[0]?.attempts).toBe(3);
+    const pending = await db.selectFrom('outbox').select('id').where('published_at', 'is', null).execute();
+    expect(pending).toHaveLength(0);
+  });
+
+  it('two relays on one table publish every row exactly once', async () => {
+    const events = Array.from({ length: 120 }, (_, i) => envelope(i));
+    for (const e of events) await enqueueOutbox(db, e);
+    const counts = new Map<string, number>();
+    const publish = async (_x: string, _k: string, env: unknown) => {
+      const id = (env as { id: string }).id;
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+    };
+    const second = createDb<OutboxTable>({ url: infra.mysqlUrl, database: database.name });
+    const a = startOutboxRelay({ db, publish, batch: 7, intervalMs: 10_000 });
+    const b = startOutboxRelay({ db: second, publish, batch: 7, intervalMs: 10_000 });
+    while (counts.size < events.length) await Promise.all([a.flushNow(), b.flushNow()]);
+    await Promise.all([a.stop(), b.stop()]);
+    await second.destroy();
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+    expect(counts.size).toBe(events.length);
+  });
+});
