@@ -1,1 +1,11 @@
-export {};
+export { contextOf, makeEnvelope, type MessageContext } from './envelope';
+export { Messaging, type CommandHandler, type EventHandler, type MessagingOptions } from './messaging';
+export {
+  EXCHANGES,
+  PRIORITIES,
+  RETRY_DELAYS_MS,
+  deadQueueName,
+  routingKeyFor,
+  type ExchangeAlias,
+  type Priority,
+} from './topology';

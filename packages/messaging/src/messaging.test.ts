@@ -1,0 +1,238 @@
+import { DomainError, type Envelope } from '@integrations/contracts';
+import { createMetricsRegistry, inSpan } from '@integrations/observability';
+import { createTestVhost, infra, type TestVhost } from '@integrations/testing';
+import { context, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { Messaging, type Priority } from './index';
+
+const ctx = { userId: 'user-1', requestId: 'req-1' };
+const until = async (check: () => boolean | Promise<boolean>) => {
+  while (!(await check())) await new Promise((r) => setTimeout(r, 25));
+};
+const management = (path: string, init?: RequestInit) => {
+  const base = new URL(infra.rabbitManagementUrl);
+  const auth = Buffer.from(
+    `${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`,
+  ).toString('base64');
+  base.username = '';
+  base.password = '';
+  return fetch(new URL(`api/${path}`, base), {
+    ...init,
+    headers: { authorization: `Basic ${auth}`, 'content-type': 'application/json' },
+  });
+};
+
+describe('Messaging against RabbitMQ', () => {
+  let vhost: TestVhost;
+  let server: Messaging;
+  let client: Messaging;
+  const registry = createMetricsRegistry({ service: 'messaging-test', defaultMetrics: false });
+  const seen: { envelope: Envelope; priority: Priority }[] = [];
+  let failTimes = 0;
+  const exporter = new InMemorySpanExporter();
+
+  beforeAll(async () => {
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    trace.setGlobalTracerProvider(
+      new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }),
+    );
+    vhost = await createTestVhost('messaging');
+    server = await Messaging.connect({
+      url: vhost.url,
+      service: 'test-connector',
+      registry,
+      retryDelaysMs: [50, 100],
+    });
+    client = await Messaging.connect({ url: vhost.url, service: 'test-api' });
+    await server.consumeCommands({
+      queue: 'test-connector',
+      bindings: ['telegram.bot.*'],
+      handler: async (envelope, meta) => {
+        seen.push({ envelope, priority: meta.priority });
+        const data = envelope.data as { id?: string };
+        if (envelope.type === 'telegram.bot.remove') {
+          if (failTimes > 0) {
+            failTimes -= 1;
+            throw new Error('database unavailable');
+          }
+          return {};
+        }
+        if (data.id === 'missing') throw new DomainError('NOT_FOUND', 'No such bot.');
+        return {
+          id: data.id,
+          telegramBotId: '123',
+          username: 'demo_bot',
+          firstName: 'Demo',
+          status: 'active',
+          updatesMode: 'polling',
+          createdAt: '2026-11-24T10:00:00.000Z',
+          updatedAt: '2026-11-24T10:00:00.000Z',
+        };
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await client?.close();
+    await server?.close();
+    await vhost?.delete();
+    trace.disable();
+    context.disable();
+  });
+
+  beforeEach(() => {
+    seen.length = 0;
+  });
+
+  it('answers a request with the handler result, carrying the user and the trace', async () => {
+    const reply = await inSpan('rest request', {}, () =>
+      client.request('telegram.bot.get', { id: 'b1' }, ctx),
+    );
+    expect(reply).toMatchObject({ ok: true, data: { id: 'b1', username: 'demo_bot' } });
+    expect(seen[0]?.priority).toBe('high');
+    expect(seen[0]?.envelope).toMatchObject({
+      userid: 'user-1',
+      requestid: 'req-1',
+      source: 'test-api',
+      type: 'telegram.bot.get',
+    });
+    const spans = exporter.getFinishedSpans();
+    const rest = spans.find((s) => s.name === 'rest request');
+    const processed = spans.find((s) => s.name === 'telegram.bot.get process');
+    expect(processed?.spanContext().traceId).toBe(rest?.spanContext().traceId);
+  });
+
+  it('turns a DomainError into a failed reply without retrying', async () => {
+    const reply = await client.request('telegram.bot.get', { id: 'missing' }, ctx);
+    expect(reply).toEqual({ ok: false, error: { code: 'NOT_FOUND', status: 404, detail: 'No such bot.' } });
+    expect(seen).toHaveLength(1);
+  });
+
+  it('answers UPSTREAM_TIMEOUT when nobody consumes the command', async () => {
+    const reply = await client.request('telegram.account.get', { id: 'a1' }, ctx, { timeoutMs: 200 });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'UPSTREAM_TIMEOUT', status: 504 } });
+  });
+
+  it('refuses to publish a message that breaks its schema', async () => {
+    await expect(client.request('telegram.bot.get', { id: 'b1', surprise: true }, ctx)).rejects.toMatchObject(
+      { code: 'VALIDATION_FAILED' },
+    );
+    await expect(client.publishEvent('telegram.bot.removed', { botId: 'b1' }, ctx)).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
+  });
+
+  it('routes by priority into separate queues', async () => {
+    await client.sendCommand('telegram.bot.get', { id: 'low-1' }, ctx, { priority: 'low' });
+    await client.sendCommand('telegram.bot.get', { id: 'mid-1' }, ctx);
+    await until(() => seen.length === 2);
+    expect(seen.map((s) => s.priority).sort()).toEqual(['low', 'mid']);
+  });
+
+  it('retries a failing handler with back-off and replies once it succeeds', async () => {
+    failTimes = 2;
+    const reply = await client.request('telegram.bot.remove', { id: 'b1' }, ctx);
+    expect(reply).toEqual({ ok: true, data: {} });
+    expect(seen).toHaveLength(3);
+  });
+
+  it('dead-letters a message that keeps failing, with the reason, and answers INTERNAL', async () => {
+    failTimes = 3;
+    const reply = await client.request('telegram.bot.remove', { id: 'b2' }, ctx);
+    expect(reply).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+    const dead = await getDead();
+    expect(
+      dead.some((m) => String(m.properties.headers['x-dead-reason']).includes('database unavailable')),
+    ).toBe(true);
+  });
+
+  it('dead-letters malformed and schema-invalid messages and keeps consuming', async () => {
+    const publish = (payload: string) =>
+      management(`exchanges/${encodeURIComponent(vhost.name)}/integrations.commands/publish`, {
+        method: 'POST',
+        body: JSON.stringify({
+          properties: {},
+          routing_key: 'telegram.bot.get',
+          payload,
+          payload_encoding: 'string',
+        }),
+      });
+    await publish('{not json');
+    await publish(
+      JSON.stringify({
+        specversion: '1.0',
+        id: 'x',
+        source: 's',
+        type: 'telegram.bot.get',
+        time: new Date().toISOString(),
+        datacontenttype: 'application/json',
+        userid: 'u',
+        data: { id: 42 },
+      }),
+    );
+    const reply = await client.request('telegram.bot.get', { id: 'after' }, ctx);
+    expect(reply.ok).toBe(true);
+    await until(async () => (await getDead()).length >= 3);
+    const reasons = (await getDead()).map((m) => String(m.properties.headers['x-dead-reason']));
+    expect(reasons).toEqual(
+      expect.arrayContaining([
+        'the body is not JSON',
+        expect.stringContaining('invalid telegram.bot.get data'),
+      ]),
+    );
+    const metrics = await registry.metrics();
+    expect(metrics).toMatch(/queue_tasks_error_total\{queue="mid",service="messaging-test"\} [1-9]/);
+  });
+
+  it('delivers events to a durable queue and to every transient one', async () => {
+    const durable: Envelope[] = [];
+    const transient: Envelope[] = [];
+    await server.consumeEvents({
+      queue: 'test-audit',
+      patterns: ['telegram.#'],
+      handler: async (e) => void durable.push(e),
+    });
+    await client.consumeEvents({
+      queue: `test-sse-${process.pid}`,
+      patterns: ['#'],
+      handler: async (e) => void transient.push(e),
+      transient: true,
+    });
+    await client.publishEvent('telegram.bot.removed', { userId: 'user-1', botId: 'b1' }, ctx);
+    await until(() => durable.length === 1 && transient.length === 1);
+    expect(durable[0]).toMatchObject({ type: 'telegram.bot.removed', data: { botId: 'b1' } });
+  });
+
+  it('reconnects by itself when the broker drops the connection', async () => {
+    // The management API lists connections a few seconds after they open.
+    let connections: { name: string }[] = [];
+    await until(async () => {
+      const res = await management(`vhosts/${encodeURIComponent(vhost.name)}/connections`);
+      connections = (await res.json()) as { name: string }[];
+      return connections.length >= 2;
+    });
+    for (const c of connections)
+      await management(`connections/${encodeURIComponent(c.name)}`, { method: 'DELETE' });
+    await until(() => !client.isConnected());
+    let reply = await client.request('telegram.bot.get', { id: 'again' }, ctx, { timeoutMs: 1000 });
+    while (!reply.ok) {
+      await new Promise((r) => setTimeout(r, 100));
+      reply = await client.request('telegram.bot.get', { id: 'again' }, ctx, { timeoutMs: 1000 });
+    }
+    expect(reply).toMatchObject({ ok: true, data: { id: 'again' } });
+    expect(client.isConnected() && server.isConnected()).toBe(true);
+  });
+
+  async function getDead(): Promise<{ properties: { headers: Record<string, unknown> } }[]> {
+    const res = await management(`queues/${encodeURIComponent(vhost.name)}/test-connector.dead/get`, {
+      method: 'POST',
+      body: JSON.stringify({ count: 50, ackmode: 'ack_requeue_true', encoding: 'auto' }),
+    });
+    return (await res.json()) as { properties: { headers: Record<string, unknown> } }[];
+  }
+});

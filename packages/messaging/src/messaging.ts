@@ -1,0 +1,533 @@
+import { AmqpConnection, RpcTimeoutError } from '@golevelup/nestjs-rabbitmq';
+import {
+  DomainError,
+  type Envelope,
+  type Reply,
+  type ReplyError,
+  validateEnvelope,
+  validateMessageData,
+  validateReplyData,
+} from '@integrations/contracts';
+import {
+  SpanKind,
+  inSpan,
+  queueMetrics,
+  withRemoteContext,
+  type Logger,
+  type Registry,
+} from '@integrations/observability';
+import type { Channel, ConsumeMessage, Options } from 'amqplib';
+import { makeEnvelope, type MessageContext } from './envelope';
+import {
+  EXCHANGES,
+  PRIORITIES,
+  RETRY_DELAYS_MS,
+  bindingsFor,
+  deadQueueName,
+  queueNames,
+  retryQueueArguments,
+  routingKeyFor,
+  workQueueArguments,
+  type ExchangeAlias,
+  type Priority,
+} from './topology';
+
+export interface MessagingOptions {
+  url: string;
+  /** The service name: the envelope's `source` and the connection's name in RabbitMQ. */
+  service: string;
+  logger?: Logger;
+  registry?: Registry;
+  prefetch?: number;
+  /** How long `connect` waits for the broker before failing. */
+  connectTimeoutMs?: number;
+  /** Back-off of the retry queues (tests shorten it). */
+  retryDelaysMs?: readonly number[];
+}
+
+export type CommandHandler = (
+  envelope: Envelope,
+  meta: { priority: Priority; redelivered: boolean },
+) => Promise<unknown>;
+export type EventHandler = (envelope: Envelope) => Promise<void>;
+
+interface Lane {
+  /** The work queue this lane consumes. */
+  queue: string;
+  /** Where messages that cannot be handled are parked. */
+  deadQueue: string;
+  /** The metric label: high, mid, low or events. */
+  label: string;
+  priority: Priority;
+  /** Transient lanes (a per-instance fan-out queue) neither retry nor dead-letter. */
+  transient: boolean;
+}
+
+const RETRY_HEADER = 'x-retry-count';
+const REASON_HEADER = 'x-dead-reason';
+
+class InvalidMessage extends Error {}
+
+/**
+ * The service's one RabbitMQ connection (golevelup's AmqpConnection over amqp-connection-manager: it reconnects
+ * and re-runs the topology setup on its own). Every message is a validated CloudEvents envelope; publishing waits
+ * for the broker's confirm; consumers retry through TTL queues with back-off and park what cannot be handled in
+ * `<queue>.dead` with the reason, without ever crashing.
+ */
+export class Messaging {
+  private readonly metrics;
+  private readonly logger: Logger | undefined;
+  private readonly retryDelays: readonly number[];
+
+  private constructor(
+    private readonly amqp: AmqpConnection,
+    private readonly options: MessagingOptions,
+  ) {
+    this.logger = options.logger;
+    this.retryDelays = options.retryDelaysMs ?? RETRY_DELAYS_MS;
+    this.metrics = options.registry ? queueMetrics(options.registry) : undefined;
+  }
+
+  static async connect(options: MessagingOptions): Promise<Messaging> {
+    const logger = options.logger;
+    const amqp = new AmqpConnection({
+      uri: options.url,
+      name: options.service,
+      prefetchCount: options.prefetch ?? 20,
+      exchanges: Object.values(EXCHANGES).map((name) => ({
+        name,
+        type: 'topic',
+        options: { durable: true },
+      })),
+      connectionInitOptions: { wait: true, timeout: options.connectTimeoutMs ?? 10_000, reject: true },
+      connectionManagerOptions: {
+        heartbeatIntervalInSeconds: 5,
+        reconnectTimeInSeconds: 1,
+        // Nagle's algorithm turns a 0.5 ms request/reply into 40+ ms (ARCHITECTURE.md §4).
+        connectionOptions: { noDelay: true, clientProperties: { connection_name: options.service } },
+      },
+      enableControllerDiscovery: false,
+      registerHandlers: false,
+      logger: {
+        log: (message: string) => logger?.debug(message),
+        error: (message: string) => logger?.warn(`amqp: ${message}`),
+        warn: (message: string) => logger?.warn(`amqp: ${message}`),
+        debug: (message: string) => logger?.debug(message),
+        verbose: (message: string) => logger?.debug(message),
+      },
+    });
+    await amqp.init();
+    return new Messaging(amqp, options);
+  }
+
+  get service(): string {
+    return this.options.service;
+  }
+
+  isConnected(): boolean {
+    return this.amqp.connected;
+  }
+
+  makeEnvelope<T>(type: string, data: T, ctx: MessageContext): Envelope<T> {
+    return makeEnvelope(this.options.service, type, data, ctx);
+  }
+
+  /** Publishes an event (validated, confirmed). Events that follow a state change go through the outbox instead. */
+  async publishEvent<T>(type: string, data: T, ctx: MessageContext): Promise<Envelope<T>> {
+    const envelope = this.makeEnvelope(type, data, ctx);
+    await this.publishEnvelope('events', type, envelope);
+    return envelope;
+  }
+
+  /** Fire-and-forget command (no reply), e.g. a bulk send at `mid` or maintenance at `low`. */
+  async sendCommand<T>(
+    type: string,
+    data: T,
+    ctx: MessageContext,
+    opts: { priority?: Priority } = {},
+  ): Promise<Envelope<T>> {
+    const envelope = this.makeEnvelope(type, data, ctx);
+    await this.publishEnvelope('commands', routingKeyFor(type, opts.priority ?? 'mid'), envelope);
+    return envelope;
+  }
+
+  /**
+   * Publishes a validated envelope and resolves once the broker confirmed it. Fails at once when disconnected,
+   * rather than buffering in memory: the caller (the outbox relay, or a REST request) decides what to do.
+   */
+  async publishEnvelope(
+    exchange: ExchangeAlias,
+    routingKey: string,
+    envelope: Envelope,
+    extra: Options.Publish = {},
+  ): Promise<void> {
+    this.assertValid(envelope);
+    if (!this.amqp.connected) throw new Error('RabbitMQ is not connected');
+    await inSpan(
+      `${envelope.type} publish`,
+      {
+        'messaging.system': 'rabbitmq',
+        'messaging.destination.name': EXCHANGES[exchange],
+        'messaging.rabbitmq.destination.routing_key': routingKey,
+        'messaging.message.id': envelope.id,
+      },
+      async () => {
+        await this.amqp.publish(
+          EXCHANGES[exchange],
+          routingKey,
+          envelope,
+          this.publishOptions(envelope, extra),
+        );
+      },
+      SpanKind.PRODUCER,
+    );
+  }
+
+  /**
+   * Sends a command and waits for its reply (direct reply-to). A timeout answers UPSTREAM_TIMEOUT instead of
+   * throwing, so the api turns it into a 504 like any other failed reply.
+   */
+  async request<R>(
+    type: string,
+    data: unknown,
+    ctx: MessageContext,
+    opts: { timeoutMs?: number; priority?: Priority } = {},
+  ): Promise<Reply<R>> {
+    const envelope = this.makeEnvelope(type, data, ctx);
+    this.assertValid(envelope);
+    if (!this.amqp.connected) {
+      return failed({
+        code: 'UPSTREAM_TIMEOUT',
+        status: 504,
+        detail: 'The message broker is not reachable; try again shortly.',
+      });
+    }
+    const timeout = opts.timeoutMs ?? 10_000;
+    return inSpan(
+      `${type} request`,
+      {
+        'messaging.system': 'rabbitmq',
+        'messaging.destination.name': EXCHANGES.commands,
+        'messaging.message.id': envelope.id,
+      },
+      async () => {
+        try {
+          const reply = await this.amqp.request<Reply<R>>({
+            exchange: EXCHANGES.commands,
+            routingKey: routingKeyFor(type, opts.priority ?? 'high'),
+            payload: envelope,
+            timeout,
+            // The request expires with its caller: nobody would read a late reply.
+            expiration: timeout,
+            publishOptions: this.publishOptions(envelope, { persistent: false }),
+          });
+          return isReply<R>(reply)
+            ? reply
+            : failed({ code: 'INTERNAL', status: 500, detail: 'Malformed reply.' });
+        } catch (error) {
+          if (error instanceof RpcTimeoutError) {
+            return failed({
+              code: 'UPSTREAM_TIMEOUT',
+              status: 504,
+              detail: `No answer from the ${type.split('.').slice(0, 2).join(' ')} service in time.`,
+            });
+          }
+          throw error;
+        }
+      },
+      SpanKind.CLIENT,
+    );
+  }
+
+  /**
+   * Consumes commands on `<queue>.high|mid|low`. The handler's return value is the reply's data; a DomainError is
+   * a failed reply (not retried); any other error is retried with back-off and finally dead-lettered.
+   */
+  async consumeCommands(opts: {
+    queue: string;
+    bindings: string[];
+    handler: CommandHandler;
+    priorities?: readonly Priority[];
+  }): Promise<void> {
+    const priorities = opts.priorities ?? PRIORITIES;
+    const deadQueue = deadQueueName(opts.queue);
+    await this.declareDeadQueue(opts.queue, deadQueue);
+    for (const priority of priorities) {
+      const lane: Lane = {
+        queue: `${opts.queue}.${priority}`,
+        deadQueue,
+        label: priority,
+        priority,
+        transient: false,
+      };
+      await this.declareLane(
+        lane,
+        opts.queue,
+        opts.bindings.flatMap((b) => bindingsFor(b, priority)),
+        EXCHANGES.commands,
+      );
+      await this.subscribe(lane, (envelope, msg) =>
+        opts.handler(envelope, { priority, redelivered: msg.fields.redelivered }),
+      );
+    }
+  }
+
+  /**
+   * Consumes events matching `patterns`. A durable queue shares the work between replicas; `transient: true`
+   * gives this instance its own exclusive queue (fan-out to every replica, e.g. the api's SSE stream).
+   */
+  async consumeEvents(opts: {
+    queue: string;
+    patterns: string[];
+    handler: EventHandler;
+    transient?: boolean;
+  }): Promise<void> {
+    const deadQueue = deadQueueName(opts.queue);
+    const lane: Lane = {
+      queue: opts.queue,
+      deadQueue,
+      label: 'events',
+      priority: 'mid',
+      transient: opts.transient === true,
+    };
+    if (!lane.transient) await this.declareDeadQueue(opts.queue, deadQueue);
+    await this.declareLane(lane, opts.queue, opts.patterns, EXCHANGES.events);
+    await this.subscribe(lane, async (envelope) => {
+      await opts.handler(envelope);
+      return undefined;
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.amqp.managedConnection.close();
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+
+  private publishOptions(envelope: Envelope, extra: Options.Publish): Options.Publish {
+    return {
+      persistent: true,
+      contentType: 'application/cloudevents+json',
+      messageId: envelope.id,
+      type: envelope.type,
+      timestamp: Math.floor(Date.parse(envelope.time) / 1000),
+      ...extra,
+      headers: { ...(envelope.traceparent ? { traceparent: envelope.traceparent } : {}), ...extra.headers },
+    };
+  }
+
+  private assertValid(envelope: Envelope): void {
+    const result = validateEnvelope(envelope);
+    const data = result.valid ? validateMessageData(envelope.type, envelope.data) : result;
+    if (!data.valid) {
+      throw new DomainError('VALIDATION_FAILED', `invalid ${envelope.type} message`, { errors: data.errors });
+    }
+  }
+
+  /** Declared on every (re)connect, so a reset broker gets its topology back without a restart. */
+  private async addSetup(setup: (channel: Channel) => Promise<void>): Promise<void> {
+    await this.amqp.managedChannel.addSetup(setup);
+  }
+
+  private async declareDeadQueue(queue: string, deadQueue: string): Promise<void> {
+    await this.addSetup(async (channel) => {
+      await channel.assertQueue(deadQueue, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+      await channel.bindQueue(deadQueue, EXCHANGES.dlx, queue);
+    });
+  }
+
+  private async declareLane(
+    lane: Lane,
+    deadKey: string,
+    bindings: string[],
+    exchange: string,
+  ): Promise<void> {
+    await this.addSetup(async (channel) => {
+      if (lane.transient) {
+        await channel.assertQueue(lane.queue, { durable: false, exclusive: true, autoDelete: true });
+      } else {
+        const names = queueNames(lane.queue);
+        await channel.assertQueue(names.work, { durable: true, arguments: workQueueArguments(deadKey) });
+        for (const [i, delay] of this.retryDelays.entries()) {
+          await channel.assertQueue(names.retry(i + 1), {
+            durable: true,
+            arguments: retryQueueArguments(names.work, delay),
+          });
+        }
+      }
+      for (const binding of bindings) await channel.bindQueue(lane.queue, exchange, binding);
+    });
+  }
+
+  private async subscribe(
+    lane: Lane,
+    handle: (envelope: Envelope, msg: ConsumeMessage) => Promise<unknown>,
+  ): Promise<void> {
+    await this.amqp.createSubscriber(
+      async (_content: unknown, msg?: ConsumeMessage) => {
+        if (msg) await this.process(lane, msg, handle);
+        return undefined;
+      },
+      {
+        queue: lane.queue,
+        createQueueIfNotExists: false,
+        // Raw bytes: parsing is ours, so that a malformed message is dead-lettered rather than crashing.
+        deserializer: (content: Buffer) => content,
+        // process() never throws; if it somehow did, requeueing would loop, so ack and log instead.
+        errorHandler: (channel: Channel, msg: ConsumeMessage, error: unknown) => {
+          this.logger?.error('message handling crashed', { queue: lane.queue, error });
+          channel.ack(msg);
+        },
+      },
+      `${this.options.service}:${lane.queue}`,
+    );
+  }
+
+  private async process(
+    lane: Lane,
+    msg: ConsumeMessage,
+    handle: (envelope: Envelope, msg: ConsumeMessage) => Promise<unknown>,
+  ): Promise<void> {
+    this.metrics?.tasksTotal.inc({ queue: lane.label });
+    let envelope: Envelope;
+    try {
+      envelope = this.parse(msg);
+    } catch (error) {
+      this.metrics?.tasksError.inc({ queue: lane.label });
+      const reason = error instanceof InvalidMessage ? error.message : 'unreadable message';
+      this.logger?.warn('invalid message dead-lettered', {
+        queue: lane.queue,
+        reason,
+        routingKey: msg.fields.routingKey,
+      });
+      await this.replyIfAsked(msg, failed({ code: 'VALIDATION_FAILED', status: 422, detail: reason }));
+      if (!lane.transient) await this.deadLetter(lane, msg, reason);
+      return;
+    }
+
+    const attempt = Number(msg.properties.headers?.[RETRY_HEADER] ?? 0);
+    await withRemoteContext(envelope.traceparent, () =>
+      inSpan(
+        `${envelope.type} process`,
+        {
+          'messaging.system': 'rabbitmq',
+          'messaging.destination.name': lane.queue,
+          'messaging.message.id': envelope.id,
+          'messaging.retry': attempt,
+        },
+        async () => {
+          try {
+            const data = await handle(envelope, msg);
+            await this.replyIfAsked(msg, this.successReply(envelope.type, data));
+          } catch (error) {
+            this.metrics?.tasksError.inc({ queue: lane.label });
+            if (error instanceof DomainError) {
+              await this.replyIfAsked(msg, { ok: false, error: error.toReplyError() });
+              return;
+            }
+            await this.retryOrDeadLetter(lane, msg, envelope, attempt, error);
+          }
+        },
+        SpanKind.CONSUMER,
+      ),
+    );
+  }
+
+  private parse(msg: ConsumeMessage): Envelope {
+    let value: unknown;
+    try {
+      value = JSON.parse(msg.content.toString('utf8'));
+    } catch {
+      throw new InvalidMessage('the body is not JSON');
+    }
+    const envelope = validateEnvelope(value);
+    if (!envelope.valid) throw new InvalidMessage(`not a valid envelope: ${describe(envelope.errors)}`);
+    const typed = value as Envelope;
+    const data = validateMessageData(typed.type, typed.data);
+    if (!data.valid) throw new InvalidMessage(`invalid ${typed.type} data: ${describe(data.errors)}`);
+    return typed;
+  }
+
+  private successReply(type: string, data: unknown): Reply<unknown> {
+    const payload = data ?? {};
+    const check = validateReplyData(type, payload);
+    if (!check.valid) {
+      // A handler answered something the contract does not allow: a bug on our side, never shown to the caller.
+      this.logger?.error('reply does not match its schema', { type, errors: check.errors });
+      return failed({ code: 'INTERNAL', status: 500, detail: 'The service produced an invalid answer.' });
+    }
+    return { ok: true, data: payload };
+  }
+
+  private async replyIfAsked(msg: ConsumeMessage, reply: Reply<unknown>): Promise<void> {
+    const { replyTo, correlationId } = msg.properties;
+    if (!replyTo) return;
+    try {
+      await this.amqp.publish('', replyTo, reply, { correlationId, contentType: 'application/json' });
+    } catch (error) {
+      this.logger?.warn('could not send a reply', { error });
+    }
+  }
+
+  private async retryOrDeadLetter(
+    lane: Lane,
+    msg: ConsumeMessage,
+    envelope: Envelope,
+    attempt: number,
+    error: unknown,
+  ): Promise<void> {
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : 'handler failed';
+    if (lane.transient) {
+      this.logger?.warn('event handler failed (transient queue, dropped)', { type: envelope.type, error });
+      return;
+    }
+    if (attempt < this.retryDelays.length) {
+      this.logger?.warn('message handling failed; retrying', {
+        type: envelope.type,
+        attempt: attempt + 1,
+        error,
+      });
+      // Confirmed before the original is acked: a crash in between gives a duplicate, never a loss.
+      await this.amqp.publish('', queueNames(lane.queue).retry(attempt + 1), msg.content, {
+        ...msg.properties,
+        headers: { ...msg.properties.headers, [RETRY_HEADER]: attempt + 1 },
+      });
+      return;
+    }
+    this.logger?.error('message handling failed for good; dead-lettered', { type: envelope.type, error });
+    await this.replyIfAsked(
+      msg,
+      failed({ code: 'INTERNAL', status: 500, detail: 'The request could not be processed.' }),
+    );
+    await this.deadLetter(lane, msg, reason);
+  }
+
+  private async deadLetter(lane: Lane, msg: ConsumeMessage, reason: string): Promise<void> {
+    const deadKey = lane.deadQueue.slice(0, -'.dead'.length);
+    await this.amqp.publish(EXCHANGES.dlx, deadKey, msg.content, {
+      ...msg.properties,
+      replyTo: undefined,
+      headers: {
+        ...msg.properties.headers,
+        [REASON_HEADER]: reason.slice(0, 1000),
+        'x-original-queue': lane.queue,
+        'x-original-routing-key': msg.fields.routingKey,
+      },
+    });
+  }
+}
+
+function failed(error: ReplyError): Reply<never> {
+  return { ok: false, error };
+}
+
+function isReply<R>(value: unknown): value is Reply<R> {
+  return typeof value === 'object' && value !== null && typeof (value as { ok?: unknown }).ok === 'boolean';
+}
+
+function describe(errors: { path: string; message: string }[]): string {
+  return errors
+    .slice(0, 5)
+    .map((e) => `${e.path} ${e.message}`)
+    .join('; ');
+}
