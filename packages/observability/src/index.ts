@@ -11,3 +11,4 @@ export {
   type Tracing,
 } from './tracing';
 export type { Registry } from 'prom-client';
+export { runChecks, startOpsServer, type OpsServer, type ReadinessCheck } from './ops-server';

@@ -17,6 +17,7 @@ import {
   maskPhone,
   queueMetrics,
   redact,
+  startOpsServer,
   telegramMetrics,
   withRemoteContext,
 } from './index';
@@ -176,5 +177,35 @@ describe('trace context', () => {
     exporter.reset();
     await withRemoteContext(undefined, () => inSpan('orphan', {}, async () => undefined));
     expect(exporter.getFinishedSpans()[0]?.parentSpanContext).toBeUndefined();
+  });
+});
+
+describe('ops server', () => {
+  it('serves liveness, readiness naming the failing dependency, and metrics', async () => {
+    const registry = createMetricsRegistry({ service: 'ops', defaultMetrics: false });
+    queueMetrics(registry).tasksTotal.inc({ queue: 'low' });
+    let redisUp = true;
+    const server = await startOpsServer({
+      port: 0,
+      host: '127.0.0.1',
+      registry,
+      checks: { rabbitmq: () => true, redis: () => redisUp },
+    });
+    try {
+      expect((await fetch(`${server.url}/health/live`)).status).toBe(200);
+      expect((await fetch(`${server.url}/health/ready`)).status).toBe(200);
+      redisUp = false;
+      const down = await fetch(`${server.url}/health/ready`);
+      expect(down.status).toBe(503);
+      expect(await down.json()).toMatchObject({
+        failing: ['redis'],
+        checks: { rabbitmq: 'up', redis: 'down' },
+      });
+      expect(await (await fetch(`${server.url}/metrics`)).text()).toContain(
+        'queue_tasks_total{queue="low",service="ops"} 1',
+      );
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -47,9 +47,9 @@ export interface Contracts {}
  * via the `definition` "AuditLogsQueryCommand".
  */
 export interface AuditLogsQueryCommand {
-  type?: string;
+  type?: 'telegram_account' | 'telegram_bot' | 'telegram_channel' | 'security';
   action?: string;
-  status?: 'success' | 'failure' | 'info';
+  status?: 'success' | 'error' | 'info';
   from?: string;
   to?: string;
   limit: number;
@@ -754,9 +754,13 @@ export interface LogEntry {
    * An opaque id of our own (UUIDv7).
    */
   id: string;
-  type: string;
+  /**
+   * The integration type.
+   */
+  type: 'telegram_account' | 'telegram_bot' | 'telegram_channel' | 'security';
   action: string;
-  status: 'success' | 'failure' | 'info';
+  status: 'success' | 'error' | 'info';
+  errorMessage: string | null;
   targetId: string | null;
   actor: string | null;
   requestId: string | null;
@@ -1502,9 +1506,9 @@ export interface FlowPasswordBody {
  * via the `definition` "LogsQuery".
  */
 export interface LogsQuery {
-  type?: string;
+  type?: 'telegram_account' | 'telegram_bot' | 'telegram_channel' | 'security';
   action?: string;
-  status?: 'success' | 'failure' | 'info';
+  status?: 'success' | 'error' | 'info';
   from?: string;
   to?: string;
   limit: number;
