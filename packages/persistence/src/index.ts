@@ -11,4 +11,4 @@ export {
   type OutboxRelayOptions,
   type OutboxTable,
 } from './outbox';
-export { sql, type Kysely, type Migration, type Transaction } from 'kysely';
+export { sql, type Generated, type Kysely, type Migration, type Selectable, type Transaction } from 'kysely';

@@ -1,0 +1,119 @@
+import type { LogEntryPage } from '@integrations/contracts';
+import { Messaging } from '@integrations/messaging';
+import { createLogger } from '@integrations/observability';
+import {
+  createTestDatabase,
+  createTestVhost,
+  infra,
+  type TestDatabase,
+  type TestVhost,
+} from '@integrations/testing';
+import { PassThrough } from 'node:stream';
+import { startAuditLog, type AuditLogService } from './app';
+
+const until = async (check: () => Promise<boolean>) => {
+  while (!(await check())) await new Promise((r) => setTimeout(r, 25));
+};
+
+describe('audit-log', () => {
+  let database: TestDatabase;
+  let vhost: TestVhost;
+  let service: AuditLogService;
+  let client: Messaging;
+  const alice = { userId: 'alice' };
+  const bob = { userId: 'bob' };
+
+  beforeAll(async () => {
+    [database, vhost] = await Promise.all([createTestDatabase('audit'), createTestVhost('audit')]);
+    service = await startAuditLog(
+      { port: 0, host: '127.0.0.1', amqpUrl: vhost.url, mysqlUrl: infra.mysqlUrl, database: database.name },
+      createLogger({ service: 'audit-log', stream: new PassThrough() }),
+    );
+    client = await Messaging.connect({ url: vhost.url, service: 'test-client' });
+  });
+  afterAll(async () => {
+    await client?.close();
+    await service?.close();
+    await Promise.all([database?.drop(), vhost?.delete()]);
+  });
+
+  const count = async () =>
+    Number(
+      (
+        await service.db
+          .selectFrom('integration_logs')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  const query = (ctx: { userId: string; admin?: boolean }, data: Record<string, unknown> = {}) =>
+    client.request<LogEntryPage>('audit.logs.query', { limit: 20, ...data }, ctx);
+
+  it('records every event once, even when it is delivered twice', async () => {
+    const connected = client.makeEnvelope(
+      'telegram.bot.connected',
+      { userId: 'alice', botId: 'bot-1', telegramBotId: '42', username: 'a_bot' },
+      { ...alice, requestId: 'req-9' },
+    );
+    await client.publishEnvelope('events', connected.type, connected);
+    await client.publishEnvelope('events', connected.type, connected);
+    await client.publishEvent(
+      'telegram.message.failed',
+      {
+        userId: 'alice',
+        messageId: 'm-1',
+        via: { type: 'bot', id: 'bot-1' },
+        chatId: '-100',
+        error: { code: 'TELEGRAM_WRITE_FORBIDDEN', detail: 'not allowed' },
+      },
+      alice,
+    );
+    await client.publishEvent('telegram.bot.removed', { userId: 'bob', botId: 'bot-2' }, bob);
+    await until(async () => (await count()) === 3);
+    const reply = await query(alice);
+    expect(reply.ok).toBe(true);
+    if (!reply.ok) return;
+    expect(reply.data.items.map((i) => [i.type, i.action, i.status])).toEqual([
+      ['telegram_bot', 'message_failed', 'error'],
+      ['telegram_bot', 'connected', 'success'],
+    ]);
+    expect(reply.data.items[1]).toMatchObject({
+      targetId: 'bot-1',
+      requestId: 'req-9',
+      actor: 'test-client',
+      eventType: 'telegram.bot.connected',
+    });
+    expect(reply.data.items[0]?.errorMessage).toBe('TELEGRAM_WRITE_FORBIDDEN: not allowed');
+  });
+
+  it("shows a user only their own entries, and an admin everyone's", async () => {
+    const bobs = await query(bob);
+    expect(bobs.ok && bobs.data.items.map((i) => i.targetId)).toEqual(['bot-2']);
+    const admin = await query({ userId: 'ops', admin: true });
+    expect(admin.ok && admin.data.items).toHaveLength(3);
+  });
+
+  it('filters by type, action and status, and pages with a cursor', async () => {
+    const failed = await query(alice, { status: 'error' });
+    expect(failed.ok && failed.data.items.map((i) => i.action)).toEqual(['message_failed']);
+    const connected = await query(alice, { type: 'telegram_bot', action: 'connected' });
+    expect(connected.ok && connected.data.items).toHaveLength(1);
+    const first = await query(alice, { limit: 1 });
+    expect(first.ok && first.data.nextCursor).toEqual(expect.any(String));
+    if (!first.ok || !first.data.nextCursor) return;
+    const second = await query(alice, { limit: 1, cursor: first.data.nextCursor });
+    expect(second.ok && second.data.items.map((i) => i.action)).toEqual(['connected']);
+    expect(second.ok && second.data.nextCursor).toBeNull();
+  });
+
+  it('refuses a forged cursor', async () => {
+    const reply = await query(alice, { cursor: Buffer.from('log:1 or 1=1').toString('base64url') });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+  });
+
+  it('is ready when RabbitMQ and MariaDB answer', async () => {
+    const res = await fetch(`${service.url}/health/ready`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ checks: { rabbitmq: 'up', mysql: 'up' } });
+  });
+});

@@ -1,0 +1,43 @@
+import type { Envelope } from '@integrations/contracts';
+import type { IntegrationType, LogStatus } from '../db/schema';
+
+export interface LogFields {
+  integrationType: IntegrationType;
+  action: string;
+  status: LogStatus;
+  targetId: string | null;
+  errorMessage: string | null;
+}
+
+const FAILURES = new Set(['failed', 'session_error', 'write_forbidden']);
+
+/**
+ * What an event means for the audit trail. Derived from the routing key (`<platform>.<resource>.<verb>`), so a
+ * new event of an existing resource needs no change here, and a new platform only its resource names.
+ */
+export function mapEvent(envelope: Envelope): LogFields {
+  const [platform, resource = '', action = 'unknown'] = envelope.type.split('.');
+  const data = (envelope.data ?? {}) as Record<string, unknown>;
+  const via = data['via'] as { type?: string } | undefined;
+  const integrationType =
+    platform === 'security' ? 'security' : resourceType(resource === 'message' ? via?.type : resource);
+  const error = data['error'] as { code?: string; detail?: string } | undefined;
+  return {
+    integrationType,
+    action: resource === 'message' ? `message_${action}` : action,
+    status: FAILURES.has(action) ? 'error' : action === 'received' ? 'info' : 'success',
+    targetId: firstString(data, ['messageId', 'channelId', 'accountId', 'botId', 'keyName']),
+    errorMessage: error ? [error.code, error.detail].filter(Boolean).join(': ') : null,
+  };
+}
+
+function resourceType(resource: string | undefined): IntegrationType {
+  if (resource === 'account') return 'telegram_account';
+  if (resource === 'channel') return 'telegram_channel';
+  return 'telegram_bot';
+}
+
+function firstString(data: Record<string, unknown>, keys: string[]): string | null {
+  for (const key of keys) if (typeof data[key] === 'string') return data[key] as string;
+  return null;
+}

@@ -1,0 +1,88 @@
+import type { AuditLogsQueryCommand, Envelope, LogEntry, LogEntryPage } from '@integrations/contracts';
+import { DomainError } from '@integrations/contracts';
+import { sql, type Kysely, type Selectable } from '@integrations/persistence';
+import type { AuditDatabase } from '../db/schema';
+import { mapEvent } from './event-mapping';
+
+const traceIdOf = (traceparent: string | undefined) => traceparent?.split('-')[1] ?? null;
+
+export class LogsRepository {
+  constructor(private readonly db: Kysely<AuditDatabase>) {}
+
+  /** One row per event id: a redelivered event changes nothing. Resolves true when the row is new. */
+  async record(envelope: Envelope): Promise<boolean> {
+    const fields = mapEvent(envelope);
+    const result = await this.db
+      .insertInto('integration_logs')
+      .ignore()
+      .values({
+        event_id: envelope.id,
+        event_type: envelope.type,
+        user_id: envelope.userid,
+        integration_type: fields.integrationType,
+        action: fields.action,
+        status: fields.status,
+        error_message: fields.errorMessage,
+        target_id: fields.targetId,
+        actor: envelope.source,
+        request_id: envelope.requestid ?? null,
+        trace_id: traceIdOf(envelope.traceparent),
+        details: JSON.stringify(envelope.data ?? {}),
+        created_at: new Date(envelope.time),
+      })
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  /** Newest first; the caller's own entries unless `admin`. The cursor is the last id seen. */
+  async query(userId: string, admin: boolean, q: AuditLogsQueryCommand): Promise<LogEntryPage> {
+    let query = this.db.selectFrom('integration_logs').selectAll();
+    if (!admin) query = query.where('user_id', '=', userId);
+    if (q.type) query = query.where('integration_type', '=', q.type);
+    if (q.action) query = query.where('action', '=', q.action);
+    if (q.status) query = query.where('status', '=', q.status);
+    if (q.from) query = query.where('created_at', '>=', new Date(q.from));
+    if (q.to) query = query.where('created_at', '<', new Date(q.to));
+    if (q.cursor) query = query.where('id', '<', sql<string>`${decodeCursor(q.cursor)}`);
+    const rows = await query
+      .orderBy('id', 'desc')
+      .limit(q.limit + 1)
+      .execute();
+    const page = rows.slice(0, q.limit);
+    return {
+      items: page.map(toEntry),
+      nextCursor:
+        rows.length > q.limit && page.length > 0 ? encodeCursor(String(page[page.length - 1]?.id)) : null,
+    };
+  }
+}
+
+function toEntry(row: Selectable<AuditDatabase['integration_logs']>): LogEntry {
+  return {
+    id: String(row.id),
+    type: row.integration_type,
+    action: row.action,
+    status: row.status,
+    errorMessage: row.error_message,
+    targetId: row.target_id,
+    actor: row.actor,
+    requestId: row.request_id,
+    traceId: row.trace_id,
+    eventId: row.event_id,
+    eventType: row.event_type,
+    details: JSON.parse(row.details) as Record<string, unknown>,
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}
+
+const encodeCursor = (id: string) => Buffer.from(`log:${id}`).toString('base64url');
+
+function decodeCursor(cursor: string): string {
+  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
+  const match = /^log:(\d{1,20})$/.exec(decoded);
+  if (!match?.[1])
+    throw new DomainError('VALIDATION_FAILED', 'The cursor is not valid.', {
+      errors: [{ path: '/cursor', message: 'is not a cursor of this list' }],
+    });
+  return match[1];
+}
