@@ -25,7 +25,7 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/services/web/'],
   transform: { '^.+\\.(t|j|mj)s$': swc },
   // ESM-only dependencies (jose 6, ...) are compiled to CommonJS for Jest; Node 20.19+ loads them natively.
-  transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/[^/]+/node_modules/)?(jose)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/[^/]+/node_modules/)?(jose|uuid)/)'],
   moduleNameMapper: {
     '^@integrations/([^/]+)$': '<rootDir>/packages/$1/src',
   },

@@ -1,2 +1,3 @@
 export * from './infra';
 export * from './fake-vault';
+export * from './jwt';

@@ -185,6 +185,7 @@ export const REST_BODIES = [
   'connect',
   'flow-code',
   'flow-password',
+  'list-query',
   'logs-query',
   'send-request',
   'webhook-create',

@@ -461,14 +461,6 @@ export interface IdRef {
   id: string;
 }
 /**
- * This interface was referenced by `Contracts`'s JSON-Schema
- * via the `definition` "ListQuery".
- */
-export interface ListQuery {
-  limit: number;
-  cursor?: string;
-}
-/**
  * RFC 9457 problem details with a stable code.
  *
  * This interface was referenced by `Contracts`'s JSON-Schema
@@ -1500,6 +1492,14 @@ export interface FlowCodeBody {
  */
 export interface FlowPasswordBody {
   password: string;
+}
+/**
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "ListQuery".
+ */
+export interface ListQuery {
+  limit: number;
+  cursor?: string;
 }
 /**
  * This interface was referenced by `Contracts`'s JSON-Schema

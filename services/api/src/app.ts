@@ -1,0 +1,89 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { SwaggerModule } from '@nestjs/swagger';
+import { Messaging } from '@integrations/messaging';
+import { createLogger, createMetricsRegistry, type Logger } from '@integrations/observability';
+import express from 'express';
+import helmet from 'helmet';
+import { Redis } from 'ioredis';
+import type { AddressInfo } from 'node:net';
+import { AppModule } from './app.module';
+import { createTokenVerifier } from './auth/token-verifier';
+import type { ApiConfig } from './config';
+import { EventStream } from './events/event-stream';
+import { bodyErrors, requestId, requestMetrics } from './http/middleware';
+import { buildOpenApi } from './openapi';
+
+export const SERVICE = 'api';
+export const BODY_LIMIT = '64kb';
+
+export interface ApiService {
+  url: string;
+  /** The live connections, for health tests and graceful shutdown. */
+  dependencies: { redis: Redis; messaging: Messaging };
+  close(): Promise<void>;
+}
+
+export async function startApi(
+  config: ApiConfig,
+  logger: Logger = createLogger({ service: SERVICE }),
+): Promise<ApiService> {
+  const registry = createMetricsRegistry({ service: SERVICE });
+  const redis = new Redis(config.redisUrl, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 2,
+    enableOfflineQueue: false,
+  });
+  redis.on('error', (error) => logger.warn('redis error', { error }));
+  await redis.connect();
+  const messaging = await Messaging.connect({ url: config.amqpUrl, service: SERVICE, logger, registry });
+  const verifier = createTokenVerifier(config.auth);
+
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.with({ config, messaging, redis, registry, logger, verifier }),
+    {
+      bodyParser: false,
+      logger: false,
+    },
+  );
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.use(requestId);
+  app.use(requestMetrics(registry));
+  app.use(helmet({ contentSecurityPolicy: false }));
+  app.enableCors({
+    origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
+    exposedHeaders: [
+      'Location',
+      'Retry-After',
+      'X-Request-Id',
+      'RateLimit-Limit',
+      'RateLimit-Remaining',
+      'RateLimit-Reset',
+      'Idempotent-Replayed',
+    ],
+    allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'Prefer', 'X-Request-Id'],
+  });
+  app.use(
+    express.json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }),
+  );
+  app.use(bodyErrors);
+  SwaggerModule.setup('api/docs', app, buildOpenApi(app), { jsonDocumentUrl: 'api/docs-json' });
+  app.enableShutdownHooks();
+
+  await app.listen(config.port, config.host);
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  logger.info('api ready', { port });
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    dependencies: { redis, messaging },
+    async close() {
+      app.get(EventStream).closeAll();
+      await app.close();
+      await messaging.close();
+      redis.disconnect();
+    },
+  };
+}

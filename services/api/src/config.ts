@@ -1,0 +1,61 @@
+export interface ApiConfig {
+  port: number;
+  host: string;
+  amqpUrl: string;
+  redisUrl: string;
+  /** Key prefix in Redis (tests isolate themselves with it). */
+  redisPrefix: string;
+  auth: { jwtSecret?: string; jwksUrl?: string; issuer?: string; audience?: string };
+  corsOrigins: string[];
+  /** How long a synchronous request waits for its connector. */
+  commandTimeoutMs: number;
+  production: boolean;
+}
+
+export class ConfigError extends Error {}
+
+/** Every setting of the api, read from the environment in one place (names as in the README). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
+  const production = env.NODE_ENV === 'production';
+  const config: ApiConfig = {
+    port: Number(env.API_PORT ?? 8080),
+    host: env.API_HOST ?? '0.0.0.0',
+    amqpUrl: env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
+    redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    redisPrefix: env.REDIS_PREFIX ?? 'integrations:api:',
+    auth: {
+      jwtSecret: env.AUTH_JWT_SECRET || undefined,
+      jwksUrl: env.AUTH_JWKS_URL || undefined,
+      issuer: env.AUTH_ISSUER || undefined,
+      audience: env.AUTH_AUDIENCE || undefined,
+    },
+    corsOrigins: (env.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+    commandTimeoutMs: Number(env.API_COMMAND_TIMEOUT_MS ?? 10_000),
+    production,
+  };
+  if (!config.auth.jwtSecret && !config.auth.jwksUrl) {
+    throw new ConfigError(
+      'Set AUTH_JWKS_URL (with AUTH_ISSUER and AUTH_AUDIENCE) or, for local runs, AUTH_JWT_SECRET.',
+    );
+  }
+  if (production) {
+    if (config.auth.jwtSecret)
+      throw new ConfigError(
+        'AUTH_JWT_SECRET is a development setting and is refused with NODE_ENV=production; use AUTH_JWKS_URL.',
+      );
+    if (!config.auth.jwksUrl || !config.auth.issuer || !config.auth.audience) {
+      throw new ConfigError('NODE_ENV=production needs AUTH_JWKS_URL, AUTH_ISSUER and AUTH_AUDIENCE.');
+    }
+    if ((env.TELEGRAM_MODE ?? 'sandbox') === 'sandbox')
+      throw new ConfigError(
+        'TELEGRAM_MODE=sandbox is refused with NODE_ENV=production; set TELEGRAM_MODE=live.',
+      );
+  }
+  if (config.auth.jwtSecret && config.auth.jwtSecret.length < 32) {
+    throw new ConfigError('AUTH_JWT_SECRET must be at least 32 characters.');
+  }
+  return config;
+}

@@ -1,0 +1,48 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  type CommandDataMap,
+  type CommandType,
+  DomainError,
+  type ReplyDataMap,
+} from '@integrations/contracts';
+import type { MessageContext, Messaging } from '@integrations/messaging';
+import { currentTraceparent } from '@integrations/observability';
+import type { AuthedRequest } from '../auth/auth.guard';
+import type { ApiConfig } from '../config';
+import { TOKENS } from '../tokens';
+
+/**
+ * The api's only way to the connectors: a typed command, sent as the caller (their `sub`, request id, admin
+ * flag and trace), answered through request/reply. A failed reply becomes the DomainError it describes.
+ */
+@Injectable()
+export class CommandGateway {
+  constructor(
+    @Inject(TOKENS.messaging) private readonly messaging: Messaging,
+    @Inject(TOKENS.config) private readonly config: ApiConfig,
+  ) {}
+
+  contextOf(req: AuthedRequest, extra: Partial<MessageContext> = {}): MessageContext {
+    const traceparent = currentTraceparent();
+    return {
+      userId: req.principal.sub,
+      requestId: req.requestId,
+      ...(req.principal.admin ? { admin: true } : {}),
+      ...(traceparent ? { traceparent } : {}),
+      ...extra,
+    };
+  }
+
+  async call<T extends CommandType>(
+    type: T,
+    data: CommandDataMap[T],
+    req: AuthedRequest,
+    extra: Partial<MessageContext> = {},
+  ): Promise<ReplyDataMap[T]> {
+    const reply = await this.messaging.request<ReplyDataMap[T]>(type, data, this.contextOf(req, extra), {
+      timeoutMs: this.config.commandTimeoutMs,
+    });
+    if (!reply.ok) throw DomainError.fromReplyError(reply.error);
+    return reply.data;
+  }
+}

@@ -1,0 +1,60 @@
+import { DomainError } from '@integrations/contracts';
+import { apiMetrics, type Registry } from '@integrations/observability';
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import { sendProblem } from './problem';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** `X-Request-Id`: echoed when the caller (the gateway) sent a sane one, generated otherwise. */
+export function requestId(req: Request & { requestId?: string }, res: Response, next: NextFunction): void {
+  const given = req.header('x-request-id');
+  req.requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
+  res.setHeader('X-Request-Id', req.requestId);
+  next();
+}
+
+/** Request metrics labelled by the route template (never the raw path: ids would explode the series). */
+export function requestMetrics(registry: Registry) {
+  const metrics = apiMetrics(registry);
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const end = metrics.requestDuration.startTimer();
+    res.on('finish', () => {
+      const route = (req.route as { path?: string } | undefined)?.path;
+      const endpoint = route
+        ? `${req.baseUrl}${route}`
+        : req.path.startsWith('/health') || req.path === '/metrics'
+          ? req.path
+          : 'unmatched';
+      const labels = { endpoint, method: req.method, status: String(res.statusCode) };
+      end(labels);
+      metrics.requestTotal.inc(labels);
+      if (res.statusCode >= 500) metrics.requestErrorTotal.inc(labels);
+    });
+    next();
+  };
+}
+
+/** body-parser's own failures (too large, not JSON) as problem+json instead of express's HTML page. */
+export function bodyErrors(error: unknown, req: Request, res: Response, next: NextFunction): void {
+  const type = (error as { type?: string })?.type;
+  if (type === 'entity.too.large')
+    return sendProblem(
+      res,
+      new DomainError('PAYLOAD_TOO_LARGE', 'The body is over the 64 KiB limit.'),
+      req.path,
+    );
+  if (type === 'entity.parse.failed') {
+    return sendProblem(
+      res,
+      new DomainError('VALIDATION_FAILED', 'The body is not valid JSON.', {
+        errors: [{ path: '/', message: 'is not valid JSON' }],
+      }),
+      req.path,
+    );
+  }
+  if (type === 'charset.unsupported' || type === 'encoding.unsupported') {
+    return sendProblem(res, new DomainError('VALIDATION_FAILED', 'Unsupported body encoding.'), req.path);
+  }
+  next(error);
+}

@@ -1,0 +1,112 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DomainError } from '@integrations/contracts';
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { AuthedRequest } from '../auth/auth.guard';
+import type { ApiConfig } from '../config';
+import { TOKENS } from '../tokens';
+
+export interface StoredResponse {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+type Record_ = { state: 'pending'; hash: string } | ({ state: 'done'; hash: string } & StoredResponse);
+
+const TTL_S = 24 * 3600;
+const PENDING_TTL_S = 60;
+const KEY = /^[\x21-\x7e]{1,255}$/;
+const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+
+/**
+ * `Idempotency-Key` on creating and sending POSTs: the first answer is kept in Redis for 24 h and replayed for
+ * the same key and body; another body with the same key is refused; a request still running answers 409.
+ * Transient failures (5xx, 429) are not kept, so the caller can retry them with the same key.
+ */
+@Injectable()
+export class IdempotencyService {
+  constructor(
+    @Inject(TOKENS.redis) private readonly redis: Redis,
+    @Inject(TOKENS.config) private readonly config: ApiConfig,
+  ) {}
+
+  async run(
+    req: AuthedRequest,
+    execute: () => Promise<StoredResponse>,
+  ): Promise<StoredResponse & { replayed?: boolean }> {
+    const key = req.header('idempotency-key');
+    if (key === undefined) return execute();
+    if (!KEY.test(key)) {
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        'Idempotency-Key must be 1 to 255 visible ASCII characters.',
+        {
+          errors: [{ path: '/headers/idempotency-key', message: 'is not a valid key' }],
+        },
+      );
+    }
+    const redisKey = `${this.config.redisPrefix}idem:${req.principal.sub}:${sha256(key)}`;
+    const hash = sha256(`${req.method} ${req.path}\n${JSON.stringify(req.body ?? null)}`);
+    const claimed = await this.redis.set(
+      redisKey,
+      JSON.stringify({ state: 'pending', hash } satisfies Record_),
+      'EX',
+      PENDING_TTL_S,
+      'NX',
+    );
+    if (claimed !== 'OK') {
+      const existing = JSON.parse(
+        (await this.redis.get(redisKey)) ?? '{"state":"pending","hash":""}',
+      ) as Record_;
+      if (existing.hash !== hash) {
+        throw new DomainError(
+          'IDEMPOTENCY_KEY_REUSED',
+          'This Idempotency-Key was used with a different request.',
+        );
+      }
+      if (existing.state === 'pending') {
+        throw new DomainError('CONFLICT', 'A request with this Idempotency-Key is still being processed.');
+      }
+      const failure = replayedError(existing);
+      if (failure) throw failure;
+      return {
+        status: existing.status,
+        body: existing.body,
+        headers: existing.headers ?? {},
+        replayed: true,
+      };
+    }
+    try {
+      const response = await execute();
+      await this.redis.set(
+        redisKey,
+        JSON.stringify({ state: 'done', hash, ...response } satisfies Record_),
+        'EX',
+        TTL_S,
+      );
+      return response;
+    } catch (error) {
+      const status = error instanceof DomainError ? error.status : 500;
+      if (status >= 500 || status === 429) {
+        await this.redis.del(redisKey);
+      } else if (error instanceof DomainError) {
+        const problemBody = { code: error.code, detail: error.message, errors: error.errors };
+        await this.redis.set(
+          redisKey,
+          JSON.stringify({ state: 'done', hash, status: -status, body: problemBody } satisfies Record_),
+          'EX',
+          TTL_S,
+        );
+      }
+      throw error;
+    }
+  }
+}
+
+/** A stored failure is replayed as the same DomainError (its status is kept negative to tell it apart). */
+export function replayedError(response: StoredResponse): DomainError | undefined {
+  if (response.status >= 0) return undefined;
+  const body = response.body as { code: DomainError['code']; detail: string; errors?: DomainError['errors'] };
+  return new DomainError(body.code, body.detail, body.errors ? { errors: body.errors } : {});
+}

@@ -1,0 +1,233 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
+import type {
+  AccountSendBody,
+  ConnectBody,
+  FlowCodeBody,
+  FlowPasswordBody,
+  ListQuery,
+} from '@integrations/contracts';
+import type { Response } from 'express';
+import { v7 as uuidv7 } from 'uuid';
+import { type AuthedRequest, RequireScope } from '../auth/auth.guard';
+import { SCOPES } from '../auth/token-verifier';
+import { CommandGateway } from '../gateway/command-gateway';
+import { Doc } from '../http/docs';
+import { prefersAsync, respond } from '../http/respond';
+import { IdParam, SchemaPipe } from '../http/schema.pipe';
+import { IdempotencyService } from '../idempotency/idempotency.service';
+import { ResourceOwners } from './resource-owner';
+
+const FLOW_ERRORS: [number, string][] = [
+  [404, 'No such flow'],
+  [410, 'The flow expired'],
+  [422, 'Wrong code, password or phone'],
+  [429, 'Telegram flood wait'],
+];
+
+@Controller('api/integrations/telegram')
+export class AccountsController {
+  constructor(
+    private readonly gateway: CommandGateway,
+    private readonly idempotency: IdempotencyService,
+    private readonly owners: ResourceOwners,
+  ) {}
+
+  @Post('connect')
+  @RequireScope(SCOPES.write)
+  @Doc({
+    tag: 'accounts',
+    summary: 'Start connecting a Telegram account by QR code or by phone code',
+    body: 'ConnectBody',
+    ok: { status: 202, schema: 'Flow' },
+    errors: FLOW_ERRORS,
+    idempotent: true,
+  })
+  async connect(
+    @Body(new SchemaPipe('connect')) body: ConnectBody,
+    @Req() req: AuthedRequest,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const result = await this.idempotency.run(req, async () => {
+      const flow = await this.gateway.call('telegram.account.connect', body, req);
+      return {
+        status: 202,
+        body: flow,
+        headers: { Location: `/api/integrations/telegram/connect/${flow.flowId}` },
+      };
+    });
+    return respond(res, result);
+  }
+
+  @Get('connect/:flowId')
+  @RequireScope(SCOPES.read)
+  @Doc({
+    tag: 'accounts',
+    summary: 'The state of a connect flow (QR refreshed before it expires)',
+    ok: { status: 200, schema: 'Flow' },
+    errors: FLOW_ERRORS,
+  })
+  flow(@Param('flowId', IdParam) flowId: string, @Req() req: AuthedRequest) {
+    return this.gateway.call('telegram.account.flow.get', { flowId }, req);
+  }
+
+  @Post('connect/:flowId/code')
+  @HttpCode(200)
+  @RequireScope(SCOPES.write)
+  @Doc({
+    tag: 'accounts',
+    summary: 'Submit the login code',
+    body: 'FlowCodeBody',
+    ok: { status: 200, schema: 'Flow' },
+    errors: FLOW_ERRORS,
+  })
+  code(
+    @Param('flowId', IdParam) flowId: string,
+    @Body(new SchemaPipe('flow-code')) body: FlowCodeBody,
+    @Req() req: AuthedRequest,
+  ) {
+    return this.gateway.call('telegram.account.flow.code', { flowId, code: body.code }, req);
+  }
+
+  @Post('connect/:flowId/password')
+  @HttpCode(200)
+  @RequireScope(SCOPES.write)
+  @Doc({
+    tag: 'accounts',
+    summary: 'Submit the 2FA password',
+    body: 'FlowPasswordBody',
+    ok: { status: 200, schema: 'Flow' },
+    errors: FLOW_ERRORS,
+  })
+  password(
+    @Param('flowId', IdParam) flowId: string,
+    @Body(new SchemaPipe('flow-password')) body: FlowPasswordBody,
+    @Req() req: AuthedRequest,
+  ) {
+    return this.gateway.call('telegram.account.flow.password', { flowId, password: body.password }, req);
+  }
+
+  @Delete('connect/:flowId')
+  @HttpCode(204)
+  @RequireScope(SCOPES.write)
+  @Doc({
+    tag: 'accounts',
+    summary: 'Cancel a connect flow',
+    ok: { status: 204, description: 'Cancelled' },
+    errors: [[404, 'No such flow']],
+  })
+  async cancel(@Param('flowId', IdParam) flowId: string, @Req() req: AuthedRequest): Promise<void> {
+    await this.gateway.call('telegram.account.flow.cancel', { flowId }, req);
+  }
+
+  @Get('accounts')
+  @RequireScope(SCOPES.read)
+  @Doc({
+    tag: 'accounts',
+    summary: "The caller's Telegram accounts",
+    ok: { status: 200, schema: 'AccountPage' },
+  })
+  list(@Query(new SchemaPipe('list-query', { coerce: true })) query: ListQuery, @Req() req: AuthedRequest) {
+    return this.gateway.call('telegram.account.list', query, req);
+  }
+
+  @Get('accounts/:id')
+  @RequireScope(SCOPES.read)
+  @Doc({
+    tag: 'accounts',
+    summary: 'One account',
+    ok: { status: 200, schema: 'Account' },
+    errors: [[404, 'Not found']],
+  })
+  get(@Param('id', IdParam) id: string, @Req() req: AuthedRequest) {
+    return this.gateway.call('telegram.account.get', { id }, req);
+  }
+
+  @Delete('accounts/:id')
+  @HttpCode(204)
+  @RequireScope(SCOPES.write)
+  @Doc({
+    tag: 'accounts',
+    summary: 'Log the session out at Telegram and erase it',
+    ok: { status: 204, description: 'Removed' },
+    errors: [[404, 'Not found']],
+  })
+  async remove(@Param('id', IdParam) id: string, @Req() req: AuthedRequest): Promise<void> {
+    await this.gateway.call('telegram.account.remove', { id }, req);
+  }
+
+  @Post('accounts/:id/reconnect')
+  @HttpCode(200)
+  @RequireScope(SCOPES.write)
+  @Doc({
+    tag: 'accounts',
+    summary: 'Reconnect the session; answers the status after the attempt',
+    ok: { status: 200, schema: 'Account' },
+    errors: [
+      [404, 'Not found'],
+      [409, 'Session revoked'],
+    ],
+  })
+  reconnect(@Param('id', IdParam) id: string, @Req() req: AuthedRequest) {
+    return this.gateway.call('telegram.account.reconnect', { id }, req);
+  }
+
+  @Post('accounts/:id/send')
+  @RequireScope(SCOPES.write)
+  @Doc({
+    tag: 'accounts',
+    summary: 'Send a message as the account',
+    body: 'AccountSendBody',
+    ok: { status: 200, schema: 'Message' },
+    errors: [
+      [404, 'Not found'],
+      [409, 'Session revoked'],
+      [422, 'Telegram refused'],
+      [503, 'Telegram unavailable'],
+      [504, 'No answer in time'],
+    ],
+    idempotent: true,
+    async: true,
+  })
+  async send(
+    @Param('id', IdParam) id: string,
+    @Body(new SchemaPipe('account-send')) body: AccountSendBody,
+    @Headers('prefer') prefer: string | undefined,
+    @Req() req: AuthedRequest,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const result = await this.idempotency.run(req, async () => {
+      const messageId = uuidv7();
+      const async = prefersAsync(prefer);
+      await this.owners.remember('message', messageId, 'account');
+      const message = await this.gateway.call(
+        'telegram.account.send',
+        { ...body, accountId: id, messageId, async },
+        req,
+        { idempotencyKey: messageId },
+      );
+      return async
+        ? {
+            status: 202,
+            body: message,
+            headers: {
+              Location: `/api/integrations/messages/${message.id}`,
+              'Preference-Applied': 'respond-async',
+            },
+          }
+        : { status: 200, body: message };
+    });
+    return respond(res, result);
+  }
+}

@@ -1,0 +1,134 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
+import type { BotCreateBody, BotSendBody, ListQuery } from '@integrations/contracts';
+import type { Response } from 'express';
+import { v7 as uuidv7 } from 'uuid';
+import { type AuthedRequest, RequireScope } from '../auth/auth.guard';
+import { SCOPES } from '../auth/token-verifier';
+import { CommandGateway } from '../gateway/command-gateway';
+import { Doc } from '../http/docs';
+import { prefersAsync, respond } from '../http/respond';
+import { IdParam, SchemaPipe } from '../http/schema.pipe';
+import { IdempotencyService } from '../idempotency/idempotency.service';
+import { ResourceOwners } from './resource-owner';
+
+@Controller('api/integrations/telegram/bots')
+export class BotsController {
+  constructor(
+    private readonly gateway: CommandGateway,
+    private readonly idempotency: IdempotencyService,
+    private readonly owners: ResourceOwners,
+  ) {}
+
+  @Post()
+  @RequireScope(SCOPES.write)
+  @Doc({
+    tag: 'bots',
+    summary: 'Connect a bot by its token (verified with getMe)',
+    body: 'BotCreateBody',
+    ok: { status: 201, schema: 'Bot' },
+    errors: [
+      [409, 'Already connected'],
+      [422, 'Invalid token'],
+    ],
+    idempotent: true,
+  })
+  async create(
+    @Body(new SchemaPipe('bot-create')) body: BotCreateBody,
+    @Req() req: AuthedRequest,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const result = await this.idempotency.run(req, async () => {
+      const bot = await this.gateway.call('telegram.bot.connect', { token: body.token }, req);
+      return { status: 201, body: bot, headers: { Location: `/api/integrations/telegram/bots/${bot.id}` } };
+    });
+    return respond(res, result);
+  }
+
+  @Get()
+  @RequireScope(SCOPES.read)
+  @Doc({ tag: 'bots', summary: "The caller's bots", ok: { status: 200, schema: 'BotPage' } })
+  list(@Query(new SchemaPipe('list-query', { coerce: true })) query: ListQuery, @Req() req: AuthedRequest) {
+    return this.gateway.call('telegram.bot.list', query, req);
+  }
+
+  @Get(':id')
+  @RequireScope(SCOPES.read)
+  @Doc({ tag: 'bots', summary: 'One bot', ok: { status: 200, schema: 'Bot' }, errors: [[404, 'Not found']] })
+  get(@Param('id', IdParam) id: string, @Req() req: AuthedRequest) {
+    return this.gateway.call('telegram.bot.get', { id }, req);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @RequireScope(SCOPES.write)
+  @Doc({
+    tag: 'bots',
+    summary: 'Remove a bot: deletes its webhook and erases the token',
+    ok: { status: 204, description: 'Removed' },
+    errors: [[404, 'Not found']],
+  })
+  async remove(@Param('id', IdParam) id: string, @Req() req: AuthedRequest): Promise<void> {
+    await this.gateway.call('telegram.bot.remove', { id }, req);
+  }
+
+  @Post(':id/send')
+  @RequireScope(SCOPES.write)
+  @Doc({
+    tag: 'bots',
+    summary: 'Send a message as the bot',
+    body: 'BotSendBody',
+    ok: { status: 200, schema: 'Message' },
+    errors: [
+      [404, 'Not found'],
+      [422, 'Telegram refused'],
+      [503, 'Telegram unavailable'],
+      [504, 'No answer in time'],
+    ],
+    idempotent: true,
+    async: true,
+  })
+  async send(
+    @Param('id', IdParam) id: string,
+    @Body(new SchemaPipe('bot-send')) body: BotSendBody,
+    @Headers('prefer') prefer: string | undefined,
+    @Req() req: AuthedRequest,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const result = await this.idempotency.run(req, async () => {
+      const messageId = uuidv7();
+      const async = prefersAsync(prefer);
+      await this.owners.remember('message', messageId, 'bot');
+      const message = await this.gateway.call(
+        'telegram.bot.send',
+        { ...body, botId: id, messageId, async },
+        req,
+        {
+          idempotencyKey: messageId,
+        },
+      );
+      return async
+        ? {
+            status: 202,
+            body: message,
+            headers: {
+              Location: `/api/integrations/messages/${message.id}`,
+              'Preference-Applied': 'respond-async',
+            },
+          }
+        : { status: 200, body: message };
+    });
+    return respond(res, result);
+  }
+}

@@ -1,0 +1,211 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
+import {
+  type Channel,
+  type ChannelAttachBody,
+  type ChannelPage,
+  type ChannelSendBody,
+  DomainError,
+  type ListQuery,
+} from '@integrations/contracts';
+import type { Response } from 'express';
+import { v7 as uuidv7 } from 'uuid';
+import { type AuthedRequest, RequireScope } from '../auth/auth.guard';
+import { SCOPES } from '../auth/token-verifier';
+import { CommandGateway } from '../gateway/command-gateway';
+import { Doc } from '../http/docs';
+import { prefersAsync, respond } from '../http/respond';
+import { IdParam, SchemaPipe } from '../http/schema.pipe';
+import { IdempotencyService } from '../idempotency/idempotency.service';
+import { ResourceOwners, type Owner } from './resource-owner';
+
+/** The merged list walks the bot connector's channels first, then the account connector's. */
+interface MergedCursor {
+  owner: Owner;
+  cursor?: string;
+}
+
+const encodeCursor = (c: MergedCursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+function decodeCursor(raw: string | undefined): MergedCursor {
+  if (!raw) return { owner: 'bot' };
+  try {
+    const value = JSON.parse(Buffer.from(raw, 'base64url').toString()) as MergedCursor;
+    if (
+      (value.owner === 'bot' || value.owner === 'account') &&
+      (value.cursor === undefined || typeof value.cursor === 'string')
+    )
+      return value;
+  } catch {
+    // fall through
+  }
+  throw new DomainError('VALIDATION_FAILED', 'The cursor is not valid.', {
+    errors: [{ path: '/cursor', message: 'is not a cursor of this list' }],
+  });
+}
+
+@Controller('api/integrations/telegram/channels')
+export class ChannelsController {
+  constructor(
+    private readonly gateway: CommandGateway,
+    private readonly idempotency: IdempotencyService,
+    private readonly owners: ResourceOwners,
+  ) {}
+
+  @Post()
+  @RequireScope(SCOPES.write)
+  @Doc({
+    tag: 'channels',
+    summary: 'Attach a channel or group through a connected bot or account (post rights verified)',
+    body: 'ChannelAttachBody',
+    ok: { status: 201, schema: 'Channel' },
+    errors: [
+      [404, 'Bot or account not found'],
+      [409, 'Already attached'],
+      [422, 'Chat not found or no post rights'],
+    ],
+    idempotent: true,
+  })
+  async attach(
+    @Body(new SchemaPipe('channel-attach')) body: ChannelAttachBody,
+    @Req() req: AuthedRequest,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const result = await this.idempotency.run(req, async () => {
+      const channel: Channel =
+        body.via.type === 'bot'
+          ? await this.gateway.call('telegram.channel.attach', body, req)
+          : await this.gateway.call('telegram.account.channel.attach', body, req);
+      await this.owners.remember('channel', channel.id, body.via.type);
+      return {
+        status: 201,
+        body: channel,
+        headers: { Location: `/api/integrations/telegram/channels/${channel.id}` },
+      };
+    });
+    return respond(res, result);
+  }
+
+  @Get()
+  @RequireScope(SCOPES.read)
+  @Doc({
+    tag: 'channels',
+    summary: "The caller's channels and groups (through bots and accounts)",
+    ok: { status: 200, schema: 'ChannelPage' },
+  })
+  async list(
+    @Query(new SchemaPipe('list-query', { coerce: true })) query: ListQuery,
+    @Req() req: AuthedRequest,
+  ): Promise<ChannelPage> {
+    let position = decodeCursor(query.cursor);
+    const items: Channel[] = [];
+    // Fill the page from the bot connector, then continue with the account connector.
+    for (;;) {
+      const data = {
+        limit: query.limit - items.length,
+        ...(position.cursor ? { cursor: position.cursor } : {}),
+      };
+      const page =
+        position.owner === 'bot'
+          ? await this.gateway.call('telegram.channel.list', data, req)
+          : await this.gateway.call('telegram.account.channel.list', data, req);
+      items.push(...page.items);
+      if (page.nextCursor)
+        return { items, nextCursor: encodeCursor({ owner: position.owner, cursor: page.nextCursor }) };
+      if (position.owner === 'account') return { items, nextCursor: null };
+      position = { owner: 'account' };
+      if (items.length >= query.limit) return { items, nextCursor: encodeCursor(position) };
+    }
+  }
+
+  @Get(':id')
+  @RequireScope(SCOPES.read)
+  @Doc({
+    tag: 'channels',
+    summary: 'One channel or group',
+    ok: { status: 200, schema: 'Channel' },
+    errors: [[404, 'Not found']],
+  })
+  get(@Param('id', IdParam) id: string, @Req() req: AuthedRequest) {
+    return this.owners.resolve('channel', id, (owner) =>
+      owner === 'bot'
+        ? this.gateway.call('telegram.channel.get', { id }, req)
+        : this.gateway.call('telegram.account.channel.get', { id }, req),
+    );
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @RequireScope(SCOPES.write)
+  @Doc({
+    tag: 'channels',
+    summary: 'Detach a channel or group',
+    ok: { status: 204, description: 'Removed' },
+    errors: [[404, 'Not found']],
+  })
+  async remove(@Param('id', IdParam) id: string, @Req() req: AuthedRequest): Promise<void> {
+    await this.owners.resolve('channel', id, (owner) =>
+      owner === 'bot'
+        ? this.gateway.call('telegram.channel.remove', { id }, req)
+        : this.gateway.call('telegram.account.channel.remove', { id }, req),
+    );
+    await this.owners.forget('channel', id);
+  }
+
+  @Post(':id/send')
+  @RequireScope(SCOPES.write)
+  @Doc({
+    tag: 'channels',
+    summary: 'Post to a channel or group',
+    body: 'ChannelSendBody',
+    ok: { status: 200, schema: 'Message' },
+    errors: [
+      [404, 'Not found'],
+      [422, 'Telegram refused'],
+      [503, 'Telegram unavailable'],
+      [504, 'No answer in time'],
+    ],
+    idempotent: true,
+    async: true,
+  })
+  async send(
+    @Param('id', IdParam) id: string,
+    @Body(new SchemaPipe('channel-send')) body: ChannelSendBody,
+    @Headers('prefer') prefer: string | undefined,
+    @Req() req: AuthedRequest,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const result = await this.idempotency.run(req, async () => {
+      const messageId = uuidv7();
+      const async = prefersAsync(prefer);
+      const data = { ...body, channelId: id, messageId, async };
+      const message = await this.owners.resolve('channel', id, async (owner) => {
+        await this.owners.remember('message', messageId, owner);
+        return owner === 'bot'
+          ? this.gateway.call('telegram.channel.send', data, req, { idempotencyKey: messageId })
+          : this.gateway.call('telegram.account.channel.send', data, req, { idempotencyKey: messageId });
+      });
+      return async
+        ? {
+            status: 202,
+            body: message,
+            headers: {
+              Location: `/api/integrations/messages/${message.id}`,
+              'Preference-Applied': 'respond-async',
+            },
+          }
+        : { status: 200, body: message };
+    });
+    return respond(res, result);
+  }
+}

@@ -1,0 +1,71 @@
+import type { Envelope } from '@integrations/contracts';
+import { Messaging } from '@integrations/messaging';
+import { createLogger } from '@integrations/observability';
+import { createTestVhost, infra, mintToken, uniqueName, type TestVhost } from '@integrations/testing';
+import { PassThrough } from 'node:stream';
+import { startApi, type ApiService } from './app';
+import { loadConfig } from './config';
+
+export const SECRET = 'test-secret-that-is-long-enough-for-hs256!';
+
+export interface Harness {
+  api: ApiService;
+  vhost: TestVhost;
+  /** A stand-in connector: answers commands with what the test's handler returns. */
+  responder: Messaging;
+  received: Envelope[];
+  token(sub: string, scope?: string, expiresIn?: string | number): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(
+  handler: (envelope: Envelope) => Promise<unknown>,
+  bindings = ['telegram.bot.#', 'telegram.channel.#', 'audit.logs.query'],
+): Promise<Harness> {
+  const vhost = await createTestVhost('api');
+  const config = loadConfig({
+    AMQP_URL: vhost.url,
+    REDIS_URL: infra.redisUrl,
+    REDIS_PREFIX: `${uniqueName('api')}:`,
+    AUTH_JWT_SECRET: SECRET,
+    API_PORT: '0',
+    API_HOST: '127.0.0.1',
+    API_COMMAND_TIMEOUT_MS: '1500',
+    CORS_ORIGINS: 'https://app.example.com',
+  });
+  const api = await startApi(config, createLogger({ service: 'api', stream: new PassThrough() }));
+  const responder = await Messaging.connect({ url: vhost.url, service: 'test-connector' });
+  const received: Envelope[] = [];
+  await responder.consumeCommands({
+    queue: 'test-connector',
+    bindings,
+    handler: async (envelope) => {
+      received.push(envelope);
+      return handler(envelope);
+    },
+  });
+  return {
+    api,
+    vhost,
+    responder,
+    received,
+    token: (sub, scope = 'integrations:read integrations:write', expiresIn = '1h') =>
+      mintToken({ sub, secret: SECRET, scope, expiresIn }),
+    async close() {
+      await responder.close();
+      await api.close();
+      await vhost.delete();
+    },
+  };
+}
+
+export const bot = (id: string) => ({
+  id,
+  telegramBotId: '777',
+  username: 'demo_bot',
+  firstName: 'Demo',
+  status: 'active' as const,
+  updatesMode: 'polling' as const,
+  createdAt: '2026-11-24T10:00:00.000Z',
+  updatedAt: '2026-11-24T10:00:00.000Z',
+});
