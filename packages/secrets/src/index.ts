@@ -1,1 +1,5 @@
-export {};
+export { KEY_NAMES, SecretError, keyVersionOf, type Sealed, type SecretCipher } from './cipher';
+export { createCipherFromEnv, hashKeyFromEnv } from './factory';
+export { keyedHash } from './keyed-hash';
+export { LocalKeyringCipher, type KeyringData } from './local-keyring';
+export { VaultTransitCipher, type VaultOptions } from './vault-transit';

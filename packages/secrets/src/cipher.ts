@@ -1,0 +1,34 @@
+/**
+ * Encrypts secrets at rest (bot tokens, session strings). Ciphertexts name their key version, so rows written
+ * before a rotation keep decrypting, and a rewrap moves them to the newest version without exposing plaintext
+ * to the caller.
+ */
+export interface SecretCipher {
+  readonly kind: 'local' | 'vault';
+  encrypt(keyName: string, plaintext: string): Promise<Sealed>;
+  decrypt(keyName: string, ciphertext: string): Promise<string>;
+  rewrap(keyName: string, ciphertext: string): Promise<Sealed>;
+  /** Creates a new key version and answers its number; new encryptions use it. */
+  rotate(keyName: string): Promise<number>;
+  currentVersion(keyName: string): Promise<number>;
+}
+
+export interface Sealed {
+  ciphertext: string;
+  keyVersion: number;
+}
+
+/** The key names of ARCHITECTURE.md §8. */
+export const KEY_NAMES = {
+  sessions: 'telegram-sessions',
+  bots: 'telegram-bots',
+} as const;
+
+export class SecretError extends Error {}
+
+/** The key version a ciphertext was made with (`local:v3:...` / `vault:v3:...`). */
+export function keyVersionOf(ciphertext: string): number {
+  const match = /^(?:local|vault):v(\d+):/.exec(ciphertext);
+  if (!match?.[1]) throw new SecretError('not a ciphertext of ours');
+  return Number(match[1]);
+}

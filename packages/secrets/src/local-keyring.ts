@@ -1,0 +1,126 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { SecretError, keyVersionOf, type Sealed, type SecretCipher } from './cipher';
+
+/** `{ "<key name>": { "<version>": "<base64 of 32 bytes>" } }` */
+export type KeyringData = Record<string, Record<string, string>>;
+
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+/**
+ * The embedded default: AES-256-GCM with versioned keys per key name, from `SECRETS_KEYRING` (JSON) or a keyring
+ * file (created with fresh random keys when missing, mode 0600). The key name and version are bound into the
+ * ciphertext as associated data, so a ciphertext cannot be replayed under another key.
+ */
+export class LocalKeyringCipher implements SecretCipher {
+  readonly kind = 'local';
+
+  private constructor(
+    private readonly keys: KeyringData,
+    private readonly file?: string,
+  ) {}
+
+  static fromJson(json: string): LocalKeyringCipher {
+    return new LocalKeyringCipher(parseKeyring(json));
+  }
+
+  /** Loads the keyring file, creating it with a random key per name when it does not exist. */
+  static fromFile(file: string): LocalKeyringCipher {
+    if (!existsSync(file)) {
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeKeyring(file, {});
+    }
+    return new LocalKeyringCipher(parseKeyring(readFileSync(file, 'utf8')), file);
+  }
+
+  async encrypt(keyName: string, plaintext: string): Promise<Sealed> {
+    const version = this.latest(keyName, true);
+    return { ciphertext: this.seal(keyName, version, plaintext), keyVersion: version };
+  }
+
+  async decrypt(keyName: string, ciphertext: string): Promise<string> {
+    const version = keyVersionOf(ciphertext);
+    const key = this.key(keyName, version);
+    const raw = Buffer.from(ciphertext.slice(ciphertext.indexOf(':', 6) + 1), 'base64');
+    if (!ciphertext.startsWith('local:') || raw.length < IV_BYTES + TAG_BYTES)
+      throw new SecretError('malformed ciphertext');
+    const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, IV_BYTES));
+    decipher.setAAD(Buffer.from(`${keyName}:v${version}`));
+    decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
+    try {
+      return Buffer.concat([
+        decipher.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES)),
+        decipher.final(),
+      ]).toString('utf8');
+    } catch {
+      throw new SecretError('ciphertext failed authentication');
+    }
+  }
+
+  async rewrap(keyName: string, ciphertext: string): Promise<Sealed> {
+    return this.encrypt(keyName, await this.decrypt(keyName, ciphertext));
+  }
+
+  async rotate(keyName: string): Promise<number> {
+    const versions = (this.keys[keyName] ??= {});
+    const next = this.latest(keyName, false) + 1;
+    versions[String(next)] = randomBytes(32).toString('base64');
+    if (this.file) writeKeyring(this.file, this.keys);
+    return next;
+  }
+
+  async currentVersion(keyName: string): Promise<number> {
+    return this.latest(keyName, true);
+  }
+
+  private latest(keyName: string, create: boolean): number {
+    const versions = Object.keys(this.keys[keyName] ?? {}).map(Number);
+    if (versions.length > 0) return Math.max(...versions);
+    if (!create) return 0;
+    this.keys[keyName] = { '1': randomBytes(32).toString('base64') };
+    if (this.file) writeKeyring(this.file, this.keys);
+    return 1;
+  }
+
+  private key(keyName: string, version: number): Buffer {
+    const encoded = this.keys[keyName]?.[String(version)];
+    if (!encoded) throw new SecretError(`no key ${keyName} v${version} in the keyring`);
+    return Buffer.from(encoded, 'base64');
+  }
+
+  private seal(keyName: string, version: number, plaintext: string): string {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.key(keyName, version), iv);
+    cipher.setAAD(Buffer.from(`${keyName}:v${version}`));
+    const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    return `local:v${version}:${Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64')}`;
+  }
+}
+
+function parseKeyring(json: string): KeyringData {
+  let data: unknown;
+  try {
+    data = JSON.parse(json);
+  } catch {
+    throw new SecretError('the keyring is not valid JSON');
+  }
+  if (typeof data !== 'object' || data === null) throw new SecretError('the keyring must be an object');
+  for (const [name, versions] of Object.entries(data)) {
+    for (const [version, key] of Object.entries(versions as Record<string, unknown>)) {
+      if (!/^\d+$/.test(version) || typeof key !== 'string' || Buffer.from(key, 'base64').length !== 32) {
+        throw new SecretError(`keyring entry ${name} v${version} must be 32 bytes of base64`);
+      }
+    }
+  }
+  return data as KeyringData;
+}
+
+/** Written to a temporary file and renamed, so a crash never leaves half a keyring. */
+function writeKeyring(file: string, keys: KeyringData): void {
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, JSON.stringify(keys, null, 2) + '\n', { mode: 0o600 });
+  chmodSync(temp, 0o600);
+  renameSync(temp, file);
+}

@@ -1,0 +1,107 @@
+import { startFakeVault, type FakeVault } from '@integrations/testing';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  KEY_NAMES,
+  LocalKeyringCipher,
+  VaultTransitCipher,
+  createCipherFromEnv,
+  keyVersionOf,
+  keyedHash,
+  type SecretCipher,
+} from './index';
+
+const SESSION = '1BAAOMTQ5LjE1NC4xNjcuNTEAUG' + 'x'.repeat(300);
+
+function behavesLikeACipher(label: string, make: () => Promise<SecretCipher>) {
+  describe(label, () => {
+    let cipher: SecretCipher;
+    beforeAll(async () => {
+      cipher = await make();
+    });
+
+    it('round-trips without the plaintext in the ciphertext', async () => {
+      const sealed = await cipher.encrypt(KEY_NAMES.sessions, SESSION);
+      expect(sealed.ciphertext).not.toContain(SESSION.slice(0, 20));
+      expect(sealed.ciphertext).not.toContain(Buffer.from(SESSION).toString('base64').slice(0, 20));
+      expect(keyVersionOf(sealed.ciphertext)).toBe(sealed.keyVersion);
+      expect(await cipher.decrypt(KEY_NAMES.sessions, sealed.ciphertext)).toBe(SESSION);
+    });
+
+    it('detects tampering', async () => {
+      const { ciphertext } = await cipher.encrypt(KEY_NAMES.bots, '123:token');
+      // Flip one character in the middle of the sealed bytes (the end may hold base64 padding bits).
+      const at = Math.floor((ciphertext.lastIndexOf(':') + ciphertext.length) / 2);
+      const flipped =
+        ciphertext.slice(0, at) + (ciphertext[at] === 'A' ? 'B' : 'A') + ciphertext.slice(at + 1);
+      await expect(cipher.decrypt(KEY_NAMES.bots, flipped)).rejects.toThrow();
+    });
+
+    it('keeps old versions readable after a rotation and rewraps them to the newest', async () => {
+      const before = await cipher.encrypt(KEY_NAMES.bots, 'old secret');
+      const version = await cipher.rotate(KEY_NAMES.bots);
+      expect(version).toBe(before.keyVersion + 1);
+      expect(await cipher.currentVersion(KEY_NAMES.bots)).toBe(version);
+      expect(await cipher.decrypt(KEY_NAMES.bots, before.ciphertext)).toBe('old secret');
+      const rewrapped = await cipher.rewrap(KEY_NAMES.bots, before.ciphertext);
+      expect(rewrapped.keyVersion).toBe(version);
+      expect(await cipher.decrypt(KEY_NAMES.bots, rewrapped.ciphertext)).toBe('old secret');
+      expect((await cipher.encrypt(KEY_NAMES.bots, 'new')).keyVersion).toBe(version);
+    });
+  });
+}
+
+behavesLikeACipher('local keyring', async () =>
+  LocalKeyringCipher.fromFile(path.join(mkdtempSync(path.join(tmpdir(), 'keyring-')), 'keyring.json')),
+);
+
+let vault: FakeVault;
+beforeAll(async () => {
+  vault = await startFakeVault();
+});
+afterAll(() => vault.stop());
+behavesLikeACipher(
+  'Vault transit (through the transit-compatible fake)',
+  async () => new VaultTransitCipher({ address: vault.url, token: vault.token }),
+);
+
+describe('secrets configuration', () => {
+  it('creates the keyring file with mode 0600 and keeps rotations in it', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'keyring-')), 'nested', 'keyring.json');
+    const first = createCipherFromEnv({ SECRETS_KEYRING_FILE: file });
+    const sealed = await first.encrypt('telegram-bots', 'x');
+    await first.rotate('telegram-bots');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const again = createCipherFromEnv({ SECRETS_KEYRING_FILE: file });
+    expect(await again.decrypt('telegram-bots', sealed.ciphertext)).toBe('x');
+    expect(await again.currentVersion('telegram-bots')).toBe(2);
+    expect(readFileSync(file, 'utf8')).not.toContain('"x"');
+  });
+
+  it('uses Vault when VAULT_ADDR is set and refuses it without a token', () => {
+    expect(createCipherFromEnv({ VAULT_ADDR: vault.url, VAULT_TOKEN: vault.token }).kind).toBe('vault');
+    expect(() => createCipherFromEnv({ VAULT_ADDR: vault.url })).toThrow(/VAULT_TOKEN/);
+  });
+
+  it('refuses a keyring with a short key', () => {
+    expect(() =>
+      createCipherFromEnv({ SECRETS_KEYRING: JSON.stringify({ k: { '1': 'c2hvcnQ=' } }) }),
+    ).toThrow(/32 bytes/);
+  });
+
+  it('reports Vault failures without the payload', async () => {
+    const cipher = new VaultTransitCipher({ address: vault.url, token: 'wrong-token' });
+    await expect(cipher.encrypt('telegram-bots', 'super-secret-value')).rejects.toThrow(
+      /\(403\): permission denied/,
+    );
+    await cipher
+      .encrypt('telegram-bots', 'super-secret-value')
+      .catch((error: Error) => expect(error.message).not.toContain('super-secret'));
+  });
+
+  it('hashes with a key, so equal inputs match and different keys do not', () => {
+    expect(keyedHash('k1', 'token')).toBe(keyedHash('k1', 'token'));
+    expect(keyedHash('k1', 'token')).not.toBe(keyedHash('k2', 'token'));
+  });
+});
