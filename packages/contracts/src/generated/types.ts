@@ -653,7 +653,7 @@ export interface TelegramMessageFailedEvent {
   messageId: string;
   via: MessageTarget;
   /**
-   * A Telegram id as a string (they exceed 2^53).
+   * A Telegram chat id, @username, or +phone of a contact.
    */
   chatId: string;
   error: EventError1;
@@ -711,7 +711,7 @@ export interface TelegramMessageSentEvent {
   messageId: string;
   via: MessageTarget1;
   /**
-   * A Telegram id as a string (they exceed 2^53).
+   * A Telegram chat id, @username, or +phone of a contact.
    */
   chatId: string;
   /**
@@ -869,7 +869,7 @@ export interface TelegramAccountChannelSendReply {
    */
   telegramMessageId?: string;
   /**
-   * A Telegram id as a string (they exceed 2^53).
+   * A Telegram chat id, @username, or +phone of a contact.
    */
   chatId: string;
   sentAt?: string;
@@ -1059,7 +1059,7 @@ export interface TelegramAccountMessageGetReply {
    */
   telegramMessageId?: string;
   /**
-   * A Telegram id as a string (they exceed 2^53).
+   * A Telegram chat id, @username, or +phone of a contact.
    */
   chatId: string;
   sentAt?: string;
@@ -1113,7 +1113,7 @@ export interface TelegramAccountSendReply {
    */
   telegramMessageId?: string;
   /**
-   * A Telegram id as a string (they exceed 2^53).
+   * A Telegram chat id, @username, or +phone of a contact.
    */
   chatId: string;
   sentAt?: string;
@@ -1213,7 +1213,7 @@ export interface TelegramBotMessageGetReply {
    */
   telegramMessageId?: string;
   /**
-   * A Telegram id as a string (they exceed 2^53).
+   * A Telegram chat id, @username, or +phone of a contact.
    */
   chatId: string;
   sentAt?: string;
@@ -1243,7 +1243,7 @@ export interface TelegramBotSendReply {
    */
   telegramMessageId?: string;
   /**
-   * A Telegram id as a string (they exceed 2^53).
+   * A Telegram chat id, @username, or +phone of a contact.
    */
   chatId: string;
   sentAt?: string;
@@ -1333,7 +1333,7 @@ export interface TelegramChannelSendReply {
    */
   telegramMessageId?: string;
   /**
-   * A Telegram id as a string (they exceed 2^53).
+   * A Telegram chat id, @username, or +phone of a contact.
    */
   chatId: string;
   sentAt?: string;
@@ -1407,7 +1407,7 @@ export interface Message {
    */
   telegramMessageId?: string;
   /**
-   * A Telegram id as a string (they exceed 2^53).
+   * A Telegram chat id, @username, or +phone of a contact.
    */
   chatId: string;
   sentAt?: string;

@@ -1,0 +1,125 @@
+import type { Envelope } from '@integrations/contracts';
+import { Messaging } from '@integrations/messaging';
+import {
+  createLogger,
+  createMetricsRegistry,
+  startOpsServer,
+  type Logger,
+} from '@integrations/observability';
+import {
+  createDb,
+  ensureDatabase,
+  migrateToLatest,
+  sql,
+  startOutboxRelay,
+  type Kysely,
+} from '@integrations/persistence';
+import { createCipherFromEnv, hashKeyFromEnv } from '@integrations/secrets';
+import { Redis } from 'ioredis';
+import { BotsService } from './bots/bots.service';
+import { ChannelsService } from './channels/channels.service';
+import { COMMAND_BINDINGS, commandHandler } from './commands';
+import type { BotConnectorConfig } from './config';
+import { migrations } from './db/migrations';
+import type { BotDatabase } from './db/schema';
+import { UpdatesPoller } from './inbound/poller';
+import { MessagesService } from './messages/messages.service';
+import { BotApiFactory } from './telegram/bot-api';
+import { Breakers } from './telegram/breakers';
+
+export const SERVICE = 'connector-telegram-bot';
+
+export interface BotConnector {
+  url: string;
+  db: Kysely<BotDatabase>;
+  close(): Promise<void>;
+}
+
+/** The bot connector: bots, channels and groups through bots, sends and inbound updates over the Bot API. */
+export async function startBotConnector(
+  config: BotConnectorConfig,
+  logger: Logger = createLogger({ service: SERVICE }),
+): Promise<BotConnector> {
+  const registry = createMetricsRegistry({ service: SERVICE });
+  await ensureDatabase(config.mysqlUrl, config.database);
+  const db = createDb<BotDatabase>({ url: config.mysqlUrl, database: config.database });
+  await migrateToLatest(db as Kysely<unknown>, migrations, logger);
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
+  redis.on('error', (error) => logger.warn('redis error', { error }));
+  const messaging = await Messaging.connect({ url: config.amqpUrl, service: SERVICE, logger, registry });
+  const relay = startOutboxRelay({
+    db,
+    logger,
+    publish: (exchange, routingKey, envelope) =>
+      messaging.publishEnvelope(exchange, routingKey, envelope as Envelope),
+  });
+
+  const cipher = createCipherFromEnv(config.secretsEnv);
+  const breakers = new Breakers({ resetMs: config.breakerResetMs, registry, logger });
+  const apis = new BotApiFactory(config, breakers);
+  const bots = new BotsService(db, cipher, hashKeyFromEnv(config.secretsEnv), apis, messaging, relay);
+  const channels = new ChannelsService(db, bots, apis, messaging, relay);
+  const messages = new MessagesService({
+    db,
+    bots,
+    channels,
+    apis,
+    messaging,
+    relay,
+    registry,
+    logger,
+    breakerResetMs: config.breakerResetMs,
+  });
+  const poller = new UpdatesPoller({
+    db,
+    redis,
+    redisPrefix: config.redisPrefix,
+    bots,
+    botApiUrl: config.botApiUrl,
+    messaging,
+    relay,
+    logger,
+    pollTimeoutSeconds: config.pollTimeoutSeconds,
+  });
+
+  const handle = commandHandler({ bots, channels, messages });
+  await messaging.consumeCommands({
+    queue: SERVICE,
+    bindings: COMMAND_BINDINGS,
+    handler: async (envelope) => {
+      const result = await handle(envelope);
+      if (envelope.type === 'telegram.bot.connect') poller.nudge();
+      return result;
+    },
+  });
+  poller.start();
+  const recovered = await messages.recoverQueued();
+  if (recovered > 0) logger.info('resuming queued sends', { count: recovered });
+
+  const ops = await startOpsServer({
+    port: config.port,
+    host: config.host,
+    registry,
+    checks: {
+      rabbitmq: () => messaging.isConnected(),
+      mysql: async () => (await sql`select 1`.execute(db), true),
+      redis: async () => (await redis.ping()) === 'PONG',
+    },
+  });
+  logger.info('bot connector ready', { port: ops.port, botApi: new URL(config.botApiUrl).host });
+
+  return {
+    url: ops.url,
+    db,
+    async close() {
+      await poller.stop();
+      await messaging.close();
+      await messages.drain();
+      await relay.stop();
+      breakers.shutdown();
+      await ops.close();
+      redis.disconnect();
+      await db.destroy();
+    },
+  };
+}

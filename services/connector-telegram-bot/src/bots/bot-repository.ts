@@ -1,0 +1,54 @@
+import type { Bot } from '@integrations/contracts';
+import { DomainError } from '@integrations/contracts';
+import { type Kysely, type Selectable } from '@integrations/persistence';
+import type { BotDatabase, BotTable } from '../db/schema';
+
+export type BotRow = Selectable<BotTable>;
+
+/** Whose rows a caller may see: their own, or everyone's for an admin. */
+export interface Caller {
+  userId: string;
+  admin: boolean;
+}
+
+export function toBot(row: BotRow): Bot {
+  return {
+    id: row.id,
+    telegramBotId: row.telegram_bot_id,
+    username: row.username,
+    firstName: row.first_name,
+    status: row.status,
+    updatesMode: row.updates_mode,
+    lastError: row.last_error,
+    createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+  };
+}
+
+export async function findBot(db: Kysely<BotDatabase>, caller: Caller, id: string): Promise<BotRow> {
+  let query = db.selectFrom('telegram_bots').selectAll().where('id', '=', id);
+  if (!caller.admin) query = query.where('user_id', '=', caller.userId);
+  const row = await query.executeTakeFirst();
+  // Another user's bot is indistinguishable from a missing one.
+  if (!row) throw new DomainError('NOT_FOUND', 'No such bot.');
+  return row;
+}
+
+/** Cursor pagination, newest first, by (created_at, id). */
+export function encodeCursor(createdAt: Date, id: string): string {
+  return Buffer.from(JSON.stringify([new Date(createdAt).toISOString(), id])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string | undefined): [Date, string] | undefined {
+  if (!cursor) return undefined;
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [string, string];
+    if (typeof at === 'string' && typeof id === 'string' && !Number.isNaN(Date.parse(at)))
+      return [new Date(at), id];
+  } catch {
+    // fall through
+  }
+  throw new DomainError('VALIDATION_FAILED', 'The cursor is not valid.', {
+    errors: [{ path: '/cursor', message: 'is not a cursor of this list' }],
+  });
+}

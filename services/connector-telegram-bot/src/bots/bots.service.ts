@@ -1,0 +1,164 @@
+import type {
+  Bot,
+  BotPage,
+  TelegramBotConnectCommand,
+  TelegramBotListCommand,
+} from '@integrations/contracts';
+import { DomainError } from '@integrations/contracts';
+import type { MessageContext, Messaging } from '@integrations/messaging';
+import { enqueueOutbox, sql, type Kysely, type OutboxRelay } from '@integrations/persistence';
+import { KEY_NAMES, keyedHash, type SecretCipher } from '@integrations/secrets';
+import { v7 as uuidv7 } from 'uuid';
+import type { BotDatabase } from '../db/schema';
+import type { BotApiFactory } from '../telegram/bot-api';
+import { toDomainError } from '../telegram/errors';
+import { type Caller, decodeCursor, encodeCursor, findBot, toBot, type BotRow } from './bot-repository';
+
+export class BotsService {
+  constructor(
+    private readonly db: Kysely<BotDatabase>,
+    private readonly cipher: SecretCipher,
+    private readonly hashKey: string,
+    private readonly apis: BotApiFactory,
+    private readonly messaging: Messaging,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  /** Verifies the token with getMe, stores it encrypted, and announces the bot. */
+  async connect(caller: Caller, data: TelegramBotConnectCommand, ctx: MessageContext): Promise<Bot> {
+    const token = data.token.trim();
+    if (!/^\d{3,20}:[A-Za-z0-9_-]{20,100}$/.test(token)) {
+      throw new DomainError(
+        'TELEGRAM_TOKEN_INVALID',
+        'This is not a bot token (it looks like 123456:ABC-DEF...).',
+      );
+    }
+    const hash = keyedHash(this.hashKey, token);
+    const existing = await this.db
+      .selectFrom('telegram_bots')
+      .select('id')
+      .where('user_id', '=', caller.userId)
+      .where('bot_token_hash', '=', hash)
+      .executeTakeFirst();
+    if (existing) throw new DomainError('CONFLICT', 'This bot is already connected.');
+
+    let me;
+    try {
+      me = await this.apis.unstored(token).getMe();
+    } catch (error) {
+      throw toDomainError(error, 'connect', 0);
+    }
+    const sealed = await this.cipher.encrypt(KEY_NAMES.bots, token);
+    const now = new Date();
+    const row: BotRow = {
+      id: uuidv7(),
+      user_id: caller.userId,
+      telegram_bot_id: String(me.id),
+      username: me.username,
+      first_name: me.first_name,
+      bot_token_enc: sealed.ciphertext,
+      bot_token_key_version: sealed.keyVersion,
+      bot_token_hash: hash,
+      status: 'active',
+      updates_mode: 'polling',
+      updates_offset: '0',
+      last_error: null,
+      last_seen_at: now,
+      created_at: now,
+      updated_at: now,
+    };
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        await trx.insertInto('telegram_bots').values(row).execute();
+        await enqueueOutbox(
+          trx,
+          this.messaging.makeEnvelope(
+            'telegram.bot.connected',
+            {
+              userId: caller.userId,
+              botId: row.id,
+              telegramBotId: row.telegram_bot_id,
+              username: row.username,
+            },
+            ctx,
+          ),
+        );
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ER_DUP_ENTRY')
+        throw new DomainError('CONFLICT', 'This bot is already connected.');
+      throw error;
+    }
+    this.relay.kick();
+    return toBot(row);
+  }
+
+  async list(caller: Caller, data: TelegramBotListCommand): Promise<BotPage> {
+    const after = decodeCursor(data.cursor);
+    let query = this.db.selectFrom('telegram_bots').selectAll();
+    if (!caller.admin) query = query.where('user_id', '=', caller.userId);
+    if (after) {
+      query = query.where((eb) =>
+        eb.or([
+          eb('created_at', '<', after[0]),
+          eb.and([eb('created_at', '=', after[0]), eb('id', '<', after[1])]),
+        ]),
+      );
+    }
+    const rows = await query
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(data.limit + 1)
+      .execute();
+    const page = rows.slice(0, data.limit);
+    const last = page.at(-1);
+    return {
+      items: page.map(toBot),
+      nextCursor: rows.length > data.limit && last ? encodeCursor(last.created_at, last.id) : null,
+    };
+  }
+
+  async get(caller: Caller, id: string): Promise<Bot> {
+    return toBot(await findBot(this.db, caller, id));
+  }
+
+  /** Deletes the webhook at Telegram (best effort), then the row with its channels and token. */
+  async remove(caller: Caller, id: string, ctx: MessageContext): Promise<Record<string, never>> {
+    const row = await findBot(this.db, caller, id);
+    try {
+      const token = await this.cipher.decrypt(KEY_NAMES.bots, row.bot_token_enc);
+      await this.apis.unstored(token).deleteWebhook();
+    } catch {
+      // A revoked token or an unreachable Telegram must not keep the user from removing the bot.
+    }
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('telegram_channels').where('bot_id', '=', row.id).execute();
+      await trx.deleteFrom('telegram_bots').where('id', '=', row.id).execute();
+      await enqueueOutbox(
+        trx,
+        this.messaging.makeEnvelope('telegram.bot.removed', { userId: row.user_id, botId: row.id }, ctx),
+      );
+    });
+    this.apis.forget(row.id);
+    this.relay.kick();
+    return {};
+  }
+
+  /** The decrypted token of an owned bot, for the senders and the poller. Never logged. */
+  async tokenOf(row: BotRow): Promise<string> {
+    return this.cipher.decrypt(KEY_NAMES.bots, row.bot_token_enc);
+  }
+
+  async markRevoked(row: BotRow): Promise<void> {
+    await this.db
+      .updateTable('telegram_bots')
+      .set({
+        status: 'revoked',
+        last_error: 'The token was revoked at Telegram.',
+        updated_at: sql<Date>`current_timestamp(3)`,
+      })
+      .where('id', '=', row.id)
+      .execute();
+    this.apis.forget(row.id);
+  }
+}

@@ -1,0 +1,200 @@
+import type {
+  Channel,
+  ChannelPage,
+  TelegramChannelAttachCommand,
+  TelegramChannelListCommand,
+} from '@integrations/contracts';
+import { DomainError } from '@integrations/contracts';
+import type { MessageContext, Messaging } from '@integrations/messaging';
+import {
+  enqueueOutbox,
+  sql,
+  type Kysely,
+  type OutboxRelay,
+  type Selectable,
+} from '@integrations/persistence';
+import type { ChatMember } from 'grammy/types';
+import { v7 as uuidv7 } from 'uuid';
+import { type Caller, decodeCursor, encodeCursor, findBot } from '../bots/bot-repository';
+import type { BotsService } from '../bots/bots.service';
+import type { BotDatabase, ChannelTable } from '../db/schema';
+import type { BotApiFactory } from '../telegram/bot-api';
+import { toDomainError } from '../telegram/errors';
+
+export type ChannelRow = Selectable<ChannelTable>;
+
+export function toChannel(row: ChannelRow): Channel {
+  return {
+    id: row.id,
+    chatId: row.chat_id,
+    title: row.title,
+    type: row.type,
+    username: row.username,
+    via: { type: 'bot', id: row.bot_id },
+    canPost: Boolean(row.can_post),
+    status: row.status,
+    lastCheckedAt: row.last_checked_at ? new Date(row.last_checked_at).toISOString() : null,
+    createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+  };
+}
+
+/** Can the bot post there? A channel needs an admin with post rights; a group needs a member allowed to write. */
+export function canPost(chatType: 'channel' | 'group', member: ChatMember): boolean {
+  if (member.status === 'creator') return true;
+  if (chatType === 'channel') return member.status === 'administrator' && member.can_post_messages === true;
+  if (member.status === 'administrator' || member.status === 'member') return true;
+  return member.status === 'restricted' && member.is_member && member.can_send_messages;
+}
+
+export class ChannelsService {
+  constructor(
+    private readonly db: Kysely<BotDatabase>,
+    private readonly bots: BotsService,
+    private readonly apis: BotApiFactory,
+    private readonly messaging: Messaging,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  /** Resolves the chat through the bot, checks the bot may post, and only then stores it. */
+  async attach(caller: Caller, data: TelegramChannelAttachCommand, ctx: MessageContext): Promise<Channel> {
+    if (data.via.type !== 'bot')
+      throw new DomainError('VALIDATION_FAILED', 'This service attaches chats through bots.');
+    const bot = await findBot(this.db, { ...caller, admin: false }, data.via.id);
+    const { query } = this.apis.forBot(bot.id, await this.bots.tokenOf(bot));
+    let chat;
+    let member;
+    try {
+      chat = await query.getChat(data.chat);
+      member = await query.getChatMember(chat.id, Number(bot.telegram_bot_id));
+    } catch (error) {
+      throw toDomainError(error, 'attach', 0);
+    }
+    if (chat.type === 'private')
+      throw new DomainError('TELEGRAM_CHAT_NOT_FOUND', 'This is a private chat, not a channel or a group.');
+    const type = chat.type === 'channel' ? 'channel' : 'group';
+    if (!canPost(type, member)) {
+      throw new DomainError(
+        'TELEGRAM_NOT_ADMIN',
+        type === 'channel'
+          ? 'The bot must be an administrator of the channel with the right to post.'
+          : 'The bot must be a member of the group allowed to send messages.',
+      );
+    }
+    const now = new Date();
+    const row: ChannelRow = {
+      id: uuidv7(),
+      user_id: caller.userId,
+      bot_id: bot.id,
+      chat_id: String(chat.id),
+      title: 'title' in chat && chat.title ? chat.title : String(chat.id),
+      type,
+      username: 'username' in chat && chat.username ? chat.username : null,
+      can_post: 1,
+      status: 'active',
+      last_checked_at: now,
+      created_at: now,
+      updated_at: now,
+    };
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        await trx.insertInto('telegram_channels').values(row).execute();
+        await enqueueOutbox(
+          trx,
+          this.messaging.makeEnvelope(
+            'telegram.channel.attached',
+            {
+              userId: caller.userId,
+              channelId: row.id,
+              chatId: row.chat_id,
+              title: row.title,
+              type,
+              via: { type: 'bot', id: bot.id },
+            },
+            ctx,
+          ),
+        );
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ER_DUP_ENTRY')
+        throw new DomainError('CONFLICT', 'This chat is already attached through this bot.');
+      throw error;
+    }
+    this.relay.kick();
+    return toChannel(row);
+  }
+
+  async list(caller: Caller, data: TelegramChannelListCommand): Promise<ChannelPage> {
+    const after = decodeCursor(data.cursor);
+    let query = this.db.selectFrom('telegram_channels').selectAll();
+    if (!caller.admin) query = query.where('user_id', '=', caller.userId);
+    if (after)
+      query = query.where((eb) =>
+        eb.or([
+          eb('created_at', '<', after[0]),
+          eb.and([eb('created_at', '=', after[0]), eb('id', '<', after[1])]),
+        ]),
+      );
+    const rows = await query
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(data.limit + 1)
+      .execute();
+    const page = rows.slice(0, data.limit);
+    const last = page.at(-1);
+    return {
+      items: page.map(toChannel),
+      nextCursor: rows.length > data.limit && last ? encodeCursor(last.created_at, last.id) : null,
+    };
+  }
+
+  async find(caller: Caller, id: string): Promise<ChannelRow> {
+    let query = this.db.selectFrom('telegram_channels').selectAll().where('id', '=', id);
+    if (!caller.admin) query = query.where('user_id', '=', caller.userId);
+    const row = await query.executeTakeFirst();
+    if (!row) throw new DomainError('NOT_FOUND', 'No such channel or group.');
+    return row;
+  }
+
+  async remove(caller: Caller, id: string, ctx: MessageContext): Promise<Record<string, never>> {
+    const row = await this.find(caller, id);
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('telegram_channels').where('id', '=', row.id).execute();
+      await enqueueOutbox(
+        trx,
+        this.messaging.makeEnvelope(
+          'telegram.channel.removed',
+          { userId: row.user_id, channelId: row.id },
+          ctx,
+        ),
+      );
+    });
+    this.relay.kick();
+    return {};
+  }
+
+  /** Telegram refused a post: the channel is marked and everyone listening is told. */
+  async markWriteForbidden(row: ChannelRow, ctx: MessageContext): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('telegram_channels')
+        .set({
+          status: 'write_forbidden',
+          can_post: 0,
+          last_checked_at: sql<Date>`current_timestamp(3)`,
+          updated_at: sql<Date>`current_timestamp(3)`,
+        })
+        .where('id', '=', row.id)
+        .execute();
+      await enqueueOutbox(
+        trx,
+        this.messaging.makeEnvelope(
+          'telegram.channel.write_forbidden',
+          { userId: row.user_id, channelId: row.id, chatId: row.chat_id },
+          ctx,
+        ),
+      );
+    });
+    this.relay.kick();
+  }
+}

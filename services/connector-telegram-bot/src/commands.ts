@@ -1,0 +1,56 @@
+import type { CommandDataMap, Envelope } from '@integrations/contracts';
+import { DomainError } from '@integrations/contracts';
+import { contextOf } from '@integrations/messaging';
+import type { Caller } from './bots/bot-repository';
+import type { BotsService } from './bots/bots.service';
+import { toChannel, type ChannelsService } from './channels/channels.service';
+import type { MessagesService } from './messages/messages.service';
+
+type Handled = keyof Pick<
+  CommandDataMap,
+  | 'telegram.bot.connect'
+  | 'telegram.bot.list'
+  | 'telegram.bot.get'
+  | 'telegram.bot.remove'
+  | 'telegram.bot.send'
+  | 'telegram.bot.message.get'
+  | 'telegram.channel.attach'
+  | 'telegram.channel.list'
+  | 'telegram.channel.get'
+  | 'telegram.channel.remove'
+  | 'telegram.channel.send'
+>;
+
+export const COMMAND_BINDINGS = ['telegram.bot.#', 'telegram.channel.#'];
+
+/** Routes each command of this connector to its service; the caller is always the envelope's `userid`. */
+export function commandHandler(services: {
+  bots: BotsService;
+  channels: ChannelsService;
+  messages: MessagesService;
+}) {
+  const { bots, channels, messages } = services;
+  const table: {
+    [K in Handled]: (caller: Caller, data: CommandDataMap[K], envelope: Envelope) => Promise<unknown>;
+  } = {
+    'telegram.bot.connect': (caller, data, env) => bots.connect(caller, data, contextOf(env)),
+    'telegram.bot.list': (caller, data) => bots.list(caller, data),
+    'telegram.bot.get': (caller, data) => bots.get(caller, data.id),
+    'telegram.bot.remove': (caller, data, env) =>
+      bots.remove({ ...caller, admin: false }, data.id, contextOf(env)),
+    'telegram.bot.send': (caller, data, env) => messages.sendViaBot(caller, data, env),
+    'telegram.bot.message.get': (caller, data) => messages.get(caller, data.id),
+    'telegram.channel.attach': (caller, data, env) => channels.attach(caller, data, contextOf(env)),
+    'telegram.channel.list': (caller, data) => channels.list(caller, data),
+    'telegram.channel.get': async (caller, data) => toChannel(await channels.find(caller, data.id)),
+    'telegram.channel.remove': (caller, data, env) =>
+      channels.remove({ ...caller, admin: false }, data.id, contextOf(env)),
+    'telegram.channel.send': (caller, data, env) => messages.sendViaChannel(caller, data, env),
+  };
+  return async (envelope: Envelope): Promise<unknown> => {
+    const handler = table[envelope.type as Handled] as
+      ((caller: Caller, data: unknown, envelope: Envelope) => Promise<unknown>) | undefined;
+    if (!handler) throw new DomainError('NOT_FOUND', `This service does not handle ${envelope.type}.`);
+    return handler({ userId: envelope.userid, admin: envelope.useradmin === true }, envelope.data, envelope);
+  };
+}

@@ -1,0 +1,349 @@
+import type { Bot, Channel, Envelope, Message } from '@integrations/contracts';
+import { Messaging } from '@integrations/messaging';
+import { createLogger } from '@integrations/observability';
+import { EmulatorClient, startEmulator } from '@integrations/telegram-emulator';
+import {
+  createTestDatabase,
+  createTestVhost,
+  infra,
+  uniqueName,
+  type TestDatabase,
+  type TestVhost,
+} from '@integrations/testing';
+import { randomBytes } from 'node:crypto';
+import { PassThrough } from 'node:stream';
+import { startBotConnector, type BotConnector } from './app';
+import { loadConfig } from './config';
+
+type Emulator = Awaited<ReturnType<typeof startEmulator>>;
+
+const until = async (check: () => boolean | Promise<boolean>) => {
+  while (!(await check())) await new Promise((r) => setTimeout(r, 25));
+};
+
+describe('connector-telegram-bot against the emulator', () => {
+  let emulator: Emulator;
+  let control: EmulatorClient;
+  let database: TestDatabase;
+  let vhost: TestVhost;
+  let connector: BotConnector;
+  let client: Messaging;
+  const events: Envelope[] = [];
+  const logLines: string[] = [];
+  const alice = { userId: 'alice' };
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ port: 0, mtprotoPort: false });
+    control = new EmulatorClient(emulator.url);
+    await control.setLimits({ perGroup: { count: 5, windowMs: 500 }, perBot: { count: 30, windowMs: 1000 } });
+    [database, vhost] = await Promise.all([createTestDatabase('bot'), createTestVhost('bot')]);
+    const logStream = new PassThrough();
+    logStream.on('data', (chunk: Buffer) => logLines.push(chunk.toString()));
+    const config = loadConfig({
+      AMQP_URL: vhost.url,
+      MYSQL_URL: infra.mysqlUrl,
+      REDIS_URL: infra.redisUrl,
+      REDIS_PREFIX: `${uniqueName('bot')}:`,
+      BOT_DATABASE: database.name,
+      CONNECTOR_BOT_PORT: '0',
+      CONNECTOR_BOT_HOST: '127.0.0.1',
+      TELEGRAM_BOT_API_URL: emulator.url,
+      TELEGRAM_LIMIT_PER_CHAT_MS: '50',
+      TELEGRAM_POLL_TIMEOUT_S: '1',
+      TELEGRAM_BREAKER_RESET_MS: '60000',
+      SECRETS_KEYRING: JSON.stringify({ 'telegram-bots': { '1': randomBytes(32).toString('base64') } }),
+    });
+    config.limits.perGroup = { count: 5, windowMs: 500 };
+    connector = await startBotConnector(
+      config,
+      createLogger({ service: 'connector-telegram-bot', stream: logStream }),
+    );
+    client = await Messaging.connect({ url: vhost.url, service: 'test-api' });
+    await client.consumeEvents({
+      queue: 'test-events',
+      patterns: ['#'],
+      transient: true,
+      handler: async (e) => void events.push(e),
+    });
+  });
+
+  afterAll(async () => {
+    await client?.close();
+    await connector?.close();
+    await emulator?.stop();
+    await Promise.all([database?.drop(), vhost?.delete()]);
+  });
+
+  const command = <T>(type: string, data: unknown, ctx = alice) =>
+    client.request<T>(type, data, ctx, { timeoutMs: 15_000 });
+  const ok = async <T>(type: string, data: unknown, ctx = alice): Promise<T> => {
+    const reply = await command<T>(type, data, ctx);
+    if (!reply.ok) throw new Error(`${type} failed: ${JSON.stringify(reply.error)}`);
+    return reply.data;
+  };
+
+  let bot: Bot;
+  let botToken: string;
+  let botTelegramId: number;
+
+  describe('bots', () => {
+    it('connects a bot after getMe, stores the token only encrypted, and announces it', async () => {
+      const created = await control.createBot({ username: 'shop_bot', firstName: 'Shop' });
+      botToken = created.token;
+      botTelegramId = created.id;
+      bot = await ok<Bot>('telegram.bot.connect', { token: created.token });
+      expect(bot).toMatchObject({
+        telegramBotId: String(created.id),
+        username: 'shop_bot',
+        firstName: 'Shop',
+        status: 'active',
+        updatesMode: 'polling',
+      });
+      const row = await connector.db
+        .selectFrom('telegram_bots')
+        .selectAll()
+        .where('id', '=', bot.id)
+        .executeTakeFirstOrThrow();
+      expect(JSON.stringify(row)).not.toContain(created.token);
+      expect(JSON.stringify(row)).not.toContain(created.token.split(':')[1]);
+      expect(row.bot_token_enc).toMatch(/^local:v1:/);
+      await until(() => events.some((e) => e.type === 'telegram.bot.connected'));
+      expect(events.find((e) => e.type === 'telegram.bot.connected')?.data).toEqual({
+        userId: 'alice',
+        botId: bot.id,
+        telegramBotId: String(created.id),
+        username: 'shop_bot',
+      });
+    });
+
+    it('refuses an unknown or malformed token and a second connection of the same bot, storing nothing', async () => {
+      const unknown = await command('telegram.bot.connect', {
+        token: '123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+      });
+      expect(unknown).toMatchObject({ ok: false, error: { code: 'TELEGRAM_TOKEN_INVALID', status: 422 } });
+      const malformed = await command('telegram.bot.connect', { token: 'not a token' });
+      expect(malformed).toMatchObject({ ok: false, error: { code: 'TELEGRAM_TOKEN_INVALID' } });
+      const again = await command('telegram.bot.connect', { token: botToken });
+      expect(again).toMatchObject({ ok: false, error: { code: 'CONFLICT', status: 409 } });
+      const rows = await connector.db.selectFrom('telegram_bots').select('id').execute();
+      expect(rows).toHaveLength(1);
+    });
+
+    it("lists and gets only the caller's bots; another user's id is a 404", async () => {
+      const mine = await ok<{ items: Bot[] }>('telegram.bot.list', { limit: 20 });
+      expect(mine.items.map((b) => b.id)).toEqual([bot.id]);
+      const theirs = await ok<{ items: Bot[] }>('telegram.bot.list', { limit: 20 }, { userId: 'mallory' });
+      expect(theirs.items).toEqual([]);
+      expect(await command('telegram.bot.get', { id: bot.id }, { userId: 'mallory' })).toMatchObject({
+        ok: false,
+        error: { code: 'NOT_FOUND' },
+      });
+      expect(await command('telegram.bot.remove', { id: bot.id }, { userId: 'mallory' })).toMatchObject({
+        ok: false,
+        error: { code: 'NOT_FOUND' },
+      });
+    });
+  });
+
+  describe('channels and groups', () => {
+    let channel: Channel;
+    let group: { id: string };
+
+    it('attaches a channel where the bot may post', async () => {
+      const created = await control.createChat({
+        type: 'channel',
+        title: 'News',
+        username: 'shop_news',
+        members: [{ botId: botTelegramId, role: 'administrator', canPost: true }],
+      });
+      channel = await ok<Channel>('telegram.channel.attach', {
+        chat: '@shop_news',
+        via: { type: 'bot', id: bot.id },
+      });
+      expect(channel).toMatchObject({
+        chatId: created.id,
+        title: 'News',
+        type: 'channel',
+        username: 'shop_news',
+        canPost: true,
+        status: 'active',
+        via: { type: 'bot', id: bot.id },
+      });
+      await until(() => events.some((e) => e.type === 'telegram.channel.attached'));
+    });
+
+    it('refuses a chat the bot cannot post in, and one that does not exist, storing nothing', async () => {
+      await control.createChat({
+        type: 'channel',
+        title: 'Read only',
+        username: 'read_only',
+        members: [{ botId: botTelegramId, role: 'member' }],
+      });
+      expect(
+        await command('telegram.channel.attach', { chat: '@read_only', via: { type: 'bot', id: bot.id } }),
+      ).toMatchObject({ ok: false, error: { code: 'TELEGRAM_NOT_ADMIN', status: 422 } });
+      expect(
+        await command('telegram.channel.attach', {
+          chat: '@nowhere_at_all',
+          via: { type: 'bot', id: bot.id },
+        }),
+      ).toMatchObject({ ok: false, error: { code: 'TELEGRAM_CHAT_NOT_FOUND', status: 422 } });
+      expect(
+        await command(
+          'telegram.channel.attach',
+          { chat: '@shop_news', via: { type: 'bot', id: bot.id } },
+          { userId: 'mallory' },
+        ),
+      ).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+      const rows = await connector.db.selectFrom('telegram_channels').select('id').execute();
+      expect(rows).toHaveLength(1);
+    });
+
+    it('posts to the channel, once per message id', async () => {
+      const first = await ok<Message>('telegram.channel.send', {
+        channelId: channel.id,
+        text: '<b>Sale</b> today',
+        parseMode: 'HTML',
+        messageId: 'msg-channel-1',
+      });
+      expect(first).toMatchObject({
+        id: 'msg-channel-1',
+        status: 'sent',
+        telegramMessageId: expect.any(String),
+      });
+      const again = await ok<Message>('telegram.channel.send', {
+        channelId: channel.id,
+        text: '<b>Sale</b> today',
+        parseMode: 'HTML',
+        messageId: 'msg-channel-1',
+      });
+      expect(again).toEqual(first);
+      const posted = await control.messages(channel.chatId);
+      expect(posted.map((m) => m.text)).toEqual(['Sale today']);
+      await until(() => events.some((e) => e.type === 'telegram.message.sent'));
+      expect(events.find((e) => e.type === 'telegram.message.sent')?.data).toMatchObject({
+        messageId: 'msg-channel-1',
+        via: { type: 'channel', id: channel.id },
+      });
+    });
+
+    it('queues a burst to one group and delivers all of it in order, without a 429 reaching anyone', async () => {
+      group = await control.createChat({
+        type: 'supergroup',
+        title: 'Team',
+        members: [{ botId: botTelegramId, role: 'member' }],
+      });
+      const replies = await Promise.all(
+        Array.from({ length: 15 }, (_, i) =>
+          ok<Message>('telegram.bot.send', {
+            botId: bot.id,
+            chatId: group.id,
+            text: `burst ${i}`,
+            messageId: `burst-${i}`,
+            async: true,
+          }),
+        ),
+      );
+      expect(replies.every((r) => r.status === 'queued')).toBe(true);
+      await until(async () => (await control.messages(group.id)).length === 15);
+      expect((await control.messages(group.id)).map((m) => m.text)).toEqual(
+        Array.from({ length: 15 }, (_, i) => `burst ${i}`),
+      );
+      const statuses = await connector.db
+        .selectFrom('telegram_messages')
+        .select('status')
+        .where('id', 'like', 'burst-%')
+        .execute();
+      expect(statuses.every((s) => s.status === 'sent')).toBe(true);
+      expect(await ok<Message>('telegram.bot.message.get', { id: 'burst-14' })).toMatchObject({
+        status: 'sent',
+      });
+    });
+
+    it("waits out Telegram's retry_after instead of failing", async () => {
+      await control.addFault({ target: `bot:${botTelegramId}`, kind: 'rate_limit', retryAfter: 1, count: 1 });
+      const sent = await ok<Message>('telegram.bot.send', {
+        botId: bot.id,
+        chatId: group.id,
+        text: 'after the wait',
+        messageId: 'wait-1',
+      });
+      expect(sent.status).toBe('sent');
+      expect((await control.messages(group.id)).at(-1)?.text).toBe('after the wait');
+    });
+
+    it('marks a channel write_forbidden when Telegram refuses a post, and says so', async () => {
+      await control.setMember(channel.chatId, { botId: botTelegramId, role: 'member' });
+      const reply = await command('telegram.channel.send', {
+        channelId: channel.id,
+        text: 'denied',
+        messageId: 'denied-1',
+      });
+      expect(reply).toMatchObject({ ok: false, error: { code: 'TELEGRAM_WRITE_FORBIDDEN', status: 422 } });
+      expect(await ok<Channel>('telegram.channel.get', { id: channel.id })).toMatchObject({
+        status: 'write_forbidden',
+        canPost: false,
+      });
+      await until(
+        () =>
+          events.some((e) => e.type === 'telegram.channel.write_forbidden') &&
+          events.some((e) => e.type === 'telegram.message.failed'),
+      );
+      expect(await ok<Message>('telegram.bot.message.get', { id: 'denied-1' })).toMatchObject({
+        status: 'failed',
+        error: { code: 'TELEGRAM_WRITE_FORBIDDEN' },
+      });
+    });
+
+    it('opens the breaker on a failing Bot API and then answers TELEGRAM_UNAVAILABLE without calling Telegram', async () => {
+      await control.addFault({
+        target: `bot:${botTelegramId}`,
+        kind: 'error',
+        status: 500,
+        message: 'Internal Server Error',
+        count: 100,
+      });
+      const send = (id: string) =>
+        command('telegram.bot.send', { botId: bot.id, chatId: group.id, text: id, messageId: id });
+      // Each failure is answered as it comes (a 5xx is never retried: the message may have gone out).
+      let attempts = 0;
+      let reply = await send('fail-0');
+      while (!(!reply.ok && reply.error.retryAfter === 60) && attempts < 40) {
+        expect(reply).toMatchObject({ ok: false, error: { code: 'TELEGRAM_UNAVAILABLE' } });
+        attempts += 1;
+        reply = await send(`fail-${attempts}`);
+      }
+      expect(reply).toMatchObject({ ok: false, error: { code: 'TELEGRAM_UNAVAILABLE', retryAfter: 60 } });
+      const remaining = (await control.faults())[0]?.remaining;
+      for (const id of ['open-1', 'open-2', 'open-3'])
+        expect(await send(id)).toMatchObject({ ok: false, error: { code: 'TELEGRAM_UNAVAILABLE' } });
+      expect((await control.faults())[0]?.remaining).toBe(remaining);
+      expect(await (await fetch(`${connector.url}/metrics`)).text()).toMatch(
+        /circuit_breaker_state\{breaker="bot:[^"]+",service="connector-telegram-bot"\} 2/,
+      );
+      await control.clearFaults();
+    });
+  });
+
+  it('turns what users write to the bot into telegram.message.received', async () => {
+    const user = await control.createUser({ phone: '+15550001111', firstName: 'Eve', username: 'eve_smith' });
+    await control.postMessage(botTelegramId, { fromUserId: user.id, text: 'hello bot' });
+    await until(() => events.some((e) => e.type === 'telegram.message.received'));
+    expect(events.find((e) => e.type === 'telegram.message.received')?.data).toMatchObject({
+      userId: 'alice',
+      via: { type: 'bot', id: bot.id },
+      from: { id: String(user.id), username: 'eve_smith' },
+      text: 'hello bot',
+    });
+  });
+
+  it('removes a bot with its channels and never logged the token', async () => {
+    expect(await ok('telegram.bot.remove', { id: bot.id })).toEqual({});
+    expect(await command('telegram.bot.get', { id: bot.id })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
+    expect(await connector.db.selectFrom('telegram_channels').select('id').execute()).toHaveLength(0);
+    expect(logLines.join('')).not.toContain(botToken.split(':')[1]);
+  });
+});

@@ -1,0 +1,65 @@
+import type { Generated } from '@integrations/persistence';
+import type { OutboxTable } from '@integrations/persistence';
+
+export type BotStatus = 'active' | 'error' | 'revoked';
+export type ChannelStatus = 'active' | 'write_forbidden' | 'error';
+export type MessageStatus = 'queued' | 'sent' | 'failed';
+
+export interface BotTable {
+  id: string;
+  user_id: string;
+  telegram_bot_id: string;
+  username: string;
+  first_name: string;
+  bot_token_enc: string;
+  bot_token_key_version: number;
+  bot_token_hash: string;
+  status: BotStatus;
+  updates_mode: 'webhook' | 'polling' | 'none';
+  updates_offset: Generated<string>;
+  last_error: string | null;
+  last_seen_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface ChannelTable {
+  id: string;
+  user_id: string;
+  bot_id: string;
+  chat_id: string;
+  title: string;
+  type: 'channel' | 'group';
+  username: string | null;
+  can_post: number;
+  status: ChannelStatus;
+  last_checked_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface MessageTable {
+  id: string;
+  user_id: string;
+  via_type: 'bot' | 'channel';
+  bot_id: string;
+  channel_id: string | null;
+  chat_id: string;
+  /** What to send, kept only until it is sent (async sends and recovery need it). */
+  request: string | null;
+  /** The request's context (user, request id, trace), for the events that follow an async send. */
+  context: string | null;
+  status: MessageStatus;
+  telegram_message_id: string | null;
+  error_code: string | null;
+  error_detail: string | null;
+  created_at: Generated<Date>;
+  sent_at: Date | null;
+  updated_at: Generated<Date>;
+}
+
+export interface BotDatabase extends OutboxTable {
+  telegram_bots: BotTable;
+  telegram_channels: ChannelTable;
+  telegram_messages: MessageTable;
+}

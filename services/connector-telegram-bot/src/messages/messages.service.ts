@@ -1,0 +1,352 @@
+import type {
+  Envelope,
+  Message,
+  TelegramBotSendCommand,
+  TelegramChannelSendCommand,
+} from '@integrations/contracts';
+import { DomainError } from '@integrations/contracts';
+import { contextOf, type MessageContext, type Messaging } from '@integrations/messaging';
+import { telegramMetrics, type Logger, type Registry } from '@integrations/observability';
+import {
+  enqueueOutbox,
+  sql,
+  type Kysely,
+  type OutboxRelay,
+  type Selectable,
+} from '@integrations/persistence';
+import { createHash } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
+import { type Caller, findBot } from '../bots/bot-repository';
+import type { BotsService } from '../bots/bots.service';
+import type { ChannelsService } from '../channels/channels.service';
+import type { BotDatabase, MessageTable } from '../db/schema';
+import type { BotApiFactory } from '../telegram/bot-api';
+import { toDomainError } from '../telegram/errors';
+
+type MessageRow = Selectable<MessageTable>;
+type Outcome = { message: Message; error?: DomainError };
+type Pending = { delivery: Promise<Outcome> };
+
+interface SendRequest {
+  text: string;
+  parseMode?: 'HTML' | 'MarkdownV2';
+  disableNotification?: boolean;
+  replyToMessageId?: string;
+}
+
+export function toMessage(row: MessageRow): Message {
+  return {
+    id: row.id,
+    status: row.status,
+    chatId: row.chat_id,
+    ...(row.telegram_message_id ? { telegramMessageId: row.telegram_message_id } : {}),
+    ...(row.sent_at ? { sentAt: new Date(row.sent_at).toISOString() } : {}),
+    ...(row.error_code
+      ? { error: { code: row.error_code as DomainError['code'], detail: row.error_detail ?? '' } }
+      : {}),
+  };
+}
+
+/**
+ * Sends through a bot, exactly once per message id: the id (made by the api, or derived from the envelope's
+ * idempotency key) is the primary key, so a retried command finds the first attempt instead of sending again.
+ * A synchronous send answers with Telegram's verdict; an async one answers `queued` and finishes in the
+ * background (and after a restart, from the table).
+ */
+export class MessagesService {
+  private readonly inFlight = new Set<Promise<unknown>>();
+  /** Per-chat queues: messages to one chat are accepted and delivered in the order their commands arrived. */
+  private readonly chains = new Map<string, Promise<unknown>>();
+  private readonly metrics;
+
+  constructor(
+    private readonly deps: {
+      db: Kysely<BotDatabase>;
+      bots: BotsService;
+      channels: ChannelsService;
+      apis: BotApiFactory;
+      messaging: Messaging;
+      relay: OutboxRelay;
+      registry: Registry;
+      logger: Logger;
+      breakerResetMs: number;
+    },
+  ) {
+    this.metrics = telegramMetrics(deps.registry);
+  }
+
+  sendViaBot(caller: Caller, data: TelegramBotSendCommand, envelope: Envelope): Promise<Message> {
+    return this.inOrder(`bot:${data.botId}:${data.chatId}`, async (enqueue) => {
+      const bot = await findBot(this.deps.db, { ...caller, admin: false }, data.botId);
+      const target = { via_type: 'bot' as const, bot_id: bot.id, channel_id: null, chat_id: data.chatId };
+      return this.accept(envelope, data, target, enqueue);
+    });
+  }
+
+  sendViaChannel(caller: Caller, data: TelegramChannelSendCommand, envelope: Envelope): Promise<Message> {
+    return this.inOrder(`channel:${data.channelId}`, async (enqueue) => {
+      const channel = await this.deps.channels.find({ ...caller, admin: false }, data.channelId);
+      const target = {
+        via_type: 'channel' as const,
+        bot_id: channel.bot_id,
+        channel_id: channel.id,
+        chat_id: channel.chat_id,
+      };
+      return this.accept(envelope, data, target, enqueue);
+    });
+  }
+
+  /**
+   * Accepting (the insert) runs one at a time per chat, in the order the commands arrived, and each accepted
+   * message joins that chat's delivery queue; a synchronous send then waits for its own delivery.
+   */
+  private async inOrder(
+    key: string,
+    accept: (enqueue: (id: string) => Promise<Outcome>) => Promise<Message | Pending>,
+  ): Promise<Message> {
+    const enqueue = (id: string) => this.chain(`deliver:${key}`, () => this.deliver(id));
+    const accepted = await this.chain(`accept:${key}`, () => accept(enqueue));
+    if (!('delivery' in accepted)) return accepted;
+    const outcome = await accepted.delivery;
+    if (outcome.error) throw outcome.error;
+    return outcome.message;
+  }
+
+  private chain<T>(key: string, step: () => Promise<T>): Promise<T> {
+    const previous = this.chains.get(key) ?? Promise.resolve();
+    const next = previous.then(step, step);
+    const settled = next.catch(() => undefined);
+    this.chains.set(key, settled);
+    void settled.then(() => {
+      if (this.chains.get(key) === settled) this.chains.delete(key);
+    });
+    return next;
+  }
+
+  async get(caller: Caller, id: string): Promise<Message> {
+    let query = this.deps.db.selectFrom('telegram_messages').selectAll().where('id', '=', id);
+    if (!caller.admin) query = query.where('user_id', '=', caller.userId);
+    const row = await query.executeTakeFirst();
+    if (!row) throw new DomainError('NOT_FOUND', 'No such message.');
+    return toMessage(row);
+  }
+
+  /** Queued messages left by a stopped replica are sent on start. */
+  async recoverQueued(): Promise<number> {
+    const rows = await this.deps.db
+      .selectFrom('telegram_messages')
+      .select('id')
+      .where('status', '=', 'queued')
+      .execute();
+    for (const row of rows) this.background(row.id);
+    return rows.length;
+  }
+
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Answers the message at once (a duplicate, or queued for async) or the promise of its delivery. */
+  private async accept(
+    envelope: Envelope,
+    data: SendRequest & { messageId?: string; async?: boolean },
+    target: Pick<MessageRow, 'via_type' | 'bot_id' | 'channel_id' | 'chat_id'>,
+    enqueue: (id: string) => Promise<Outcome>,
+  ): Promise<Message | Pending> {
+    const id = data.messageId ?? idFromKey(envelope) ?? uuidv7();
+    const request: SendRequest = {
+      text: data.text,
+      ...(data.parseMode ? { parseMode: data.parseMode } : {}),
+      ...(data.disableNotification !== undefined ? { disableNotification: data.disableNotification } : {}),
+      ...(data.replyToMessageId ? { replyToMessageId: data.replyToMessageId } : {}),
+    };
+    try {
+      await this.deps.db
+        .insertInto('telegram_messages')
+        .values({
+          id,
+          user_id: envelope.userid,
+          ...target,
+          request: JSON.stringify(request),
+          status: 'queued',
+          telegram_message_id: null,
+          error_code: null,
+          error_detail: null,
+          sent_at: null,
+          context: JSON.stringify(contextOf(envelope)),
+        })
+        .execute();
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'ER_DUP_ENTRY') throw error;
+      // The same message again (a retried command): answer with what happened to the first one.
+      const existing = await this.deps.db
+        .selectFrom('telegram_messages')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      if (existing.user_id !== envelope.userid)
+        throw new DomainError('CONFLICT', 'This message id is taken.');
+      return toMessage(existing);
+    }
+    // Wrapped, not returned: an async function would flatten the promise and hold the chat's accept queue.
+    const pending: Pending = { delivery: this.track(enqueue(id)) };
+    if (data.async) return { id, status: 'queued', chatId: target.chat_id };
+    return pending;
+  }
+
+  private track<T>(job: Promise<T>): Promise<T> {
+    this.inFlight.add(job);
+    void job.finally(() => this.inFlight.delete(job)).catch(() => undefined);
+    return job;
+  }
+
+  private background(id: string): void {
+    this.track(this.deliver(id)).catch((error: unknown) =>
+      this.deps.logger.error('background send failed', { messageId: id, error }),
+    );
+  }
+
+  private async deliver(id: string): Promise<Outcome> {
+    const { db } = this.deps;
+    const row = await db
+      .selectFrom('telegram_messages')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    if (row.status !== 'queued') return { message: toMessage(row) };
+    const ctx = row.context ? (JSON.parse(row.context) as MessageContext) : { userId: row.user_id };
+    const request = JSON.parse(row.request ?? '{"text":""}') as SendRequest;
+    const bot = await db
+      .selectFrom('telegram_bots')
+      .selectAll()
+      .where('id', '=', row.bot_id)
+      .executeTakeFirst();
+    const end = this.metrics.sendDuration.startTimer({ type: row.via_type });
+    try {
+      if (!bot) throw new DomainError('NOT_FOUND', 'The bot was removed.');
+      if (bot.status === 'revoked')
+        throw new DomainError(
+          'TELEGRAM_TOKEN_INVALID',
+          'The bot token was revoked at Telegram; connect the bot again.',
+        );
+      const { send } = this.deps.apis.forBot(bot.id, await this.deps.bots.tokenOf(bot));
+      const sent = await send.sendMessage(row.chat_id, request.text, {
+        ...(request.parseMode ? { parse_mode: request.parseMode } : {}),
+        ...(request.disableNotification ? { disable_notification: true } : {}),
+        ...(request.replyToMessageId
+          ? {
+              reply_parameters: {
+                message_id: Number(request.replyToMessageId),
+                allow_sending_without_reply: true,
+              },
+            }
+          : {}),
+      });
+      const sentAt = new Date(sent.date * 1000 > Date.now() - 60_000 ? sent.date * 1000 : Date.now());
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('telegram_messages')
+          .set({
+            status: 'sent',
+            telegram_message_id: String(sent.message_id),
+            sent_at: sentAt,
+            request: null,
+            updated_at: sql<Date>`current_timestamp(3)`,
+          })
+          .where('id', '=', id)
+          .execute();
+        await enqueueOutbox(
+          trx,
+          this.deps.messaging.makeEnvelope(
+            'telegram.message.sent',
+            {
+              userId: row.user_id,
+              messageId: id,
+              via: via(row),
+              chatId: String(sent.chat.id),
+              telegramMessageId: String(sent.message_id),
+              sentAt: sentAt.toISOString(),
+            },
+            ctx,
+          ),
+        );
+      });
+      this.metrics.messagesSent.inc({ type: row.via_type });
+      this.deps.relay.kick();
+      return {
+        message: {
+          id,
+          status: 'sent',
+          chatId: row.chat_id,
+          telegramMessageId: String(sent.message_id),
+          sentAt: sentAt.toISOString(),
+        },
+      };
+    } catch (raw) {
+      const error = toDomainError(raw, 'send', this.deps.breakerResetMs);
+      if (bot && error.code === 'TELEGRAM_TOKEN_INVALID' && bot.status !== 'revoked')
+        await this.deps.bots.markRevoked(bot);
+      if (error.code === 'TELEGRAM_WRITE_FORBIDDEN' && row.channel_id) {
+        const channel = await db
+          .selectFrom('telegram_channels')
+          .selectAll()
+          .where('id', '=', row.channel_id)
+          .executeTakeFirst();
+        if (channel && channel.status !== 'write_forbidden')
+          await this.deps.channels.markWriteForbidden(channel, ctx);
+      }
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('telegram_messages')
+          .set({
+            status: 'failed',
+            error_code: error.code,
+            error_detail: error.message.slice(0, 500),
+            request: null,
+            updated_at: sql<Date>`current_timestamp(3)`,
+          })
+          .where('id', '=', id)
+          .execute();
+        await enqueueOutbox(
+          trx,
+          this.deps.messaging.makeEnvelope(
+            'telegram.message.failed',
+            {
+              userId: row.user_id,
+              messageId: id,
+              via: via(row),
+              chatId: row.chat_id,
+              error: { code: error.code, detail: error.message },
+            },
+            ctx,
+          ),
+        );
+      });
+      this.metrics.messagesError.inc({ type: row.via_type });
+      this.deps.relay.kick();
+      return {
+        message: {
+          id,
+          status: 'failed',
+          chatId: row.chat_id,
+          error: { code: error.code, detail: error.message },
+        },
+        error,
+      };
+    } finally {
+      end();
+    }
+  }
+}
+
+function via(row: MessageRow): { type: 'bot' | 'channel'; id: string } {
+  return row.via_type === 'channel' && row.channel_id
+    ? { type: 'channel', id: row.channel_id }
+    : { type: 'bot', id: row.bot_id };
+}
+
+/** Another platform service may send without a message id but with an idempotency key: derive a stable id. */
+function idFromKey(envelope: Envelope): string | undefined {
+  if (!envelope.idempotencykey) return undefined;
+  return `k${createHash('sha256').update(`${envelope.userid}\n${envelope.idempotencykey}`).digest('hex').slice(0, 40)}`;
+}

@@ -1,0 +1,94 @@
+import { autoRetry } from '@grammyjs/auto-retry';
+import { apiThrottler } from '@grammyjs/transformer-throttler';
+import { Api } from 'grammy';
+import type { BotConnectorConfig } from '../config';
+import type { Breakers } from './breakers';
+
+export interface BotApis {
+  /** Sends: throttled to Telegram's limits, so a burst queues instead of being refused. */
+  send: Api;
+  /** Reads (getChat, getChatMember, getUpdates): not throttled, so attaching a channel is quick. */
+  query: Api;
+}
+
+/**
+ * grammY clients per bot, cached while the bot is connected. Transformers, innermost first: the breakers
+ * around the HTTP call, then the throttle, then auto-retry (which waits out a 429's `retry_after`; a wait longer
+ * than 30 s surfaces as TELEGRAM_FLOOD_WAIT instead).
+ */
+export class BotApiFactory {
+  private readonly cache = new Map<string, BotApis>();
+
+  constructor(
+    private readonly config: BotConnectorConfig,
+    private readonly breakers: Breakers,
+  ) {}
+
+  /** A client for a token that is not stored yet (connecting checks it with getMe). */
+  unstored(token: string): Api {
+    const api = new Api(token, { apiRoot: this.config.botApiUrl });
+    api.config.use(
+      autoRetry({
+        maxRetryAttempts: 2,
+        maxDelaySeconds: 5,
+        rethrowInternalServerErrors: true,
+        rethrowHttpErrors: true,
+      }),
+    );
+    return api;
+  }
+
+  forBot(botId: string, token: string): BotApis {
+    let apis = this.cache.get(botId);
+    if (!apis) {
+      const { perBot, perChatMinMs, perGroup } = this.config.limits;
+      const send = new Api(token, { apiRoot: this.config.botApiUrl });
+      send.config.use(this.breakers.transformer(botId));
+      send.config.use(
+        apiThrottler({
+          global: {
+            reservoir: perBot.count,
+            reservoirRefreshAmount: perBot.count,
+            reservoirRefreshInterval: perBot.windowMs,
+          },
+          group: {
+            maxConcurrent: 1,
+            minTime: Math.min(perChatMinMs, Math.floor(perGroup.windowMs / perGroup.count)),
+            reservoir: perGroup.count,
+            reservoirRefreshAmount: perGroup.count,
+            reservoirRefreshInterval: perGroup.windowMs,
+          },
+          out: { maxConcurrent: 1, minTime: perChatMinMs },
+        }),
+      );
+      // Only a 429 is retried: it says the message was not sent. A 5xx or a broken connection leaves it unknown
+      // whether Telegram delivered it, and retrying could send it twice.
+      send.config.use(
+        autoRetry({
+          maxRetryAttempts: 3,
+          maxDelaySeconds: 30,
+          rethrowInternalServerErrors: true,
+          rethrowHttpErrors: true,
+        }),
+      );
+      const query = new Api(token, { apiRoot: this.config.botApiUrl });
+      query.config.use(this.breakers.transformer(botId));
+      query.config.use(
+        autoRetry({
+          maxRetryAttempts: 2,
+          maxDelaySeconds: 5,
+          rethrowInternalServerErrors: true,
+          rethrowHttpErrors: true,
+        }),
+      );
+      apis = { send, query };
+      this.cache.set(botId, apis);
+    }
+    return apis;
+  }
+
+  forget(botId: string): void {
+    this.cache.delete(botId);
+    this.breakers.forget(botId);
+  }
+}
