@@ -116,7 +116,8 @@ async function main() {
   };
 
   const services = serviceTable().filter((s) => (sandbox || !s.sandboxOnly) && isAvailable(s));
-  const missing = serviceTable().filter((s) => !services.includes(s) && (sandbox || !s.sandboxOnly));
+  const running = new Set(services.map((s) => s.name));
+  const missing = serviceTable().filter((s) => !running.has(s.name) && (sandbox || !s.sandboxOnly));
   if (missing.length > 0) log('start', `not built yet, left out: ${missing.map((s) => s.name).join(', ')}`);
 
   process.on('SIGINT', () => shutdown(0));

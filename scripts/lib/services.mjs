@@ -16,11 +16,11 @@ export function serviceTable() {
       ready: `http://127.0.0.1:${emulatorPort}/_emulator/health`,
       urls: {
         'Telegram emulator (Bot API + control API)': `http://127.0.0.1:${emulatorPort}`,
-        'Telegram emulator (MTProto, TCP)': `127.0.0.1:${port('EMULATOR_MTPROTO_PORT', 8443)}`,
+        ...(existsSync(path.join(root, 'packages/telegram-emulator/src/mtproto/server.ts'))
+          ? { 'Telegram emulator (MTProto, TCP)': `127.0.0.1:${port('EMULATOR_MTPROTO_PORT', 8443)}` }
+          : {}),
       },
       sandboxOnly: true,
-      // Any HTTP answer means it is up: the control API has no health route of its own.
-      anyAnswer: true,
     },
     {
       name: 'audit-log',
