@@ -9,6 +9,8 @@ export interface ApiConfig {
   corsOrigins: string[];
   /** How long a synchronous request waits for its connector. */
   commandTimeoutMs: number;
+  /** Which Telegram connectors are deployed: merged lists and id lookups only ask those. */
+  connectors: ReadonlySet<'bot' | 'account'>;
   production: boolean;
 }
 
@@ -34,6 +36,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       .map((o) => o.trim())
       .filter(Boolean),
     commandTimeoutMs: Number(env.API_COMMAND_TIMEOUT_MS ?? 10_000),
+    connectors: parseConnectors(env.API_CONNECTORS ?? 'bot,account'),
     production,
   };
   if (!config.auth.jwtSecret && !config.auth.jwksUrl) {
@@ -58,4 +61,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     throw new ConfigError('AUTH_JWT_SECRET must be at least 32 characters.');
   }
   return config;
+}
+
+function parseConnectors(value: string): ReadonlySet<'bot' | 'account'> {
+  const names = value
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
+  for (const name of names) {
+    if (name !== 'bot' && name !== 'account')
+      throw new ConfigError(`API_CONNECTORS: unknown connector ${JSON.stringify(name)} (bot, account)`);
+  }
+  if (names.length === 0)
+    throw new ConfigError('API_CONNECTORS must name at least one connector (bot, account).');
+  return new Set(names as ('bot' | 'account')[]);
 }

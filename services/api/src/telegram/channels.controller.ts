@@ -1,6 +1,7 @@
 import {
   Body,
   Controller,
+  Inject,
   Delete,
   Get,
   Headers,
@@ -28,6 +29,8 @@ import { Doc } from '../http/docs';
 import { prefersAsync, respond } from '../http/respond';
 import { IdParam, SchemaPipe } from '../http/schema.pipe';
 import { IdempotencyService } from '../idempotency/idempotency.service';
+import type { ApiConfig } from '../config';
+import { TOKENS } from '../tokens';
 import { ResourceOwners, type Owner } from './resource-owner';
 
 /** The merged list walks the bot connector's channels first, then the account connector's. */
@@ -37,8 +40,8 @@ interface MergedCursor {
 }
 
 const encodeCursor = (c: MergedCursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
-function decodeCursor(raw: string | undefined): MergedCursor {
-  if (!raw) return { owner: 'bot' };
+function decodeCursor(raw: string | undefined, first: Owner): MergedCursor {
+  if (!raw) return { owner: first };
   try {
     const value = JSON.parse(Buffer.from(raw, 'base64url').toString()) as MergedCursor;
     if (
@@ -60,6 +63,7 @@ export class ChannelsController {
     private readonly gateway: CommandGateway,
     private readonly idempotency: IdempotencyService,
     private readonly owners: ResourceOwners,
+    @Inject(TOKENS.config) private readonly config: ApiConfig,
   ) {}
 
   @Post()
@@ -107,7 +111,8 @@ export class ChannelsController {
     @Query(new SchemaPipe('list-query', { coerce: true })) query: ListQuery,
     @Req() req: AuthedRequest,
   ): Promise<ChannelPage> {
-    let position = decodeCursor(query.cursor);
+    const owners = (['bot', 'account'] as const).filter((o) => this.config.connectors.has(o));
+    let position = decodeCursor(query.cursor, owners[0] ?? 'bot');
     const items: Channel[] = [];
     // Fill the page from the bot connector, then continue with the account connector.
     for (;;) {
@@ -122,8 +127,9 @@ export class ChannelsController {
       items.push(...page.items);
       if (page.nextCursor)
         return { items, nextCursor: encodeCursor({ owner: position.owner, cursor: page.nextCursor }) };
-      if (position.owner === 'account') return { items, nextCursor: null };
-      position = { owner: 'account' };
+      const following = owners[owners.indexOf(position.owner) + 1];
+      if (!following) return { items, nextCursor: null };
+      position = { owner: following };
       if (items.length >= query.limit) return { items, nextCursor: encodeCursor(position) };
     }
   }

@@ -37,15 +37,17 @@ export class ResourceOwners {
   ): Promise<T> {
     const known = (await this.redis.get(this.key(kind, id))) as Owner | null;
     if (known) return attempt(known);
-    try {
-      const result = await attempt('bot');
-      await this.remember(kind, id, 'bot');
-      return result;
-    } catch (error) {
-      if (!(error instanceof DomainError) || error.code !== 'NOT_FOUND') throw error;
+    const owners = (['bot', 'account'] as const).filter((o) => this.config.connectors.has(o));
+    for (const [i, owner] of owners.entries()) {
+      try {
+        const result = await attempt(owner);
+        await this.remember(kind, id, owner);
+        return result;
+      } catch (error) {
+        const last = i === owners.length - 1;
+        if (last || !(error instanceof DomainError) || error.code !== 'NOT_FOUND') throw error;
+      }
     }
-    const result = await attempt('account');
-    await this.remember(kind, id, 'account');
-    return result;
+    throw new DomainError('NOT_FOUND', 'No such resource.');
   }
 }
