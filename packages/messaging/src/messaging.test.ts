@@ -101,6 +101,8 @@ describe('Messaging against RabbitMQ', () => {
       source: 'test-api',
       type: 'telegram.bot.get',
     });
+    // The consumer ends its span just after replying: wait for it rather than race it.
+    await until(() => exporter.getFinishedSpans().some((s) => s.name === 'telegram.bot.get process'));
     const spans = exporter.getFinishedSpans();
     const rest = spans.find((s) => s.name === 'rest request');
     const processed = spans.find((s) => s.name === 'telegram.bot.get process');

@@ -10,6 +10,8 @@ import {
 } from '@integrations/contracts';
 import {
   SpanKind,
+  currentTraceparent,
+  hasActiveSpan,
   inSpan,
   queueMetrics,
   withRemoteContext,
@@ -163,24 +165,28 @@ export class Messaging {
   ): Promise<void> {
     this.assertValid(envelope);
     if (!this.amqp.connected) throw new Error('RabbitMQ is not connected');
-    await inSpan(
-      `${envelope.type} publish`,
-      {
-        'messaging.system': 'rabbitmq',
-        'messaging.destination.name': EXCHANGES[exchange],
-        'messaging.rabbitmq.destination.routing_key': routingKey,
-        'messaging.message.id': envelope.id,
-      },
-      async () => {
-        await this.amqp.publish(
-          EXCHANGES[exchange],
-          routingKey,
-          envelope,
-          this.publishOptions(envelope, extra),
-        );
-      },
-      SpanKind.PRODUCER,
-    );
+    const publish = () =>
+      inSpan(
+        `${envelope.type} publish`,
+        {
+          'messaging.system': 'rabbitmq',
+          'messaging.destination.name': EXCHANGES[exchange],
+          'messaging.rabbitmq.destination.routing_key': routingKey,
+          'messaging.message.id': envelope.id,
+        },
+        async () => {
+          await this.amqp.publish(
+            EXCHANGES[exchange],
+            routingKey,
+            envelope,
+            // The header names this publish span, so the consumer's span becomes its child.
+            this.publishOptions(envelope, withTraceHeader(extra)),
+          );
+        },
+        SpanKind.PRODUCER,
+      );
+    // The outbox relay publishes outside any request: it continues the trace the envelope was made in.
+    await (hasActiveSpan() ? publish() : withRemoteContext(envelope.traceparent, publish));
   }
 
   /**
@@ -193,8 +199,8 @@ export class Messaging {
     ctx: MessageContext,
     opts: { timeoutMs?: number; priority?: Priority } = {},
   ): Promise<Reply<R>> {
-    const envelope = this.makeEnvelope(type, data, ctx);
-    this.assertValid(envelope);
+    // Validated before anything goes out, so a bad request fails the same way whether the broker is up or not.
+    this.assertValid(this.makeEnvelope(type, data, ctx));
     if (!this.amqp.connected) {
       return failed({
         code: 'UPSTREAM_TIMEOUT',
@@ -205,12 +211,11 @@ export class Messaging {
     const timeout = opts.timeoutMs ?? 10_000;
     return inSpan(
       `${type} request`,
-      {
-        'messaging.system': 'rabbitmq',
-        'messaging.destination.name': EXCHANGES.commands,
-        'messaging.message.id': envelope.id,
-      },
-      async () => {
+      { 'messaging.system': 'rabbitmq', 'messaging.destination.name': EXCHANGES.commands },
+      async (span) => {
+        // Made inside the span, so the consumer's work continues this trace as a child of the request.
+        const envelope = this.makeEnvelope(type, data, { ...ctx, traceparent: currentTraceparent() });
+        span.setAttribute('messaging.message.id', envelope.id);
         try {
           const reply = await this.amqp.request<Reply<R>>({
             exchange: EXCHANGES.commands,
@@ -406,7 +411,9 @@ export class Messaging {
     }
 
     const attempt = Number(msg.properties.headers?.[RETRY_HEADER] ?? 0);
-    await withRemoteContext(envelope.traceparent, () =>
+    const header = msg.properties.headers?.['traceparent'];
+    const parent = typeof header === 'string' ? header : envelope.traceparent;
+    await withRemoteContext(parent, () =>
       inSpan(
         `${envelope.type} process`,
         {
@@ -515,6 +522,12 @@ export class Messaging {
       },
     });
   }
+}
+
+/** The active span as the message's `traceparent` header, when there is one. */
+function withTraceHeader(extra: Options.Publish): Options.Publish {
+  const traceparent = currentTraceparent();
+  return traceparent ? { ...extra, headers: { ...extra.headers, traceparent } } : extra;
 }
 
 function failed(error: ReplyError): Reply<never> {

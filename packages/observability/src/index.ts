@@ -5,6 +5,7 @@ export {
   SpanKind,
   contextFromTraceparent,
   currentTraceparent,
+  hasActiveSpan,
   inSpan,
   startTracing,
   withRemoteContext,

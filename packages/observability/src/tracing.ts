@@ -77,6 +77,10 @@ export function contextFromTraceparent(traceparent: string | undefined): Context
   );
 }
 
+export function hasActiveSpan(): boolean {
+  return trace.getActiveSpan() !== undefined;
+}
+
 /** Runs `fn` as a continuation of a remote trace (a message's `traceparent`). */
 export function withRemoteContext<T>(traceparent: string | undefined, fn: () => T): T {
   return context.with(contextFromTraceparent(traceparent), fn);

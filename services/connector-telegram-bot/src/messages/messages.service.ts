@@ -6,7 +6,7 @@ import type {
 } from '@integrations/contracts';
 import { DomainError } from '@integrations/contracts';
 import { contextOf, type MessageContext, type Messaging } from '@integrations/messaging';
-import { telegramMetrics, type Logger, type Registry } from '@integrations/observability';
+import { SpanKind, inSpan, telegramMetrics, type Logger, type Registry } from '@integrations/observability';
 import {
   enqueueOutbox,
   sql,
@@ -230,7 +230,7 @@ export class MessagesService {
           'The bot token was revoked at Telegram; connect the bot again.',
         );
       const { send } = this.deps.apis.forBot(bot.id, await this.deps.bots.tokenOf(bot));
-      const sent = await send.sendMessage(row.chat_id, request.text, {
+      const options = {
         ...(request.parseMode ? { parse_mode: request.parseMode } : {}),
         ...(request.disableNotification ? { disable_notification: true } : {}),
         ...(request.replyToMessageId
@@ -241,7 +241,19 @@ export class MessagesService {
               },
             }
           : {}),
-      });
+      };
+      // Ids only in the span: never the text or the token.
+      const sent = await inSpan(
+        'telegram sendMessage',
+        {
+          'telegram.api': 'bot',
+          'telegram.method': 'sendMessage',
+          'integrations.bot_id': bot.id,
+          'integrations.message_id': id,
+        },
+        () => send.sendMessage(row.chat_id, request.text, options),
+        SpanKind.CLIENT,
+      );
       const sentAt = new Date(sent.date * 1000 > Date.now() - 60_000 ? sent.date * 1000 : Date.now());
       await db.transaction().execute(async (trx) => {
         await trx
