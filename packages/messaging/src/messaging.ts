@@ -1,4 +1,4 @@
-import { AmqpConnection, RpcTimeoutError } from '@golevelup/nestjs-rabbitmq';
+import { AmqpConnection } from '@golevelup/nestjs-rabbitmq';
 import {
   DomainError,
   type Envelope,
@@ -20,6 +20,7 @@ import {
 } from '@integrations/observability';
 import type { Channel, ConsumeMessage, Options } from 'amqplib';
 import { makeEnvelope, type MessageContext } from './envelope';
+import { RpcClient } from './rpc-client';
 import {
   EXCHANGES,
   PRIORITIES,
@@ -83,6 +84,7 @@ export class Messaging {
 
   private constructor(
     private readonly amqp: AmqpConnection,
+    private readonly rpc: RpcClient,
     private readonly options: MessagingOptions,
   ) {
     this.logger = options.logger;
@@ -119,7 +121,9 @@ export class Messaging {
       },
     });
     await amqp.init();
-    return new Messaging(amqp, options);
+    const rpc = new RpcClient(amqp.managedConnection);
+    await rpc.waitForConnect();
+    return new Messaging(amqp, rpc, options);
   }
 
   get service(): string {
@@ -216,29 +220,30 @@ export class Messaging {
         // Made inside the span, so the consumer's work continues this trace as a child of the request.
         const envelope = this.makeEnvelope(type, data, { ...ctx, traceparent: currentTraceparent() });
         span.setAttribute('messaging.message.id', envelope.id);
-        try {
-          const reply = await this.amqp.request<Reply<R>>({
-            exchange: EXCHANGES.commands,
-            routingKey: routingKeyFor(type, opts.priority ?? 'high'),
-            payload: envelope,
-            timeout,
-            // The request expires with its caller: nobody would read a late reply.
-            expiration: timeout,
-            publishOptions: this.publishOptions(envelope, { persistent: false }),
+        // The request expires with its caller: nobody would read a late reply.
+        const content = await this.rpc.call(
+          EXCHANGES.commands,
+          routingKeyFor(type, opts.priority ?? 'high'),
+          Buffer.from(JSON.stringify(envelope)),
+          this.publishOptions(envelope, withTraceHeader({ persistent: false })),
+          timeout,
+        );
+        if (!content) {
+          return failed({
+            code: 'UPSTREAM_TIMEOUT',
+            status: 504,
+            detail: `No answer from the ${type.split('.').slice(0, 2).join(' ')} service in time.`,
           });
-          return isReply<R>(reply)
-            ? reply
-            : failed({ code: 'INTERNAL', status: 500, detail: 'Malformed reply.' });
-        } catch (error) {
-          if (error instanceof RpcTimeoutError) {
-            return failed({
-              code: 'UPSTREAM_TIMEOUT',
-              status: 504,
-              detail: `No answer from the ${type.split('.').slice(0, 2).join(' ')} service in time.`,
-            });
-          }
-          throw error;
         }
+        let reply: unknown;
+        try {
+          reply = JSON.parse(content.toString('utf8'));
+        } catch {
+          reply = undefined;
+        }
+        return isReply<R>(reply)
+          ? reply
+          : failed({ code: 'INTERNAL', status: 500, detail: 'Malformed reply.' });
       },
       SpanKind.CLIENT,
     );
@@ -304,6 +309,7 @@ export class Messaging {
   }
 
   async close(): Promise<void> {
+    await this.rpc.close();
     await this.amqp.managedConnection.close();
   }
 
@@ -352,7 +358,10 @@ export class Messaging {
         await channel.assertQueue(lane.queue, { durable: false, exclusive: true, autoDelete: true });
       } else {
         const names = queueNames(lane.queue);
-        await channel.assertQueue(names.work, { durable: true, arguments: workQueueArguments(deadKey) });
+        await channel.assertQueue(names.work, {
+          durable: true,
+          arguments: workQueueArguments(deadKey, lane.label === 'events' ? 'events' : lane.priority),
+        });
         for (const [i, delay] of this.retryDelays.entries()) {
           await channel.assertQueue(names.retry(i + 1), {
             durable: true,

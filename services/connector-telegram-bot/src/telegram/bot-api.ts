@@ -1,8 +1,8 @@
 import { autoRetry } from '@grammyjs/auto-retry';
-import { apiThrottler } from '@grammyjs/transformer-throttler';
 import { Api } from 'grammy';
 import type { BotConnectorConfig } from '../config';
 import type { Breakers } from './breakers';
+import { BotThrottle } from './throttle';
 
 export interface BotApis {
   /** Sends: throttled to Telegram's limits, so a burst queues instead of being refused. */
@@ -41,26 +41,9 @@ export class BotApiFactory {
   forBot(botId: string, token: string): BotApis {
     let apis = this.cache.get(botId);
     if (!apis) {
-      const { perBot, perChatMinMs, perGroup } = this.config.limits;
       const send = new Api(token, { apiRoot: this.config.botApiUrl });
       send.config.use(this.breakers.transformer(botId));
-      send.config.use(
-        apiThrottler({
-          global: {
-            reservoir: perBot.count,
-            reservoirRefreshAmount: perBot.count,
-            reservoirRefreshInterval: perBot.windowMs,
-          },
-          group: {
-            maxConcurrent: 1,
-            minTime: Math.min(perChatMinMs, Math.floor(perGroup.windowMs / perGroup.count)),
-            reservoir: perGroup.count,
-            reservoirRefreshAmount: perGroup.count,
-            reservoirRefreshInterval: perGroup.windowMs,
-          },
-          out: { maxConcurrent: 1, minTime: perChatMinMs },
-        }),
-      );
+      send.config.use(new BotThrottle(this.config.limits).transformer());
       // Only a 429 is retried: it says the message was not sent. A 5xx or a broken connection leaves it unknown
       // whether Telegram delivered it, and retrying could send it twice.
       send.config.use(

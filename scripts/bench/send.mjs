@@ -1,0 +1,231 @@
+#!/usr/bin/env node
+// Benchmark of the whole send path against the real stack: REST api → RabbitMQ → bot connector → emulator →
+// MariaDB, outbox → audit-log, each service in its own process as `npm start` runs them. Next to it, in the same
+// run, the baseline: the same sendMessage from grammY straight to the emulator (what a send costs without us).
+//
+//   pnpm exec tsc -b && node scripts/bench/send.mjs
+//   BENCH_REQUESTS=2000 BENCH_CONCURRENCY=16 node scripts/bench/send.mjs
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checkDependencies } from '../lib/bootstrap.mjs';
+import { mintDevToken } from '../lib/dev-token.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const { Api } = createRequire(path.join(root, 'services/connector-telegram-bot/package.json'))('grammy');
+const requests = Number(process.env.BENCH_REQUESTS ?? 1000);
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const children = [];
+
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+
+async function waitReady(url) {
+  const deadline = Date.now() + 30000;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`not ready: ${url}`);
+}
+
+function start(entry, env) {
+  const child = spawn(process.execPath, [path.join(root, entry)], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  children.push(child);
+  return child;
+}
+
+async function management(method, urlPath) {
+  const res = await fetch(`http://127.0.0.1:15672/api/${urlPath}`, {
+    method,
+    headers: {
+      authorization: `Basic ${Buffer.from('guest:guest').toString('base64')}`,
+      'content-type': 'application/json',
+    },
+    body: method === 'PUT' ? '{}' : undefined,
+  });
+  if (!res.ok && res.status !== 404) throw new Error(`management ${method} ${urlPath}: ${res.status}`);
+}
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** Runs `count` calls with `concurrency` in flight; answers throughput and latency percentiles in ms. */
+async function measure(label, call) {
+  for (let i = 0; i < 50; i++) await call(-1 - i); // warm-up
+  const latencies = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < requests) {
+        const i = next++;
+        const t = performance.now();
+        await call(i);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const row = {
+    path: label,
+    'req/s': Math.round(requests / seconds),
+    'p50 ms': percentile(latencies, 50).toFixed(2),
+    'p95 ms': percentile(latencies, 95).toFixed(2),
+    'p99 ms': percentile(latencies, 99).toFixed(2),
+    'max ms': latencies.at(-1).toFixed(2),
+  };
+  return row;
+}
+
+async function main() {
+  await checkDependencies();
+  const id = randomBytes(3).toString('hex');
+  const vhost = `bench_${id}`;
+  await management('PUT', `vhosts/${vhost}`);
+  await management('PUT', `permissions/${vhost}/guest`).catch(() => undefined);
+  await fetch(`http://127.0.0.1:15672/api/permissions/${vhost}/guest`, {
+    method: 'PUT',
+    headers: {
+      authorization: `Basic ${Buffer.from('guest:guest').toString('base64')}`,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({ configure: '.*', write: '.*', read: '.*' }),
+  });
+  const [emulatorPort, apiPort, botPort, auditPort] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
+  const secret = randomBytes(32).toString('base64url');
+  const env = {
+    AMQP_URL: `amqp://guest:guest@127.0.0.1:5672/${vhost}`,
+    AUTH_JWT_SECRET: secret,
+    TELEGRAM_BOT_API_URL: `http://127.0.0.1:${emulatorPort}`,
+    SECRETS_KEYRING: JSON.stringify({ 'telegram-bots': { 1: randomBytes(32).toString('base64') } }),
+    LOG_LEVEL: 'warn',
+  };
+  start('packages/telegram-emulator/dist/cli.js', {
+    EMULATOR_PORT: String(emulatorPort),
+    EMULATOR_MTPROTO_PORT: '0',
+    EMULATOR_LIMITS: 'off',
+  });
+  await waitReady(`http://127.0.0.1:${emulatorPort}/_emulator/health`);
+  start('services/audit-log/dist/main.js', {
+    ...env,
+    AUDIT_LOG_PORT: String(auditPort),
+    AUDIT_DATABASE: `bench_audit_${id}`,
+  });
+  start('services/connector-telegram-bot/dist/main.js', {
+    ...env,
+    CONNECTOR_BOT_PORT: String(botPort),
+    BOT_DATABASE: `bench_bot_${id}`,
+    REDIS_PREFIX: `bench:${id}:bot:`,
+    // Telegram's limits are the emulator's business here: it has them off, so the throttle must not queue.
+    TELEGRAM_LIMIT_PER_BOT: '1000000',
+    TELEGRAM_LIMIT_PER_CHAT_MS: '0',
+    TELEGRAM_LIMIT_PER_GROUP: '1000000',
+  });
+  start('services/api/dist/main.js', {
+    ...env,
+    API_PORT: String(apiPort),
+    API_CONNECTORS: 'bot',
+    REDIS_PREFIX: `bench:${id}:api:`,
+  });
+  await Promise.all(
+    [auditPort, botPort, apiPort].map((p) => waitReady(`http://127.0.0.1:${p}/health/ready`)),
+  );
+
+  const emulator = `http://127.0.0.1:${emulatorPort}`;
+  const control = (p, body) =>
+    fetch(`${emulator}/_emulator${p}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }).then((r) => r.json());
+  const bot = await control('/bots', { username: 'bench_bot' });
+  const group = await control('/chats', {
+    type: 'supergroup',
+    title: 'Bench',
+    members: [{ botId: bot.id, role: 'member' }],
+  });
+  const token = mintDevToken(secret, { sub: 'bench-user' });
+  const api = `http://127.0.0.1:${apiPort}/api/integrations`;
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const connected = await (
+    await fetch(`${api}/telegram/bots`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ token: bot.token }),
+    })
+  ).json();
+
+  const direct = new Api(bot.token, { apiRoot: emulator });
+  const read = await measure('REST GET bot (read path, no Telegram call)', async () => {
+    const res = await fetch(`${api}/telegram/bots/${connected.id}`, { headers });
+    await res.arrayBuffer();
+  });
+  const live = await measure('REST /health/live (HTTP floor)', async () => {
+    const res = await fetch(`http://127.0.0.1:${apiPort}/health/live`);
+    await res.arrayBuffer();
+  });
+  const baseline = await measure('grammY → emulator (baseline)', (i) =>
+    direct.sendMessage(group.id, `direct ${i}`),
+  );
+  const viaRest = await measure('REST → api → RabbitMQ → connector → emulator', async (i) => {
+    const res = await fetch(`${api}/telegram/bots/${connected.id}/send`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ chatId: group.id, text: `via rest ${i}` }),
+    });
+    if (res.status !== 200) throw new Error(`send answered ${res.status}: ${await res.text()}`);
+    await res.arrayBuffer();
+  });
+  const viaAsync = await measure('REST, Prefer: respond-async (202)', async (i) => {
+    const res = await fetch(`${api}/telegram/bots/${connected.id}/send`, {
+      method: 'POST',
+      headers: { ...headers, prefer: 'respond-async' },
+      body: JSON.stringify({ chatId: group.id, text: `async ${i}` }),
+    });
+    if (res.status !== 202) throw new Error(`send answered ${res.status}`);
+    await res.arrayBuffer();
+  });
+  console.log(
+    `\n${requests} sendMessage calls per row, ${concurrency} in flight, each service in its own process:`,
+  );
+  console.table([live, read, baseline, viaRest, viaAsync]);
+  const overhead = Number(viaRest['p50 ms']) - Number(baseline['p50 ms']);
+  console.log(
+    `our overhead at p50: ${overhead.toFixed(2)} ms per send (auth, validation, AMQP request/reply, MariaDB insert+update+outbox)`,
+  );
+}
+
+main()
+  .catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    for (const child of children) child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 1500));
+  });
