@@ -414,8 +414,8 @@ export class Messaging {
         reason,
         routingKey: msg.fields.routingKey,
       });
-      await this.replyIfAsked(msg, failed({ code: 'VALIDATION_FAILED', status: 422, detail: reason }));
       if (!lane.transient) await this.deadLetter(lane, msg, reason);
+      await this.replyIfAsked(msg, failed({ code: 'VALIDATION_FAILED', status: 422, detail: reason }));
       return;
     }
 
@@ -511,11 +511,12 @@ export class Messaging {
       return;
     }
     this.logger?.error('message handling failed for good; dead-lettered', { type: envelope.type, error });
+    // Parked before the caller hears of it, so what the caller sees is already on record.
+    await this.deadLetter(lane, msg, reason);
     await this.replyIfAsked(
       msg,
       failed({ code: 'INTERNAL', status: 500, detail: 'The request could not be processed.' }),
     );
-    await this.deadLetter(lane, msg, reason);
   }
 
   private async deadLetter(lane: Lane, msg: ConsumeMessage, reason: string): Promise<void> {
