@@ -48,7 +48,8 @@ const ecs = (service: string) =>
     // Redacted as one object so that keys (`password`, `token`, `phone`) are seen with their values.
     Object.assign(entry, redact(meta));
     // winston's JSON format prints the object it is given: replace the entry's own keys.
-    for (const key of Object.keys(info)) if (key !== 'level') delete (info as Record<string, unknown>)[key];
+    // (winston filters by its Symbol.for('level'), so the plain `level` key can go: `log.level` replaces it.)
+    for (const key of Object.keys(info)) delete (info as Record<string, unknown>)[key];
     Object.assign(info, entry);
     return info;
   })();
