@@ -43,6 +43,12 @@ export const apiMetrics = memo((registry) => ({
     labelNames: ['endpoint', 'method', 'status'] as const,
     registers: [registry],
   }),
+  rateLimited: new Counter({
+    name: 'api_rate_limited_total',
+    help: 'Requests refused by a rate limit, by scope (ip, user, sensitive)',
+    labelNames: ['scope'] as const,
+    registers: [registry],
+  }),
   authFailures: new Counter({
     name: 'api_auth_failures_total',
     help: 'Rejected credentials by reason',

@@ -11,6 +11,8 @@ import { EventStream } from './events/event-stream';
 import { EventsController } from './events/events.controller';
 import { CommandGateway } from './gateway/command-gateway';
 import { ProblemFilter } from './http/problem.filter';
+import { RateLimitGuard } from './http/rate-limit.guard';
+import type { RateLimits } from './http/rate-limits';
 import { IdempotencyService } from './idempotency/idempotency.service';
 import { OpsController } from './ops/ops.controller';
 import { AccountsController } from './telegram/accounts.controller';
@@ -27,6 +29,7 @@ export interface ApiDependencies {
   registry: Registry;
   logger: Logger;
   verifier: TokenVerifier;
+  rateLimits: RateLimits;
 }
 
 @Module({})
@@ -51,7 +54,9 @@ export class AppModule {
         { provide: TOKENS.registry, useValue: deps.registry },
         { provide: TOKENS.logger, useValue: deps.logger },
         { provide: TOKENS.verifier, useValue: deps.verifier },
+        { provide: TOKENS.rateLimits, useValue: deps.rateLimits },
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
         CommandGateway,
         IdempotencyService,

@@ -12,7 +12,8 @@ import { AppModule } from './app.module';
 import { createTokenVerifier } from './auth/token-verifier';
 import type { ApiConfig } from './config';
 import { EventStream } from './events/event-stream';
-import { bodyErrors, requestId, requestMetrics } from './http/middleware';
+import { bodyErrors, ipRateLimit, requestId, requestMetrics } from './http/middleware';
+import { RateLimits } from './http/rate-limits';
 import { buildOpenApi } from './openapi';
 
 export const SERVICE = 'api';
@@ -39,9 +40,10 @@ export async function startApi(
   await redis.connect();
   const messaging = await Messaging.connect({ url: config.amqpUrl, service: SERVICE, logger, registry });
   const verifier = createTokenVerifier(config.auth);
+  const rateLimits = new RateLimits(redis, config.redisPrefix, config.rateLimits, registry);
 
   const app = await NestFactory.create<NestExpressApplication>(
-    AppModule.with({ config, messaging, redis, registry, logger, verifier }),
+    AppModule.with({ config, messaging, redis, registry, logger, verifier, rateLimits }),
     {
       bodyParser: false,
       logger: false,
@@ -51,6 +53,7 @@ export async function startApi(
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.use(requestId);
   app.use(requestMetrics(registry));
+  app.use(ipRateLimit(rateLimits));
   app.use(helmet({ contentSecurityPolicy: false }));
   app.enableCors({
     origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,

@@ -1,3 +1,5 @@
+import type { RateLimitConfig } from './http/rate-limits';
+
 export interface ApiConfig {
   port: number;
   host: string;
@@ -9,6 +11,7 @@ export interface ApiConfig {
   corsOrigins: string[];
   /** How long a synchronous request waits for its connector. */
   commandTimeoutMs: number;
+  rateLimits: RateLimitConfig;
   /** Which Telegram connectors are deployed: merged lists and id lookups only ask those. */
   connectors: ReadonlySet<'bot' | 'account'>;
   production: boolean;
@@ -37,6 +40,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       .filter(Boolean),
     commandTimeoutMs: Number(env.API_COMMAND_TIMEOUT_MS ?? 10_000),
     connectors: parseConnectors(env.API_CONNECTORS ?? 'bot,account'),
+    rateLimits: {
+      perIp: { points: Number(env.RATE_LIMIT_PER_IP ?? 1200), windowSeconds: 60 },
+      perUser: { points: Number(env.RATE_LIMIT_PER_USER ?? 600), windowSeconds: 60 },
+      sensitive: { points: Number(env.RATE_LIMIT_SENSITIVE ?? 120), windowSeconds: 60 },
+    },
     production,
   };
   if (!config.auth.jwtSecret && !config.auth.jwksUrl) {

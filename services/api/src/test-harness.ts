@@ -4,12 +4,15 @@ import { createLogger } from '@integrations/observability';
 import { createTestVhost, infra, mintToken, uniqueName, type TestVhost } from '@integrations/testing';
 import { PassThrough } from 'node:stream';
 import { startApi, type ApiService } from './app';
-import { loadConfig } from './config';
+import { loadConfig, type ApiConfig } from './config';
 
 export const SECRET = 'test-secret-that-is-long-enough-for-hs256!';
 
 export interface Harness {
   api: ApiService;
+  config: ApiConfig;
+  /** A second api instance on the same broker, Redis prefix and secret (as another replica would be). */
+  anotherReplica(): Promise<ApiService>;
   vhost: TestVhost;
   /** A stand-in connector: answers commands with what the test's handler returns. */
   responder: Messaging;
@@ -21,6 +24,7 @@ export interface Harness {
 export async function startHarness(
   handler: (envelope: Envelope) => Promise<unknown>,
   bindings = ['telegram.bot.#', 'telegram.channel.#', 'audit.logs.query'],
+  env: Record<string, string> = {},
 ): Promise<Harness> {
   const vhost = await createTestVhost('api');
   const config = loadConfig({
@@ -32,8 +36,10 @@ export async function startHarness(
     API_HOST: '127.0.0.1',
     API_COMMAND_TIMEOUT_MS: '1500',
     CORS_ORIGINS: 'https://app.example.com',
+    ...env,
   });
   const api = await startApi(config, createLogger({ service: 'api', stream: new PassThrough() }));
+  const extra: ApiService[] = [];
   const responder = await Messaging.connect({ url: vhost.url, service: 'test-connector' });
   const received: Envelope[] = [];
   await responder.consumeCommands({
@@ -46,6 +52,12 @@ export async function startHarness(
   });
   return {
     api,
+    config,
+    async anotherReplica() {
+      const replica = await startApi(config, createLogger({ service: 'api', stream: new PassThrough() }));
+      extra.push(replica);
+      return replica;
+    },
     vhost,
     responder,
     received,
@@ -53,6 +65,7 @@ export async function startHarness(
       mintToken({ sub, secret: SECRET, scope, expiresIn }),
     async close() {
       await responder.close();
+      for (const replica of extra) await replica.close();
       await api.close();
       await vhost.delete();
     },

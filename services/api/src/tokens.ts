@@ -6,4 +6,5 @@ export const TOKENS = {
   registry: Symbol('registry'),
   logger: Symbol('logger'),
   verifier: Symbol('verifier'),
+  rateLimits: Symbol('rateLimits'),
 } as const;

@@ -3,6 +3,7 @@ import { apiMetrics, type Registry } from '@integrations/observability';
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { sendProblem } from './problem';
+import type { RateLimits } from './rate-limits';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -57,4 +58,15 @@ export function bodyErrors(error: unknown, req: Request, res: Response, next: Ne
     return sendProblem(res, new DomainError('VALIDATION_FAILED', 'Unsupported body encoding.'), req.path);
   }
   next(error);
+}
+
+/** The per-IP limit, before authentication, so that a flood of bad tokens is refused cheaply. */
+export function ipRateLimit(limits: RateLimits) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (req.path.startsWith('/health') || req.path === '/metrics') return next();
+    limits.consume('ip', req.ip ?? 'unknown', res).then(
+      () => next(),
+      (error: unknown) => (error instanceof DomainError ? sendProblem(res, error, req.path) : next(error)),
+    );
+  };
 }

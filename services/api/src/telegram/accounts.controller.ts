@@ -24,6 +24,7 @@ import { type AuthedRequest, RequireScope } from '../auth/auth.guard';
 import { SCOPES } from '../auth/token-verifier';
 import { CommandGateway } from '../gateway/command-gateway';
 import { Doc } from '../http/docs';
+import { Sensitive } from '../http/rate-limit.guard';
 import { prefersAsync, respond } from '../http/respond';
 import { IdParam, SchemaPipe } from '../http/schema.pipe';
 import { IdempotencyService } from '../idempotency/idempotency.service';
@@ -46,6 +47,7 @@ export class AccountsController {
 
   @Post('connect')
   @RequireScope(SCOPES.write)
+  @Sensitive()
   @Doc({
     tag: 'accounts',
     summary: 'Start connecting a Telegram account by QR code or by phone code',
@@ -85,6 +87,7 @@ export class AccountsController {
   @Post('connect/:flowId/code')
   @HttpCode(200)
   @RequireScope(SCOPES.write)
+  @Sensitive()
   @Doc({
     tag: 'accounts',
     summary: 'Submit the login code',
@@ -103,6 +106,7 @@ export class AccountsController {
   @Post('connect/:flowId/password')
   @HttpCode(200)
   @RequireScope(SCOPES.write)
+  @Sensitive()
   @Doc({
     tag: 'accounts',
     summary: 'Submit the 2FA password',
@@ -170,6 +174,7 @@ export class AccountsController {
   @Post('accounts/:id/reconnect')
   @HttpCode(200)
   @RequireScope(SCOPES.write)
+  @Sensitive()
   @Doc({
     tag: 'accounts',
     summary: 'Reconnect the session; answers the status after the attempt',

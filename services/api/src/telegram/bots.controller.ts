@@ -18,6 +18,7 @@ import { type AuthedRequest, RequireScope } from '../auth/auth.guard';
 import { SCOPES } from '../auth/token-verifier';
 import { CommandGateway } from '../gateway/command-gateway';
 import { Doc } from '../http/docs';
+import { Sensitive } from '../http/rate-limit.guard';
 import { prefersAsync, respond } from '../http/respond';
 import { IdParam, SchemaPipe } from '../http/schema.pipe';
 import { IdempotencyService } from '../idempotency/idempotency.service';
@@ -33,6 +34,7 @@ export class BotsController {
 
   @Post()
   @RequireScope(SCOPES.write)
+  @Sensitive()
   @Doc({
     tag: 'bots',
     summary: 'Connect a bot by its token (verified with getMe)',
@@ -85,6 +87,7 @@ export class BotsController {
 
   @Post(':id/send')
   @RequireScope(SCOPES.write)
+  @Sensitive()
   @Doc({
     tag: 'bots',
     summary: 'Send a message as the bot',

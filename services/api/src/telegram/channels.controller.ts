@@ -26,6 +26,7 @@ import { type AuthedRequest, RequireScope } from '../auth/auth.guard';
 import { SCOPES } from '../auth/token-verifier';
 import { CommandGateway } from '../gateway/command-gateway';
 import { Doc } from '../http/docs';
+import { Sensitive } from '../http/rate-limit.guard';
 import { prefersAsync, respond } from '../http/respond';
 import { IdParam, SchemaPipe } from '../http/schema.pipe';
 import { IdempotencyService } from '../idempotency/idempotency.service';
@@ -68,6 +69,7 @@ export class ChannelsController {
 
   @Post()
   @RequireScope(SCOPES.write)
+  @Sensitive()
   @Doc({
     tag: 'channels',
     summary: 'Attach a channel or group through a connected bot or account (post rights verified)',
@@ -170,6 +172,7 @@ export class ChannelsController {
 
   @Post(':id/send')
   @RequireScope(SCOPES.write)
+  @Sensitive()
   @Doc({
     tag: 'channels',
     summary: 'Post to a channel or group',
