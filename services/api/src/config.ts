@@ -7,7 +7,7 @@ export interface ApiConfig {
   redisUrl: string;
   /** Key prefix in Redis (tests isolate themselves with it). */
   redisPrefix: string;
-  auth: { jwtSecret?: string; jwksUrl?: string; issuer?: string; audience?: string };
+  auth: { jwtSecret?: string; jwksUrl?: string; issuer?: string; audience?: string; jwksCooldownMs?: number };
   corsOrigins: string[];
   /** How long a synchronous request waits for its connector. */
   commandTimeoutMs: number;
@@ -33,6 +33,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       jwksUrl: env.AUTH_JWKS_URL || undefined,
       issuer: env.AUTH_ISSUER || undefined,
       audience: env.AUTH_AUDIENCE || undefined,
+      // How soon an unknown `kid` may refetch the JWKS (a rotated key is picked up on first use after it).
+      jwksCooldownMs: Number(env.AUTH_JWKS_COOLDOWN_MS ?? 30_000),
     },
     corsOrigins: (env.CORS_ORIGINS ?? '')
       .split(',')

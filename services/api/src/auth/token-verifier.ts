@@ -39,7 +39,10 @@ export function createTokenVerifier(auth: ApiConfig['auth']): TokenVerifier {
     ...(auth.audience ? { audience: auth.audience } : {}),
   };
   const jwks = auth.jwksUrl
-    ? createRemoteJWKSet(new URL(auth.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 600_000 })
+    ? createRemoteJWKSet(new URL(auth.jwksUrl), {
+        cooldownDuration: auth.jwksCooldownMs ?? 30_000,
+        cacheMaxAge: 600_000,
+      })
     : undefined;
   const secret = auth.jwtSecret ? new TextEncoder().encode(auth.jwtSecret) : undefined;
   return {
