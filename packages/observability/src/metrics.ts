@@ -49,6 +49,11 @@ export const apiMetrics = memo((registry) => ({
     labelNames: ['scope'] as const,
     registers: [registry],
   }),
+  webhookRejected: new Counter({
+    name: 'api_webhook_rejected_total',
+    help: 'Incoming webhooks refused for a missing or wrong secret',
+    registers: [registry],
+  }),
   authFailures: new Counter({
     name: 'api_auth_failures_total',
     help: 'Rejected credentials by reason',
@@ -93,6 +98,12 @@ export const telegramMetrics = memo((registry) => ({
     help: 'Time from accepting a send to Telegram answering it',
     labelNames: ['type'] as const,
     buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  }),
+  sendQueueDepth: new Gauge({
+    name: 'telegram_send_queue_depth',
+    help: 'Sends waiting in the per-chat throttle queues for Telegram limits',
+    labelNames: ['type'] as const,
     registers: [registry],
   }),
   breakerState: new Gauge({

@@ -10,6 +10,7 @@ import {
   type TestVhost,
 } from '@integrations/testing';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { startApi } from '../../../services/api/src/app';
 import { loadConfig as apiConfig } from '../../../services/api/src/config';
@@ -33,7 +34,7 @@ const SECRET = randomBytes(32).toString('base64url');
  * The whole system in one process on free ports, each service with its own test database, one RabbitMQ vhost
  * and a Redis prefix: what `npm start` runs, minus the web UI, for end-to-end tests.
  */
-export async function startStack(name: string): Promise<Stack> {
+export async function startStack(name: string, options: { webhooks?: boolean } = {}): Promise<Stack> {
   const logs: string[] = [];
   const logger = (service: string): Logger => {
     const stream = new PassThrough();
@@ -47,6 +48,8 @@ export async function startStack(name: string): Promise<Stack> {
     createTestDatabase(`${name}_audit`),
   ]);
   const prefix = `${uniqueName(name)}:`;
+  // With webhooks, the connector must know the api's public URL before the api starts: pick its port first.
+  const apiPort = options.webhooks ? await freePort() : 0;
   const env = {
     AMQP_URL: vhost.url,
     MYSQL_URL: infra.mysqlUrl,
@@ -67,6 +70,7 @@ export async function startStack(name: string): Promise<Stack> {
       CONNECTOR_BOT_HOST: '127.0.0.1',
       REDIS_PREFIX: `${prefix}bot:`,
       TELEGRAM_POLL_TIMEOUT_S: '1',
+      ...(options.webhooks ? { PUBLIC_BASE_URL: `http://127.0.0.1:${apiPort}` } : {}),
       TELEGRAM_LIMIT_PER_CHAT_MS: '0',
     }),
     logger('connector-telegram-bot'),
@@ -75,7 +79,7 @@ export async function startStack(name: string): Promise<Stack> {
     apiConfig({
       ...env,
       API_CONNECTORS: 'bot',
-      API_PORT: '0',
+      API_PORT: String(apiPort),
       API_HOST: '127.0.0.1',
       REDIS_PREFIX: `${prefix}api:`,
     }),
@@ -95,4 +99,16 @@ export async function startStack(name: string): Promise<Stack> {
       await Promise.all([vhost.delete(), botDb!.drop(), auditDb!.drop()]);
     },
   };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
 }

@@ -21,6 +21,7 @@ import { ChannelsController } from './telegram/channels.controller';
 import { MessagesController } from './telegram/messages.controller';
 import { ResourceOwners } from './telegram/resource-owner';
 import { TOKENS } from './tokens';
+import { TelegramWebhookController } from './webhooks/telegram-webhook.controller';
 
 export interface ApiDependencies {
   config: ApiConfig;
@@ -46,6 +47,7 @@ export class AppModule {
         MessagesController,
         LogsController,
         EventsController,
+        TelegramWebhookController,
       ],
       providers: [
         { provide: TOKENS.config, useValue: deps.config },

@@ -4,6 +4,7 @@ import {
   createLogger,
   createMetricsRegistry,
   startOpsServer,
+  telegramMetrics,
   type Logger,
 } from '@integrations/observability';
 import {
@@ -23,6 +24,7 @@ import type { BotConnectorConfig } from './config';
 import { migrations } from './db/migrations';
 import type { BotDatabase } from './db/schema';
 import { UpdatesPoller } from './inbound/poller';
+import { WebhookReceiver } from './inbound/webhook';
 import { MessagesService } from './messages/messages.service';
 import { BotApiFactory } from './telegram/bot-api';
 import { Breakers } from './telegram/breakers';
@@ -57,7 +59,11 @@ export async function startBotConnector(
   const cipher = createCipherFromEnv(config.secretsEnv);
   const breakers = new Breakers({ resetMs: config.breakerResetMs, registry, logger });
   const apis = new BotApiFactory(config, breakers);
-  const bots = new BotsService(db, cipher, hashKeyFromEnv(config.secretsEnv), apis, messaging, relay);
+  const hashKey = hashKeyFromEnv(config.secretsEnv);
+  const bots = new BotsService(db, cipher, hashKey, apis, messaging, relay, {
+    logger,
+    ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}),
+  });
   const channels = new ChannelsService(db, bots, apis, messaging, relay);
   const messages = new MessagesService({
     db,
@@ -82,7 +88,8 @@ export async function startBotConnector(
     pollTimeoutSeconds: config.pollTimeoutSeconds,
   });
 
-  const handle = commandHandler({ bots, channels, messages });
+  const webhooks = new WebhookReceiver({ db, hashKey, messaging, relay });
+  const handle = commandHandler({ bots, channels, messages, webhooks });
   await messaging.consumeCommands({
     queue: SERVICE,
     bindings: COMMAND_BINDINGS,
@@ -93,6 +100,11 @@ export async function startBotConnector(
     },
   });
   poller.start();
+  const depth = setInterval(
+    () => telegramMetrics(registry).sendQueueDepth.set({ type: 'bot' }, apis.queued()),
+    1000,
+  );
+  depth.unref();
   const recovered = await messages.recoverQueued();
   if (recovered > 0) logger.info('resuming queued sends', { count: recovered });
 
@@ -112,6 +124,7 @@ export async function startBotConnector(
     url: ops.url,
     db,
     async close() {
+      clearInterval(depth);
       await poller.stop();
       await messaging.close();
       await messages.drain();

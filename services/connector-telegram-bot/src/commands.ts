@@ -4,6 +4,7 @@ import { contextOf } from '@integrations/messaging';
 import type { Caller } from './bots/bot-repository';
 import type { BotsService } from './bots/bots.service';
 import { toChannel, type ChannelsService } from './channels/channels.service';
+import type { WebhookReceiver } from './inbound/webhook';
 import type { MessagesService } from './messages/messages.service';
 
 type Handled = keyof Pick<
@@ -14,6 +15,7 @@ type Handled = keyof Pick<
   | 'telegram.bot.remove'
   | 'telegram.bot.send'
   | 'telegram.bot.message.get'
+  | 'telegram.bot.webhook'
   | 'telegram.channel.attach'
   | 'telegram.channel.list'
   | 'telegram.channel.get'
@@ -28,8 +30,9 @@ export function commandHandler(services: {
   bots: BotsService;
   channels: ChannelsService;
   messages: MessagesService;
+  webhooks: WebhookReceiver;
 }) {
-  const { bots, channels, messages } = services;
+  const { bots, channels, messages, webhooks } = services;
   const table: {
     [K in Handled]: (caller: Caller, data: CommandDataMap[K], envelope: Envelope) => Promise<unknown>;
   } = {
@@ -40,6 +43,7 @@ export function commandHandler(services: {
       bots.remove({ ...caller, admin: false }, data.id, contextOf(env)),
     'telegram.bot.send': (caller, data, env) => messages.sendViaBot(caller, data, env),
     'telegram.bot.message.get': (caller, data) => messages.get(caller, data.id),
+    'telegram.bot.webhook': (_caller, data) => webhooks.receive(data),
     'telegram.channel.attach': (caller, data, env) => channels.attach(caller, data, contextOf(env)),
     'telegram.channel.list': (caller, data) => channels.list(caller, data),
     'telegram.channel.get': async (caller, data) => toChannel(await channels.find(caller, data.id)),

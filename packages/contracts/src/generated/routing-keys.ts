@@ -38,6 +38,7 @@ import type {
   TelegramBotRemoveCommand,
   TelegramBotRemovedEvent,
   TelegramBotSendCommand,
+  TelegramBotWebhookCommand,
   TelegramChannelAttachCommand,
   TelegramChannelAttachedEvent,
   TelegramChannelGetCommand,
@@ -75,6 +76,7 @@ export const COMMAND_TYPES = [
   'telegram.bot.message.get',
   'telegram.bot.remove',
   'telegram.bot.send',
+  'telegram.bot.webhook',
   'telegram.channel.attach',
   'telegram.channel.get',
   'telegram.channel.list',
@@ -124,6 +126,7 @@ export interface CommandDataMap {
   'telegram.bot.message.get': TelegramBotMessageGetCommand;
   'telegram.bot.remove': TelegramBotRemoveCommand;
   'telegram.bot.send': TelegramBotSendCommand;
+  'telegram.bot.webhook': TelegramBotWebhookCommand;
   'telegram.channel.attach': TelegramChannelAttachCommand;
   'telegram.channel.get': TelegramChannelGetCommand;
   'telegram.channel.list': TelegramChannelListCommand;
@@ -155,6 +158,7 @@ export interface ReplyDataMap {
   'telegram.bot.message.get': Message;
   'telegram.bot.remove': Empty;
   'telegram.bot.send': Message;
+  'telegram.bot.webhook': Empty;
   'telegram.channel.attach': Channel;
   'telegram.channel.get': Channel;
   'telegram.channel.list': ChannelPage;
@@ -188,6 +192,7 @@ export const REST_BODIES = [
   'list-query',
   'logs-query',
   'send-request',
+  'telegram-update',
   'webhook-create',
 ] as const;
 

@@ -367,6 +367,30 @@ export interface TelegramBotSendCommand {
   async?: boolean;
 }
 /**
+ * Data of the command telegram.bot.webhook.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramBotWebhookCommand".
+ */
+export interface TelegramBotWebhookCommand {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  botId: string;
+  secretToken: string;
+  update: TelegramUpdate;
+}
+/**
+ * A Telegram Update as the Bot API posts it to a webhook (Telegram's shape, not ours).
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramUpdate".
+ */
+export interface TelegramUpdate {
+  update_id: number;
+  [k: string]: unknown;
+}
+/**
  * Data of the command telegram.channel.attach.
  *
  * This interface was referenced by `Contracts`'s JSON-Schema
@@ -1249,6 +1273,13 @@ export interface TelegramBotSendReply {
   sentAt?: string;
   error?: MessageError;
 }
+/**
+ * Reply data of telegram.bot.webhook.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramBotWebhookReply".
+ */
+export interface TelegramBotWebhookReply {}
 /**
  * Reply data of telegram.channel.attach.
  *

@@ -8,6 +8,8 @@ import { DomainError } from '@integrations/contracts';
 import type { MessageContext, Messaging } from '@integrations/messaging';
 import { enqueueOutbox, sql, type Kysely, type OutboxRelay } from '@integrations/persistence';
 import { KEY_NAMES, keyedHash, type SecretCipher } from '@integrations/secrets';
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '@integrations/observability';
 import { v7 as uuidv7 } from 'uuid';
 import type { BotDatabase } from '../db/schema';
 import type { BotApiFactory } from '../telegram/bot-api';
@@ -22,6 +24,7 @@ export class BotsService {
     private readonly apis: BotApiFactory,
     private readonly messaging: Messaging,
     private readonly relay: OutboxRelay,
+    private readonly options: { publicBaseUrl?: string; logger?: Logger } = {},
   ) {}
 
   /** Verifies the token with getMe, stores it encrypted, and announces the bot. */
@@ -50,8 +53,10 @@ export class BotsService {
     }
     const sealed = await this.cipher.encrypt(KEY_NAMES.bots, token);
     const now = new Date();
+    const id = uuidv7();
+    const webhook = await this.setWebhook(id, token);
     const row: BotRow = {
-      id: uuidv7(),
+      id,
       user_id: caller.userId,
       telegram_bot_id: String(me.id),
       username: me.username,
@@ -60,8 +65,9 @@ export class BotsService {
       bot_token_key_version: sealed.keyVersion,
       bot_token_hash: hash,
       status: 'active',
-      updates_mode: 'polling',
+      updates_mode: webhook ? 'webhook' : 'polling',
       updates_offset: '0',
+      webhook_secret_hash: webhook?.secretHash ?? null,
       last_error: null,
       last_seen_at: now,
       created_at: now,
@@ -91,6 +97,27 @@ export class BotsService {
     }
     this.relay.kick();
     return toBot(row);
+  }
+
+  /**
+   * With a public base URL, Telegram posts updates to the api (which forwards them here) with a secret_token of
+   * ours; without one, or if Telegram refuses the URL, the bot is long-polled instead.
+   */
+  private async setWebhook(botId: string, token: string): Promise<{ secretHash: string } | undefined> {
+    if (!this.options.publicBaseUrl) return undefined;
+    const secret = randomBytes(32).toString('base64url');
+    try {
+      await this.apis
+        .unstored(token)
+        .setWebhook(`${this.options.publicBaseUrl}/api/integrations/telegram/webhooks/bot/${botId}`, {
+          secret_token: secret,
+          allowed_updates: ['message', 'channel_post'],
+        });
+      return { secretHash: keyedHash(this.hashKey, secret) };
+    } catch (error) {
+      this.options.logger?.warn('setWebhook failed; the bot is long-polled instead', { botId, error });
+      return undefined;
+    }
   }
 
   async list(caller: Caller, data: TelegramBotListCommand): Promise<BotPage> {

@@ -17,6 +17,8 @@ export interface BotTable {
   status: BotStatus;
   updates_mode: 'webhook' | 'polling' | 'none';
   updates_offset: Generated<string>;
+  /** Keyed hash of the webhook's secret_token (the token itself is only at Telegram). */
+  webhook_secret_hash: string | null;
   last_error: string | null;
   last_seen_at: Date | null;
   created_at: Date;

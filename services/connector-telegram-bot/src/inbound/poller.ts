@@ -160,7 +160,8 @@ export class UpdatesPoller {
   }
 }
 
-function receivedData(row: { id: string; user_id: string }, message: Message) {
+/** The data of `telegram.message.received` for one platform user who connected the bot. */
+export function receivedData(row: { id: string; user_id: string }, message: Message) {
   const sender = message.from
     ? { id: String(message.from.id), username: message.from.username ?? null }
     : { id: String(message.sender_chat?.id ?? message.chat.id), username: null };

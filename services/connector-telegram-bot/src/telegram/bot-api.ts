@@ -17,7 +17,7 @@ export interface BotApis {
  * than 30 s surfaces as TELEGRAM_FLOOD_WAIT instead).
  */
 export class BotApiFactory {
-  private readonly cache = new Map<string, BotApis>();
+  private readonly cache = new Map<string, BotApis & { throttle: BotThrottle }>();
 
   constructor(
     private readonly config: BotConnectorConfig,
@@ -43,7 +43,8 @@ export class BotApiFactory {
     if (!apis) {
       const send = new Api(token, { apiRoot: this.config.botApiUrl });
       send.config.use(this.breakers.transformer(botId));
-      send.config.use(new BotThrottle(this.config.limits).transformer());
+      const throttle = new BotThrottle(this.config.limits);
+      send.config.use(throttle.transformer());
       // Only a 429 is retried: it says the message was not sent. A 5xx or a broken connection leaves it unknown
       // whether Telegram delivered it, and retrying could send it twice.
       send.config.use(
@@ -64,10 +65,17 @@ export class BotApiFactory {
           rethrowHttpErrors: true,
         }),
       );
-      apis = { send, query };
+      apis = { send, query, throttle };
       this.cache.set(botId, apis);
     }
     return apis;
+  }
+
+  /** Sends waiting for Telegram's limits, across all bots of this replica. */
+  queued(): number {
+    let total = 0;
+    for (const { throttle } of this.cache.values()) total += throttle.queued;
+    return total;
   }
 
   forget(botId: string): void {

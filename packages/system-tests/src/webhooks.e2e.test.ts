@@ -1,0 +1,87 @@
+import type { Bot, LogEntryPage } from '@integrations/contracts';
+import { startStack, type Stack } from './stack';
+
+const until = async (check: () => Promise<boolean>) => {
+  while (!(await check())) await new Promise((r) => setTimeout(r, 50));
+};
+
+/** A deployment with a public URL: Telegram posts bot updates to the api, signed with our secret_token. */
+describe('bot updates by webhook', () => {
+  let stack: Stack;
+  let token: string;
+  let bot: Bot;
+  let telegramBotId: number;
+
+  beforeAll(async () => {
+    stack = await startStack('hook', { webhooks: true });
+    token = await stack.token('hooked');
+  });
+  afterAll(() => stack?.close());
+
+  const logs = async () =>
+    (
+      (await (
+        await fetch(`${stack.apiUrl}/api/integrations/logs?action=message_received`, {
+          headers: { authorization: `Bearer ${token}` },
+        })
+      ).json()) as LogEntryPage
+    ).items;
+
+  it('registers a webhook with a secret on connect, and turns what users write into events', async () => {
+    const created = await stack.control.createBot({ username: 'hooked_bot' });
+    telegramBotId = created.id;
+    const res = await fetch(`${stack.apiUrl}/api/integrations/telegram/bots`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ token: created.token }),
+    });
+    bot = (await res.json()) as Bot;
+    expect(bot.updatesMode).toBe('webhook');
+    const info = (await (await fetch(`${stack.emulatorUrl}/bot${created.token}/getWebhookInfo`)).json()) as {
+      result: { url: string };
+    };
+    expect(info.result.url).toBe(`${stack.apiUrl}/api/integrations/telegram/webhooks/bot/${bot.id}`);
+
+    const user = await stack.control.createUser({ phone: '+15550002222', username: 'hook_user' });
+    await stack.control.postMessage(telegramBotId, { fromUserId: user.id, text: 'via webhook' });
+    await until(async () => (await logs()).length === 1);
+    expect((await logs())[0]?.details).toMatchObject({
+      text: 'via webhook',
+      from: { username: 'hook_user' },
+    });
+  });
+
+  it('refuses a forged or missing secret, and records nothing', async () => {
+    const forge = (headers: Record<string, string>) =>
+      fetch(`${stack.apiUrl}/api/integrations/telegram/webhooks/bot/${bot.id}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({
+          update_id: 999,
+          message: {
+            message_id: 1,
+            date: 1,
+            chat: { id: 5, type: 'private' },
+            from: { id: 5, is_bot: false, first_name: 'x' },
+            text: 'forged',
+          },
+        }),
+      });
+    expect((await forge({ 'x-telegram-bot-api-secret-token': 'guessed-secret' })).status).toBe(401);
+    expect((await forge({})).status).toBe(401);
+    const unknownBot = await fetch(
+      `${stack.apiUrl}/api/integrations/telegram/webhooks/bot/00000000-0000-7000-8000-000000000000`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'x' },
+        body: JSON.stringify({ update_id: 1 }),
+      },
+    );
+    expect(unknownBot.status).toBe(401);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await logs()).map((l) => (l.details as { text?: string }).text)).toEqual(['via webhook']);
+    expect(await (await fetch(`${stack.apiUrl}/metrics`)).text()).toMatch(
+      /api_webhook_rejected_total\{service="api"\} 3/,
+    );
+  });
+});
