@@ -20,6 +20,8 @@ import { loadConfig as botConfig } from '../../../services/connector-telegram-bo
 
 export interface Stack {
   apiUrl: string;
+  /** The RabbitMQ vhost every service of this stack uses. */
+  vhost: string;
   emulatorUrl: string;
   control: EmulatorClient;
   /** Every log line every service wrote, for leak checks. */
@@ -87,6 +89,7 @@ export async function startStack(name: string, options: { webhooks?: boolean } =
   );
   return {
     apiUrl: api.url,
+    vhost: vhost.name,
     emulatorUrl: emulator.url,
     control: new EmulatorClient(emulator.url),
     logs,
