@@ -13,3 +13,4 @@ export {
 } from './tracing';
 export type { Registry } from 'prom-client';
 export { runChecks, startOpsServer, type OpsServer, type ReadinessCheck } from './ops-server';
+export { runService } from './run-service';

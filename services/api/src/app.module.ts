@@ -20,6 +20,7 @@ import { BotsController } from './telegram/bots.controller';
 import { ChannelsController } from './telegram/channels.controller';
 import { MessagesController } from './telegram/messages.controller';
 import { ResourceOwners } from './telegram/resource-owner';
+import { SendFlow } from './telegram/send-flow';
 import { TOKENS } from './tokens';
 import { TelegramWebhookController } from './webhooks/telegram-webhook.controller';
 
@@ -63,6 +64,7 @@ export class AppModule {
         CommandGateway,
         IdempotencyService,
         ResourceOwners,
+        SendFlow,
         EventStream,
       ],
     };

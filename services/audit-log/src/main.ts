@@ -1,23 +1,5 @@
-import { createLogger } from '@integrations/observability';
-import { startTracing } from '@integrations/observability';
+import { runService } from '@integrations/observability';
 import { SERVICE, startAuditLog } from './app';
 import { loadConfig } from './config';
 
-const tracing = startTracing({ service: SERVICE });
-const logger = createLogger({ service: SERVICE });
-
-startAuditLog(loadConfig(), logger)
-  .then((service) => {
-    const stop = async () => {
-      logger.info('stopping');
-      await service.close();
-      await tracing.shutdown();
-      process.exit(0);
-    };
-    process.once('SIGTERM', () => void stop());
-    process.once('SIGINT', () => void stop());
-  })
-  .catch((error: unknown) => {
-    logger.error('audit-log failed to start', { error });
-    process.exit(1);
-  });
+runService(SERVICE, (logger) => startAuditLog(loadConfig(), logger));

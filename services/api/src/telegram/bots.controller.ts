@@ -13,23 +13,22 @@ import {
 } from '@nestjs/common';
 import type { BotCreateBody, BotSendBody, ListQuery } from '@integrations/contracts';
 import type { Response } from 'express';
-import { v7 as uuidv7 } from 'uuid';
 import { type AuthedRequest, RequireScope } from '../auth/auth.guard';
 import { SCOPES } from '../auth/token-verifier';
 import { CommandGateway } from '../gateway/command-gateway';
 import { Doc } from '../http/docs';
 import { Sensitive } from '../http/rate-limit.guard';
-import { prefersAsync, respond } from '../http/respond';
+import { respond } from '../http/respond';
 import { IdParam, SchemaPipe } from '../http/schema.pipe';
 import { IdempotencyService } from '../idempotency/idempotency.service';
-import { ResourceOwners } from './resource-owner';
+import { SendFlow } from './send-flow';
 
 @Controller('api/integrations/telegram/bots')
 export class BotsController {
   constructor(
     private readonly gateway: CommandGateway,
     private readonly idempotency: IdempotencyService,
-    private readonly owners: ResourceOwners,
+    private readonly sendFlow: SendFlow,
   ) {}
 
   @Post()
@@ -109,29 +108,12 @@ export class BotsController {
     @Req() req: AuthedRequest,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const result = await this.idempotency.run(req, async () => {
-      const messageId = uuidv7();
-      const async = prefersAsync(prefer);
-      await this.owners.remember('message', messageId, 'bot');
-      const message = await this.gateway.call(
-        'telegram.bot.send',
-        { ...body, botId: id, messageId, async },
-        req,
-        {
+    return this.sendFlow.run(req, res, prefer, {
+      owner: 'bot',
+      send: (messageId, async) =>
+        this.gateway.call('telegram.bot.send', { ...body, botId: id, messageId, async }, req, {
           idempotencyKey: messageId,
-        },
-      );
-      return async
-        ? {
-            status: 202,
-            body: message,
-            headers: {
-              Location: `/api/integrations/messages/${message.id}`,
-              'Preference-Applied': 'respond-async',
-            },
-          }
-        : { status: 200, body: message };
+        }),
     });
-    return respond(res, result);
   }
 }

@@ -21,17 +21,17 @@ import {
   type ListQuery,
 } from '@integrations/contracts';
 import type { Response } from 'express';
-import { v7 as uuidv7 } from 'uuid';
 import { type AuthedRequest, RequireScope } from '../auth/auth.guard';
 import { SCOPES } from '../auth/token-verifier';
 import { CommandGateway } from '../gateway/command-gateway';
 import { Doc } from '../http/docs';
 import { Sensitive } from '../http/rate-limit.guard';
-import { prefersAsync, respond } from '../http/respond';
+import { respond } from '../http/respond';
 import { IdParam, SchemaPipe } from '../http/schema.pipe';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import type { ApiConfig } from '../config';
 import { TOKENS } from '../tokens';
+import { SendFlow } from './send-flow';
 import { ResourceOwners, type Owner } from './resource-owner';
 
 /** The merged list walks the bot connector's channels first, then the account connector's. */
@@ -64,6 +64,7 @@ export class ChannelsController {
     private readonly gateway: CommandGateway,
     private readonly idempotency: IdempotencyService,
     private readonly owners: ResourceOwners,
+    private readonly sendFlow: SendFlow,
     @Inject(TOKENS.config) private readonly config: ApiConfig,
   ) {}
 
@@ -194,27 +195,15 @@ export class ChannelsController {
     @Req() req: AuthedRequest,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const result = await this.idempotency.run(req, async () => {
-      const messageId = uuidv7();
-      const async = prefersAsync(prefer);
-      const data = { ...body, channelId: id, messageId, async };
-      const message = await this.owners.resolve('channel', id, async (owner) => {
-        await this.owners.remember('message', messageId, owner);
-        return owner === 'bot'
-          ? this.gateway.call('telegram.channel.send', data, req, { idempotencyKey: messageId })
-          : this.gateway.call('telegram.account.channel.send', data, req, { idempotencyKey: messageId });
-      });
-      return async
-        ? {
-            status: 202,
-            body: message,
-            headers: {
-              Location: `/api/integrations/messages/${message.id}`,
-              'Preference-Applied': 'respond-async',
-            },
-          }
-        : { status: 200, body: message };
+    return this.sendFlow.run(req, res, prefer, {
+      send: (messageId, async) =>
+        this.owners.resolve('channel', id, async (owner) => {
+          await this.owners.remember('message', messageId, owner);
+          const data = { ...body, channelId: id, messageId, async };
+          return owner === 'bot'
+            ? this.gateway.call('telegram.channel.send', data, req, { idempotencyKey: messageId })
+            : this.gateway.call('telegram.account.channel.send', data, req, { idempotencyKey: messageId });
+        }),
     });
-    return respond(res, result);
   }
 }

@@ -11,10 +11,11 @@ import { KEY_NAMES, keyedHash, type SecretCipher } from '@integrations/secrets';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '@integrations/observability';
 import { v7 as uuidv7 } from 'uuid';
+import { listPage } from './pagination';
 import type { BotDatabase } from '../db/schema';
 import type { BotApiFactory } from '../telegram/bot-api';
 import { toDomainError } from '../telegram/errors';
-import { type Caller, decodeCursor, encodeCursor, findBot, toBot, type BotRow } from './bot-repository';
+import { type Caller, findBot, toBot, type BotRow } from './bot-repository';
 
 export class BotsService {
   constructor(
@@ -121,28 +122,7 @@ export class BotsService {
   }
 
   async list(caller: Caller, data: TelegramBotListCommand): Promise<BotPage> {
-    const after = decodeCursor(data.cursor);
-    let query = this.db.selectFrom('telegram_bots').selectAll();
-    if (!caller.admin) query = query.where('user_id', '=', caller.userId);
-    if (after) {
-      query = query.where((eb) =>
-        eb.or([
-          eb('created_at', '<', after[0]),
-          eb.and([eb('created_at', '=', after[0]), eb('id', '<', after[1])]),
-        ]),
-      );
-    }
-    const rows = await query
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(data.limit + 1)
-      .execute();
-    const page = rows.slice(0, data.limit);
-    const last = page.at(-1);
-    return {
-      items: page.map(toBot),
-      nextCursor: rows.length > data.limit && last ? encodeCursor(last.created_at, last.id) : null,
-    };
+    return listPage(this.db, 'telegram_bots', caller, data, (row) => toBot(row as never));
   }
 
   async get(caller: Caller, id: string): Promise<Bot> {

@@ -15,8 +15,9 @@ import {
 } from '@integrations/persistence';
 import type { ChatMember } from 'grammy/types';
 import { v7 as uuidv7 } from 'uuid';
-import { type Caller, decodeCursor, encodeCursor, findBot } from '../bots/bot-repository';
+import { type Caller, findBot } from '../bots/bot-repository';
 import type { BotsService } from '../bots/bots.service';
+import { listPage } from '../bots/pagination';
 import type { BotDatabase, ChannelTable } from '../db/schema';
 import type { BotApiFactory } from '../telegram/bot-api';
 import { toDomainError } from '../telegram/errors';
@@ -125,27 +126,7 @@ export class ChannelsService {
   }
 
   async list(caller: Caller, data: TelegramChannelListCommand): Promise<ChannelPage> {
-    const after = decodeCursor(data.cursor);
-    let query = this.db.selectFrom('telegram_channels').selectAll();
-    if (!caller.admin) query = query.where('user_id', '=', caller.userId);
-    if (after)
-      query = query.where((eb) =>
-        eb.or([
-          eb('created_at', '<', after[0]),
-          eb.and([eb('created_at', '=', after[0]), eb('id', '<', after[1])]),
-        ]),
-      );
-    const rows = await query
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(data.limit + 1)
-      .execute();
-    const page = rows.slice(0, data.limit);
-    const last = page.at(-1);
-    return {
-      items: page.map(toChannel),
-      nextCursor: rows.length > data.limit && last ? encodeCursor(last.created_at, last.id) : null,
-    };
+    return listPage(this.db, 'telegram_channels', caller, data, (row) => toChannel(row as never));
   }
 
   async find(caller: Caller, id: string): Promise<ChannelRow> {
