@@ -22,6 +22,8 @@ export interface Stack {
   apiUrl: string;
   /** The RabbitMQ vhost every service of this stack uses. */
   vhost: string;
+  /** The services' databases (bot connector, audit-log), for checks of what is stored. */
+  databases: string[];
   emulatorUrl: string;
   control: EmulatorClient;
   /** Every log line every service wrote, for leak checks. */
@@ -90,6 +92,7 @@ export async function startStack(name: string, options: { webhooks?: boolean } =
   return {
     apiUrl: api.url,
     vhost: vhost.name,
+    databases: [botDb!.name, auditDb!.name],
     emulatorUrl: emulator.url,
     control: new EmulatorClient(emulator.url),
     logs,
