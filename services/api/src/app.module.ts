@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import type { Messaging } from '@integrations/messaging';
 import type { Logger, Registry } from '@integrations/observability';
 import type { Redis } from 'ioredis';
+import { AdminController } from './admin/admin.controller';
 import { LogsController } from './audit/logs.controller';
 import { AuthGuard } from './auth/auth.guard';
 import type { TokenVerifier } from './auth/token-verifier';
@@ -42,6 +43,7 @@ export class AppModule {
       module: AppModule,
       controllers: [
         OpsController,
+        AdminController,
         BotsController,
         ChannelsController,
         AccountsController,

@@ -25,6 +25,7 @@ import { migrations } from './db/migrations';
 import type { BotDatabase } from './db/schema';
 import { UpdatesPoller } from './inbound/poller';
 import { WebhookReceiver } from './inbound/webhook';
+import { BotKeyRotation } from './keys/key-rotation';
 import { MessagesService } from './messages/messages.service';
 import { BotApiFactory } from './telegram/bot-api';
 import { Breakers } from './telegram/breakers';
@@ -89,7 +90,8 @@ export async function startBotConnector(
   });
 
   const webhooks = new WebhookReceiver({ db, hashKey, messaging, relay });
-  const handle = commandHandler({ bots, channels, messages, webhooks });
+  const keys = new BotKeyRotation({ db, cipher, messaging, relay, logger, registry });
+  const handle = commandHandler({ bots, channels, messages, webhooks, keys });
   await messaging.consumeCommands({
     queue: SERVICE,
     bindings: COMMAND_BINDINGS,
@@ -105,6 +107,8 @@ export async function startBotConnector(
     1000,
   );
   depth.unref();
+  // A rewrap interrupted by a restart continues (it works on whatever rows are still on an older version).
+  void keys.start({ userId: 'system' });
   const recovered = await messages.recoverQueued();
   if (recovered > 0) logger.info('resuming queued sends', { count: recovered });
 

@@ -5,6 +5,7 @@ import type { Caller } from './bots/bot-repository';
 import type { BotsService } from './bots/bots.service';
 import { toChannel, type ChannelsService } from './channels/channels.service';
 import type { WebhookReceiver } from './inbound/webhook';
+import type { BotKeyRotation } from './keys/key-rotation';
 import type { MessagesService } from './messages/messages.service';
 
 type Handled = keyof Pick<
@@ -16,6 +17,7 @@ type Handled = keyof Pick<
   | 'telegram.bot.send'
   | 'telegram.bot.message.get'
   | 'telegram.bot.webhook'
+  | 'telegram.bot.keys.rotate'
   | 'telegram.channel.attach'
   | 'telegram.channel.list'
   | 'telegram.channel.get'
@@ -31,8 +33,9 @@ export function commandHandler(services: {
   channels: ChannelsService;
   messages: MessagesService;
   webhooks: WebhookReceiver;
+  keys: BotKeyRotation;
 }) {
-  const { bots, channels, messages, webhooks } = services;
+  const { bots, channels, messages, webhooks, keys } = services;
   const table: {
     [K in Handled]: (caller: Caller, data: CommandDataMap[K], envelope: Envelope) => Promise<unknown>;
   } = {
@@ -44,6 +47,12 @@ export function commandHandler(services: {
     'telegram.bot.send': (caller, data, env) => messages.sendViaBot(caller, data, env),
     'telegram.bot.message.get': (caller, data) => messages.get(caller, data.id),
     'telegram.bot.webhook': (_caller, data) => webhooks.receive(data),
+    'telegram.bot.keys.rotate': async (caller, _data, env) => {
+      // The api lets only integrations:admin through; a command from elsewhere must say so too.
+      if (!caller.admin)
+        throw new DomainError('FORBIDDEN', 'Key rotation needs the integrations:admin scope.');
+      return keys.rotate(contextOf(env));
+    },
     'telegram.channel.attach': (caller, data, env) => channels.attach(caller, data, contextOf(env)),
     'telegram.channel.list': (caller, data) => channels.list(caller, data),
     'telegram.channel.get': async (caller, data) => toChannel(await channels.find(caller, data.id)),

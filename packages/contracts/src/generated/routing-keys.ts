@@ -9,8 +9,11 @@ import type {
   ChannelPage,
   Empty,
   Flow,
+  KeyRotation,
   LogEntryPage,
   Message,
+  SecurityKeyRewrappedEvent,
+  SecurityKeyRotatedEvent,
   TelegramAccountChannelAttachCommand,
   TelegramAccountChannelGetCommand,
   TelegramAccountChannelListCommand,
@@ -33,6 +36,7 @@ import type {
   TelegramBotConnectCommand,
   TelegramBotConnectedEvent,
   TelegramBotGetCommand,
+  TelegramBotKeysRotateCommand,
   TelegramBotListCommand,
   TelegramBotMessageGetCommand,
   TelegramBotRemoveCommand,
@@ -72,6 +76,7 @@ export const COMMAND_TYPES = [
   'telegram.account.send',
   'telegram.bot.connect',
   'telegram.bot.get',
+  'telegram.bot.keys.rotate',
   'telegram.bot.list',
   'telegram.bot.message.get',
   'telegram.bot.remove',
@@ -87,6 +92,8 @@ export const COMMAND_TYPES = [
 export type CommandType = (typeof COMMAND_TYPES)[number];
 
 export const EVENT_TYPES = [
+  'security.key.rewrapped',
+  'security.key.rotated',
   'telegram.account.connected',
   'telegram.account.disconnected',
   'telegram.account.session_error',
@@ -122,6 +129,7 @@ export interface CommandDataMap {
   'telegram.account.send': TelegramAccountSendCommand;
   'telegram.bot.connect': TelegramBotConnectCommand;
   'telegram.bot.get': TelegramBotGetCommand;
+  'telegram.bot.keys.rotate': TelegramBotKeysRotateCommand;
   'telegram.bot.list': TelegramBotListCommand;
   'telegram.bot.message.get': TelegramBotMessageGetCommand;
   'telegram.bot.remove': TelegramBotRemoveCommand;
@@ -154,6 +162,7 @@ export interface ReplyDataMap {
   'telegram.account.send': Message;
   'telegram.bot.connect': Bot;
   'telegram.bot.get': Bot;
+  'telegram.bot.keys.rotate': KeyRotation;
   'telegram.bot.list': BotPage;
   'telegram.bot.message.get': Message;
   'telegram.bot.remove': Empty;
@@ -167,6 +176,8 @@ export interface ReplyDataMap {
 }
 
 export interface EventDataMap {
+  'security.key.rewrapped': SecurityKeyRewrappedEvent;
+  'security.key.rotated': SecurityKeyRotatedEvent;
   'telegram.account.connected': TelegramAccountConnectedEvent;
   'telegram.account.disconnected': TelegramAccountDisconnectedEvent;
   'telegram.account.session_error': TelegramAccountSessionErrorEvent;
@@ -189,6 +200,7 @@ export const REST_BODIES = [
   'connect',
   'flow-code',
   'flow-password',
+  'key-rotate',
   'list-query',
   'logs-query',
   'send-request',

@@ -305,6 +305,13 @@ export interface TelegramBotGetCommand {
   id: string;
 }
 /**
+ * Data of the command telegram.bot.keys.rotate.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramBotKeysRotateCommand".
+ */
+export interface TelegramBotKeysRotateCommand {}
+/**
  * Data of the command telegram.bot.list.
  *
  * This interface was referenced by `Contracts`'s JSON-Schema
@@ -531,6 +538,29 @@ export interface CloudEvent {
   idempotencykey?: string;
   requestid?: string;
   useradmin?: boolean;
+}
+/**
+ * Data of the event security.key.rewrapped.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "SecurityKeyRewrappedEvent".
+ */
+export interface SecurityKeyRewrappedEvent {
+  userId: string;
+  keyName: string;
+  version: number;
+  rows: number;
+}
+/**
+ * Data of the event security.key.rotated.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "SecurityKeyRotatedEvent".
+ */
+export interface SecurityKeyRotatedEvent {
+  userId: string;
+  keyName: string;
+  version: number;
 }
 /**
  * Data of the event telegram.account.connected.
@@ -1190,6 +1220,20 @@ export interface TelegramBotGetReply {
   updatedAt: string;
 }
 /**
+ * Reply data of telegram.bot.keys.rotate.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramBotKeysRotateReply".
+ */
+export interface TelegramBotKeysRotateReply {
+  keyName: 'telegram-bots' | 'telegram-sessions';
+  version: number;
+  /**
+   * Rows still encrypted with an older version; the rewrap job works them down.
+   */
+  pendingRows: number;
+}
+/**
  * Reply data of telegram.bot.list.
  *
  * This interface was referenced by `Contracts`'s JSON-Schema
@@ -1417,6 +1461,18 @@ export interface Flow {
 }
 /**
  * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "KeyRotation".
+ */
+export interface KeyRotation {
+  keyName: 'telegram-bots' | 'telegram-sessions';
+  version: number;
+  /**
+   * Rows still encrypted with an older version; the rewrap job works them down.
+   */
+  pendingRows: number;
+}
+/**
+ * This interface was referenced by `Contracts`'s JSON-Schema
  * via the `definition` "LogEntryPage".
  */
 export interface LogEntryPage {
@@ -1523,6 +1579,13 @@ export interface FlowCodeBody {
  */
 export interface FlowPasswordBody {
   password: string;
+}
+/**
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "KeyRotateBody".
+ */
+export interface KeyRotateBody {
+  keyName?: 'telegram-bots' | 'telegram-sessions';
 }
 /**
  * This interface was referenced by `Contracts`'s JSON-Schema
