@@ -53,6 +53,8 @@ const types = await compile(combined, 'Contracts', {
   unreachableDefinitions: true,
   bannerComment: '',
   format: false,
+  // Bounded arrays (maxItems) stay plain arrays; a union of tuples says nothing the validator does not check.
+  maxItems: -1,
 });
 
 // A reply that is only a $ref is deduplicated into the referenced type by the compiler: name that type.

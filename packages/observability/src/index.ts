@@ -1,6 +1,14 @@
 export { createLogger, type Logger, type LoggerOptions } from './logger';
 export { REDACTED, maskPhone, redact, redactText } from './redact';
-export { LATENCY_BUCKETS, apiMetrics, createMetricsRegistry, queueMetrics, telegramMetrics } from './metrics';
+export {
+  LATENCY_BUCKETS,
+  apiMetrics,
+  createMetricsRegistry,
+  keyRotationMetrics,
+  queueMetrics,
+  telegramMetrics,
+  webhookMetrics,
+} from './metrics';
 export {
   SpanKind,
   contextFromTraceparent,

@@ -128,3 +128,44 @@ export const queueMetrics = memo((registry) => ({
     registers: [registry],
   }),
 }));
+
+export const webhookMetrics = memo((registry) => ({
+  attempts: new Counter({
+    name: 'webhook_delivery_attempts_total',
+    help: 'Outgoing webhook delivery attempts by result (success, http_error, network_error)',
+    labelNames: ['result'] as const,
+    registers: [registry],
+  }),
+  finished: new Counter({
+    name: 'webhook_deliveries_total',
+    help: 'Outgoing webhook deliveries that ended, by outcome (delivered, failed)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  }),
+  duration: new Histogram({
+    name: 'webhook_delivery_duration_seconds',
+    help: 'Duration of one outgoing webhook delivery attempt',
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  }),
+  due: new Gauge({
+    name: 'webhook_deliveries_due',
+    help: 'Outgoing webhook deliveries due for an attempt now; a lasting backlog means the dispatcher is stuck',
+    registers: [registry],
+  }),
+}));
+
+export const keyRotationMetrics = memo((registry) => ({
+  rewrapped: new Counter({
+    name: 'secrets_rewrapped_rows_total',
+    help: 'Encrypted rows moved to the newest key version, by key',
+    labelNames: ['key'] as const,
+    registers: [registry],
+  }),
+  onOldVersion: new Gauge({
+    name: 'secrets_rows_on_old_key_version',
+    help: 'Encrypted rows still on an older key version, by key',
+    labelNames: ['key'] as const,
+    registers: [registry],
+  }),
+}));

@@ -134,6 +134,21 @@ const dashboards = {
         [['sum(rate(api_request_total{status="404"}[5m]))', '404']],
         'reqps',
       ),
+      ts(
+        'Incoming Telegram webhooks refused (bad secret_token)',
+        [['sum(rate(api_webhook_rejected_total[5m]))', 'refused']],
+        'reqps',
+      ),
+      ts(
+        'Outgoing webhook attempts by result',
+        [['sum by (result) (rate(webhook_delivery_attempts_total[5m]))', '{{result}}']],
+        'ops',
+      ),
+      ts('Outgoing webhook deliveries due', [['sum(webhook_deliveries_due)', 'due']]),
+      ts(
+        'Encrypted rows on an older key version (rewrap progress)',
+        [['sum by (key) (secrets_rows_on_old_key_version)', '{{key}}']],
+      ),
     ],
   },
 };

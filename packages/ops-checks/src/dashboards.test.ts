@@ -1,8 +1,10 @@
 import {
   apiMetrics,
   createMetricsRegistry,
+  keyRotationMetrics,
   queueMetrics,
   telegramMetrics,
+  webhookMetrics,
 } from '@integrations/observability';
 import { list, readYaml, ruleGroups, tool } from './files';
 
@@ -23,6 +25,9 @@ const PROMQL_WORDS = new Set([
   'rate',
   'increase',
   'deriv',
+  'min_over_time',
+  'max_over_time',
+  'avg_over_time',
   'histogram_quantile',
   'clamp_min',
   'by',
@@ -60,6 +65,8 @@ function exportedNames(): Set<string> {
   apiMetrics(registry);
   telegramMetrics(registry);
   queueMetrics(registry);
+  webhookMetrics(registry);
+  keyRotationMetrics(registry);
   const names = new Set<string>();
   for (const metric of registry.getMetricsAsArray()) {
     names.add(metric.name);

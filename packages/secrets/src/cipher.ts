@@ -22,6 +22,7 @@ export interface Sealed {
 export const KEY_NAMES = {
   sessions: 'telegram-sessions',
   bots: 'telegram-bots',
+  webhooks: 'integration-webhooks',
 } as const;
 
 export class SecretError extends Error {}

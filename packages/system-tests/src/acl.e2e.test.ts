@@ -1,4 +1,4 @@
-import type { Bot, Channel, Message } from '@integrations/contracts';
+import type { Bot, Channel, Message, WebhookCreated } from '@integrations/contracts';
 import { infra } from '@integrations/testing';
 import { createConnection } from 'mysql2/promise';
 import { startStack, type Stack } from './stack';
@@ -21,6 +21,7 @@ describe('ACL: a second user against every route', () => {
   let channel: Channel;
   let message: Message;
   let botToken: string;
+  let webhook: WebhookCreated;
 
   const call = async (token: string, method: string, path: string, body?: unknown) => {
     const res = await fetch(`${stack.apiUrl}${path}`, {
@@ -54,6 +55,14 @@ describe('ACL: a second user against every route', () => {
         })
       ).body,
     ) as Channel;
+    webhook = JSON.parse(
+      (
+        await call(alice, 'POST', '/api/integrations/webhooks', {
+          url: 'http://127.0.0.1:9/hooks',
+          events: ['telegram.#'],
+        })
+      ).body,
+    ) as WebhookCreated;
     message = JSON.parse(
       (await call(alice, 'POST', `/api/integrations/telegram/channels/${channel.id}/send`, { text: 'owned' }))
         .body,
@@ -71,13 +80,15 @@ describe('ACL: a second user against every route', () => {
       for (const method of Object.keys(operations).map((m) => m.toUpperCase())) {
         const key = `${method} ${template}`;
         if (template.endsWith('/events')) continue; // a stream of the caller's own events; covered in the api tests
-        const id = template.includes('/bots/')
-          ? bot.id
-          : template.includes('/channels/')
-            ? channel.id
-            : template.includes('/messages/')
-              ? message.id
-              : undefined;
+        const id = template.includes('/webhooks/')
+          ? webhook.id
+          : template.includes('/bots/')
+            ? bot.id
+            : template.includes('/channels/')
+              ? channel.id
+              : template.includes('/messages/')
+                ? message.id
+                : undefined;
         const path = template.replace(/\{[^}]+\}/g, id ?? 'x');
         if (!id && method === 'POST') continue; // creating one's own resource is not an ACL question
         const res = await call(mallory, method, path, BODIES[key]);
@@ -115,6 +126,8 @@ describe('ACL: a second user against every route', () => {
       expect(dump.length).toBeGreaterThan(1000);
       expect(dump).toContain(bot.id);
       expect(dump).not.toContain(botToken.split(':')[1]);
+      expect(dump).toContain(webhook.id);
+      expect(dump).not.toContain(webhook.secret.slice('whsec_'.length));
     } finally {
       await conn.end();
     }

@@ -81,14 +81,17 @@ describe('key rotation', () => {
         headers: { authorization: `Bearer ${admin}` },
       });
       const page = (await res.json()) as LogEntryPage;
-      return page.items.some((i) => i.action === 'rewrapped');
+      return page.items.some((i) => i.action === 'key_rewrapped');
     });
     const page = (await (
       await fetch(`${stack.apiUrl}/api/integrations/logs?type=security`, {
         headers: { authorization: `Bearer ${admin}` },
       })
     ).json()) as LogEntryPage;
-    expect(page.items.map((i) => i.action).sort()).toEqual(['rewrapped', 'rotated']);
-    expect(page.items.find((i) => i.action === 'rewrapped')?.details).toMatchObject({ rows: 5, version: 2 });
+    expect(page.items.map((i) => i.action).sort()).toEqual(['key_rewrapped', 'key_rotated']);
+    expect(page.items.find((i) => i.action === 'key_rewrapped')?.details).toMatchObject({
+      rows: 5,
+      version: 2,
+    });
   });
 });

@@ -15,6 +15,7 @@ import { PassThrough } from 'node:stream';
 import { startApi } from '../../../services/api/src/app';
 import { loadConfig as apiConfig } from '../../../services/api/src/config';
 import { startAuditLog } from '../../../services/audit-log/src/app';
+import { loadConfig as auditConfig } from '../../../services/audit-log/src/config';
 import { startBotConnector } from '../../../services/connector-telegram-bot/src/app';
 import { loadConfig as botConfig } from '../../../services/connector-telegram-bot/src/config';
 
@@ -63,7 +64,14 @@ export async function startStack(name: string, options: { webhooks?: boolean } =
     SECRETS_KEYRING: JSON.stringify({ 'telegram-bots': { '1': randomBytes(32).toString('base64') } }),
   };
   const audit = await startAuditLog(
-    { port: 0, host: '127.0.0.1', amqpUrl: vhost.url, mysqlUrl: infra.mysqlUrl, database: auditDb!.name },
+    auditConfig({
+      ...env,
+      AUDIT_DATABASE: auditDb!.name,
+      AUDIT_LOG_PORT: '0',
+      AUDIT_LOG_HOST: '127.0.0.1',
+      WEBHOOK_RETRY_SCHEDULE: '50ms,100ms,200ms',
+      WEBHOOK_POLL_MS: '100',
+    }),
     logger('audit-log'),
   );
   const bot = await startBotConnector(

@@ -24,6 +24,7 @@ import { ResourceOwners } from './telegram/resource-owner';
 import { SendFlow } from './telegram/send-flow';
 import { TOKENS } from './tokens';
 import { TelegramWebhookController } from './webhooks/telegram-webhook.controller';
+import { WebhooksController } from './webhooks/webhooks.controller';
 
 export interface ApiDependencies {
   config: ApiConfig;
@@ -51,6 +52,7 @@ export class AppModule {
         LogsController,
         EventsController,
         TelegramWebhookController,
+        WebhooksController,
       ],
       providers: [
         { provide: TOKENS.config, useValue: deps.config },

@@ -9,6 +9,7 @@ import {
   type TestVhost,
 } from '@integrations/testing';
 import { PassThrough } from 'node:stream';
+import { loadConfig } from './config';
 import { startAuditLog, type AuditLogService } from './app';
 
 const until = async (check: () => Promise<boolean>) => {
@@ -26,7 +27,14 @@ describe('audit-log', () => {
   beforeAll(async () => {
     [database, vhost] = await Promise.all([createTestDatabase('audit'), createTestVhost('audit')]);
     service = await startAuditLog(
-      { port: 0, host: '127.0.0.1', amqpUrl: vhost.url, mysqlUrl: infra.mysqlUrl, database: database.name },
+      loadConfig({
+        AUDIT_LOG_PORT: '0',
+        AUDIT_LOG_HOST: '127.0.0.1',
+        AMQP_URL: vhost.url,
+        MYSQL_URL: infra.mysqlUrl,
+        AUDIT_DATABASE: database.name,
+        SECRETS_KEYRING: '{}',
+      }),
       createLogger({ service: 'audit-log', stream: new PassThrough() }),
     );
     client = await Messaging.connect({ url: vhost.url, service: 'test-client' });

@@ -6,11 +6,23 @@ import {
   startOpsServer,
   type Logger,
 } from '@integrations/observability';
-import { createDb, ensureDatabase, migrateToLatest, sql, type Kysely } from '@integrations/persistence';
+import type { Envelope } from '@integrations/contracts';
+import {
+  createDb,
+  ensureDatabase,
+  migrateToLatest,
+  sql,
+  startOutboxRelay,
+  type Kysely,
+} from '@integrations/persistence';
+import { createCipherFromEnv } from '@integrations/secrets';
 import type { AuditLogConfig } from './config';
 import { migrations } from './db/migrations';
 import type { AuditDatabase } from './db/schema';
 import { LogsRepository } from './logs/logs.repository';
+import { WEBHOOK_COMMAND_BINDINGS, webhookCommandHandler } from './webhooks/commands';
+import { WebhookDispatcher } from './webhooks/dispatcher';
+import { WebhooksService } from './webhooks/webhooks.service';
 
 export const SERVICE = 'audit-log';
 
@@ -22,7 +34,8 @@ export interface AuditLogService {
 
 /**
  * audit-log: every event on `integrations.events` becomes one `integration_logs` row (idempotent by event id),
- * and `audit.logs.query` answers the api's `GET /api/integrations/logs`.
+ * and `audit.logs.query` answers the api's `GET /api/integrations/logs`. It also sends events out as signed
+ * webhooks, from its own queue, so a slow receiver never holds up the audit trail.
  */
 export async function startAuditLog(
   config: AuditLogConfig,
@@ -35,6 +48,32 @@ export async function startAuditLog(
   const repository = new LogsRepository(db);
 
   const messaging = await Messaging.connect({ url: config.amqpUrl, service: SERVICE, logger, registry });
+  const relay = startOutboxRelay({
+    db,
+    logger,
+    publish: (exchange, routingKey, envelope) =>
+      messaging.publishEnvelope(exchange, routingKey, envelope as Envelope),
+  });
+  const cipher = createCipherFromEnv(config.secretsEnv);
+  const dispatcher = new WebhookDispatcher({
+    db,
+    cipher,
+    messaging,
+    relay,
+    logger,
+    registry,
+    options: config.webhooks,
+  });
+  const webhooks = new WebhooksService({
+    db,
+    cipher,
+    messaging,
+    relay,
+    policy: config.webhooks.policy,
+    maxPerUser: config.webhooks.maxPerUser,
+    onDue: () => dispatcher.kick(),
+  });
+
   await messaging.consumeEvents({
     queue: SERVICE,
     patterns: ['#'],
@@ -42,12 +81,27 @@ export async function startAuditLog(
       await repository.record(envelope);
     },
   });
+  await messaging.consumeEvents({
+    queue: `${SERVICE}.webhooks`,
+    patterns: ['#'],
+    handler: async (envelope) => {
+      await webhooks.fanOut(envelope);
+    },
+  });
+  const onWebhookCommand = webhookCommandHandler(webhooks);
   await messaging.consumeCommands({
     queue: SERVICE,
-    bindings: ['audit.logs.query'],
+    bindings: ['audit.logs.query', ...WEBHOOK_COMMAND_BINDINGS],
     handler: async (envelope) =>
-      repository.query(envelope.userid, envelope.useradmin === true, envelope.data as AuditLogsQueryCommand),
+      envelope.type === 'audit.logs.query'
+        ? repository.query(
+            envelope.userid,
+            envelope.useradmin === true,
+            envelope.data as AuditLogsQueryCommand,
+          )
+        : onWebhookCommand(envelope),
   });
+  dispatcher.start();
 
   const ops = await startOpsServer({
     port: config.port,
@@ -65,6 +119,8 @@ export async function startAuditLog(
     db,
     async close() {
       await ops.close();
+      await dispatcher.stop();
+      await relay.stop();
       await messaging.close();
       await db.destroy();
     },

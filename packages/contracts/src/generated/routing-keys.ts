@@ -14,6 +14,9 @@ import type {
   Message,
   SecurityKeyRewrappedEvent,
   SecurityKeyRotatedEvent,
+  SecurityWebhookCreatedEvent,
+  SecurityWebhookDisabledEvent,
+  SecurityWebhookRemovedEvent,
   TelegramAccountChannelAttachCommand,
   TelegramAccountChannelGetCommand,
   TelegramAccountChannelListCommand,
@@ -54,6 +57,17 @@ import type {
   TelegramMessageFailedEvent,
   TelegramMessageReceivedEvent,
   TelegramMessageSentEvent,
+  Webhook,
+  WebhookCreated,
+  WebhookDelivery,
+  WebhookDeliveryPage,
+  WebhookPage,
+  WebhooksCreateCommand,
+  WebhooksDeliveriesCommand,
+  WebhooksGetCommand,
+  WebhooksListCommand,
+  WebhooksRedeliverCommand,
+  WebhooksRemoveCommand,
 } from './types';
 
 export const COMMAND_TYPES = [
@@ -87,6 +101,12 @@ export const COMMAND_TYPES = [
   'telegram.channel.list',
   'telegram.channel.remove',
   'telegram.channel.send',
+  'webhooks.create',
+  'webhooks.deliveries',
+  'webhooks.get',
+  'webhooks.list',
+  'webhooks.redeliver',
+  'webhooks.remove',
 ] as const;
 
 export type CommandType = (typeof COMMAND_TYPES)[number];
@@ -94,6 +114,9 @@ export type CommandType = (typeof COMMAND_TYPES)[number];
 export const EVENT_TYPES = [
   'security.key.rewrapped',
   'security.key.rotated',
+  'security.webhook.created',
+  'security.webhook.disabled',
+  'security.webhook.removed',
   'telegram.account.connected',
   'telegram.account.disconnected',
   'telegram.account.session_error',
@@ -140,6 +163,12 @@ export interface CommandDataMap {
   'telegram.channel.list': TelegramChannelListCommand;
   'telegram.channel.remove': TelegramChannelRemoveCommand;
   'telegram.channel.send': TelegramChannelSendCommand;
+  'webhooks.create': WebhooksCreateCommand;
+  'webhooks.deliveries': WebhooksDeliveriesCommand;
+  'webhooks.get': WebhooksGetCommand;
+  'webhooks.list': WebhooksListCommand;
+  'webhooks.redeliver': WebhooksRedeliverCommand;
+  'webhooks.remove': WebhooksRemoveCommand;
 }
 
 export interface ReplyDataMap {
@@ -173,11 +202,20 @@ export interface ReplyDataMap {
   'telegram.channel.list': ChannelPage;
   'telegram.channel.remove': Empty;
   'telegram.channel.send': Message;
+  'webhooks.create': WebhookCreated;
+  'webhooks.deliveries': WebhookDeliveryPage;
+  'webhooks.get': Webhook;
+  'webhooks.list': WebhookPage;
+  'webhooks.redeliver': WebhookDelivery;
+  'webhooks.remove': Empty;
 }
 
 export interface EventDataMap {
   'security.key.rewrapped': SecurityKeyRewrappedEvent;
   'security.key.rotated': SecurityKeyRotatedEvent;
+  'security.webhook.created': SecurityWebhookCreatedEvent;
+  'security.webhook.disabled': SecurityWebhookDisabledEvent;
+  'security.webhook.removed': SecurityWebhookRemovedEvent;
   'telegram.account.connected': TelegramAccountConnectedEvent;
   'telegram.account.disconnected': TelegramAccountDisconnectedEvent;
   'telegram.account.session_error': TelegramAccountSessionErrorEvent;

@@ -469,6 +469,86 @@ export interface TelegramChannelSendCommand {
   async?: boolean;
 }
 /**
+ * Data of the command webhooks.create.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WebhooksCreateCommand".
+ */
+export interface WebhooksCreateCommand {
+  url: string;
+  /**
+   * Routing-key patterns as in AMQP topics: `*` is one word, `#` any number of words.
+   *
+   * @minItems 1
+   * @maxItems 20
+   */
+  events: [string, ...string[]];
+}
+/**
+ * Data of the command webhooks.deliveries.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WebhooksDeliveriesCommand".
+ */
+export interface WebhooksDeliveriesCommand {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+  limit: number;
+  cursor?: string;
+}
+/**
+ * Data of the command webhooks.get.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WebhooksGetCommand".
+ */
+export interface WebhooksGetCommand {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+}
+/**
+ * Data of the command webhooks.list.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WebhooksListCommand".
+ */
+export interface WebhooksListCommand {
+  limit: number;
+  cursor?: string;
+}
+/**
+ * Data of the command webhooks.redeliver.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WebhooksRedeliverCommand".
+ */
+export interface WebhooksRedeliverCommand {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  deliveryId: string;
+}
+/**
+ * Data of the command webhooks.remove.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WebhooksRemoveCommand".
+ */
+export interface WebhooksRemoveCommand {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+}
+/**
  * This interface was referenced by `Contracts`'s JSON-Schema
  * via the `definition` "Empty".
  */
@@ -561,6 +641,54 @@ export interface SecurityKeyRotatedEvent {
   userId: string;
   keyName: string;
   version: number;
+}
+/**
+ * Data of the event security.webhook.created.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "SecurityWebhookCreatedEvent".
+ */
+export interface SecurityWebhookCreatedEvent {
+  userId: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  webhookId: string;
+  url: string;
+  /**
+   * Routing-key patterns as in AMQP topics: `*` is one word, `#` any number of words.
+   *
+   * @minItems 1
+   * @maxItems 20
+   */
+  events: [string, ...string[]];
+}
+/**
+ * Data of the event security.webhook.disabled.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "SecurityWebhookDisabledEvent".
+ */
+export interface SecurityWebhookDisabledEvent {
+  userId: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  webhookId: string;
+  reason: string;
+}
+/**
+ * Data of the event security.webhook.removed.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "SecurityWebhookRemovedEvent".
+ */
+export interface SecurityWebhookRemovedEvent {
+  userId: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  webhookId: string;
 }
 /**
  * Data of the event telegram.account.connected.
@@ -1415,6 +1543,160 @@ export interface TelegramChannelSendReply {
   error?: MessageError;
 }
 /**
+ * Reply data of webhooks.create.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WebhooksCreateReply".
+ */
+export interface WebhooksCreateReply {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+  url: string;
+  /**
+   * Routing-key patterns as in AMQP topics: `*` is one word, `#` any number of words.
+   *
+   * @minItems 1
+   * @maxItems 20
+   */
+  events: [string, ...string[]];
+  status: 'active' | 'disabled';
+  createdAt: string;
+  /**
+   * The signing secret (Standard Webhooks `whsec_` form); shown once, here.
+   */
+  secret: string;
+}
+/**
+ * Reply data of webhooks.deliveries.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WebhooksDeliveriesReply".
+ */
+export interface WebhooksDeliveriesReply {
+  items: WebhookDelivery[];
+  nextCursor: string | null;
+}
+/**
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WebhookDelivery".
+ */
+export interface WebhookDelivery {
+  /**
+   * Also the `webhook-id` header: the same on every retry.
+   */
+  id: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  webhookId: string;
+  eventId: string;
+  eventType: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: WebhookAttempt[];
+  nextAttemptAt: string | null;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WebhookAttempt".
+ */
+export interface WebhookAttempt {
+  attempt: number;
+  at: string;
+  durationMs: number;
+  statusCode: number | null;
+  error: string | null;
+}
+/**
+ * Reply data of webhooks.get.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WebhooksGetReply".
+ */
+export interface WebhooksGetReply {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+  url: string;
+  /**
+   * Routing-key patterns as in AMQP topics: `*` is one word, `#` any number of words.
+   *
+   * @minItems 1
+   * @maxItems 20
+   */
+  events: [string, ...string[]];
+  /**
+   * `disabled` once the receiver answered 410 Gone.
+   */
+  status: 'active' | 'disabled';
+  createdAt: string;
+}
+/**
+ * Reply data of webhooks.list.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WebhooksListReply".
+ */
+export interface WebhooksListReply {
+  items: Webhook[];
+  nextCursor: string | null;
+}
+/**
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "Webhook".
+ */
+export interface Webhook {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+  url: string;
+  /**
+   * Routing-key patterns as in AMQP topics: `*` is one word, `#` any number of words.
+   *
+   * @minItems 1
+   * @maxItems 20
+   */
+  events: [string, ...string[]];
+  /**
+   * `disabled` once the receiver answered 410 Gone.
+   */
+  status: 'active' | 'disabled';
+  createdAt: string;
+}
+/**
+ * Reply data of webhooks.redeliver.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WebhooksRedeliverReply".
+ */
+export interface WebhookDelivery1 {
+  /**
+   * Also the `webhook-id` header: the same on every retry.
+   */
+  id: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  webhookId: string;
+  eventId: string;
+  eventType: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: WebhookAttempt[];
+  nextAttemptAt: string | null;
+  createdAt: string;
+}
+/**
+ * Reply data of webhooks.remove.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WebhooksRemoveReply".
+ */
+export interface WebhooksRemoveReply {}
+/**
  * This interface was referenced by `Contracts`'s JSON-Schema
  * via the `definition` "AccountPage".
  */
@@ -1499,6 +1781,46 @@ export interface Message {
   chatId: string;
   sentAt?: string;
   error?: MessageError;
+}
+/**
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WebhookCreated".
+ */
+export interface WebhookCreated {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+  url: string;
+  /**
+   * Routing-key patterns as in AMQP topics: `*` is one word, `#` any number of words.
+   *
+   * @minItems 1
+   * @maxItems 20
+   */
+  events: [string, ...string[]];
+  status: 'active' | 'disabled';
+  createdAt: string;
+  /**
+   * The signing secret (Standard Webhooks `whsec_` form); shown once, here.
+   */
+  secret: string;
+}
+/**
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WebhookDeliveryPage".
+ */
+export interface WebhookDeliveryPage {
+  items: WebhookDelivery[];
+  nextCursor: string | null;
+}
+/**
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WebhookPage".
+ */
+export interface WebhookPage {
+  items: Webhook[];
+  nextCursor: string | null;
 }
 /**
  * This interface was referenced by `Contracts`'s JSON-Schema
@@ -1628,8 +1950,10 @@ export interface SendRequest {
 export interface WebhookCreateBody {
   url: string;
   /**
+   * Routing-key patterns as in AMQP topics: `*` is one word, `#` any number of words.
+   *
    * @minItems 1
-   * @maxItems 50
+   * @maxItems 20
    */
   events: [string, ...string[]];
 }

@@ -1,9 +1,12 @@
-import type { Generated } from '@integrations/persistence';
+import type { Generated, OutboxTable } from '@integrations/persistence';
 
 export type IntegrationType = 'telegram_account' | 'telegram_bot' | 'telegram_channel' | 'security';
 export type LogStatus = 'success' | 'error' | 'info';
 
-export interface AuditDatabase {
+export type WebhookStatus = 'active' | 'disabled';
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+export interface AuditDatabase extends OutboxTable {
   integration_logs: {
     id: Generated<string>;
     event_id: string;
@@ -19,5 +22,42 @@ export interface AuditDatabase {
     trace_id: string | null;
     details: string;
     created_at: Date;
+  };
+  webhooks: {
+    id: string;
+    user_id: string;
+    url: string;
+    /** JSON array of routing-key patterns. */
+    events: string;
+    secret_enc: string;
+    secret_key_version: number;
+    status: Generated<WebhookStatus>;
+    created_at: Generated<Date>;
+    updated_at: Generated<Date>;
+  };
+  webhook_deliveries: {
+    id: string;
+    webhook_id: string;
+    user_id: string;
+    event_id: string;
+    event_type: string;
+    /** The exact body that is signed and sent, kept so that every retry sends the same bytes. */
+    payload: string;
+    status: DeliveryStatus;
+    attempts: Generated<number>;
+    next_attempt_at: Date | null;
+    claimed_by: string | null;
+    claimed_until: Date | null;
+    created_at: Generated<Date>;
+    updated_at: Generated<Date>;
+  };
+  webhook_attempts: {
+    id: Generated<string>;
+    delivery_id: string;
+    attempt: number;
+    started_at: Date;
+    duration_ms: number;
+    status_code: number | null;
+    error: string | null;
   };
 }

@@ -9,7 +9,7 @@ export interface LogFields {
   errorMessage: string | null;
 }
 
-const FAILURES = new Set(['failed', 'session_error', 'write_forbidden']);
+const FAILURES = new Set(['failed', 'session_error', 'write_forbidden', 'disabled']);
 
 /**
  * What an event means for the audit trail. Derived from the routing key (`<platform>.<resource>.<verb>`), so a
@@ -24,9 +24,10 @@ export function mapEvent(envelope: Envelope): LogFields {
   const error = data['error'] as { code?: string; detail?: string } | undefined;
   return {
     integrationType,
-    action: resource === 'message' ? `message_${action}` : action,
+    // Security events of several resources share one type, so their action names the resource too.
+    action: resource === 'message' || platform === 'security' ? `${resource}_${action}` : action,
     status: FAILURES.has(action) ? 'error' : action === 'received' ? 'info' : 'success',
-    targetId: firstString(data, ['messageId', 'channelId', 'accountId', 'botId', 'keyName']),
+    targetId: firstString(data, ['messageId', 'channelId', 'accountId', 'botId', 'webhookId', 'keyName']),
     errorMessage: error ? [error.code, error.detail].filter(Boolean).join(': ') : null,
   };
 }

@@ -1,9 +1,9 @@
 import type { KeyRotation } from '@integrations/contracts';
 import type { MessageContext, Messaging } from '@integrations/messaging';
-import { type Logger, type Registry } from '@integrations/observability';
+import { keyRotationMetrics, type Logger, type Registry } from '@integrations/observability';
 import { enqueueOutbox, sql, type Kysely, type OutboxRelay } from '@integrations/persistence';
 import { KEY_NAMES, type SecretCipher } from '@integrations/secrets';
-import { Counter, Gauge } from 'prom-client';
+import type { Counter, Gauge } from 'prom-client';
 import type { BotDatabase } from '../db/schema';
 
 const BATCH = 100;
@@ -29,18 +29,9 @@ export class BotKeyRotation {
       registry: Registry;
     },
   ) {
-    this.rewrapped = new Counter({
-      name: 'secrets_rewrapped_rows_total',
-      help: 'Rows moved to the newest key version',
-      labelNames: ['key'],
-      registers: [deps.registry],
-    });
-    this.pending = new Gauge({
-      name: 'secrets_rows_on_old_key_version',
-      help: 'Rows still encrypted with an older key version',
-      labelNames: ['key'],
-      registers: [deps.registry],
-    });
+    const metrics = keyRotationMetrics(deps.registry);
+    this.rewrapped = metrics.rewrapped;
+    this.pending = metrics.onOldVersion;
   }
 
   async rotate(ctx: MessageContext): Promise<KeyRotation> {

@@ -1,6 +1,9 @@
-import type { Migration } from '@integrations/persistence';
+import { outboxMigration, type Migration } from '@integrations/persistence';
 import { integrationLogs } from './0001_integration_logs';
+import { webhooks } from './0003_webhooks';
 
 export const migrations: Record<string, Migration> = {
   '0001_integration_logs': integrationLogs,
+  '0002_outbox': outboxMigration,
+  '0003_webhooks': webhooks,
 };
