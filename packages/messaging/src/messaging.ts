@@ -390,7 +390,11 @@ export class Messaging {
         // process() never throws; if it somehow did, requeueing would loop, so ack and log instead.
         errorHandler: (channel: Channel, msg: ConsumeMessage, error: unknown) => {
           this.logger?.error('message handling crashed', { queue: lane.queue, error });
-          channel.ack(msg);
+          try {
+            channel.ack(msg);
+          } catch {
+            // The channel is closing (shutdown or a lost connection): the broker redelivers the message anyway.
+          }
         },
       },
       `${this.options.service}:${lane.queue}`,

@@ -145,10 +145,9 @@ const dashboards = {
         'ops',
       ),
       ts('Outgoing webhook deliveries due', [['sum(webhook_deliveries_due)', 'due']]),
-      ts(
-        'Encrypted rows on an older key version (rewrap progress)',
-        [['sum by (key) (secrets_rows_on_old_key_version)', '{{key}}']],
-      ),
+      ts('Encrypted rows on an older key version (rewrap progress)', [
+        ['sum by (key) (secrets_rows_on_old_key_version)', '{{key}}'],
+      ]),
     ],
   },
 };

@@ -1,4 +1,10 @@
 export { DEFAULT_MYSQL_URL, createDb, ensureDatabase, type DbOptions } from './database';
+export {
+  KeyRotationJob,
+  type EncryptedColumn,
+  type KeyRotationResult,
+  type RewrapCipher,
+} from './key-rotation';
 export { migrateToLatest, runMigrationsCli, type MigrationLogger } from './migrations';
 export {
   enqueueOutbox,

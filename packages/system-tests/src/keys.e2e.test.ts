@@ -94,4 +94,38 @@ describe('key rotation', () => {
       version: 2,
     });
   });
+
+  it('rotates every key when none is named, webhook signing secrets included', async () => {
+    const hook = await fetch(`${stack.apiUrl}/api/integrations/webhooks`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${user}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ url: 'http://127.0.0.1:9/hooks', events: ['#'] }),
+    });
+    expect(hook.status).toBe(201);
+    const { id, secret } = (await hook.json()) as { id: string; secret: string };
+    const res = await fetch(`${stack.apiUrl}/api/integrations/admin/keys/rotate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(res.status).toBe(202);
+    const { rotations } = (await res.json()) as { rotations: { keyName: string; version: number }[] };
+    expect(rotations.map((r) => r.keyName).sort()).toEqual(['integration-webhooks', 'telegram-bots']);
+    const webhookVersion = rotations.find((r) => r.keyName === 'integration-webhooks')?.version as number;
+    const conn = await createConnection(infra.mysqlUrl);
+    try {
+      const secretRow = async () => {
+        const [rows] = await conn.query(
+          `SELECT secret_key_version AS v, secret_enc AS enc FROM \`${stack.databases[1]}\`.webhooks WHERE id = ?`,
+          [id],
+        );
+        return (rows as { v: number; enc: string }[])[0];
+      };
+      await until(async () => (await secretRow())?.v === webhookVersion);
+      expect((await secretRow())?.enc).not.toContain(secret.slice('whsec_'.length));
+    } finally {
+      await conn.end();
+    }
+    await until(async () => (await versions()).every((r) => r.v === 3));
+  });
 });

@@ -27,6 +27,8 @@ export interface Stack {
   databases: string[];
   emulatorUrl: string;
   control: EmulatorClient;
+  /** The bot connector's environment, to run it as a separate process (`botConnector: false`). */
+  botEnv: Record<string, string>;
   /** Every log line every service wrote, for leak checks. */
   logs: string[];
   token(sub: string, scope?: string): Promise<string>;
@@ -39,7 +41,10 @@ const SECRET = randomBytes(32).toString('base64url');
  * The whole system in one process on free ports, each service with its own test database, one RabbitMQ vhost
  * and a Redis prefix: what `npm start` runs, minus the web UI, for end-to-end tests.
  */
-export async function startStack(name: string, options: { webhooks?: boolean } = {}): Promise<Stack> {
+export async function startStack(
+  name: string,
+  options: { webhooks?: boolean; botConnector?: boolean } = {},
+): Promise<Stack> {
   const logs: string[] = [];
   const logger = (service: string): Logger => {
     const stream = new PassThrough();
@@ -74,19 +79,20 @@ export async function startStack(name: string, options: { webhooks?: boolean } =
     }),
     logger('audit-log'),
   );
-  const bot = await startBotConnector(
-    botConfig({
-      ...env,
-      BOT_DATABASE: botDb!.name,
-      CONNECTOR_BOT_PORT: '0',
-      CONNECTOR_BOT_HOST: '127.0.0.1',
-      REDIS_PREFIX: `${prefix}bot:`,
-      TELEGRAM_POLL_TIMEOUT_S: '1',
-      ...(options.webhooks ? { PUBLIC_BASE_URL: `http://127.0.0.1:${apiPort}` } : {}),
-      TELEGRAM_LIMIT_PER_CHAT_MS: '0',
-    }),
-    logger('connector-telegram-bot'),
-  );
+  const botEnv: Record<string, string> = {
+    ...env,
+    BOT_DATABASE: botDb!.name,
+    CONNECTOR_BOT_PORT: '0',
+    CONNECTOR_BOT_HOST: '127.0.0.1',
+    REDIS_PREFIX: `${prefix}bot:`,
+    TELEGRAM_POLL_TIMEOUT_S: '1',
+    ...(options.webhooks ? { PUBLIC_BASE_URL: `http://127.0.0.1:${apiPort}` } : {}),
+    TELEGRAM_LIMIT_PER_CHAT_MS: '0',
+  };
+  const bot =
+    options.botConnector === false
+      ? undefined
+      : await startBotConnector(botConfig(botEnv), logger('connector-telegram-bot'));
   const api = await startApi(
     apiConfig({
       ...env,
@@ -102,12 +108,13 @@ export async function startStack(name: string, options: { webhooks?: boolean } =
     vhost: vhost.name,
     databases: [botDb!.name, auditDb!.name],
     emulatorUrl: emulator.url,
+    botEnv,
     control: new EmulatorClient(emulator.url),
     logs,
     token: (sub, scope = 'integrations:read integrations:write') => mintToken({ sub, secret: SECRET, scope }),
     async close() {
       await api.close();
-      await bot.close();
+      await bot?.close();
       await audit.close();
       await emulator.stop();
       await Promise.all([vhost.delete(), botDb!.drop(), auditDb!.drop()]);

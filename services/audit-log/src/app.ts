@@ -12,10 +12,11 @@ import {
   ensureDatabase,
   migrateToLatest,
   sql,
+  KeyRotationJob,
   startOutboxRelay,
   type Kysely,
 } from '@integrations/persistence';
-import { createCipherFromEnv } from '@integrations/secrets';
+import { KEY_NAMES, createCipherFromEnv } from '@integrations/secrets';
 import type { AuditLogConfig } from './config';
 import { migrations } from './db/migrations';
 import type { AuditDatabase } from './db/schema';
@@ -88,7 +89,17 @@ export async function startAuditLog(
       await webhooks.fanOut(envelope);
     },
   });
-  const onWebhookCommand = webhookCommandHandler(webhooks);
+  const keys = new KeyRotationJob({
+    db,
+    cipher,
+    keyName: KEY_NAMES.webhooks,
+    column: { table: 'webhooks', id: 'id', ciphertext: 'secret_enc', version: 'secret_key_version' },
+    envelope: (type, data, ctx) => messaging.makeEnvelope(type, data, ctx),
+    relay,
+    logger,
+    registry,
+  });
+  const onWebhookCommand = webhookCommandHandler(webhooks, keys);
   await messaging.consumeCommands({
     queue: SERVICE,
     bindings: ['audit.logs.query', ...WEBHOOK_COMMAND_BINDINGS],
@@ -102,6 +113,8 @@ export async function startAuditLog(
         : onWebhookCommand(envelope),
   });
   dispatcher.start();
+  // A rewrap interrupted by a stop continues here.
+  void keys.start({ userId: 'system' });
 
   const ops = await startOpsServer({
     port: config.port,

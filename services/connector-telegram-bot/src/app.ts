@@ -12,10 +12,11 @@ import {
   ensureDatabase,
   migrateToLatest,
   sql,
+  KeyRotationJob,
   startOutboxRelay,
   type Kysely,
 } from '@integrations/persistence';
-import { createCipherFromEnv, hashKeyFromEnv } from '@integrations/secrets';
+import { KEY_NAMES, createCipherFromEnv, hashKeyFromEnv } from '@integrations/secrets';
 import { Redis } from 'ioredis';
 import { BotsService } from './bots/bots.service';
 import { ChannelsService } from './channels/channels.service';
@@ -25,8 +26,8 @@ import { migrations } from './db/migrations';
 import type { BotDatabase } from './db/schema';
 import { UpdatesPoller } from './inbound/poller';
 import { WebhookReceiver } from './inbound/webhook';
-import { BotKeyRotation } from './keys/key-rotation';
 import { MessagesService } from './messages/messages.service';
+import { ReplicaPresence } from './messages/replica-presence';
 import { BotApiFactory } from './telegram/bot-api';
 import { Breakers } from './telegram/breakers';
 
@@ -66,6 +67,8 @@ export async function startBotConnector(
     ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}),
   });
   const channels = new ChannelsService(db, bots, apis, messaging, relay);
+  const presence = new ReplicaPresence(redis, config.redisPrefix, config.replicaTtlMs);
+  await presence.start();
   const messages = new MessagesService({
     db,
     bots,
@@ -76,6 +79,7 @@ export async function startBotConnector(
     registry,
     logger,
     breakerResetMs: config.breakerResetMs,
+    presence,
   });
   const poller = new UpdatesPoller({
     db,
@@ -90,7 +94,21 @@ export async function startBotConnector(
   });
 
   const webhooks = new WebhookReceiver({ db, hashKey, messaging, relay });
-  const keys = new BotKeyRotation({ db, cipher, messaging, relay, logger, registry });
+  const keys = new KeyRotationJob({
+    db,
+    cipher,
+    keyName: KEY_NAMES.bots,
+    column: {
+      table: 'telegram_bots',
+      id: 'id',
+      ciphertext: 'bot_token_enc',
+      version: 'bot_token_key_version',
+    },
+    envelope: (type, data, ctx) => messaging.makeEnvelope(type, data, ctx),
+    relay,
+    logger,
+    registry,
+  });
   const handle = commandHandler({ bots, channels, messages, webhooks, keys });
   await messaging.consumeCommands({
     queue: SERVICE,
@@ -111,6 +129,14 @@ export async function startBotConnector(
   void keys.start({ userId: 'system' });
   const recovered = await messages.recoverQueued();
   if (recovered > 0) logger.info('resuming queued sends', { count: recovered });
+  // Sends cut off by a replica that died are settled once its heartbeat has expired (here, or by a peer).
+  const settle = () =>
+    messages
+      .settleOrphans()
+      .catch((error: unknown) => logger.warn('settling orphaned sends failed', { error }));
+  void settle();
+  const sweep = setInterval(() => void settle(), config.replicaTtlMs);
+  sweep.unref();
 
   const ops = await startOpsServer({
     port: config.port,
@@ -129,10 +155,12 @@ export async function startBotConnector(
     db,
     async close() {
       clearInterval(depth);
+      clearInterval(sweep);
       await poller.stop();
       await messaging.close();
       await messages.drain();
       await relay.stop();
+      await presence.stop();
       breakers.shutdown();
       await ops.close();
       redis.disconnect();

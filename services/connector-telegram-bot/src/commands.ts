@@ -1,11 +1,11 @@
 import type { CommandDataMap, Envelope } from '@integrations/contracts';
 import { DomainError } from '@integrations/contracts';
 import { contextOf } from '@integrations/messaging';
+import type { KeyRotationJob } from '@integrations/persistence';
 import type { Caller } from './bots/bot-repository';
 import type { BotsService } from './bots/bots.service';
 import { toChannel, type ChannelsService } from './channels/channels.service';
 import type { WebhookReceiver } from './inbound/webhook';
-import type { BotKeyRotation } from './keys/key-rotation';
 import type { MessagesService } from './messages/messages.service';
 
 type Handled = keyof Pick<
@@ -33,7 +33,7 @@ export function commandHandler(services: {
   channels: ChannelsService;
   messages: MessagesService;
   webhooks: WebhookReceiver;
-  keys: BotKeyRotation;
+  keys: KeyRotationJob;
 }) {
   const { bots, channels, messages, webhooks, keys } = services;
   const table: {

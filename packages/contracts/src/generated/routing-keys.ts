@@ -65,6 +65,7 @@ import type {
   WebhooksCreateCommand,
   WebhooksDeliveriesCommand,
   WebhooksGetCommand,
+  WebhooksKeysRotateCommand,
   WebhooksListCommand,
   WebhooksRedeliverCommand,
   WebhooksRemoveCommand,
@@ -104,6 +105,7 @@ export const COMMAND_TYPES = [
   'webhooks.create',
   'webhooks.deliveries',
   'webhooks.get',
+  'webhooks.keys.rotate',
   'webhooks.list',
   'webhooks.redeliver',
   'webhooks.remove',
@@ -166,6 +168,7 @@ export interface CommandDataMap {
   'webhooks.create': WebhooksCreateCommand;
   'webhooks.deliveries': WebhooksDeliveriesCommand;
   'webhooks.get': WebhooksGetCommand;
+  'webhooks.keys.rotate': WebhooksKeysRotateCommand;
   'webhooks.list': WebhooksListCommand;
   'webhooks.redeliver': WebhooksRedeliverCommand;
   'webhooks.remove': WebhooksRemoveCommand;
@@ -205,6 +208,7 @@ export interface ReplyDataMap {
   'webhooks.create': WebhookCreated;
   'webhooks.deliveries': WebhookDeliveryPage;
   'webhooks.get': Webhook;
+  'webhooks.keys.rotate': KeyRotation;
   'webhooks.list': WebhookPage;
   'webhooks.redeliver': WebhookDelivery;
   'webhooks.remove': Empty;

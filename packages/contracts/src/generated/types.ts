@@ -511,6 +511,13 @@ export interface WebhooksGetCommand {
   id: string;
 }
 /**
+ * Data of the command webhooks.keys.rotate.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WebhooksKeysRotateCommand".
+ */
+export interface WebhooksKeysRotateCommand {}
+/**
  * Data of the command webhooks.list.
  *
  * This interface was referenced by `Contracts`'s JSON-Schema
@@ -1354,7 +1361,7 @@ export interface TelegramBotGetReply {
  * via the `definition` "TelegramBotKeysRotateReply".
  */
 export interface TelegramBotKeysRotateReply {
-  keyName: 'telegram-bots' | 'telegram-sessions';
+  keyName: 'telegram-bots' | 'telegram-sessions' | 'integration-webhooks';
   version: number;
   /**
    * Rows still encrypted with an older version; the rewrap job works them down.
@@ -1635,6 +1642,20 @@ export interface WebhooksGetReply {
   createdAt: string;
 }
 /**
+ * Reply data of webhooks.keys.rotate.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WebhooksKeysRotateReply".
+ */
+export interface WebhooksKeysRotateReply {
+  keyName: 'telegram-bots' | 'telegram-sessions' | 'integration-webhooks';
+  version: number;
+  /**
+   * Rows still encrypted with an older version; the rewrap job works them down.
+   */
+  pendingRows: number;
+}
+/**
  * Reply data of webhooks.list.
  *
  * This interface was referenced by `Contracts`'s JSON-Schema
@@ -1746,7 +1767,7 @@ export interface Flow {
  * via the `definition` "KeyRotation".
  */
 export interface KeyRotation {
-  keyName: 'telegram-bots' | 'telegram-sessions';
+  keyName: 'telegram-bots' | 'telegram-sessions' | 'integration-webhooks';
   version: number;
   /**
    * Rows still encrypted with an older version; the rewrap job works them down.
@@ -1907,7 +1928,10 @@ export interface FlowPasswordBody {
  * via the `definition` "KeyRotateBody".
  */
 export interface KeyRotateBody {
-  keyName?: 'telegram-bots' | 'telegram-sessions';
+  /**
+   * One key; every key this deployment owns when absent.
+   */
+  keyName?: 'telegram-bots' | 'telegram-sessions' | 'integration-webhooks';
 }
 /**
  * This interface was referenced by `Contracts`'s JSON-Schema

@@ -24,7 +24,7 @@ export class AdminController {
   @RequireScope(SCOPES.admin)
   @Doc({
     tag: 'admin',
-    summary: 'Rotate the encryption keys of bot tokens (and account sessions) and rewrap every row',
+    summary: 'Rotate encryption keys (one, or every key when none is named) and rewrap every row',
     body: 'KeyRotateBody',
     ok: { status: 202, description: 'Rotated; the rewrap runs in the background' },
   })
@@ -32,10 +32,12 @@ export class AdminController {
     @Body(new SchemaPipe('key-rotate')) body: KeyRotateBody,
     @Req() req: AuthedRequest,
   ): Promise<{ rotations: KeyRotation[] }> {
+    const wanted = (key: KeyRotation['keyName']) => !body.keyName || body.keyName === key;
     const rotations: KeyRotation[] = [];
-    if ((body.keyName ?? 'telegram-bots') === 'telegram-bots' && this.config.connectors.has('bot')) {
+    if (wanted('telegram-bots') && this.config.connectors.has('bot'))
       rotations.push(await this.gateway.call('telegram.bot.keys.rotate', {}, req));
-    }
+    if (wanted('integration-webhooks'))
+      rotations.push(await this.gateway.call('webhooks.keys.rotate', {}, req));
     // telegram-sessions belongs to the account connector, which rotates its own key when it is deployed.
     return { rotations };
   }

@@ -1,5 +1,6 @@
 import { DomainError, type CommandDataMap, type Envelope } from '@integrations/contracts';
 import { contextOf } from '@integrations/messaging';
+import type { KeyRotationJob } from '@integrations/persistence';
 import type { Caller, WebhooksService } from './webhooks.service';
 
 export const WEBHOOK_COMMAND_BINDINGS = ['webhooks.#'];
@@ -10,10 +11,11 @@ type Handled =
   | 'webhooks.get'
   | 'webhooks.remove'
   | 'webhooks.deliveries'
-  | 'webhooks.redeliver';
+  | 'webhooks.redeliver'
+  | 'webhooks.keys.rotate';
 
 /** Routes each webhook command to the service; the caller is always the envelope's `userid`. */
-export function webhookCommandHandler(webhooks: WebhooksService) {
+export function webhookCommandHandler(webhooks: WebhooksService, keys: KeyRotationJob) {
   const table: {
     [K in Handled]: (caller: Caller, data: CommandDataMap[K], envelope: Envelope) => Promise<unknown>;
   } = {
@@ -23,6 +25,12 @@ export function webhookCommandHandler(webhooks: WebhooksService) {
     'webhooks.remove': (caller, data, env) => webhooks.remove(caller, data.id, contextOf(env)),
     'webhooks.deliveries': (caller, data) => webhooks.deliveries(caller, data),
     'webhooks.redeliver': (caller, data) => webhooks.redeliver(caller, data),
+    'webhooks.keys.rotate': async (caller, _data, env) => {
+      // The api lets only integrations:admin through; a command from elsewhere must say so too.
+      if (!caller.admin)
+        throw new DomainError('FORBIDDEN', 'Key rotation needs the integrations:admin scope.');
+      return keys.rotate(contextOf(env));
+    },
   };
   return async (envelope: Envelope): Promise<unknown> => {
     const handler = table[envelope.type as Handled] as

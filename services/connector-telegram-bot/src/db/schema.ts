@@ -3,7 +3,7 @@ import type { OutboxTable } from '@integrations/persistence';
 
 export type BotStatus = 'active' | 'error' | 'revoked';
 export type ChannelStatus = 'active' | 'write_forbidden' | 'error';
-export type MessageStatus = 'queued' | 'sent' | 'failed';
+export type MessageStatus = 'queued' | 'sending' | 'sent' | 'failed';
 
 export interface BotTable {
   id: string;
@@ -52,6 +52,8 @@ export interface MessageTable {
   /** The request's context (user, request id, trace), for the events that follow an async send. */
   context: string | null;
   status: MessageStatus;
+  /** The replica that called Telegram while `sending`. */
+  sending_replica: Generated<string | null>;
   telegram_message_id: string | null;
   error_code: string | null;
   error_detail: string | null;

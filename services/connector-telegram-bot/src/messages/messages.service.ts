@@ -21,6 +21,7 @@ import type { BotsService } from '../bots/bots.service';
 import type { ChannelsService } from '../channels/channels.service';
 import type { BotDatabase, MessageTable } from '../db/schema';
 import type { BotApiFactory } from '../telegram/bot-api';
+import type { ReplicaPresence } from './replica-presence';
 import { toDomainError } from '../telegram/errors';
 
 type MessageRow = Selectable<MessageTable>;
@@ -37,7 +38,8 @@ interface SendRequest {
 export function toMessage(row: MessageRow): Message {
   return {
     id: row.id,
-    status: row.status,
+    // `sending` is ours (a claim while Telegram answers); to callers the message is still on its way.
+    status: row.status === 'sending' ? 'queued' : row.status,
     chatId: row.chat_id,
     ...(row.telegram_message_id ? { telegramMessageId: row.telegram_message_id } : {}),
     ...(row.sent_at ? { sentAt: new Date(row.sent_at).toISOString() } : {}),
@@ -70,6 +72,7 @@ export class MessagesService {
       registry: Registry;
       logger: Logger;
       breakerResetMs: number;
+      presence: ReplicaPresence;
     },
   ) {
     this.metrics = telegramMetrics(deps.registry);
@@ -214,6 +217,14 @@ export class MessagesService {
       .where('id', '=', id)
       .executeTakeFirstOrThrow();
     if (row.status !== 'queued') return { message: toMessage(row) };
+    // Claimed before Telegram is called: another replica (recovering queued rows) cannot send it too.
+    const claimed = await db
+      .updateTable('telegram_messages')
+      .set({ status: 'sending', sending_replica: this.deps.presence.id })
+      .where('id', '=', id)
+      .where('status', '=', 'queued')
+      .executeTakeFirst();
+    if (claimed.numUpdatedRows === 0n) return { message: toMessage({ ...row, status: 'sending' }) };
     const ctx = row.context ? (JSON.parse(row.context) as MessageContext) : { userId: row.user_id };
     const request = JSON.parse(row.request ?? '{"text":""}') as SendRequest;
     const bot = await db
@@ -263,6 +274,7 @@ export class MessagesService {
             telegram_message_id: String(sent.message_id),
             sent_at: sentAt,
             request: null,
+            sending_replica: null,
             updated_at: sql<Date>`current_timestamp(3)`,
           })
           .where('id', '=', id)
@@ -307,35 +319,7 @@ export class MessagesService {
         if (channel && channel.status !== 'write_forbidden')
           await this.deps.channels.markWriteForbidden(channel, ctx);
       }
-      await db.transaction().execute(async (trx) => {
-        await trx
-          .updateTable('telegram_messages')
-          .set({
-            status: 'failed',
-            error_code: error.code,
-            error_detail: error.message.slice(0, 500),
-            request: null,
-            updated_at: sql<Date>`current_timestamp(3)`,
-          })
-          .where('id', '=', id)
-          .execute();
-        await enqueueOutbox(
-          trx,
-          this.deps.messaging.makeEnvelope(
-            'telegram.message.failed',
-            {
-              userId: row.user_id,
-              messageId: id,
-              via: via(row),
-              chatId: row.chat_id,
-              error: { code: error.code, detail: error.message },
-            },
-            ctx,
-          ),
-        );
-      });
-      this.metrics.messagesError.inc({ type: row.via_type });
-      this.deps.relay.kick();
+      await this.markFailed(row, error, ctx);
       return {
         message: {
           id,
@@ -348,6 +332,73 @@ export class MessagesService {
     } finally {
       end();
     }
+  }
+
+  /**
+   * Messages left `sending` by a replica that is gone (killed inside the call to Telegram): whether Telegram got
+   * them cannot be known, and sending again could post twice, so they fail with UPSTREAM_TIMEOUT and say why.
+   */
+  async settleOrphans(): Promise<number> {
+    const { db, presence } = this.deps;
+    const rows = await db
+      .selectFrom('telegram_messages')
+      .selectAll()
+      .where('status', '=', 'sending')
+      .execute();
+    if (rows.length === 0) return 0;
+    const alive = await presence.alive([...new Set(rows.map((r) => r.sending_replica ?? ''))]);
+    let settled = 0;
+    for (const row of rows.filter((r) => !alive.has(r.sending_replica ?? ''))) {
+      const ctx = row.context ? (JSON.parse(row.context) as MessageContext) : { userId: row.user_id };
+      const error = new DomainError(
+        'UPSTREAM_TIMEOUT',
+        'The connector stopped while Telegram was answering; the message may or may not have arrived, so it is not sent again.',
+      );
+      if (await this.markFailed(row, error, ctx)) settled += 1;
+    }
+    if (settled)
+      this.deps.logger.warn('messages of a stopped replica settled as uncertain', { count: settled });
+    return settled;
+  }
+
+  /** Failed, with its event, in one transaction; only while still `sending` (false if it moved on). */
+  private async markFailed(row: MessageRow, error: DomainError, ctx: MessageContext): Promise<boolean> {
+    const moved = await this.deps.db.transaction().execute(async (trx) => {
+      const result = await trx
+        .updateTable('telegram_messages')
+        .set({
+          status: 'failed',
+          error_code: error.code,
+          error_detail: error.message.slice(0, 500),
+          request: null,
+          sending_replica: null,
+          updated_at: sql<Date>`current_timestamp(3)`,
+        })
+        .where('id', '=', row.id)
+        .where('status', '=', 'sending')
+        .executeTakeFirst();
+      if (result.numUpdatedRows === 0n) return false;
+      await enqueueOutbox(
+        trx,
+        this.deps.messaging.makeEnvelope(
+          'telegram.message.failed',
+          {
+            userId: row.user_id,
+            messageId: row.id,
+            via: via(row),
+            chatId: row.chat_id,
+            error: { code: error.code, detail: error.message },
+          },
+          ctx,
+        ),
+      );
+      return true;
+    });
+    if (moved) {
+      this.metrics.messagesError.inc({ type: row.via_type });
+      this.deps.relay.kick();
+    }
+    return moved;
   }
 }
 

@@ -1,0 +1,130 @@
+import { keyRotationMetrics, type Logger, type Registry } from '@integrations/observability';
+import { sql, type Kysely } from 'kysely';
+import { enqueueOutbox, type OutboxEnvelope, type OutboxRelay, type OutboxTable } from './outbox';
+
+/** What the job needs of a `SecretCipher` (packages/secrets), named structurally to keep the packages apart. */
+export interface RewrapCipher {
+  rotate(keyName: string): Promise<number>;
+  currentVersion(keyName: string): Promise<number>;
+  rewrap(keyName: string, ciphertext: string): Promise<{ ciphertext: string; keyVersion: number }>;
+}
+
+/** The encrypted column of one table and the column that records its key version. */
+export interface EncryptedColumn {
+  table: string;
+  id: string;
+  ciphertext: string;
+  version: string;
+}
+
+export interface KeyRotationResult {
+  keyName: string;
+  version: number;
+  pendingRows: number;
+}
+
+type RotationEvent = 'security.key.rotated' | 'security.key.rewrapped';
+
+const BATCH = 100;
+
+/**
+ * Key rotation for one key and the column it encrypts: a new key version first (new writes use it at once, old
+ * rows still decrypt), then a rewrap of every row still on an older version, in small batches, each row updated
+ * only if nobody changed it meanwhile. Resumable by construction: it works on "rows with an older version", so a
+ * restart simply continues. Progress is in metrics and, through the outbox, the audit log.
+ */
+export class KeyRotationJob {
+  private running: Promise<void> | undefined;
+  private readonly metrics: ReturnType<typeof keyRotationMetrics>;
+
+  constructor(
+    private readonly deps: {
+      db: Kysely<OutboxTable>;
+      cipher: RewrapCipher;
+      keyName: string;
+      column: EncryptedColumn;
+      /** Builds the audit event's envelope, as the acting user (`ctx`) of the rotation. */
+      envelope: <C extends { userId: string }>(type: RotationEvent, data: object, ctx: C) => OutboxEnvelope;
+      relay: OutboxRelay;
+      logger: Logger;
+      registry: Registry;
+    },
+  ) {
+    this.metrics = keyRotationMetrics(deps.registry);
+  }
+
+  async rotate<C extends { userId: string }>(ctx: C): Promise<KeyRotationResult> {
+    const { keyName } = this.deps;
+    const version = await this.deps.cipher.rotate(keyName);
+    const pendingRows = await this.countOld(version);
+    await this.audit('security.key.rotated', { userId: ctx.userId, keyName, version }, ctx);
+    void this.start(ctx);
+    return { keyName, version, pendingRows };
+  }
+
+  /** Continues (or starts) the rewrap in the background; one at a time per replica. */
+  start<C extends { userId: string }>(ctx: C): Promise<void> {
+    this.running ??= this.rewrapAll(ctx)
+      .catch((error: unknown) => {
+        this.deps.logger.error('rewrap stopped; it resumes on the next rotation or restart', {
+          error,
+          keyName: this.deps.keyName,
+        });
+      })
+      .finally(() => {
+        this.running = undefined;
+      });
+    return this.running;
+  }
+
+  private async countOld(version: number): Promise<number> {
+    const { table, version: versionColumn } = this.deps.column;
+    const { rows } = await sql<{ n: string }>`
+      select count(*) as n from ${sql.table(table)} where ${sql.ref(versionColumn)} < ${version}`.execute(
+      this.deps.db,
+    );
+    const n = Number(rows[0]?.n ?? 0);
+    this.metrics.onOldVersion.set({ key: this.deps.keyName }, n);
+    return n;
+  }
+
+  private async rewrapAll<C extends { userId: string }>(ctx: C): Promise<void> {
+    const { db, cipher, keyName } = this.deps;
+    const { table, id, ciphertext, version: versionColumn } = this.deps.column;
+    const version = await cipher.currentVersion(keyName);
+    let total = 0;
+    for (;;) {
+      const { rows } = await sql<{ id: string; enc: string }>`
+        select ${sql.ref(id)} as id, ${sql.ref(ciphertext)} as enc from ${sql.table(table)}
+         where ${sql.ref(versionColumn)} < ${version} limit ${BATCH}`.execute(db);
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        const sealed = await cipher.rewrap(keyName, row.enc);
+        const result = await sql`
+          update ${sql.table(table)}
+             set ${sql.ref(ciphertext)} = ${sealed.ciphertext}, ${sql.ref(versionColumn)} = ${sealed.keyVersion}
+           where ${sql.ref(id)} = ${row.id} and ${sql.ref(ciphertext)} = ${row.enc}`.execute(db);
+        // A row rewritten meanwhile (its secret replaced) already carries the new version: not ours to count.
+        if (!result.numAffectedRows) continue;
+        total += 1;
+        this.metrics.rewrapped.inc({ key: keyName });
+      }
+      await this.countOld(version);
+    }
+    // Nothing moved (the start-up check with every row current) is not an event worth auditing.
+    if (total === 0) return;
+    await this.audit('security.key.rewrapped', { userId: ctx.userId, keyName, version, rows: total }, ctx);
+    this.deps.logger.info('rewrap finished', { keyName, version, rows: total });
+  }
+
+  private async audit<C extends { userId: string }>(
+    type: RotationEvent,
+    data: object,
+    ctx: C,
+  ): Promise<void> {
+    await this.deps.db
+      .transaction()
+      .execute((trx) => enqueueOutbox(trx, this.deps.envelope(type, data, ctx)));
+    this.deps.relay.kick();
+  }
+}
