@@ -29,6 +29,8 @@ export interface Stack {
   control: EmulatorClient;
   /** The bot connector's environment, to run it as a separate process (`botConnector: false`). */
   botEnv: Record<string, string>;
+  /** Remembers a secret a test saw (a webhook signing secret...): `close()` fails if any log line holds it. */
+  rememberSecret(secret: string): void;
   /** Every log line every service wrote, for leak checks. */
   logs: string[];
   token(sub: string, scope?: string): Promise<string>;
@@ -52,6 +54,15 @@ export async function startStack(
     return createLogger({ service, stream });
   };
   const emulator = await startEmulator({ port: 0, mtprotoPort: false, limits: { enabled: false } });
+  // Every bot token the emulator hands out, and what tests add: no service may ever log one.
+  const secrets = new Set<string>([SECRET]);
+  const control = new EmulatorClient(emulator.url);
+  const createBot = control.createBot.bind(control);
+  control.createBot = async (input) => {
+    const bot = await createBot(input);
+    secrets.add(bot.token.split(':')[1] ?? bot.token);
+    return bot;
+  };
   const vhost: TestVhost = await createTestVhost(name);
   const [botDb, auditDb]: TestDatabase[] = await Promise.all([
     createTestDatabase(`${name}_bot`),
@@ -60,13 +71,15 @@ export async function startStack(
   const prefix = `${uniqueName(name)}:`;
   // With webhooks, the connector must know the api's public URL before the api starts: pick its port first.
   const apiPort = options.webhooks ? await freePort() : 0;
+  const keyringKey = randomBytes(32).toString('base64');
+  secrets.add(keyringKey);
   const env = {
     AMQP_URL: vhost.url,
     MYSQL_URL: infra.mysqlUrl,
     REDIS_URL: infra.redisUrl,
     AUTH_JWT_SECRET: SECRET,
     TELEGRAM_BOT_API_URL: emulator.url,
-    SECRETS_KEYRING: JSON.stringify({ 'telegram-bots': { '1': randomBytes(32).toString('base64') } }),
+    SECRETS_KEYRING: JSON.stringify({ 'telegram-bots': { '1': keyringKey } }),
   };
   const audit = await startAuditLog(
     auditConfig({
@@ -109,15 +122,23 @@ export async function startStack(
     databases: [botDb!.name, auditDb!.name],
     emulatorUrl: emulator.url,
     botEnv,
-    control: new EmulatorClient(emulator.url),
+    control,
+    rememberSecret: (secret) => secrets.add(secret),
     logs,
-    token: (sub, scope = 'integrations:read integrations:write') => mintToken({ sub, secret: SECRET, scope }),
+    async token(sub, scope = 'integrations:read integrations:write') {
+      const jwt = await mintToken({ sub, secret: SECRET, scope });
+      secrets.add(jwt.split('.')[2] ?? jwt);
+      return jwt;
+    },
     async close() {
+      const leaked = [...secrets].filter((secret) => logs.some((line) => line.includes(secret)));
       await api.close();
       await bot?.close();
       await audit.close();
       await emulator.stop();
       await Promise.all([vhost.delete(), botDb!.drop(), auditDb!.drop()]);
+      // Every end-to-end test file gets this check for free; the message names how many, never the values.
+      if (leaked.length) throw new Error(`${leaked.length} secret(s) appeared in the services' logs`);
     },
   };
 }
