@@ -1,4 +1,5 @@
 export { contextOf, makeEnvelope, type MessageContext } from './envelope';
+export { requireAdmin, routeCommands, type CommandCaller, type CommandRoutes } from './command-router';
 export { Messaging, type CommandHandler, type EventHandler, type MessagingOptions } from './messaging';
 export {
   EXCHANGES,

@@ -1,9 +1,6 @@
+import { until } from '@integrations/testing';
 import type { Bot, Channel, LogEntryPage, Message } from '@integrations/contracts';
 import { startStack, type Stack } from './stack';
-
-const until = async (check: () => Promise<boolean>) => {
-  while (!(await check())) await new Promise((r) => setTimeout(r, 50));
-};
 
 describe('bots, channels and sending, end to end through REST', () => {
   let stack: Stack;

@@ -1,14 +1,10 @@
 import type { Bot, Message } from '@integrations/contracts';
-import { infra } from '@integrations/testing';
+import { infra, until } from '@integrations/testing';
 import { createConnection } from 'mysql2/promise';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { startStack, type Stack } from './stack';
-
-const until = async (check: () => Promise<boolean>) => {
-  while (!(await check())) await new Promise((r) => setTimeout(r, 50));
-};
 
 const freePort = () =>
   new Promise<number>((resolve) => {

@@ -1,10 +1,6 @@
 import type { Bot, Message } from '@integrations/contracts';
-import { infra } from '@integrations/testing';
+import { infra, until } from '@integrations/testing';
 import { startStack, type Stack } from './stack';
-
-const until = async (check: () => Promise<boolean>) => {
-  while (!(await check())) await new Promise((r) => setTimeout(r, 50));
-};
 
 async function dropBrokerConnections(vhost: string): Promise<number> {
   const base = new URL(infra.rabbitManagementUrl);

@@ -1,11 +1,7 @@
 import type { Bot, LogEntryPage } from '@integrations/contracts';
-import { infra } from '@integrations/testing';
+import { infra, until } from '@integrations/testing';
 import { createConnection } from 'mysql2/promise';
 import { startStack, type Stack } from './stack';
-
-const until = async (check: () => Promise<boolean>) => {
-  while (!(await check())) await new Promise((r) => setTimeout(r, 50));
-};
 
 /** Key rotation: a new version at once, every row rewrapped in the background, reads working throughout. */
 describe('key rotation', () => {

@@ -1,3 +1,4 @@
+import { until } from '@integrations/testing';
 import type {
   Bot,
   LogEntryPage,
@@ -10,10 +11,6 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { startStack, type Stack } from './stack';
-
-const until = async (check: () => Promise<boolean> | boolean) => {
-  while (!(await check())) await new Promise((r) => setTimeout(r, 50));
-};
 
 interface Received {
   path: string;

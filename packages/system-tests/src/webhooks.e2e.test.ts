@@ -1,9 +1,6 @@
+import { until } from '@integrations/testing';
 import type { Bot, LogEntryPage } from '@integrations/contracts';
 import { startStack, type Stack } from './stack';
-
-const until = async (check: () => Promise<boolean>) => {
-  while (!(await check())) await new Promise((r) => setTimeout(r, 50));
-};
 
 /** A deployment with a public URL: Telegram posts bot updates to the api, signed with our secret_token. */
 describe('bot updates by webhook', () => {

@@ -1,3 +1,4 @@
 export * from './infra';
 export * from './fake-vault';
 export * from './jwt';
+export * from './until';

@@ -7,14 +7,11 @@ import {
   infra,
   type TestDatabase,
   type TestVhost,
+  until,
 } from '@integrations/testing';
 import { PassThrough } from 'node:stream';
 import { loadConfig } from './config';
 import { startAuditLog, type AuditLogService } from './app';
-
-const until = async (check: () => Promise<boolean>) => {
-  while (!(await check())) await new Promise((r) => setTimeout(r, 25));
-};
 
 describe('audit-log', () => {
   let database: TestDatabase;

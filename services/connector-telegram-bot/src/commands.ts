@@ -1,29 +1,9 @@
-import type { CommandDataMap, Envelope } from '@integrations/contracts';
-import { DomainError } from '@integrations/contracts';
-import { contextOf } from '@integrations/messaging';
+import { contextOf, requireAdmin, routeCommands } from '@integrations/messaging';
 import type { KeyRotationJob } from '@integrations/persistence';
-import type { Caller } from './bots/bot-repository';
 import type { BotsService } from './bots/bots.service';
 import { toChannel, type ChannelsService } from './channels/channels.service';
 import type { WebhookReceiver } from './inbound/webhook';
 import type { MessagesService } from './messages/messages.service';
-
-type Handled = keyof Pick<
-  CommandDataMap,
-  | 'telegram.bot.connect'
-  | 'telegram.bot.list'
-  | 'telegram.bot.get'
-  | 'telegram.bot.remove'
-  | 'telegram.bot.send'
-  | 'telegram.bot.message.get'
-  | 'telegram.bot.webhook'
-  | 'telegram.bot.keys.rotate'
-  | 'telegram.channel.attach'
-  | 'telegram.channel.list'
-  | 'telegram.channel.get'
-  | 'telegram.channel.remove'
-  | 'telegram.channel.send'
->;
 
 export const COMMAND_BINDINGS = ['telegram.bot.#', 'telegram.channel.#'];
 
@@ -36,9 +16,7 @@ export function commandHandler(services: {
   keys: KeyRotationJob;
 }) {
   const { bots, channels, messages, webhooks, keys } = services;
-  const table: {
-    [K in Handled]: (caller: Caller, data: CommandDataMap[K], envelope: Envelope) => Promise<unknown>;
-  } = {
+  return routeCommands({
     'telegram.bot.connect': (caller, data, env) => bots.connect(caller, data, contextOf(env)),
     'telegram.bot.list': (caller, data) => bots.list(caller, data),
     'telegram.bot.get': (caller, data) => bots.get(caller, data.id),
@@ -48,9 +26,7 @@ export function commandHandler(services: {
     'telegram.bot.message.get': (caller, data) => messages.get(caller, data.id),
     'telegram.bot.webhook': (_caller, data) => webhooks.receive(data),
     'telegram.bot.keys.rotate': async (caller, _data, env) => {
-      // The api lets only integrations:admin through; a command from elsewhere must say so too.
-      if (!caller.admin)
-        throw new DomainError('FORBIDDEN', 'Key rotation needs the integrations:admin scope.');
+      requireAdmin(caller, 'Key rotation');
       return keys.rotate(contextOf(env));
     },
     'telegram.channel.attach': (caller, data, env) => channels.attach(caller, data, contextOf(env)),
@@ -59,11 +35,5 @@ export function commandHandler(services: {
     'telegram.channel.remove': (caller, data, env) =>
       channels.remove({ ...caller, admin: false }, data.id, contextOf(env)),
     'telegram.channel.send': (caller, data, env) => messages.sendViaChannel(caller, data, env),
-  };
-  return async (envelope: Envelope): Promise<unknown> => {
-    const handler = table[envelope.type as Handled] as
-      ((caller: Caller, data: unknown, envelope: Envelope) => Promise<unknown>) | undefined;
-    if (!handler) throw new DomainError('NOT_FOUND', `This service does not handle ${envelope.type}.`);
-    return handler({ userId: envelope.userid, admin: envelope.useradmin === true }, envelope.data, envelope);
-  };
+  });
 }

@@ -9,6 +9,7 @@ import {
   uniqueName,
   type TestDatabase,
   type TestVhost,
+  until,
 } from '@integrations/testing';
 import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
@@ -16,10 +17,6 @@ import { startBotConnector, type BotConnector } from './app';
 import { loadConfig } from './config';
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>;
-
-const until = async (check: () => boolean | Promise<boolean>) => {
-  while (!(await check())) await new Promise((r) => setTimeout(r, 25));
-};
 
 describe('connector-telegram-bot against the emulator', () => {
   let emulator: Emulator;
