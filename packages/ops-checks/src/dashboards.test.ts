@@ -7,58 +7,7 @@ import {
   webhookMetrics,
 } from '@integrations/observability';
 import { list, readYaml, ruleGroups, tool } from './files';
-
-/** Metrics that come from outside our services: Prometheus itself and RabbitMQ's prometheus plugin. */
-const EXTERNAL = ['up', 'rabbitmq_queue_messages_ready'];
-/**
- * Named by a rule or dashboard before the service that exports it exists: the account connector (its issue
- * adds the metric). Listed here so that the gap is visible, not silent.
- */
-const PLANNED = ['account_shard_leases_held'];
-
-const PROMQL_WORDS = new Set([
-  'sum',
-  'max',
-  'min',
-  'avg',
-  'count',
-  'rate',
-  'increase',
-  'deriv',
-  'min_over_time',
-  'max_over_time',
-  'avg_over_time',
-  'histogram_quantile',
-  'clamp_min',
-  'by',
-  'without',
-  'and',
-  'or',
-  'unless',
-  'on',
-  'ignoring',
-  'group_left',
-  'group_right',
-  'le',
-  'bool',
-  'offset',
-  'humanize',
-  'abs',
-  'vector',
-  'time',
-]);
-
-/** Metric names in a PromQL expression: identifiers that are not functions, keywords, label names or strings. */
-export function metricNames(expr: string): string[] {
-  const withoutStrings = expr.replace(/"(?:[^"\\]|\\.)*"/g, '""').replace(/\[[^\]]*\]/g, '');
-  const withoutLabels = withoutStrings
-    .replace(/\{[^}]*\}/g, '{}')
-    .replace(/\b(by|without|on|ignoring)\s*\([^)]*\)/g, '');
-  const names = withoutLabels.match(/[a-zA-Z_:][a-zA-Z0-9_:]*/g) ?? [];
-  return [...new Set(names.filter((n) => !PROMQL_WORDS.has(n) && !/^\d/.test(n)))].filter(
-    (n) => !/^[0-9.e]+$/.test(n),
-  );
-}
+import { EXTERNAL, PLANNED, metricNames } from './promql';
 
 function exportedNames(): Set<string> {
   const registry = createMetricsRegistry({ service: 'names', defaultMetrics: false });

@@ -27,6 +27,8 @@ export interface Stack {
   databases: string[];
   emulatorUrl: string;
   control: EmulatorClient;
+  /** Where each in-process service serves `/metrics` (the api's is under its own URL). */
+  metricsUrls: string[];
   /** The bot connector's environment, to run it as a separate process (`botConnector: false`). */
   botEnv: Record<string, string>;
   /** Remembers a secret a test saw (a webhook signing secret...): `close()` fails if any log line holds it. */
@@ -122,6 +124,7 @@ export async function startStack(
     databases: [botDb!.name, auditDb!.name],
     emulatorUrl: emulator.url,
     botEnv,
+    metricsUrls: [`${api.url}/metrics`, `${audit.url}/metrics`, ...(bot ? [`${bot.url}/metrics`] : [])],
     control,
     rememberSecret: (secret) => secrets.add(secret),
     logs,
