@@ -1,5 +1,12 @@
 export { contextOf, makeEnvelope, type MessageContext } from './envelope';
-export { requireAdmin, routeCommands, type CommandCaller, type CommandRoutes } from './command-router';
+export {
+  NotOwned,
+  ownedOrNotFound,
+  requireAdmin,
+  routeCommands,
+  type CommandCaller,
+  type CommandRoutes,
+} from './command-router';
 export { Messaging, type CommandHandler, type EventHandler, type MessagingOptions } from './messaging';
 export {
   EXCHANGES,

@@ -2,6 +2,7 @@ export { createLogger, type Logger, type LoggerOptions } from './logger';
 export { REDACTED, maskPhone, redact, redactText } from './redact';
 export {
   LATENCY_BUCKETS,
+  aclMetrics,
   apiMetrics,
   createMetricsRegistry,
   keyRotationMetrics,

@@ -169,3 +169,12 @@ export const keyRotationMetrics = memo((registry) => ({
     registers: [registry],
   }),
 }));
+
+export const aclMetrics = memo((registry) => ({
+  denied: new Counter({
+    name: 'acl_denied_total',
+    help: "Requests for another user's resource (answered 404 like a missing one), by resource",
+    labelNames: ['resource'] as const,
+    registers: [registry],
+  }),
+}));

@@ -130,9 +130,9 @@ const dashboards = {
       ),
       ts('Rate-limited requests', [['sum(rate(api_request_total{status="429"}[5m]))', '429']], 'reqps'),
       ts(
-        "Not found answers (incl. other users' ids)",
-        [['sum(rate(api_request_total{status="404"}[5m]))', '404']],
-        'reqps',
+        "ACL denials (another user's id, answered 404)",
+        [['sum by (resource) (rate(acl_denied_total[5m]))', '{{resource}}']],
+        'ops',
       ),
       ts(
         'Incoming Telegram webhooks refused (bad secret_token)',

@@ -1,4 +1,5 @@
 import {
+  aclMetrics,
   apiMetrics,
   createMetricsRegistry,
   keyRotationMetrics,
@@ -16,6 +17,7 @@ function exportedNames(): Set<string> {
   queueMetrics(registry);
   webhookMetrics(registry);
   keyRotationMetrics(registry);
+  aclMetrics(registry);
   const names = new Set<string>();
   for (const metric of registry.getMetricsAsArray()) {
     names.add(metric.name);

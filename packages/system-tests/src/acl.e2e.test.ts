@@ -102,6 +102,15 @@ describe('ACL: a second user against every route', () => {
       }
     }
     expect(walked.length).toBeGreaterThanOrEqual(10);
+    // Each refusal was an ACL denial to the operators (acl_denied_total), while to Mallory it was a plain 404.
+    let metrics = '';
+    for (const url of stack.metricsUrls) metrics += await (await fetch(url)).text();
+    for (const resource of ['bot', 'channel', 'message', 'webhook']) {
+      const sample = new RegExp(`^acl_denied_total\\{[^}]*resource="${resource}"[^}]*\\} (\\d+)`, 'm').exec(
+        metrics,
+      );
+      expect([resource, Number(sample?.[1] ?? 0) > 0]).toEqual([resource, true]);
+    }
     // The owner still sees everything, untouched.
     expect((await call(alice, 'GET', `/api/integrations/telegram/channels/${channel.id}`)).status).toBe(200);
     expect(

@@ -99,7 +99,7 @@ export async function startAuditLog(
     logger,
     registry,
   });
-  const onWebhookCommand = webhookCommandHandler(webhooks, keys);
+  const onWebhookCommand = webhookCommandHandler(webhooks, keys, registry);
   await messaging.consumeCommands({
     queue: SERVICE,
     bindings: ['audit.logs.query', ...WEBHOOK_COMMAND_BINDINGS],

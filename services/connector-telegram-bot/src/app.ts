@@ -109,7 +109,7 @@ export async function startBotConnector(
     logger,
     registry,
   });
-  const handle = commandHandler({ bots, channels, messages, webhooks, keys });
+  const handle = commandHandler({ bots, channels, messages, webhooks, keys }, registry);
   await messaging.consumeCommands({
     queue: SERVICE,
     bindings: COMMAND_BINDINGS,

@@ -1,4 +1,5 @@
 import { contextOf, requireAdmin, routeCommands } from '@integrations/messaging';
+import type { Registry } from '@integrations/observability';
 import type { KeyRotationJob } from '@integrations/persistence';
 import type { BotsService } from './bots/bots.service';
 import { toChannel, type ChannelsService } from './channels/channels.service';
@@ -8,32 +9,38 @@ import type { MessagesService } from './messages/messages.service';
 export const COMMAND_BINDINGS = ['telegram.bot.#', 'telegram.channel.#'];
 
 /** Routes each command of this connector to its service; the caller is always the envelope's `userid`. */
-export function commandHandler(services: {
-  bots: BotsService;
-  channels: ChannelsService;
-  messages: MessagesService;
-  webhooks: WebhookReceiver;
-  keys: KeyRotationJob;
-}) {
+export function commandHandler(
+  services: {
+    bots: BotsService;
+    channels: ChannelsService;
+    messages: MessagesService;
+    webhooks: WebhookReceiver;
+    keys: KeyRotationJob;
+  },
+  registry: Registry,
+) {
   const { bots, channels, messages, webhooks, keys } = services;
-  return routeCommands({
-    'telegram.bot.connect': (caller, data, env) => bots.connect(caller, data, contextOf(env)),
-    'telegram.bot.list': (caller, data) => bots.list(caller, data),
-    'telegram.bot.get': (caller, data) => bots.get(caller, data.id),
-    'telegram.bot.remove': (caller, data, env) =>
-      bots.remove({ ...caller, admin: false }, data.id, contextOf(env)),
-    'telegram.bot.send': (caller, data, env) => messages.sendViaBot(caller, data, env),
-    'telegram.bot.message.get': (caller, data) => messages.get(caller, data.id),
-    'telegram.bot.webhook': (_caller, data) => webhooks.receive(data),
-    'telegram.bot.keys.rotate': async (caller, _data, env) => {
-      requireAdmin(caller, 'Key rotation');
-      return keys.rotate(contextOf(env));
+  return routeCommands(
+    {
+      'telegram.bot.connect': (caller, data, env) => bots.connect(caller, data, contextOf(env)),
+      'telegram.bot.list': (caller, data) => bots.list(caller, data),
+      'telegram.bot.get': (caller, data) => bots.get(caller, data.id),
+      'telegram.bot.remove': (caller, data, env) =>
+        bots.remove({ ...caller, admin: false }, data.id, contextOf(env)),
+      'telegram.bot.send': (caller, data, env) => messages.sendViaBot(caller, data, env),
+      'telegram.bot.message.get': (caller, data) => messages.get(caller, data.id),
+      'telegram.bot.webhook': (_caller, data) => webhooks.receive(data),
+      'telegram.bot.keys.rotate': async (caller, _data, env) => {
+        requireAdmin(caller, 'Key rotation');
+        return keys.rotate(contextOf(env));
+      },
+      'telegram.channel.attach': (caller, data, env) => channels.attach(caller, data, contextOf(env)),
+      'telegram.channel.list': (caller, data) => channels.list(caller, data),
+      'telegram.channel.get': async (caller, data) => toChannel(await channels.find(caller, data.id)),
+      'telegram.channel.remove': (caller, data, env) =>
+        channels.remove({ ...caller, admin: false }, data.id, contextOf(env)),
+      'telegram.channel.send': (caller, data, env) => messages.sendViaChannel(caller, data, env),
     },
-    'telegram.channel.attach': (caller, data, env) => channels.attach(caller, data, contextOf(env)),
-    'telegram.channel.list': (caller, data) => channels.list(caller, data),
-    'telegram.channel.get': async (caller, data) => toChannel(await channels.find(caller, data.id)),
-    'telegram.channel.remove': (caller, data, env) =>
-      channels.remove({ ...caller, admin: false }, data.id, contextOf(env)),
-    'telegram.channel.send': (caller, data, env) => messages.sendViaChannel(caller, data, env),
-  });
+    { registry },
+  );
 }

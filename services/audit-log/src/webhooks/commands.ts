@@ -1,21 +1,25 @@
 import { contextOf, requireAdmin, routeCommands } from '@integrations/messaging';
+import type { Registry } from '@integrations/observability';
 import type { KeyRotationJob } from '@integrations/persistence';
 import type { WebhooksService } from './webhooks.service';
 
 export const WEBHOOK_COMMAND_BINDINGS = ['webhooks.#'];
 
 /** Routes each webhook command to the service; the caller is always the envelope's `userid`. */
-export function webhookCommandHandler(webhooks: WebhooksService, keys: KeyRotationJob) {
-  return routeCommands({
-    'webhooks.create': (caller, data, env) => webhooks.create(caller, data, contextOf(env)),
-    'webhooks.list': (caller, data) => webhooks.list(caller, data),
-    'webhooks.get': (caller, data) => webhooks.get(caller, data.id),
-    'webhooks.remove': (caller, data, env) => webhooks.remove(caller, data.id, contextOf(env)),
-    'webhooks.deliveries': (caller, data) => webhooks.deliveries(caller, data),
-    'webhooks.redeliver': (caller, data) => webhooks.redeliver(caller, data),
-    'webhooks.keys.rotate': async (caller, _data, env) => {
-      requireAdmin(caller, 'Key rotation');
-      return keys.rotate(contextOf(env));
+export function webhookCommandHandler(webhooks: WebhooksService, keys: KeyRotationJob, registry: Registry) {
+  return routeCommands(
+    {
+      'webhooks.create': (caller, data, env) => webhooks.create(caller, data, contextOf(env)),
+      'webhooks.list': (caller, data) => webhooks.list(caller, data),
+      'webhooks.get': (caller, data) => webhooks.get(caller, data.id),
+      'webhooks.remove': (caller, data, env) => webhooks.remove(caller, data.id, contextOf(env)),
+      'webhooks.deliveries': (caller, data) => webhooks.deliveries(caller, data),
+      'webhooks.redeliver': (caller, data) => webhooks.redeliver(caller, data),
+      'webhooks.keys.rotate': async (caller, _data, env) => {
+        requireAdmin(caller, 'Key rotation');
+        return keys.rotate(contextOf(env));
+      },
     },
-  });
+    { registry },
+  );
 }

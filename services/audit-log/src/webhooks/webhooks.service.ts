@@ -11,7 +11,7 @@ import {
   type WebhooksListCommand,
   type WebhooksRedeliverCommand,
 } from '@integrations/contracts';
-import type { MessageContext, Messaging } from '@integrations/messaging';
+import { ownedOrNotFound, type MessageContext, type Messaging } from '@integrations/messaging';
 import {
   enqueueOutbox,
   sql,
@@ -205,11 +205,8 @@ export class WebhooksService {
   }
 
   private async find(caller: Caller, id: string): Promise<WebhookRow> {
-    let query = this.deps.db.selectFrom('webhooks').selectAll().where('id', '=', id);
-    if (!caller.admin) query = query.where('user_id', '=', caller.userId);
-    const row = await query.executeTakeFirst();
-    if (!row) throw new DomainError('NOT_FOUND', 'No such webhook.');
-    return row;
+    const row = await this.deps.db.selectFrom('webhooks').selectAll().where('id', '=', id).executeTakeFirst();
+    return ownedOrNotFound(row, caller, 'webhook', 'No such webhook.');
   }
 
   private async attemptsOf(ids: string[]) {

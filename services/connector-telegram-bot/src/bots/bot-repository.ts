@@ -1,3 +1,4 @@
+import { ownedOrNotFound } from '@integrations/messaging';
 import type { Bot } from '@integrations/contracts';
 import { DomainError } from '@integrations/contracts';
 import { type Kysely, type Selectable } from '@integrations/persistence';
@@ -26,12 +27,9 @@ export function toBot(row: BotRow): Bot {
 }
 
 export async function findBot(db: Kysely<BotDatabase>, caller: Caller, id: string): Promise<BotRow> {
-  let query = db.selectFrom('telegram_bots').selectAll().where('id', '=', id);
-  if (!caller.admin) query = query.where('user_id', '=', caller.userId);
-  const row = await query.executeTakeFirst();
+  const row = await db.selectFrom('telegram_bots').selectAll().where('id', '=', id).executeTakeFirst();
   // Another user's bot is indistinguishable from a missing one.
-  if (!row) throw new DomainError('NOT_FOUND', 'No such bot.');
-  return row;
+  return ownedOrNotFound(row, caller, 'bot', 'No such bot.');
 }
 
 /** Cursor pagination, newest first, by (created_at, id). */

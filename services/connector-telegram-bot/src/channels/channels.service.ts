@@ -5,7 +5,7 @@ import type {
   TelegramChannelListCommand,
 } from '@integrations/contracts';
 import { DomainError } from '@integrations/contracts';
-import type { MessageContext, Messaging } from '@integrations/messaging';
+import { ownedOrNotFound, type MessageContext, type Messaging } from '@integrations/messaging';
 import {
   enqueueOutbox,
   sql,
@@ -130,11 +130,12 @@ export class ChannelsService {
   }
 
   async find(caller: Caller, id: string): Promise<ChannelRow> {
-    let query = this.db.selectFrom('telegram_channels').selectAll().where('id', '=', id);
-    if (!caller.admin) query = query.where('user_id', '=', caller.userId);
-    const row = await query.executeTakeFirst();
-    if (!row) throw new DomainError('NOT_FOUND', 'No such channel or group.');
-    return row;
+    const row = await this.db
+      .selectFrom('telegram_channels')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return ownedOrNotFound(row, caller, 'channel', 'No such channel or group.');
   }
 
   async remove(caller: Caller, id: string, ctx: MessageContext): Promise<Record<string, never>> {

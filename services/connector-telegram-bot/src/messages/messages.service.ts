@@ -5,7 +5,7 @@ import type {
   TelegramChannelSendCommand,
 } from '@integrations/contracts';
 import { DomainError } from '@integrations/contracts';
-import { contextOf, type MessageContext, type Messaging } from '@integrations/messaging';
+import { contextOf, ownedOrNotFound, type MessageContext, type Messaging } from '@integrations/messaging';
 import { SpanKind, inSpan, telegramMetrics, type Logger, type Registry } from '@integrations/observability';
 import {
   enqueueOutbox,
@@ -127,11 +127,12 @@ export class MessagesService {
   }
 
   async get(caller: Caller, id: string): Promise<Message> {
-    let query = this.deps.db.selectFrom('telegram_messages').selectAll().where('id', '=', id);
-    if (!caller.admin) query = query.where('user_id', '=', caller.userId);
-    const row = await query.executeTakeFirst();
-    if (!row) throw new DomainError('NOT_FOUND', 'No such message.');
-    return toMessage(row);
+    const row = await this.deps.db
+      .selectFrom('telegram_messages')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return toMessage(ownedOrNotFound(row, caller, 'message', 'No such message.'));
   }
 
   /** Queued messages left by a stopped replica are sent on start. */
