@@ -22,7 +22,8 @@ import {
   withRemoteContext,
 } from './index';
 
-const BOT_TOKEN = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1';
+// Shaped like a bot token (digits, colon, 35 characters) and built here, so no token-like literal is committed.
+const BOT_TOKEN = `123456789:${'fake_test_token_'.repeat(3).slice(0, 35)}`;
 const SESSION = '1' + 'BAAB'.repeat(80) + 'xyz=';
 
 function capture() {

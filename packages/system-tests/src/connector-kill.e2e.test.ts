@@ -1,4 +1,4 @@
-import type { Bot, Message } from '@integrations/contracts';
+import type { Message } from '@integrations/contracts';
 import { infra, until } from '@integrations/testing';
 import { createConnection } from 'mysql2/promise';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -61,24 +61,8 @@ describe('the bot connector killed mid-burst', () => {
   });
 
   it('settles every accepted send: sent exactly once, or failed as uncertain, never twice', async () => {
-    const created = await stack.control.createBot({ username: 'survivor_bot' });
-    const chats = await Promise.all(
-      Array.from({ length: 8 }, (_, i) =>
-        stack.control.createChat({
-          type: 'group',
-          title: `Survivors ${i}`,
-          members: [{ botId: created.id, role: 'member' }],
-        }),
-      ),
-    );
+    const { bot, created, chats } = await stack.connectBotWithGroups(token, 'survivor_bot', 8);
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const bot = (await (
-      await fetch(`${stack.apiUrl}/api/integrations/telegram/bots`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ token: created.token }),
-      })
-    ).json()) as Bot;
     // Slow answers keep several calls to Telegram in flight, so the kill lands inside some of them.
     await stack.control.addFault({ target: `bot:${created.id}`, kind: 'latency', ms: 100 });
 

@@ -1,4 +1,4 @@
-import type { Bot, Message } from '@integrations/contracts';
+import type { Message } from '@integrations/contracts';
 import { infra, until } from '@integrations/testing';
 import { startStack, type Stack } from './stack';
 
@@ -39,20 +39,11 @@ describe('a broker failure during a burst of sends', () => {
   afterAll(() => stack?.close());
 
   it('delivers every accepted send exactly once', async () => {
-    const created = await stack.control.createBot({ username: 'resilient_bot' });
-    const group = await stack.control.createChat({
-      type: 'group',
-      title: 'Resilient',
-      members: [{ botId: created.id, role: 'member' }],
-    });
+    const {
+      bot,
+      chats: [group],
+    } = await stack.connectBotWithGroups(token, 'resilient_bot');
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const bot = (await (
-      await fetch(`${stack.apiUrl}/api/integrations/telegram/bots`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ token: created.token }),
-      })
-    ).json()) as Bot;
 
     const total = 40;
     const sendOnce = async (i: number): Promise<Message> => {

@@ -15,18 +15,11 @@ describe('key rotation', () => {
     admin = await stack.token('ops', 'integrations:read integrations:write integrations:admin');
     user = await stack.token('key-user');
     for (let i = 0; i < 5; i++) {
-      const created = await stack.control.createBot({ username: `rotating${i}_bot` });
-      const chat = await stack.control.createChat({
-        type: 'group',
-        title: `R${i}`,
-        members: [{ botId: created.id, role: 'member' }],
-      });
-      const res = await fetch(`${stack.apiUrl}/api/integrations/telegram/bots`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${user}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ token: created.token }),
-      });
-      bots.push({ bot: (await res.json()) as Bot, chat: chat.id });
+      const {
+        bot,
+        chats: [chat],
+      } = await stack.connectBotWithGroups(user, `rotating${i}_bot`);
+      bots.push({ bot, chat: chat!.id });
     }
   });
   afterAll(() => stack?.close());

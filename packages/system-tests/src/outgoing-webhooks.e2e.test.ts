@@ -1,6 +1,5 @@
 import { until } from '@integrations/testing';
 import type {
-  Bot,
   LogEntryPage,
   Message,
   Webhook,
@@ -58,13 +57,10 @@ describe('outgoing webhooks', () => {
 
   /** A bot of the user's in a group of its own; answers a function that sends a message there. */
   const botInGroup = async (token: string, name: string) => {
-    const created = await stack.control.createBot({ username: `${name}_bot` });
-    const chat = await stack.control.createChat({
-      type: 'group',
-      title: name,
-      members: [{ botId: created.id, role: 'member' }],
-    });
-    const bot = (await rest<Bot>(token, 'POST', '/telegram/bots', { token: created.token })).body;
+    const {
+      bot,
+      chats: [chat],
+    } = await stack.connectBotWithGroups(token, `${name}_bot`);
     return async (text: string) =>
       (await rest<Message>(token, 'POST', `/telegram/bots/${bot.id}/send`, { chatId: chat.id, text })).body;
   };

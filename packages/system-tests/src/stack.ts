@@ -1,3 +1,4 @@
+import type { Bot } from '@integrations/contracts';
 import { createLogger, type Logger } from '@integrations/observability';
 import { EmulatorClient, startEmulator } from '@integrations/telegram-emulator';
 import {
@@ -19,6 +20,13 @@ import { loadConfig as auditConfig } from '../../../services/audit-log/src/confi
 import { startBotConnector } from '../../../services/connector-telegram-bot/src/app';
 import { loadConfig as botConfig } from '../../../services/connector-telegram-bot/src/config';
 
+export interface BotWithGroups {
+  bot: Bot;
+  /** The emulator's bot: its Telegram id (for faults) and token. */
+  created: { id: number; token: string };
+  chats: { id: string }[];
+}
+
 export interface Stack {
   apiUrl: string;
   /** The RabbitMQ vhost every service of this stack uses. */
@@ -36,6 +44,8 @@ export interface Stack {
   /** Every log line every service wrote, for leak checks. */
   logs: string[];
   token(sub: string, scope?: string): Promise<string>;
+  /** A new emulator bot, member of `groups` new groups, connected through REST as the token's user. */
+  connectBotWithGroups(token: string, username: string, groups?: number): Promise<BotWithGroups>;
   close(): Promise<void>;
 }
 
@@ -128,6 +138,25 @@ export async function startStack(
     control,
     rememberSecret: (secret) => secrets.add(secret),
     logs,
+    async connectBotWithGroups(token, username, groups = 1) {
+      const created = await control.createBot({ username });
+      const chats = await Promise.all(
+        Array.from({ length: groups }, (_, i) =>
+          control.createChat({
+            type: 'group',
+            title: `${username} ${i}`,
+            members: [{ botId: created.id, role: 'member' }],
+          }),
+        ),
+      );
+      const res = await fetch(`${api.url}/api/integrations/telegram/bots`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ token: created.token }),
+      });
+      if (res.status !== 201) throw new Error(`connecting ${username} answered ${res.status}`);
+      return { bot: (await res.json()) as Bot, created, chats };
+    },
     async token(sub, scope = 'integrations:read integrations:write') {
       const jwt = await mintToken({ sub, secret: SECRET, scope });
       secrets.add(jwt.split('.')[2] ?? jwt);

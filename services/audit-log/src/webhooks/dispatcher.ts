@@ -98,8 +98,9 @@ export class WebhookDispatcher {
   }
 
   private async drain(): Promise<void> {
+    // Once per pass (a poll or a kick), not per batch: the gauge is for a backlog that lasts minutes.
+    await this.measureBacklog();
     for (;;) {
-      await this.measureBacklog();
       const batch = await this.claim();
       if (batch.length === 0) return;
       await Promise.all(batch.map((delivery) => this.attempt(delivery)));
