@@ -21,3 +21,11 @@ export type {
 export { BotApiError } from './botapi/errors';
 export { parseFormatted, type Parsed } from './botapi/parse-mode';
 export type { Update, WebhookConfig } from './botapi/updates';
+export {
+  createEmulatorClient,
+  emulatorConnection,
+  signInWithCode,
+  trustEmulatorKey,
+  type EmulatorClientOptions,
+  type EmulatorMtprotoInfo,
+} from './mtproto/client';

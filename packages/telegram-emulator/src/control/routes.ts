@@ -30,6 +30,11 @@ export interface MtprotoInfo {
   dcId: number;
   rsaPublicKeyPem: string;
   fingerprint: string;
+  /** Live counts (auth keys, signed-in keys, connections, AUTH_KEY_DUPLICATED answered) when the server has them. */
+  authKeys?: number;
+  authorized?: number;
+  connections?: number;
+  duplicates?: number;
 }
 
 export interface ControlContext {

@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto';
+import type { AuthKeyMaterial } from './crypto';
+
+/** What a live connection offers the key registry: pushing updates and being told it was superseded. */
+export interface LiveConnection {
+  readonly sessionId: bigint | undefined;
+  readonly closed: boolean;
+  /** Set when a newer connection took over this auth key (its calls then fail with AUTH_KEY_DUPLICATED). */
+  duplicated: boolean;
+  push(update: { getBytes(): Buffer }): void;
+}
+
+/** SRP state handed out by `account.getPassword`, checked by `auth.checkPassword`. */
+export interface PendingSrp {
+  srpId: bigint;
+  userId: number;
+  b: Buffer;
+  B: Buffer;
+}
+
+export interface AuthKeyRecord {
+  material: AuthKeyMaterial;
+  /** The server salt this key's sessions are told in `new_session_created`. */
+  salt: Buffer;
+  createdAt: number;
+  /** The signed-in user; undefined until a login finishes and after `auth.logOut` or a revoke. */
+  userId?: number;
+  /** `auth.signIn` answered SESSION_PASSWORD_NEEDED for this user: a password check may finish the login. */
+  passwordPendingFor?: number;
+  srp?: PendingSrp;
+  /** QR login tokens this key handed out lately (the approved one finishes the login). */
+  qrTokens?: string[];
+  connections: Set<LiveConnection>;
+}
+
+export interface AuthKeyStats {
+  authKeys: number;
+  authorized: number;
+  connections: number;
+  /** How many times a second live connection took over an auth key (AUTH_KEY_DUPLICATED answered). */
+  duplicates: number;
+}
+
+/**
+ * Every auth key the server has agreed with a client, for the life of the process (so a client that restarts
+ * with a saved StringSession resumes), and which user each is signed in as.
+ */
+export class AuthKeyStore {
+  private readonly keys = new Map<bigint, AuthKeyRecord>();
+  private duplicates = 0;
+
+  add(material: AuthKeyMaterial): AuthKeyRecord {
+    const record: AuthKeyRecord = {
+      material,
+      salt: randomBytes(8),
+      createdAt: Date.now(),
+      connections: new Set(),
+    };
+    this.keys.set(material.id, record);
+    return record;
+  }
+
+  get(id: bigint): AuthKeyRecord | undefined {
+    return this.keys.get(id);
+  }
+
+  /**
+   * A connection starts using a key. Telegram allows one place per key at a time: when another live connection
+   * with a different session holds it, that older one is marked duplicated, as Telegram answers
+   * AUTH_KEY_DUPLICATED, so a double client shows up in tests instead of silently sharing the key.
+   */
+  attach(record: AuthKeyRecord, connection: LiveConnection): void {
+    for (const other of record.connections) {
+      if (other === connection || other.closed || other.duplicated) continue;
+      if (other.sessionId !== connection.sessionId) {
+        other.duplicated = true;
+        this.duplicates += 1;
+      }
+    }
+    record.connections.add(connection);
+  }
+
+  detach(record: AuthKeyRecord, connection: LiveConnection): void {
+    record.connections.delete(connection);
+  }
+
+  signIn(record: AuthKeyRecord, userId: number): void {
+    record.userId = userId;
+    record.passwordPendingFor = undefined;
+    record.srp = undefined;
+  }
+
+  signOut(record: AuthKeyRecord): void {
+    record.userId = undefined;
+    record.passwordPendingFor = undefined;
+    record.srp = undefined;
+    record.qrTokens = undefined;
+  }
+
+  /** Ends every session of a user (a revoke from the control API): their next call is AUTH_KEY_UNREGISTERED. */
+  revokeUser(userId: number): number {
+    let count = 0;
+    for (const record of this.keys.values()) {
+      if (record.userId !== userId) continue;
+      this.signOut(record);
+      count += 1;
+    }
+    return count;
+  }
+
+  /** The live, current connections of a user's signed-in keys: where their updates go. */
+  *connectionsOf(userId: number): Generator<LiveConnection> {
+    for (const record of this.keys.values()) {
+      if (record.userId !== userId) continue;
+      for (const connection of record.connections) {
+        if (!connection.closed && !connection.duplicated) yield connection;
+      }
+    }
+  }
+
+  stats(): AuthKeyStats {
+    let authorized = 0;
+    let connections = 0;
+    for (const record of this.keys.values()) {
+      if (record.userId !== undefined) authorized += 1;
+      connections += record.connections.size;
+    }
+    return { authKeys: this.keys.size, authorized, connections, duplicates: this.duplicates };
+  }
+
+  clear(): void {
+    this.keys.clear();
+    this.duplicates = 0;
+  }
+}

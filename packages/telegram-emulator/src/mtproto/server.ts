@@ -1,0 +1,100 @@
+import { createServer, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import type { MtprotoHandle } from '../emulator';
+import type { Chat, Message, World } from '../world';
+import { dispatch } from './api/dispatch';
+import { pushMessage } from './api/messages';
+import { MtprotoConnection } from './connection';
+import { createServerRsaKey, type ServerRsaKey } from './crypto';
+import { createServerState } from './state';
+import { Api } from './tl';
+
+export interface MtprotoServerOptions {
+  world: World;
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** Reuse a key (tests that restart the server keep their clients' trust); a new one by default. */
+  rsa?: ServerRsaKey;
+  /** Life of a QR login token (30 s, as Telegram). */
+  qrTtlMs?: number;
+  onError?(error: unknown): void;
+}
+
+/**
+ * MTProto over TCP (DC 2) for the real GramJS client: the emulator's users sign in with a code, 2FA or a QR,
+ * send to users, groups and channels, and get messages posted in the world pushed as updates.
+ */
+export async function startMtprotoServer(options: MtprotoServerOptions): Promise<MtprotoHandle> {
+  const rsa = options.rsa ?? createServerRsaKey();
+  const sockets = new Set<Socket>();
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const state = createServerState({
+    world: options.world,
+    rsa,
+    host: options.host,
+    port,
+    qrTtlMs: options.qrTtlMs,
+  });
+  const deps = {
+    rsa,
+    keys: state.keys,
+    dispatch: (call: Parameters<typeof dispatch>[1]) => dispatch(state, call),
+    onError: options.onError,
+  };
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    new MtprotoConnection(socket, deps);
+  });
+
+  const onMessage = ({ chat, message }: { chat: Chat; message: Message }): void =>
+    pushMessage(state, chat, message);
+  const onQrApproved = ({ authKeyId }: { authKeyId?: string }): void => {
+    const record = authKeyId === undefined ? undefined : state.keys.get(BigInt(authKeyId));
+    if (record === undefined) return;
+    const update = new Api.UpdateShort({
+      update: new Api.UpdateLoginToken(),
+      date: Math.floor(Date.now() / 1000),
+    });
+    for (const connection of record.connections) connection.push(update);
+  };
+  const onReset = (): void => {
+    state.codes.clear();
+    state.passwords.clear();
+    state.pts.clear();
+    state.randomIds.clear();
+  };
+  options.world.on('message', onMessage);
+  options.world.on('qrApproved', onQrApproved);
+  options.world.on('reset', onReset);
+
+  return {
+    port,
+    info: () => ({
+      host: options.host,
+      port,
+      dcId: state.dcId,
+      rsaPublicKeyPem: rsa.publicKeyPem,
+      fingerprint: rsa.fingerprint,
+      ...state.keys.stats(),
+    }),
+    stop: async () => {
+      options.world.off('message', onMessage);
+      options.world.off('qrApproved', onQrApproved);
+      options.world.off('reset', onReset);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      });
+    },
+  };
+}
