@@ -129,7 +129,9 @@ const getParticipant = method(Api.channels.GetParticipant, (ctx, request) => {
             promotedBy: id,
             date,
             adminRights: adminRightsOf,
+            // `self` and `inviter_id` share a flag bit in the schema: one needs the other.
             self: userId === ctx.user.id,
+            inviterId: userId === ctx.user.id ? id : undefined,
           })
         : userId === ctx.user.id
           ? new Api.ChannelParticipantSelf({ userId: id, inviterId: id, date })
