@@ -59,7 +59,9 @@ export async function startMtprotoServer(options: MtprotoServerOptions): Promise
   const onMessage = ({ chat, message }: { chat: Chat; message: Message }): void =>
     pushMessage(state, chat, message);
   const onQrApproved = ({ authKeyId }: { authKeyId?: string }): void => {
-    const record = authKeyId === undefined ? undefined : state.keys.get(BigInt(authKeyId));
+    // Tokens registered by hand (tests, the control API) may name no key of ours.
+    const record =
+      authKeyId !== undefined && /^-?\d+$/.test(authKeyId) ? state.keys.get(BigInt(authKeyId)) : undefined;
     if (record === undefined) return;
     const update = new Api.UpdateShort({
       update: new Api.UpdateLoginToken(),
