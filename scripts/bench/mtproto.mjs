@@ -20,7 +20,6 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const emulatorDir = path.join(root, 'packages/telegram-emulator');
 const requireFromEmulator = createRequire(path.join(emulatorDir, 'package.json'));
 const { Api } = requireFromEmulator('telegram');
-const { computeCheck } = requireFromEmulator('telegram/Password');
 const bigInt = requireFromEmulator('big-integer');
 const { createEmulatorClient, EmulatorClient, signInWithCode } = requireFromEmulator('./dist/index.js');
 
@@ -144,7 +143,7 @@ async function main() {
     // 2. call latency
     const sender = make();
     await control.createUser({ phone: '+16680000000', username: 'bench_sender' });
-    const target = await control.createUser({ phone: '+16680000001', username: 'bench_target' });
+    await control.createUser({ phone: '+16680000001', username: 'bench_target' });
     await signInWithCode(sender, { phone: '+16680000000', readCode });
     const peer = await sender.getInputEntity('@bench_target');
     const time = async (fn) => {
@@ -173,7 +172,6 @@ async function main() {
     console.log(
       `   method work over the ping floor at p50: getMe +${fmt(getMe - ping)} ms, sendMessage +${fmt(send - ping)} ms`,
     );
-    void target;
 
     // 3. idle capacity
     const rssBefore = rssMiB(emulator.pid);
