@@ -18,3 +18,4 @@ export {
   type OutboxTable,
 } from './outbox';
 export { sql, type Generated, type Kysely, type Migration, type Selectable, type Transaction } from 'kysely';
+export { decodeCursor, encodeCursor, listPage, type ListCaller } from './pagination';

@@ -17,6 +17,11 @@ import { startApi } from '../../../services/api/src/app';
 import { loadConfig as apiConfig } from '../../../services/api/src/config';
 import { startAuditLog } from '../../../services/audit-log/src/app';
 import { loadConfig as auditConfig } from '../../../services/audit-log/src/config';
+import {
+  startAccountConnector,
+  type AccountConnector,
+} from '../../../services/connector-telegram-account/src/app';
+import { loadConfig as accountConfig } from '../../../services/connector-telegram-account/src/config';
 import { startBotConnector } from '../../../services/connector-telegram-bot/src/app';
 import { loadConfig as botConfig } from '../../../services/connector-telegram-bot/src/config';
 
@@ -39,11 +44,23 @@ export interface Stack {
   metricsUrls: string[];
   /** The bot connector's environment, to run it as a separate process (`botConnector: false`). */
   botEnv: Record<string, string>;
+  /** The account connector's database (with `accounts: true`). */
+  accountDatabase?: string;
+  /** Stops and starts the account connector (with `accounts: true`): sessions must come back from the table. */
+  restartAccounts(): Promise<void>;
   /** Remembers a secret a test saw (a webhook signing secret...): `close()` fails if any log line holds it. */
   rememberSecret(secret: string): void;
   /** Every log line every service wrote, for leak checks. */
   logs: string[];
   token(sub: string, scope?: string): Promise<string>;
+  /** A REST call to `/api/integrations<path>` as the token's user; the body parsed when there is one. */
+  rest<T>(
+    token: string,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; headers: Headers; body: T }>;
   /** A new emulator bot, member of `groups` new groups, connected through REST as the token's user. */
   connectBotWithGroups(token: string, username: string, groups?: number): Promise<BotWithGroups>;
   close(): Promise<void>;
@@ -57,7 +74,7 @@ const SECRET = randomBytes(32).toString('base64url');
  */
 export async function startStack(
   name: string,
-  options: { webhooks?: boolean; botConnector?: boolean } = {},
+  options: { webhooks?: boolean; botConnector?: boolean; accounts?: boolean } = {},
 ): Promise<Stack> {
   const logs: string[] = [];
   const logger = (service: string): Logger => {
@@ -65,7 +82,13 @@ export async function startStack(
     stream.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
     return createLogger({ service, stream });
   };
-  const emulator = await startEmulator({ port: 0, mtprotoPort: false, limits: { enabled: false } });
+  const emulator = await startEmulator({
+    port: 0,
+    mtprotoPort: options.accounts ? 0 : false,
+    // Short-lived QR tokens, so the connector's refresh before expiry shows within a test.
+    qrTtlMs: 7_000,
+    limits: { enabled: false },
+  });
   // Every bot token the emulator hands out, and what tests add: no service may ever log one.
   const secrets = new Set<string>([SECRET]);
   const control = new EmulatorClient(emulator.url);
@@ -76,9 +99,10 @@ export async function startStack(
     return bot;
   };
   const vhost: TestVhost = await createTestVhost(name);
-  const [botDb, auditDb]: TestDatabase[] = await Promise.all([
+  const [botDb, auditDb, accountDb]: (TestDatabase | undefined)[] = await Promise.all([
     createTestDatabase(`${name}_bot`),
     createTestDatabase(`${name}_audit`),
+    options.accounts ? createTestDatabase(`${name}_acct`) : undefined,
   ]);
   const prefix = `${uniqueName(name)}:`;
   // With webhooks, the connector must know the api's public URL before the api starts: pick its port first.
@@ -91,7 +115,10 @@ export async function startStack(
     REDIS_URL: infra.redisUrl,
     AUTH_JWT_SECRET: SECRET,
     TELEGRAM_BOT_API_URL: emulator.url,
-    SECRETS_KEYRING: JSON.stringify({ 'telegram-bots': { '1': keyringKey } }),
+    SECRETS_KEYRING: JSON.stringify({
+      'telegram-bots': { '1': keyringKey },
+      'telegram-sessions': { '1': keyringKey },
+    }),
   };
   const audit = await startAuditLog(
     auditConfig({
@@ -118,10 +145,22 @@ export async function startStack(
     options.botConnector === false
       ? undefined
       : await startBotConnector(botConfig(botEnv), logger('connector-telegram-bot'));
+  const accountEnv: Record<string, string> = {
+    ...env,
+    ACCOUNT_DATABASE: accountDb?.name ?? '',
+    CONNECTOR_ACCOUNT_PORT: '0',
+    CONNECTOR_ACCOUNT_HOST: '127.0.0.1',
+    REDIS_PREFIX: `${prefix}account:`,
+    TELEGRAM_EMULATOR_URL: emulator.url,
+    TELEGRAM_ACCOUNT_SEND_INTERVAL_MS: '0',
+  };
+  const startAccounts = () =>
+    startAccountConnector(accountConfig(accountEnv), logger('connector-telegram-account'));
+  let account: AccountConnector | undefined = options.accounts ? await startAccounts() : undefined;
   const api = await startApi(
     apiConfig({
       ...env,
-      API_CONNECTORS: 'bot',
+      API_CONNECTORS: options.accounts ? 'bot,account' : 'bot',
       API_PORT: String(apiPort),
       API_HOST: '127.0.0.1',
       REDIS_PREFIX: `${prefix}api:`,
@@ -132,9 +171,21 @@ export async function startStack(
     apiUrl: api.url,
     vhost: vhost.name,
     databases: [botDb!.name, auditDb!.name],
+    ...(accountDb ? { accountDatabase: accountDb.name } : {}),
+    async restartAccounts() {
+      await account?.close();
+      account = await startAccounts();
+    },
     emulatorUrl: emulator.url,
     botEnv,
-    metricsUrls: [`${api.url}/metrics`, `${audit.url}/metrics`, ...(bot ? [`${bot.url}/metrics`] : [])],
+    get metricsUrls() {
+      return [
+        `${api.url}/metrics`,
+        `${audit.url}/metrics`,
+        ...(bot ? [`${bot.url}/metrics`] : []),
+        ...(account ? [`${account.url}/metrics`] : []),
+      ];
+    },
     control,
     rememberSecret: (secret) => secrets.add(secret),
     logs,
@@ -157,6 +208,25 @@ export async function startStack(
       if (res.status !== 201) throw new Error(`connecting ${username} answered ${res.status}`);
       return { bot: (await res.json()) as Bot, created, chats };
     },
+    async rest<T>(
+      token: string,
+      method: string,
+      path: string,
+      body?: unknown,
+      headers: Record<string, string> = {},
+    ) {
+      const res = await fetch(`${api.url}/api/integrations${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as T };
+    },
     async token(sub, scope = 'integrations:read integrations:write') {
       const jwt = await mintToken({ sub, secret: SECRET, scope });
       secrets.add(jwt.split('.')[2] ?? jwt);
@@ -166,9 +236,10 @@ export async function startStack(
       const leaked = [...secrets].filter((secret) => logs.some((line) => line.includes(secret)));
       await api.close();
       await bot?.close();
+      await account?.close();
       await audit.close();
       await emulator.stop();
-      await Promise.all([vhost.delete(), botDb!.drop(), auditDb!.drop()]);
+      await Promise.all([vhost.delete(), botDb!.drop(), auditDb!.drop(), accountDb?.drop()]);
       // Every end-to-end test file gets this check for free; the message names how many, never the values.
       if (leaked.length) throw new Error(`${leaked.length} secret(s) appeared in the services' logs`);
     },

@@ -20,6 +20,7 @@ export type MtprotoStarter = (args: {
   world: World;
   host: string;
   port: number;
+  qrTtlMs?: number;
 }) => Promise<MtprotoHandle> | MtprotoHandle;
 
 export interface EmulatorOptions {
@@ -37,6 +38,8 @@ export interface EmulatorOptions {
   >;
   /** MTProto port; 0 picks a free one; `false` skips the MTProto server. */
   mtprotoPort?: number | false;
+  /** Life of a QR login token (Telegram's 30 s by default; tests of the refresh shorten it). */
+  qrTtlMs?: number;
   /** Starts the MTProto server; defaults to the package's own when it has one. */
   startMtproto?: MtprotoStarter;
   /** Share an existing world (the default is a new, empty one). */
@@ -111,7 +114,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const starter = options.startMtproto ?? loadMtprotoStarter();
     if (starter !== undefined) {
       try {
-        mtproto = await starter({ world, host, port: options.mtprotoPort ?? 0 });
+        mtproto = await starter({ world, host, port: options.mtprotoPort ?? 0, qrTtlMs: options.qrTtlMs });
       } catch (error) {
         await closeHttp();
         throw error;

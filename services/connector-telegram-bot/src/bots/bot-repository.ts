@@ -1,6 +1,5 @@
 import { ownedOrNotFound } from '@integrations/messaging';
 import type { Bot } from '@integrations/contracts';
-import { DomainError } from '@integrations/contracts';
 import { type Kysely, type Selectable } from '@integrations/persistence';
 import type { BotDatabase, BotTable } from '../db/schema';
 
@@ -30,23 +29,4 @@ export async function findBot(db: Kysely<BotDatabase>, caller: Caller, id: strin
   const row = await db.selectFrom('telegram_bots').selectAll().where('id', '=', id).executeTakeFirst();
   // Another user's bot is indistinguishable from a missing one.
   return ownedOrNotFound(row, caller, 'bot', 'No such bot.');
-}
-
-/** Cursor pagination, newest first, by (created_at, id). */
-export function encodeCursor(createdAt: Date, id: string): string {
-  return Buffer.from(JSON.stringify([new Date(createdAt).toISOString(), id])).toString('base64url');
-}
-
-export function decodeCursor(cursor: string | undefined): [Date, string] | undefined {
-  if (!cursor) return undefined;
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [string, string];
-    if (typeof at === 'string' && typeof id === 'string' && !Number.isNaN(Date.parse(at)))
-      return [new Date(at), id];
-  } catch {
-    // fall through
-  }
-  throw new DomainError('VALIDATION_FAILED', 'The cursor is not valid.', {
-    errors: [{ path: '/cursor', message: 'is not a cursor of this list' }],
-  });
 }

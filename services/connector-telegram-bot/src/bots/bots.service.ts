@@ -6,12 +6,11 @@ import type {
 } from '@integrations/contracts';
 import { DomainError } from '@integrations/contracts';
 import type { MessageContext, Messaging } from '@integrations/messaging';
-import { enqueueOutbox, sql, type Kysely, type OutboxRelay } from '@integrations/persistence';
+import { enqueueOutbox, listPage, sql, type Kysely, type OutboxRelay } from '@integrations/persistence';
 import { KEY_NAMES, keyedHash, type SecretCipher } from '@integrations/secrets';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '@integrations/observability';
 import { v7 as uuidv7 } from 'uuid';
-import { listPage } from './pagination';
 import type { BotDatabase } from '../db/schema';
 import type { BotApiFactory } from '../telegram/bot-api';
 import { toDomainError } from '../telegram/errors';
@@ -122,7 +121,7 @@ export class BotsService {
   }
 
   async list(caller: Caller, data: TelegramBotListCommand): Promise<BotPage> {
-    return listPage(this.db, 'telegram_bots', caller, data, (row) => toBot(row as never));
+    return listPage(this.db as never, 'telegram_bots', caller, data, (row) => toBot(row as never));
   }
 
   async get(caller: Caller, id: string): Promise<Bot> {

@@ -8,6 +8,7 @@ import { DomainError } from '@integrations/contracts';
 import { ownedOrNotFound, type MessageContext, type Messaging } from '@integrations/messaging';
 import {
   enqueueOutbox,
+  listPage,
   sql,
   type Kysely,
   type OutboxRelay,
@@ -17,7 +18,6 @@ import type { ChatMember } from 'grammy/types';
 import { v7 as uuidv7 } from 'uuid';
 import { type Caller, findBot } from '../bots/bot-repository';
 import type { BotsService } from '../bots/bots.service';
-import { listPage } from '../bots/pagination';
 import type { BotDatabase, ChannelTable } from '../db/schema';
 import type { BotApiFactory } from '../telegram/bot-api';
 import { toDomainError } from '../telegram/errors';
@@ -126,7 +126,7 @@ export class ChannelsService {
   }
 
   async list(caller: Caller, data: TelegramChannelListCommand): Promise<ChannelPage> {
-    return listPage(this.db, 'telegram_channels', caller, data, (row) => toChannel(row as never));
+    return listPage(this.db as never, 'telegram_channels', caller, data, (row) => toChannel(row as never));
   }
 
   async find(caller: Caller, id: string): Promise<ChannelRow> {

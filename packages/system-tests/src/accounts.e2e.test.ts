@@ -1,0 +1,246 @@
+import type { Account, Channel, Flow, LogEntryPage, Message } from '@integrations/contracts';
+import { createCipherFromEnv, KEY_NAMES } from '@integrations/secrets';
+import { until } from '@integrations/testing';
+import { createConnection } from 'mysql2/promise';
+import { startStack, type Stack } from './stack';
+
+/**
+ * Telegram user accounts end to end: REST → api → RabbitMQ → account connector → the emulator's MTProto server
+ * (the real GramJS client) and back, with audit-log recording the events.
+ */
+describe('accounts end to end through REST', () => {
+  let stack: Stack;
+  let alice: string;
+  let mallory: string;
+  let account: Account;
+  const phone = '+15557000001';
+
+  beforeAll(async () => {
+    stack = await startStack('acct', { accounts: true });
+    alice = await stack.token('alice');
+    mallory = await stack.token('mallory');
+    await stack.control.createUser({ phone, username: 'alice_tg', firstName: 'Alice', password: 'hunter2' });
+  });
+  afterAll(() => stack?.close());
+
+  const flowOf = (flowId: string, token = alice) =>
+    stack.rest<Flow>(token, 'GET', `/telegram/connect/${flowId}`);
+
+  it('connects by phone code and 2FA password, explaining wrong ones, and stores the account', async () => {
+    const started = await stack.rest<Flow>(alice, 'POST', '/telegram/connect', { method: 'code', phone });
+    expect(started.status).toBe(202);
+    expect(started.body).toMatchObject({ method: 'code', status: 'awaiting_code', codeType: 'app' });
+    const { flowId } = started.body;
+
+    expect((await flowOf(flowId, mallory)).status).toBe(404);
+    const code = (await stack.control.loginCode(phone))!;
+    const wrong = await stack.rest<{ code: string }>(alice, 'POST', `/telegram/connect/${flowId}/code`, {
+      code: code === '11111' ? '22222' : '11111',
+    });
+    expect(wrong.status).toBe(422);
+    expect(wrong.body.code).toBe('TELEGRAM_CODE_INVALID');
+
+    const needsPassword = await stack.rest<Flow>(alice, 'POST', `/telegram/connect/${flowId}/code`, { code });
+    expect(needsPassword.status).toBe(200);
+    expect(needsPassword.body.status).toBe('awaiting_password');
+
+    const badPassword = await stack.rest<{ code: string }>(
+      alice,
+      'POST',
+      `/telegram/connect/${flowId}/password`,
+      {
+        password: 'wrong',
+      },
+    );
+    expect(badPassword.status).toBe(422);
+    expect(badPassword.body.code).toBe('TELEGRAM_PASSWORD_INVALID');
+
+    const done = await stack.rest<Flow>(alice, 'POST', `/telegram/connect/${flowId}/password`, {
+      password: 'hunter2',
+    });
+    expect(done.status).toBe(200);
+    expect(done.body.status).toBe('active');
+    expect(done.body.accountId).toBeDefined();
+
+    const list = await stack.rest<{ items: Account[] }>(alice, 'GET', '/telegram/accounts');
+    expect(list.body.items).toHaveLength(1);
+    account = list.body.items[0]!;
+    expect(account).toMatchObject({
+      id: done.body.accountId,
+      status: 'active',
+      username: 'alice_tg',
+      phone: '+1555***0001',
+    });
+    expect((await stack.rest(mallory, 'GET', `/telegram/accounts/${account.id}`)).status).toBe(404);
+  });
+
+  it('keeps the session only encrypted', async () => {
+    const conn = await createConnection({ uri: `mysql://root@127.0.0.1:3306/${stack.accountDatabase}` });
+    try {
+      const [rows] = await conn.query('select session_enc from telegram_sessions');
+      const stored = (rows as { session_enc: string }[])[0]!.session_enc;
+      const session = await createCipherFromEnv(stack.botEnv).decrypt(KEY_NAMES.sessions, stored);
+      // A GramJS StringSession is "1" followed by base64; the stored form is the keyring's envelope around it.
+      expect(session).toMatch(/^1[A-Za-z0-9+/=]{100,}$/);
+      expect(stored).not.toContain(session);
+      // No service may ever log it: the stack's close() checks every log line.
+      stack.rememberSecret(session);
+    } finally {
+      await conn.end();
+    }
+  });
+
+  it('connects by QR once the code is scanned, and the same Telegram user updates the same account', async () => {
+    const started = await stack.rest<Flow>(alice, 'POST', '/telegram/connect', { method: 'qr' });
+    expect(started.status).toBe(202);
+    expect(started.body.status).toBe('awaiting_qr_scan');
+    expect(started.body.qr?.url).toMatch(/^tg:\/\/login\?token=[A-Za-z0-9_-]+$/);
+    expect(Date.parse(started.body.qr!.expiresAt)).toBeGreaterThan(Date.now());
+    // The emulator's tokens live 7 s here; the connector exports a new one before the old one expires.
+    let refreshed: Flow | undefined;
+    await until(async () => {
+      refreshed = (await flowOf(started.body.flowId)).body;
+      return refreshed.qr !== undefined && refreshed.qr.url !== started.body.qr!.url;
+    }, 200);
+    expect(Date.parse(refreshed!.qr!.expiresAt)).toBeGreaterThan(Date.parse(started.body.qr!.expiresAt));
+    await stack.control.scanQr({ url: refreshed!.qr!.url, phone });
+    let waiting: Flow | undefined;
+    await until(async () => {
+      waiting = (await flowOf(started.body.flowId)).body;
+      return waiting.status === 'awaiting_password';
+    });
+    expect(waiting?.qr).toBeUndefined();
+    const done = await stack.rest<Flow>(alice, 'POST', `/telegram/connect/${started.body.flowId}/password`, {
+      password: 'hunter2',
+    });
+    expect(done.body).toMatchObject({ status: 'active', accountId: account.id });
+    const list = await stack.rest<{ items: Account[] }>(alice, 'GET', '/telegram/accounts');
+    expect(list.body.items.map((a) => a.id)).toEqual([account.id]);
+  });
+
+  it('answers TELEGRAM_PHONE_INVALID, TELEGRAM_FLOOD_WAIT with retryAfter, and cancels a flow', async () => {
+    const invalid = await stack.rest<{ code: string }>(alice, 'POST', '/telegram/connect', {
+      method: 'code',
+      phone: '+19999999999',
+    });
+    expect(invalid.status).toBe(422);
+    expect(invalid.body.code).toBe('TELEGRAM_PHONE_INVALID');
+
+    await stack.control.addFault({ target: `user:${phone}`, kind: 'rate_limit', retryAfter: 42, count: 1 });
+    const flood = await stack.rest<{ code: string; retryAfter: number }>(alice, 'POST', '/telegram/connect', {
+      method: 'code',
+      phone,
+    });
+    expect(flood.status).toBe(429);
+    expect(flood.body).toMatchObject({ code: 'TELEGRAM_FLOOD_WAIT', retryAfter: 42 });
+    expect(flood.headers.get('retry-after')).toBe('42');
+
+    const started = await stack.rest<Flow>(alice, 'POST', '/telegram/connect', { method: 'code', phone });
+    expect((await stack.rest(alice, 'DELETE', `/telegram/connect/${started.body.flowId}`)).status).toBe(204);
+    expect((await flowOf(started.body.flowId)).status).toBe(404);
+  });
+
+  it('sends as the account to a @username, and an inbound message becomes an event in the activity log', async () => {
+    const bob = await stack.control.createUser({
+      phone: '+15557000002',
+      username: 'bob_tg',
+      firstName: 'Bob',
+    });
+    const sent = await stack.rest<Message>(alice, 'POST', `/telegram/accounts/${account.id}/send`, {
+      to: '@bob_tg',
+      text: 'Hello Bob, from the platform',
+    });
+    expect(sent.status).toBe(200);
+    expect(sent.body).toMatchObject({ status: 'sent', telegramMessageId: '1' });
+    const chat = await stack.control.messages(Number(account.telegramUserId));
+    expect(chat.map((m) => m.text)).toContain('Hello Bob, from the platform');
+
+    await stack.control.postMessage(Number(account.telegramUserId), { fromUserId: bob.id, text: 'Hi back' });
+    let entries: LogEntryPage['items'] = [];
+    await until(async () => {
+      entries = (await stack.rest<LogEntryPage>(alice, 'GET', '/logs?limit=50')).body.items;
+      return entries.some((e) => e.action === 'message_received');
+    });
+    const received = entries.find((e) => e.action === 'message_received')!;
+    expect(received).toMatchObject({ type: 'telegram_account', status: 'info' });
+    expect(entries.find((e) => e.action === 'message_sent')).toMatchObject({ type: 'telegram_account' });
+  });
+
+  it('attaches a channel through the account when it may post, refuses one where it may not, and sends', async () => {
+    const me = Number(account.telegramUserId);
+    await stack.control.createChat({
+      type: 'channel',
+      title: 'Alice news',
+      username: 'alice_news',
+      members: [{ userId: me, role: 'administrator', canPost: true }],
+    });
+    await stack.control.createChat({
+      type: 'channel',
+      title: 'Read only',
+      username: 'alice_readonly',
+      members: [{ userId: me, role: 'member' }],
+    });
+    const attached = await stack.rest<Channel>(alice, 'POST', '/telegram/channels', {
+      chat: '@alice_news',
+      via: { type: 'account', id: account.id },
+    });
+    expect(attached.status).toBe(201);
+    expect(attached.body).toMatchObject({
+      type: 'channel',
+      canPost: true,
+      via: { type: 'account', id: account.id },
+    });
+    const refused = await stack.rest<{ code: string }>(alice, 'POST', '/telegram/channels', {
+      chat: '@alice_readonly',
+      via: { type: 'account', id: account.id },
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.body.code).toBe('TELEGRAM_NOT_ADMIN');
+
+    const post = await stack.rest<Message>(alice, 'POST', `/telegram/channels/${attached.body.id}/send`, {
+      text: 'News through the account',
+    });
+    expect(post.status).toBe(200);
+    expect(post.body.status).toBe('sent');
+    expect((await stack.control.messages(attached.body.chatId)).map((m) => m.text)).toEqual([
+      'News through the account',
+    ]);
+    const channels = await stack.rest<{ items: Channel[] }>(alice, 'GET', '/telegram/channels');
+    expect(channels.body.items.map((c) => c.id)).toContain(attached.body.id);
+  });
+
+  it('restores the session after a restart of the connector, without a new login', async () => {
+    const keysBefore = (await stack.control.mtproto()) as unknown as { authKeys: number };
+    await stack.restartAccounts();
+    const after = await stack.rest<Account>(alice, 'GET', `/telegram/accounts/${account.id}`);
+    expect(after.body.status).toBe('active');
+    const sent = await stack.rest<Message>(alice, 'POST', `/telegram/accounts/${account.id}/send`, {
+      to: '@bob_tg',
+      text: 'Still here after a restart',
+    });
+    expect(sent.body.status).toBe('sent');
+    const keysAfter = (await stack.control.mtproto()) as unknown as { authKeys: number; duplicates: number };
+    expect(keysAfter.authKeys).toBe(keysBefore.authKeys);
+    expect(keysAfter.duplicates).toBe(0);
+  });
+
+  it('marks the account revoked when Telegram ends the session, and removing it logs out', async () => {
+    await stack.control.addFault({ target: `user:${phone}`, kind: 'revoke', count: 1 });
+    const failed = await stack.rest<{ code: string }>(
+      alice,
+      'POST',
+      `/telegram/accounts/${account.id}/send`,
+      {
+        to: '@bob_tg',
+        text: 'This one meets a revoked session',
+      },
+    );
+    expect(failed.status).toBe(409);
+    expect(failed.body.code).toBe('TELEGRAM_SESSION_REVOKED');
+    const revoked = await stack.rest<Account>(alice, 'GET', `/telegram/accounts/${account.id}`);
+    expect(revoked.body.status).toBe('revoked');
+
+    expect((await stack.rest(alice, 'DELETE', `/telegram/accounts/${account.id}`)).status).toBe(204);
+    expect((await stack.rest(alice, 'GET', `/telegram/accounts/${account.id}`)).status).toBe(404);
+  });
+});

@@ -1,0 +1,156 @@
+import type { Account } from '@integrations/contracts';
+import { ownedOrNotFound, type CommandCaller } from '@integrations/messaging';
+import { sql, type Kysely, type Selectable, type Transaction } from '@integrations/persistence';
+import { KEY_NAMES, type SecretCipher } from '@integrations/secrets';
+import { v7 as uuidv7 } from 'uuid';
+import type { AccountDatabase, SessionStatus, SessionTable } from '../db/schema';
+
+export type SessionRow = Selectable<SessionTable>;
+
+/** `+79991234567` → `+7999***4567`: recognisable in a list, useless to call. */
+export function maskPhone(phone: string | undefined | null): string | null {
+  if (!phone) return null;
+  const digits = phone.replace(/\D/g, '');
+  if (digits.length < 8) return '+***';
+  return `+${digits.slice(0, 4)}***${digits.slice(-4)}`;
+}
+
+export function toAccount(row: SessionRow): Account {
+  const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
+  return {
+    id: row.id,
+    phone: row.phone_masked,
+    telegramUserId: row.telegram_user_id,
+    username: row.username,
+    firstName: row.first_name,
+    status: row.status,
+    lastSeenAt: iso(row.last_seen_at),
+    lastError: row.last_error,
+    createdAt: iso(row.created_at)!,
+    updatedAt: iso(row.updated_at)!,
+  };
+}
+
+export interface LoginProfile {
+  telegramUserId: string;
+  phone?: string | null;
+  username?: string | null;
+  firstName?: string | null;
+}
+
+/** The `telegram_sessions` table; the session text goes in and out only through the cipher. */
+export class AccountStore {
+  constructor(
+    readonly db: Kysely<AccountDatabase>,
+    private readonly cipher: SecretCipher,
+  ) {}
+
+  async find(caller: CommandCaller, id: string): Promise<SessionRow> {
+    const row = await this.db
+      .selectFrom('telegram_sessions')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return ownedOrNotFound(row, caller, 'account', 'No such account.');
+  }
+
+  byId(id: string): Promise<SessionRow | undefined> {
+    return this.db.selectFrom('telegram_sessions').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** Every account whose session should be live (restored on start). */
+  restorable(): Promise<SessionRow[]> {
+    return this.db
+      .selectFrom('telegram_sessions')
+      .selectAll()
+      .where('status', 'in', ['active', 'connecting', 'error'])
+      .orderBy('created_at')
+      .execute();
+  }
+
+  async session(row: SessionRow): Promise<string> {
+    return this.cipher.decrypt(KEY_NAMES.sessions, row.session_enc);
+  }
+
+  /**
+   * Stores a finished login: the same Telegram user connected again by the same platform user updates the
+   * existing account (new session, active again) instead of adding a second one. Answers the row and whether it
+   * was new.
+   */
+  async saveLogin(
+    trx: Transaction<AccountDatabase>,
+    userId: string,
+    profile: LoginProfile,
+    session: string,
+  ): Promise<{ row: SessionRow; created: boolean }> {
+    const sealed = await this.cipher.encrypt(KEY_NAMES.sessions, session);
+    const fields = {
+      phone_masked: maskPhone(profile.phone),
+      username: profile.username ?? null,
+      first_name: profile.firstName ?? null,
+      session_enc: sealed.ciphertext,
+      session_key_version: sealed.keyVersion,
+      status: 'active' as const,
+      last_error: null,
+      last_seen_at: new Date(),
+      updated_at: new Date(),
+    };
+    const existing = await trx
+      .selectFrom('telegram_sessions')
+      .select('id')
+      .where('user_id', '=', userId)
+      .where('telegram_user_id', '=', profile.telegramUserId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (existing) {
+      await trx.updateTable('telegram_sessions').set(fields).where('id', '=', existing.id).execute();
+    } else {
+      await trx
+        .insertInto('telegram_sessions')
+        .values({
+          id: uuidv7(),
+          user_id: userId,
+          telegram_user_id: profile.telegramUserId,
+          created_at: new Date(),
+          ...fields,
+        })
+        .execute();
+    }
+    const row = await trx
+      .selectFrom('telegram_sessions')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('telegram_user_id', '=', profile.telegramUserId)
+      .executeTakeFirstOrThrow();
+    return { row, created: !existing };
+  }
+
+  async setStatus(
+    db: Kysely<AccountDatabase> | Transaction<AccountDatabase>,
+    id: string,
+    status: SessionStatus,
+    lastError: string | null,
+  ): Promise<void> {
+    await db
+      .updateTable('telegram_sessions')
+      .set({
+        status,
+        last_error: lastError,
+        ...(status === 'active' ? { last_seen_at: new Date() } : {}),
+        updated_at: sql<Date>`current_timestamp(3)`,
+      })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async counts(): Promise<Record<SessionStatus, number>> {
+    const rows = await this.db
+      .selectFrom('telegram_sessions')
+      .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('status')
+      .execute();
+    const out: Record<SessionStatus, number> = { connecting: 0, active: 0, error: 0, revoked: 0 };
+    for (const row of rows) out[row.status] = Number(row.n);
+    return out;
+  }
+}

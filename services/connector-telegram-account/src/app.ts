@@ -1,0 +1,166 @@
+import type { Envelope } from '@integrations/contracts';
+import { Messaging } from '@integrations/messaging';
+import {
+  createLogger,
+  createMetricsRegistry,
+  startOpsServer,
+  telegramMetrics,
+  type Logger,
+} from '@integrations/observability';
+import {
+  createDb,
+  ensureDatabase,
+  KeyRotationJob,
+  migrateToLatest,
+  sql,
+  startOutboxRelay,
+  type Kysely,
+} from '@integrations/persistence';
+import { createCipherFromEnv, KEY_NAMES } from '@integrations/secrets';
+import { Redis } from 'ioredis';
+import { AccountStore } from './accounts/account-store';
+import { AccountsService } from './accounts/accounts.service';
+import { AccountChannelsService } from './channels/channels.service';
+import { COMMAND_BINDINGS, commandHandler } from './commands';
+import type { AccountConnectorConfig } from './config';
+import { migrations } from './db/migrations';
+import type { AccountDatabase } from './db/schema';
+import { FlowsService } from './flows/flows.service';
+import { AccountSender } from './messages/account-sender';
+import { AccountMessagesService } from './messages/messages.service';
+import { ClientFactory } from './telegram/client-factory';
+import { LiveClients } from './telegram/live-clients';
+
+export const SERVICE = 'connector-telegram-account';
+
+export interface AccountConnector {
+  url: string;
+  db: Kysely<AccountDatabase>;
+  close(): Promise<void>;
+}
+
+/**
+ * The account connector: Telegram user accounts over MTProto (GramJS). Connect flows, the accounts' live clients
+ * (restored on start), sends as an account and their inbound messages as events.
+ */
+export async function startAccountConnector(
+  config: AccountConnectorConfig,
+  logger: Logger = createLogger({ service: SERVICE }),
+): Promise<AccountConnector> {
+  const registry = createMetricsRegistry({ service: SERVICE });
+  await ensureDatabase(config.mysqlUrl, config.database);
+  const db = createDb<AccountDatabase>({ url: config.mysqlUrl, database: config.database });
+  await migrateToLatest(db as Kysely<unknown>, migrations, logger);
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
+  redis.on('error', (error) => logger.warn('redis error', { error }));
+  const messaging = await Messaging.connect({ url: config.amqpUrl, service: SERVICE, logger, registry });
+  const relay = startOutboxRelay({
+    db,
+    logger,
+    publish: (exchange, routingKey, envelope) =>
+      messaging.publishEnvelope(exchange, routingKey, envelope as Envelope),
+  });
+
+  const cipher = createCipherFromEnv(config.secretsEnv);
+  const store = new AccountStore(db, cipher);
+  const factory = new ClientFactory(config);
+  const live = new LiveClients({ store, factory, messaging, relay, logger });
+  const sender = new AccountSender({
+    intervalMs: config.sendIntervalMs,
+    breakerResetMs: config.breakerResetMs,
+  });
+  const accounts = new AccountsService({ store, live, sender, messaging, relay, logger });
+  const flows = new FlowsService({
+    redis,
+    prefix: config.redisPrefix,
+    ttlMs: config.flowTtlMs,
+    factory,
+    store,
+    live,
+    messaging,
+    relay,
+    logger,
+    apiId: config.apiId,
+    apiHash: config.apiHash,
+  });
+  const channels = new AccountChannelsService({ store, live, messaging, relay });
+  const messages = new AccountMessagesService({
+    store,
+    live,
+    sender,
+    channels,
+    messaging,
+    relay,
+    registry,
+    logger,
+  });
+  const keys = new KeyRotationJob({
+    db,
+    cipher,
+    keyName: KEY_NAMES.sessions,
+    column: {
+      table: 'telegram_sessions',
+      id: 'id',
+      ciphertext: 'session_enc',
+      version: 'session_key_version',
+    },
+    envelope: (type, data, ctx) => messaging.makeEnvelope(type, data, ctx),
+    relay,
+    logger,
+    registry,
+  });
+
+  const handle = commandHandler({ accounts, channels, flows, messages }, registry);
+  await messaging.consumeCommands({ queue: SERVICE, bindings: COMMAND_BINDINGS, handler: handle });
+
+  const started = Date.now();
+  const restored = await live.restoreAll(await store.restorable(), config.restoreConcurrency);
+  logger.info('sessions restored', { live: restored, ms: Date.now() - started });
+  void keys.start({ userId: 'system' });
+  const recovered = await messages.recover();
+  if (recovered > 0) logger.info('resuming queued sends', { count: recovered });
+
+  const metrics = telegramMetrics(registry);
+  const gauges = async (): Promise<void> => {
+    const counts = await store.counts();
+    metrics.sessionsTotal.set(
+      { type: 'account' },
+      counts.active + counts.error + counts.connecting + counts.revoked,
+    );
+    metrics.sessionsActive.set({ type: 'account' }, live.size);
+    metrics.sessionsError.set({ type: 'account' }, counts.error + counts.revoked);
+    metrics.sendQueueDepth.set({ type: 'account' }, sender.queued());
+  };
+  const gaugeTimer = setInterval(() => void gauges().catch(() => undefined), 5_000);
+  gaugeTimer.unref();
+  await gauges();
+
+  const ops = await startOpsServer({
+    port: config.port,
+    host: config.host,
+    registry,
+    checks: {
+      rabbitmq: () => messaging.isConnected(),
+      mysql: async () => (await sql`select 1`.execute(db), true),
+      redis: async () => (await redis.ping()) === 'PONG',
+    },
+  });
+  logger.info('account connector ready', { port: ops.port, mode: config.mode, live: restored });
+
+  return {
+    url: ops.url,
+    db,
+    async close() {
+      clearInterval(gaugeTimer);
+      await messaging.close();
+      await messages.drain();
+      await flows.close();
+      await live.closeAll();
+      sender.close();
+      await relay.stop();
+      await ops.close();
+      redis.disconnect();
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import { contextOf, routeCommands } from '@integrations/messaging';
+import type { Registry } from '@integrations/observability';
+import type { AccountsService } from './accounts/accounts.service';
+import { toChannel, type AccountChannelsService } from './channels/channels.service';
+import type { FlowsService } from './flows/flows.service';
+import type { AccountMessagesService } from './messages/messages.service';
+
+/** Account commands, including channels and groups attached through an account. */
+export const COMMAND_BINDINGS = ['telegram.account.#'];
+
+/** Routes each account command to its service; the caller is always the envelope's `userid`. */
+export function commandHandler(
+  services: {
+    accounts: AccountsService;
+    channels: AccountChannelsService;
+    flows: FlowsService;
+    messages: AccountMessagesService;
+  },
+  registry: Registry,
+) {
+  const { accounts, channels, flows, messages } = services;
+  return routeCommands(
+    {
+      'telegram.account.connect': (caller, data, env) => flows.start(caller, data, contextOf(env)),
+      'telegram.account.flow.get': (caller, data) => flows.get(caller, data.flowId),
+      'telegram.account.flow.code': (caller, data, env) =>
+        flows.code(caller, data.flowId, data.code, contextOf(env)),
+      'telegram.account.flow.password': (caller, data, env) =>
+        flows.password(caller, data.flowId, data.password, contextOf(env)),
+      'telegram.account.flow.cancel': async (caller, data) => {
+        await flows.cancel(caller, data.flowId);
+        return {};
+      },
+      'telegram.account.list': (caller, data) => accounts.list(caller, data),
+      'telegram.account.get': (caller, data) => accounts.get(caller, data.id),
+      'telegram.account.remove': async (caller, data, env) => {
+        await accounts.remove({ ...caller, admin: false }, data.id, contextOf(env));
+        return {};
+      },
+      'telegram.account.reconnect': (caller, data) =>
+        accounts.reconnect({ ...caller, admin: false }, data.id),
+      'telegram.account.send': (caller, data, env) => messages.send(caller, data, env),
+      'telegram.account.message.get': (caller, data) => messages.get(caller, data.id),
+      'telegram.account.channel.attach': (caller, data, env) => channels.attach(caller, data, contextOf(env)),
+      'telegram.account.channel.list': (caller, data) => channels.list(caller, data),
+      'telegram.account.channel.get': async (caller, data) => toChannel(await channels.find(caller, data.id)),
+      'telegram.account.channel.remove': async (caller, data, env) => {
+        await channels.remove({ ...caller, admin: false }, data.id, contextOf(env));
+        return {};
+      },
+      'telegram.account.channel.send': (caller, data, env) => messages.sendViaChannel(caller, data, env),
+    },
+    { registry },
+  );
+}

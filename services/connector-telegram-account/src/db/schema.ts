@@ -1,0 +1,71 @@
+import type { Generated, OutboxTable } from '@integrations/persistence';
+
+export type SessionStatus = 'connecting' | 'active' | 'error' | 'revoked';
+export type MessageStatus = 'queued' | 'sending' | 'sent' | 'failed';
+
+/** One connected Telegram account of a platform user (the seed's `telegram_sessions`, ARCHITECTURE.md §7). */
+export interface SessionTable {
+  id: string;
+  user_id: string;
+  telegram_user_id: string;
+  /** Masked (`+7999***4567`): enough to recognise the account, not to call it. */
+  phone_masked: string | null;
+  username: string | null;
+  first_name: string | null;
+  /** The GramJS StringSession, encrypted with the `telegram-sessions` key; never in clear text anywhere. */
+  session_enc: string;
+  session_key_version: number;
+  status: SessionStatus;
+  last_error: string | null;
+  last_seen_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** A channel or group attached through an account, with the peer needed to reach it after a restart. */
+export interface AccountChannelTable {
+  id: string;
+  user_id: string;
+  account_id: string;
+  /** Bot API style id (`-100…` for channels and supergroups, `-…` for basic groups). */
+  chat_id: string;
+  peer_type: 'chat' | 'channel';
+  peer_id: string;
+  access_hash: string;
+  title: string;
+  type: 'channel' | 'group';
+  username: string | null;
+  can_post: number;
+  status: 'active' | 'write_forbidden' | 'error';
+  last_checked_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface AccountMessageTable {
+  id: string;
+  user_id: string;
+  account_id: string;
+  /** As the caller named it: `@username`, `+phone` or a chat id. */
+  recipient: string;
+  /** Set when sent to an attached channel (its stored peer is used, and write refusals mark it). */
+  channel_id: string | null;
+  /** The chat Telegram delivered to, once known. */
+  chat_id: string | null;
+  /** What to send, kept only until it is sent (async sends and recovery need it). */
+  request: string | null;
+  context: string | null;
+  status: MessageStatus;
+  telegram_message_id: string | null;
+  error_code: string | null;
+  error_detail: string | null;
+  created_at: Generated<Date>;
+  sent_at: Date | null;
+  updated_at: Generated<Date>;
+}
+
+export interface AccountDatabase extends OutboxTable {
+  telegram_sessions: SessionTable;
+  telegram_account_channels: AccountChannelTable;
+  telegram_account_messages: AccountMessageTable;
+}

@@ -1,0 +1,203 @@
+import { DomainError } from '@integrations/contracts';
+import { createHash } from 'node:crypto';
+import bigInt from 'big-integer';
+import CircuitBreaker from 'opossum';
+import { Api, utils, type TelegramClient } from 'telegram';
+import { HTMLParser } from 'telegram/extensions/html';
+import { MarkdownV2Parser } from 'telegram/extensions/markdownv2';
+import { toDomainError } from '../telegram/errors';
+
+export interface AccountSendRequest {
+  text: string;
+  parseMode?: 'HTML' | 'MarkdownV2';
+  disableNotification?: boolean;
+  replyToMessageId?: string;
+}
+
+/** A channel or group stored at attach time: reachable without a lookup, also after a restart. */
+export interface StoredPeer {
+  type: 'chat' | 'channel';
+  id: string;
+  accessHash: string;
+}
+
+/** `@username`, `+phone` of a contact, a chat id, or an attached channel's stored peer. */
+export type SendTarget = string | StoredPeer;
+
+export interface AccountSent {
+  chatId: string;
+  /** Undefined when Telegram said it already had this message (a resend after a lost answer). */
+  telegramMessageId?: string;
+  date: Date;
+}
+
+/**
+ * Sends as an account, one message at a time per account, spaced by `intervalMs` (user accounts that burst get
+ * limited or banned), behind a breaker per account, and honouring FLOOD_WAIT: after one, the account's sends
+ * fail fast with the time left instead of calling Telegram again.
+ *
+ * `random_id` is derived from our message id, so a resend of the same message (after a crash between Telegram's
+ * answer and our commit) is refused by Telegram as RANDOM_ID_DUPLICATE instead of posted twice.
+ */
+export class AccountSender {
+  private readonly chains = new Map<string, Promise<unknown>>();
+  private readonly lastSend = new Map<string, number>();
+  private readonly floodUntil = new Map<string, number>();
+  private readonly breakers = new Map<string, CircuitBreaker<[() => Promise<AccountSent>], AccountSent>>();
+
+  constructor(private readonly options: { intervalMs: number; breakerResetMs: number }) {}
+
+  /** Sends waiting in the per-account queues. */
+  queued(): number {
+    return this.chains.size;
+  }
+
+  send(
+    accountId: string,
+    client: TelegramClient,
+    to: SendTarget,
+    messageId: string,
+    request: AccountSendRequest,
+  ): Promise<AccountSent> {
+    const previous = this.chains.get(accountId) ?? Promise.resolve();
+    const next = previous.then(
+      () => this.sendNow(accountId, client, to, messageId, request),
+      () => this.sendNow(accountId, client, to, messageId, request),
+    );
+    const settled = next.catch(() => undefined);
+    this.chains.set(accountId, settled);
+    void settled.then(() => {
+      if (this.chains.get(accountId) === settled) this.chains.delete(accountId);
+    });
+    return next;
+  }
+
+  private async sendNow(
+    accountId: string,
+    client: TelegramClient,
+    to: SendTarget,
+    messageId: string,
+    request: AccountSendRequest,
+  ): Promise<AccountSent> {
+    const blockedMs = (this.floodUntil.get(accountId) ?? 0) - Date.now();
+    if (blockedMs > 0) {
+      throw new DomainError(
+        'TELEGRAM_FLOOD_WAIT',
+        'Telegram asked this account to wait before sending again.',
+        {
+          retryAfter: Math.ceil(blockedMs / 1000),
+        },
+      );
+    }
+    const gap = (this.lastSend.get(accountId) ?? 0) + this.options.intervalMs - Date.now();
+    if (gap > 0) await new Promise((resolve) => setTimeout(resolve, gap));
+    this.lastSend.set(accountId, Date.now());
+    try {
+      return await this.breaker(accountId).fire(() => deliver(client, to, messageId, request));
+    } catch (raw) {
+      const error = toDomainError(raw, this.options.breakerResetMs);
+      if (error.code === 'TELEGRAM_FLOOD_WAIT' && error.retryAfter) {
+        this.floodUntil.set(accountId, Date.now() + error.retryAfter * 1000);
+      }
+      throw error;
+    }
+  }
+
+  forget(accountId: string): void {
+    this.breakers.get(accountId)?.shutdown();
+    this.breakers.delete(accountId);
+    this.lastSend.delete(accountId);
+    this.floodUntil.delete(accountId);
+  }
+
+  close(): void {
+    for (const breaker of this.breakers.values()) breaker.shutdown();
+    this.breakers.clear();
+  }
+
+  /** Opens on Telegram failing (timeouts, 5xx), not on answers about the message (bad peer, no rights). */
+  private breaker(accountId: string): CircuitBreaker<[() => Promise<AccountSent>], AccountSent> {
+    let breaker = this.breakers.get(accountId);
+    if (!breaker) {
+      breaker = new CircuitBreaker((call: () => Promise<AccountSent>) => call(), {
+        timeout: 30_000,
+        resetTimeout: this.options.breakerResetMs,
+        errorThresholdPercentage: 50,
+        volumeThreshold: 5,
+        errorFilter: (error: unknown) => toDomainError(error).code !== 'TELEGRAM_UNAVAILABLE',
+      });
+      breaker.on('reject', () => undefined);
+      this.breakers.set(accountId, breaker);
+    }
+    return breaker;
+  }
+}
+
+/** The peer GramJS sends to. */
+export async function resolvePeer(client: TelegramClient, to: SendTarget): Promise<Api.TypeInputPeer> {
+  if (typeof to !== 'string') {
+    return to.type === 'channel'
+      ? new Api.InputPeerChannel({ channelId: bigInt(to.id), accessHash: bigInt(to.accessHash) })
+      : new Api.InputPeerChat({ chatId: bigInt(to.id) });
+  }
+  if (to.startsWith('+')) {
+    const resolved = await client.invoke(new Api.contacts.ResolvePhone({ phone: to.slice(1) }));
+    return client.getInputEntity(resolved.peer);
+  }
+  if (to.startsWith('@')) return client.getInputEntity(to);
+  return client.getInputEntity(bigInt(to));
+}
+
+/** Derived from our id: the same message always carries the same random_id. */
+function randomIdOf(messageId: string): bigInt.BigInteger {
+  return bigInt(createHash('sha256').update(messageId).digest().readBigInt64LE(0).toString());
+}
+
+async function deliver(
+  client: TelegramClient,
+  to: SendTarget,
+  messageId: string,
+  request: AccountSendRequest,
+): Promise<AccountSent> {
+  const peer = await resolvePeer(client, to);
+  const [message, entities] =
+    request.parseMode === 'HTML'
+      ? HTMLParser.parse(request.text)
+      : request.parseMode === 'MarkdownV2'
+        ? MarkdownV2Parser.parse(request.text)
+        : [request.text, undefined];
+  const chatId = utils.getPeerId(peer);
+  try {
+    const result = await client.invoke(
+      new Api.messages.SendMessage({
+        peer,
+        message,
+        entities,
+        randomId: randomIdOf(messageId),
+        silent: request.disableNotification === true,
+        replyTo: request.replyToMessageId
+          ? new Api.InputReplyToMessage({ replyToMsgId: Number(request.replyToMessageId) })
+          : undefined,
+      }),
+    );
+    return { chatId, ...sentIdOf(result), date: new Date() };
+  } catch (error) {
+    if ((error as { errorMessage?: string }).errorMessage === 'RANDOM_ID_DUPLICATE') {
+      return { chatId, date: new Date() };
+    }
+    throw error;
+  }
+}
+
+function sentIdOf(result: Api.TypeUpdates): { telegramMessageId?: string } {
+  if (result instanceof Api.UpdateShortSentMessage) return { telegramMessageId: String(result.id) };
+  if (result instanceof Api.Updates || result instanceof Api.UpdatesCombined) {
+    for (const update of result.updates) {
+      if (update instanceof Api.UpdateMessageID) return { telegramMessageId: String(update.id) };
+      if (update instanceof Api.UpdateNewMessage || update instanceof Api.UpdateNewChannelMessage) {
+        return { telegramMessageId: String(update.message.id) };
+      }
+    }
+  }
+  return {};
+}

@@ -1,0 +1,330 @@
+import {
+  DomainError,
+  type Envelope,
+  type EventDataMap,
+  type Message,
+  type TelegramAccountChannelSendCommand,
+  type TelegramAccountSendCommand,
+} from '@integrations/contracts';
+import {
+  contextOf,
+  ownedOrNotFound,
+  type CommandCaller,
+  type MessageContext,
+  type Messaging,
+} from '@integrations/messaging';
+import { SpanKind, inSpan, telegramMetrics, type Logger, type Registry } from '@integrations/observability';
+import { enqueueOutbox, sql, type OutboxRelay, type Selectable } from '@integrations/persistence';
+import { createHash } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
+import type { AccountStore } from '../accounts/account-store';
+import type { AccountMessageTable } from '../db/schema';
+import { isSessionGone, toDomainError } from '../telegram/errors';
+import type { LiveClients } from '../telegram/live-clients';
+import { storedPeer, type AccountChannelsService } from '../channels/channels.service';
+import type { AccountSender, AccountSendRequest, SendTarget } from './account-sender';
+
+type MessageRow = Selectable<AccountMessageTable>;
+
+export function toMessage(row: MessageRow): Message {
+  return {
+    id: row.id,
+    status: row.status === 'sending' ? 'queued' : row.status,
+    chatId: row.chat_id ?? row.recipient,
+    ...(row.telegram_message_id ? { telegramMessageId: row.telegram_message_id } : {}),
+    ...(row.sent_at ? { sentAt: new Date(row.sent_at).toISOString() } : {}),
+    ...(row.error_code
+      ? { error: { code: row.error_code as DomainError['code'], detail: row.error_detail ?? '' } }
+      : {}),
+  };
+}
+
+/**
+ * Sends as an account, once per message id (the id is the primary key, so a retried command finds the first
+ * attempt). Synchronous sends answer Telegram's verdict; async ones answer `queued` and finish in the background,
+ * and after a restart from the table. Rows left `sending` by a crash are sent again: Telegram refuses the repeated
+ * `random_id`, so that resend cannot post twice (see `AccountSender`).
+ */
+export class AccountMessagesService {
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly metrics;
+
+  constructor(
+    private readonly deps: {
+      store: AccountStore;
+      live: LiveClients;
+      sender: AccountSender;
+      channels: AccountChannelsService;
+      messaging: Messaging;
+      relay: OutboxRelay;
+      registry: Registry;
+      logger: Logger;
+    },
+  ) {
+    this.metrics = telegramMetrics(deps.registry);
+  }
+
+  async send(caller: CommandCaller, data: TelegramAccountSendCommand, envelope: Envelope): Promise<Message> {
+    const account = await this.deps.store.find({ ...caller, admin: false }, data.accountId);
+    return this.accept(envelope, data, {
+      accountId: account.id,
+      status: account.status,
+      recipient: data.to,
+      channelId: null,
+    });
+  }
+
+  async sendViaChannel(
+    caller: CommandCaller,
+    data: TelegramAccountChannelSendCommand,
+    envelope: Envelope,
+  ): Promise<Message> {
+    const channel = await this.deps.channels.find({ ...caller, admin: false }, data.channelId);
+    const account = await this.deps.store.byId(channel.account_id);
+    return this.accept(envelope, data, {
+      accountId: channel.account_id,
+      status: account?.status ?? 'revoked',
+      recipient: channel.chat_id,
+      channelId: channel.id,
+    });
+  }
+
+  /** Stores the send under its id (a repeat answers the first one), then delivers it now or in the background. */
+  private async accept(
+    envelope: Envelope,
+    data: AccountSendRequest & { messageId?: string; async?: boolean },
+    target: { accountId: string; status: string; recipient: string; channelId: string | null },
+  ): Promise<Message> {
+    if (target.status === 'revoked') {
+      throw new DomainError(
+        'TELEGRAM_SESSION_REVOKED',
+        'The Telegram session was ended; connect the account again.',
+      );
+    }
+    const id = data.messageId ?? idFromKey(envelope) ?? uuidv7();
+    const request: AccountSendRequest = {
+      text: data.text,
+      ...(data.parseMode ? { parseMode: data.parseMode } : {}),
+      ...(data.disableNotification !== undefined ? { disableNotification: data.disableNotification } : {}),
+      ...(data.replyToMessageId ? { replyToMessageId: data.replyToMessageId } : {}),
+    };
+    try {
+      await this.deps.store.db
+        .insertInto('telegram_account_messages')
+        .values({
+          id,
+          user_id: envelope.userid,
+          account_id: target.accountId,
+          recipient: target.recipient,
+          channel_id: target.channelId,
+          chat_id: null,
+          request: JSON.stringify(request),
+          context: JSON.stringify(contextOf(envelope)),
+          status: 'queued',
+          telegram_message_id: null,
+          error_code: null,
+          error_detail: null,
+          sent_at: null,
+        })
+        .execute();
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'ER_DUP_ENTRY') throw error;
+      const existing = await this.row(id);
+      if (existing.user_id !== envelope.userid)
+        throw new DomainError('CONFLICT', 'This message id is taken.');
+      return toMessage(existing);
+    }
+    const delivery = this.track(this.deliver(id));
+    if (data.async) return { id, status: 'queued', chatId: target.recipient };
+    const outcome = await delivery;
+    if (outcome.error) throw outcome.error;
+    return outcome.message;
+  }
+
+  async get(caller: CommandCaller, id: string): Promise<Message> {
+    const row = await this.deps.store.db
+      .selectFrom('telegram_account_messages')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return toMessage(ownedOrNotFound(row, caller, 'message', 'No such message.'));
+  }
+
+  /** Queued sends, and sends a crash cut off, are delivered on start. */
+  async recover(): Promise<number> {
+    const rows = await this.deps.store.db
+      .selectFrom('telegram_account_messages')
+      .select('id')
+      .where('status', 'in', ['queued', 'sending'])
+      .orderBy('created_at')
+      .execute();
+    for (const row of rows) {
+      await this.deps.store.db
+        .updateTable('telegram_account_messages')
+        .set({ status: 'queued' })
+        .where('id', '=', row.id)
+        .where('status', '=', 'sending')
+        .execute();
+      this.track(this.deliver(row.id)).catch((error: unknown) =>
+        this.deps.logger.error('recovered send failed', { messageId: row.id, error }),
+      );
+    }
+    return rows.length;
+  }
+
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private track<T>(job: Promise<T>): Promise<T> {
+    this.inFlight.add(job);
+    void job.finally(() => this.inFlight.delete(job)).catch(() => undefined);
+    return job;
+  }
+
+  private row(id: string): Promise<MessageRow> {
+    return this.deps.store.db
+      .selectFrom('telegram_account_messages')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+  }
+
+  private async deliver(id: string): Promise<{ message: Message; error?: DomainError }> {
+    const { store, live, sender } = this.deps;
+    const claimed = await store.db
+      .updateTable('telegram_account_messages')
+      .set({ status: 'sending' })
+      .where('id', '=', id)
+      .where('status', '=', 'queued')
+      .executeTakeFirst();
+    const row = await this.row(id);
+    if (claimed.numUpdatedRows === 0n) return { message: toMessage(row) };
+    const ctx = row.context ? (JSON.parse(row.context) as MessageContext) : { userId: row.user_id };
+    const request = JSON.parse(row.request ?? '{"text":""}') as AccountSendRequest;
+    const end = this.metrics.sendDuration.startTimer({ type: 'account' });
+    const account = await store.byId(row.account_id);
+    try {
+      if (!account) throw new DomainError('NOT_FOUND', 'The account was removed.');
+      if (account.status === 'revoked') {
+        throw new DomainError(
+          'TELEGRAM_SESSION_REVOKED',
+          'The Telegram session was ended; connect the account again.',
+        );
+      }
+      const client = live.get(account.id) ?? (await live.start(account));
+      if (!client)
+        throw new DomainError('TELEGRAM_UNAVAILABLE', 'The account could not connect to Telegram.', {
+          retryAfter: 5,
+        });
+      // Ids only in the span: never the text, the recipient or the session.
+      const sent = await inSpan(
+        'telegram messages.sendMessage',
+        {
+          'telegram.api': 'mtproto',
+          'telegram.method': 'messages.sendMessage',
+          'integrations.account_id': account.id,
+          'integrations.message_id': id,
+        },
+        async () => sender.send(account.id, client, await this.targetOf(row), id, request),
+        SpanKind.CLIENT,
+      );
+      await store.db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('telegram_account_messages')
+          .set({
+            status: 'sent',
+            chat_id: sent.chatId,
+            telegram_message_id: sent.telegramMessageId ?? null,
+            sent_at: sent.date,
+            request: null,
+            updated_at: sql<Date>`current_timestamp(3)`,
+          })
+          .where('id', '=', id)
+          .execute();
+        const data: EventDataMap['telegram.message.sent'] = {
+          userId: row.user_id,
+          messageId: id,
+          via: { type: 'account', id: row.account_id },
+          chatId: sent.chatId,
+          telegramMessageId: sent.telegramMessageId ?? '0',
+          sentAt: sent.date.toISOString(),
+        };
+        await enqueueOutbox(trx, this.deps.messaging.makeEnvelope('telegram.message.sent', data, ctx));
+      });
+      this.metrics.messagesSent.inc({ type: 'account' });
+      this.deps.relay.kick();
+      return {
+        message: {
+          id,
+          status: 'sent',
+          chatId: sent.chatId,
+          ...(sent.telegramMessageId ? { telegramMessageId: sent.telegramMessageId } : {}),
+          sentAt: sent.date.toISOString(),
+        },
+      };
+    } catch (raw) {
+      const error = toDomainError(raw);
+      if (account && isSessionGone(error)) await live.failed(account, error, ctx);
+      if (row.channel_id && error.code === 'TELEGRAM_WRITE_FORBIDDEN') {
+        await this.deps.channels.markWriteForbidden(row.channel_id, ctx);
+      }
+      await this.markFailed(row, error, ctx);
+      return {
+        message: {
+          id,
+          status: 'failed',
+          chatId: row.recipient,
+          error: { code: error.code, detail: error.message },
+        },
+        error,
+      };
+    } finally {
+      end();
+    }
+  }
+
+  /** An attached channel is reached through its stored peer; anything else by what the caller wrote. */
+  private async targetOf(row: MessageRow): Promise<SendTarget> {
+    if (!row.channel_id) return row.recipient;
+    const channel = await this.deps.store.db
+      .selectFrom('telegram_account_channels')
+      .selectAll()
+      .where('id', '=', row.channel_id)
+      .executeTakeFirst();
+    if (!channel) throw new DomainError('NOT_FOUND', 'The channel was removed.');
+    return storedPeer(channel);
+  }
+
+  private async markFailed(row: MessageRow, error: DomainError, ctx: MessageContext): Promise<void> {
+    await this.deps.store.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('telegram_account_messages')
+        .set({
+          status: 'failed',
+          error_code: error.code,
+          error_detail: error.message.slice(0, 500),
+          request: null,
+          updated_at: sql<Date>`current_timestamp(3)`,
+        })
+        .where('id', '=', row.id)
+        .execute();
+      const data: EventDataMap['telegram.message.failed'] = {
+        userId: row.user_id,
+        messageId: row.id,
+        via: { type: 'account', id: row.account_id },
+        chatId: row.recipient,
+        error: { code: error.code, detail: error.message },
+      };
+      await enqueueOutbox(trx, this.deps.messaging.makeEnvelope('telegram.message.failed', data, ctx));
+    });
+    this.metrics.messagesError.inc({ type: 'account' });
+    this.deps.relay.kick();
+  }
+}
+
+/** A send from another platform service with only an idempotency key gets a stable id from it. */
+function idFromKey(envelope: Envelope): string | undefined {
+  if (!envelope.idempotencykey) return undefined;
+  return `k${createHash('sha256').update(`${envelope.userid}\n${envelope.idempotencykey}`).digest('hex').slice(0, 40)}`;
+}

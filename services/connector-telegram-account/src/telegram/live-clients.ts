@@ -1,0 +1,175 @@
+import type { DomainError, EventDataMap } from '@integrations/contracts';
+import type { MessageContext, Messaging } from '@integrations/messaging';
+import type { Logger } from '@integrations/observability';
+import { enqueueOutbox, type OutboxRelay } from '@integrations/persistence';
+import type { TelegramClient } from 'telegram';
+import { NewMessage, type NewMessageEvent } from 'telegram/events';
+import type { AccountStore, SessionRow } from '../accounts/account-store';
+import type { ClientFactory } from './client-factory';
+import { isSessionGone, toDomainError } from './errors';
+
+interface Live {
+  client: TelegramClient;
+  userId: string;
+}
+
+/**
+ * The connected GramJS client of each account this replica serves: at most one per account (a second client on
+ * the same auth key would get it revoked). A login flow hands its client over instead of a new one connecting.
+ */
+export class LiveClients {
+  private readonly live = new Map<string, Live>();
+  private readonly starting = new Map<string, Promise<TelegramClient | undefined>>();
+
+  constructor(
+    private readonly deps: {
+      store: AccountStore;
+      factory: ClientFactory;
+      messaging: Messaging;
+      relay: OutboxRelay;
+      logger: Logger;
+    },
+  ) {}
+
+  get size(): number {
+    return this.live.size;
+  }
+
+  get(accountId: string): TelegramClient | undefined {
+    return this.live.get(accountId)?.client;
+  }
+
+  /** A finished login's client becomes the account's live client (replacing an older one, if any). */
+  async adopt(row: SessionRow, client: TelegramClient): Promise<void> {
+    const previous = this.live.get(row.id);
+    if (previous && previous.client !== client) await destroy(previous.client);
+    this.attach(row, client);
+  }
+
+  /**
+   * Connects an account from its stored session; undefined (and the account marked) when Telegram refuses the
+   * session or cannot be reached. Concurrent calls for one account share one attempt.
+   */
+  start(row: SessionRow): Promise<TelegramClient | undefined> {
+    const existing = this.live.get(row.id);
+    if (existing) return Promise.resolve(existing.client);
+    const pending = this.starting.get(row.id);
+    if (pending) return pending;
+    const attempt = this.connect(row).finally(() => this.starting.delete(row.id));
+    this.starting.set(row.id, attempt);
+    return attempt;
+  }
+
+  private async connect(row: SessionRow): Promise<TelegramClient | undefined> {
+    const { store, factory } = this.deps;
+    const client = await factory.create(await store.session(row));
+    try {
+      await client.connect();
+      await client.getMe();
+    } catch (raw) {
+      await destroy(client);
+      await this.failed(row, toDomainError(raw));
+      return undefined;
+    }
+    this.attach(row, client);
+    if (row.status !== 'active') await store.setStatus(store.db, row.id, 'active', null);
+    return client;
+  }
+
+  private attach(row: SessionRow, client: TelegramClient): void {
+    this.live.set(row.id, { client, userId: row.user_id });
+    client.addEventHandler(
+      (event: NewMessageEvent) => void this.inbound(row, event),
+      new NewMessage({ incoming: true }),
+    );
+  }
+
+  /** Stops an account's client (removal, logout, a revoked session). */
+  async stop(accountId: string): Promise<void> {
+    const live = this.live.get(accountId);
+    this.live.delete(accountId);
+    if (live) await destroy(live.client);
+  }
+
+  /**
+   * A call found the session gone (revoked, deactivated, duplicated) or Telegram unreachable: the account is
+   * marked, and a revoked one stops and publishes `telegram.account.session_error`.
+   */
+  async failed(
+    row: Pick<SessionRow, 'id' | 'user_id' | 'status'>,
+    error: DomainError,
+    ctx?: MessageContext,
+  ): Promise<void> {
+    const { store, messaging, relay } = this.deps;
+    const status = isSessionGone(error) ? 'revoked' : 'error';
+    if (status === 'revoked') await this.stop(row.id);
+    await store.db.transaction().execute(async (trx) => {
+      await store.setStatus(trx, row.id, status, error.message);
+      if (row.status === status) return;
+      const data: EventDataMap['telegram.account.session_error'] = {
+        userId: row.user_id,
+        accountId: row.id,
+        error: { code: error.code, detail: error.message },
+      };
+      await enqueueOutbox(
+        trx,
+        messaging.makeEnvelope('telegram.account.session_error', data, ctx ?? { userId: row.user_id }),
+      );
+    });
+    relay.kick();
+    this.deps.logger.warn('telegram session unusable', { accountId: row.id, code: error.code, status });
+  }
+
+  /** Connects every stored account, a few at a time; answers how many are live. */
+  async restoreAll(rows: SessionRow[], concurrency: number): Promise<number> {
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < rows.length) {
+        const row = rows[next]!;
+        next += 1;
+        await this.start(row).catch((error: unknown) =>
+          this.deps.logger.error('restoring a session failed', { accountId: row.id, error }),
+        );
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+    return this.live.size;
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.allSettled([...this.starting.values()]);
+    const all = [...this.live.values()];
+    this.live.clear();
+    await Promise.allSettled(all.map((live) => destroy(live.client)));
+  }
+
+  /** An incoming message becomes `telegram.message.received` (through the outbox: published once it is stored). */
+  private async inbound(row: SessionRow, event: NewMessageEvent): Promise<void> {
+    const { message } = event;
+    const { store, messaging, relay } = this.deps;
+    try {
+      const sender = message.senderId?.toString() ?? '0';
+      const data: EventDataMap['telegram.message.received'] = {
+        userId: row.user_id,
+        via: { type: 'account', id: row.id },
+        chatId: message.chatId?.toString() ?? sender,
+        telegramMessageId: String(message.id),
+        from: { id: sender, username: null },
+        text: message.message ?? '',
+        date: new Date(message.date * 1000).toISOString(),
+      };
+      await enqueueOutbox(
+        store.db,
+        messaging.makeEnvelope('telegram.message.received', data, { userId: row.user_id }),
+      );
+      relay.kick();
+    } catch (error) {
+      this.deps.logger.error('recording an inbound message failed', { accountId: row.id, error });
+    }
+  }
+}
+
+/** GramJS's `destroy()` stops its ping loop and reconnect timers too; a failure there changes nothing for us. */
+async function destroy(client: TelegramClient): Promise<void> {
+  await client.destroy().catch(() => undefined);
+}
