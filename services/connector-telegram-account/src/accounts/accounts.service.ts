@@ -39,14 +39,12 @@ export class AccountsService {
     const row = await store.find(caller, id);
     const client = live.get(row.id) ?? (row.status === 'revoked' ? undefined : await live.start(row));
     if (client) {
-      await client
-        .invoke(new Api.auth.LogOut())
-        .catch((error: unknown) =>
-          logger.warn('logging out at Telegram failed; erasing the session anyway', {
-            accountId: row.id,
-            error,
-          }),
-        );
+      await client.invoke(new Api.auth.LogOut()).catch((error: unknown) =>
+        logger.warn('logging out at Telegram failed; erasing the session anyway', {
+          accountId: row.id,
+          error,
+        }),
+      );
     }
     await live.stop(row.id);
     sender.forget(row.id);

@@ -41,7 +41,9 @@ export class ClientFactory {
     this.emulator ??= fetch(`${this.config.emulatorUrl}/_emulator/mtproto`)
       .then(async (res) => {
         if (!res.ok) throw new Error(`the emulator answered ${res.status} for its MTProto address`);
-        return (await res.json()) as EmulatorMtprotoInfo;
+        // The emulator reports the address it bound (0.0.0.0 in a container); reach it where its URL points.
+        const info = (await res.json()) as EmulatorMtprotoInfo;
+        return { ...info, host: new URL(this.config.emulatorUrl).hostname };
       })
       .catch((error: unknown) => {
         this.emulator = undefined;
