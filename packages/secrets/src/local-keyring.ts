@@ -67,7 +67,7 @@ export class LocalKeyringCipher implements SecretCipher {
     const versions = (this.keys[keyName] ??= {});
     const next = this.latest(keyName, false) + 1;
     versions[String(next)] = randomBytes(32).toString('base64');
-    if (this.file) writeKeyring(this.file, this.keys);
+    this.persist();
     return next;
   }
 
@@ -80,11 +80,32 @@ export class LocalKeyringCipher implements SecretCipher {
     if (versions.length > 0) return Math.max(...versions);
     if (!create) return 0;
     this.keys[keyName] = { '1': randomBytes(32).toString('base64') };
-    if (this.file) writeKeyring(this.file, this.keys);
+    this.persist();
     return 1;
   }
 
+  /**
+   * Several services share one keyring file, each creating or rotating its own keys: what is written is the
+   * file's current content merged with ours (a union of versions), so no process drops another's key.
+   */
+  private persist(): void {
+    if (!this.file) return;
+    this.mergeFromFile();
+    writeKeyring(this.file, this.keys);
+  }
+
+  private mergeFromFile(): void {
+    if (!this.file || !existsSync(this.file)) return;
+    const onDisk = parseKeyring(readFileSync(this.file, 'utf8'));
+    for (const [name, versions] of Object.entries(onDisk)) {
+      const mine = (this.keys[name] ??= {});
+      for (const [version, key] of Object.entries(versions)) mine[version] ??= key;
+    }
+  }
+
   private key(keyName: string, version: number): Buffer {
+    // A version another process created since we loaded the file (a rotation elsewhere).
+    if (!this.keys[keyName]?.[String(version)]) this.mergeFromFile();
     const encoded = this.keys[keyName]?.[String(version)];
     if (!encoded) throw new SecretError(`no key ${keyName} v${version} in the keyring`);
     return Buffer.from(encoded, 'base64');

@@ -79,6 +79,23 @@ describe('secrets configuration', () => {
     expect(readFileSync(file, 'utf8')).not.toContain('"x"');
   });
 
+  it("lets several processes share one keyring file without dropping each other's keys", async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'keyring-')), 'keyring.json');
+    // Both "services" load the file before either has created its key, as when they start together.
+    const bots = createCipherFromEnv({ SECRETS_KEYRING_FILE: file });
+    const sessions = createCipherFromEnv({ SECRETS_KEYRING_FILE: file });
+    const session = await sessions.encrypt('telegram-sessions', 'session');
+    await bots.encrypt('telegram-bots', 'token');
+    await bots.rotate('telegram-bots');
+    const restarted = createCipherFromEnv({ SECRETS_KEYRING_FILE: file });
+    expect(await restarted.decrypt('telegram-sessions', session.ciphertext)).toBe('session');
+    expect(await restarted.currentVersion('telegram-bots')).toBe(2);
+    // A rotation in one process is readable by the other without a restart.
+    await restarted.rotate('telegram-sessions');
+    const fresh = await restarted.encrypt('telegram-sessions', 'newer');
+    expect(await sessions.decrypt('telegram-sessions', fresh.ciphertext)).toBe('newer');
+  });
+
   it('uses Vault when VAULT_ADDR is set and refuses it without a token', () => {
     expect(createCipherFromEnv({ VAULT_ADDR: vault.url, VAULT_TOKEN: vault.token }).kind).toBe('vault');
     expect(() => createCipherFromEnv({ VAULT_ADDR: vault.url })).toThrow(/VAULT_TOKEN/);
