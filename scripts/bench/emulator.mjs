@@ -7,12 +7,11 @@
 //   pnpm exec tsc -b packages/telegram-emulator && node scripts/bench/emulator.mjs
 //   BENCH_SECONDS=3 BENCH_RATE=1000 BENCH_CONCURRENCY=64 node scripts/bench/emulator.mjs
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cpuSeconds, freePort, percentile, waitFor } from './lib.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const emulatorDir = path.join(root, 'packages/telegram-emulator');
@@ -22,30 +21,6 @@ const { Bot } = createRequire(path.join(emulatorDir, 'package.json'))('grammy');
 const seconds = Number(process.env.BENCH_SECONDS ?? 3);
 const rate = Number(process.env.BENCH_RATE ?? 1000);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 64);
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(url) {
-  const deadline = Date.now() + 15000;
-  while (Date.now() < deadline) {
-    try {
-      await fetch(url);
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  throw new Error(`nothing answered at ${url}`);
-}
 
 // The baseline answers every request with the emulator's own answer to the same sendMessage (BODY), so both
 // clients parse the same bytes and only the server differs.
@@ -68,15 +43,6 @@ function child(args, env) {
 }
 
 /** CPU seconds a child has used so far (Linux /proc; clock ticks are 100 per second there). */
-function cpuSeconds(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return NaN;
-  }
-}
-
 /** Runs one phase and adds what the server process spent: CPU per request and the rate one core could serve. */
 async function withCpu(server, phase) {
   const before = cpuSeconds(server.pid);
@@ -88,11 +54,6 @@ async function withCpu(server, phase) {
         `-> ~${Math.round(count / used)} requests/s on one core`,
     );
   }
-}
-
-function percentile(sorted, p) {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 function summary(name, latencies, elapsedMs, errors) {

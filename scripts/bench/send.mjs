@@ -10,9 +10,9 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, percentile, waitFor } from './lib.mjs';
 import { checkDependencies } from '../lib/bootstrap.mjs';
 import { mintDevToken } from '../lib/dev-token.mjs';
 
@@ -22,29 +22,6 @@ const requests = Number(process.env.BENCH_REQUESTS ?? 1000);
 const loads = (process.env.BENCH_LOADS ?? '1,16,64').split(',').map(Number);
 const botCount = Number(process.env.BENCH_BOTS ?? 20);
 const children = [];
-
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-
-async function waitReady(url) {
-  const deadline = Date.now() + 30000;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`not ready: ${url}`);
-}
 
 function start(entry, env) {
   const child = spawn(process.execPath, [path.join(root, entry)], {
@@ -65,10 +42,6 @@ async function management(method, urlPath) {
     body: method === 'PUT' ? '{}' : undefined,
   });
   if (!res.ok && res.status !== 404) throw new Error(`management ${method} ${urlPath}: ${res.status}`);
-}
-
-function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 /** Runs `count` calls with `concurrency` in flight; answers throughput and latency percentiles in ms. */
@@ -134,7 +107,7 @@ async function main() {
     EMULATOR_MTPROTO_PORT: '0',
     EMULATOR_LIMITS: 'off',
   });
-  await waitReady(`http://127.0.0.1:${emulatorPort}/_emulator/health`);
+  await waitFor(`http://127.0.0.1:${emulatorPort}/_emulator/health`, { ok: true });
   start('services/audit-log/dist/main.js', {
     ...env,
     AUDIT_LOG_PORT: String(auditPort),
@@ -161,7 +134,7 @@ async function main() {
     RATE_LIMIT_PER_IP: '100000000',
   });
   await Promise.all(
-    [auditPort, botPort, apiPort].map((p) => waitReady(`http://127.0.0.1:${p}/health/ready`)),
+    [auditPort, botPort, apiPort].map((p) => waitFor(`http://127.0.0.1:${p}/health/ready`, { ok: true })),
   );
 
   const emulator = `http://127.0.0.1:${emulatorPort}`;

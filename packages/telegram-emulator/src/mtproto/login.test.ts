@@ -3,6 +3,7 @@ import { computeCheck } from 'telegram/Password';
 import { EmulatorClient } from '../control';
 import { startEmulator, type Emulator } from '../emulator';
 import { createEmulatorClient, signInWithCode, type EmulatorMtprotoInfo } from './client';
+import { rpcError } from './testing';
 
 /** The real GramJS client (pinned 2.26.22) against the emulator's MTProto server: every way to sign in. */
 let emulator: Emulator;
@@ -41,17 +42,6 @@ async function newUser(
 }
 
 const readCode = (phone: string): Promise<string | undefined> => control.loginCode(phone);
-
-async function rpcError(
-  promise: Promise<unknown>,
-): Promise<{ code?: number; errorMessage?: string; seconds?: number }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as { code?: number; errorMessage?: string };
-  }
-  throw new Error('expected an RPC error');
-}
 
 describe('MTProto login with the real GramJS client', () => {
   it('publishes its RSA key and connection data', () => {

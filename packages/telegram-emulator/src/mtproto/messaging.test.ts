@@ -4,6 +4,7 @@ import { NewMessage, type NewMessageEvent } from 'telegram/events';
 import { EmulatorClient } from '../control';
 import { startEmulator, type Emulator } from '../emulator';
 import { createEmulatorClient, signInWithCode, type EmulatorMtprotoInfo } from './client';
+import { rpcError } from './testing';
 
 /** Sending as a user account and receiving pushed updates, through the real GramJS client. */
 let emulator: Emulator;
@@ -33,17 +34,6 @@ async function signedIn(phone: string, username?: string): Promise<{ client: Tel
   clients.push(client);
   await signInWithCode(client, { phone, readCode: (p) => control.loginCode(p) });
   return { client, id: user.id };
-}
-
-async function rpcError(
-  promise: Promise<unknown>,
-): Promise<{ code?: number; errorMessage?: string; seconds?: number }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as { code?: number; errorMessage?: string };
-  }
-  throw new Error('expected an RPC error');
 }
 
 const texts = async (chatId: string | number): Promise<string[]> =>

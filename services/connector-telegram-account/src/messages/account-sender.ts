@@ -60,10 +60,8 @@ export class AccountSender {
     request: AccountSendRequest,
   ): Promise<AccountSent> {
     const previous = this.chains.get(accountId) ?? Promise.resolve();
-    const next = previous.then(
-      () => this.sendNow(accountId, client, to, messageId, request),
-      () => this.sendNow(accountId, client, to, messageId, request),
-    );
+    const run = () => this.sendNow(accountId, client, to, messageId, request);
+    const next = previous.then(run, run);
     const settled = next.catch(() => undefined);
     this.chains.set(accountId, settled);
     void settled.then(() => {
