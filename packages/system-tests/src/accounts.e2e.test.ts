@@ -126,10 +126,13 @@ describe('accounts end to end through REST', () => {
     expect(invalid.status).toBe(422);
     expect(invalid.body.code).toBe('TELEGRAM_PHONE_INVALID');
 
-    await stack.control.addFault({ target: `user:${phone}`, kind: 'rate_limit', retryAfter: 42, count: 1 });
+    // A phone with no live session, so the fault meets the login and not the connector's health sweep.
+    const dave = '+15557000004';
+    await stack.control.createUser({ phone: dave });
+    await stack.control.addFault({ target: `user:${dave}`, kind: 'rate_limit', retryAfter: 42, count: 1 });
     const flood = await stack.rest<{ code: string; retryAfter: number }>(alice, 'POST', '/telegram/connect', {
       method: 'code',
-      phone,
+      phone: dave,
     });
     expect(flood.status).toBe(429);
     expect(flood.body).toMatchObject({ code: 'TELEGRAM_FLOOD_WAIT', retryAfter: 42 });
@@ -222,6 +225,34 @@ describe('accounts end to end through REST', () => {
     const keysAfter = (await stack.control.mtproto()) as unknown as { authKeys: number; duplicates: number };
     expect(keysAfter.authKeys).toBe(keysBefore.authKeys);
     expect(keysAfter.duplicates).toBe(0);
+  });
+
+  it('notices a session Telegram ended without any send: the health sweep marks it revoked', async () => {
+    const carol = '+15557000003';
+    await stack.control.createUser({ phone: carol, username: 'carol_tg' });
+    const started = await stack.rest<Flow>(alice, 'POST', '/telegram/connect', {
+      method: 'code',
+      phone: carol,
+    });
+    const code = (await stack.control.loginCode(carol))!;
+    const done = await stack.rest<Flow>(alice, 'POST', `/telegram/connect/${started.body.flowId}/code`, {
+      code,
+    });
+    expect(done.body.status).toBe('active');
+    await stack.control.addFault({ target: `user:${carol}`, kind: 'revoke', count: 1 });
+    let status = '';
+    await until(async () => {
+      status = (await stack.rest<Account>(alice, 'GET', `/telegram/accounts/${done.body.accountId}`)).body
+        .status;
+      return status === 'revoked';
+    }, 100);
+    let entries: LogEntryPage['items'] = [];
+    await until(async () => {
+      entries = (await stack.rest<LogEntryPage>(alice, 'GET', '/logs?type=telegram_account&limit=50')).body
+        .items;
+      return entries.some((e) => e.action === 'session_error' && e.targetId === done.body.accountId);
+    }, 100);
+    expect(entries.find((e) => e.action === 'session_error')).toMatchObject({ status: 'error' });
   });
 
   it('marks the account revoked when Telegram ends the session, and removing it logs out', async () => {

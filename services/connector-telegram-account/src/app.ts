@@ -134,6 +134,21 @@ export async function startAccountConnector(
   const gaugeTimer = setInterval(() => void gauges().catch(() => undefined), 5_000);
   gaugeTimer.unref();
   await gauges();
+  // One sweep at a time: a slow one is never overlapped by the next.
+  let sweeping = false;
+  const sweepTimer =
+    config.healthSweepMs > 0
+      ? setInterval(() => {
+          if (sweeping) return;
+          sweeping = true;
+          void live
+            .sweep(config.restoreConcurrency)
+            .then(() => gauges())
+            .catch((error: unknown) => logger.warn('session health sweep failed', { error }))
+            .finally(() => (sweeping = false));
+        }, config.healthSweepMs)
+      : undefined;
+  sweepTimer?.unref();
 
   const ops = await startOpsServer({
     port: config.port,
@@ -152,6 +167,7 @@ export async function startAccountConnector(
     db,
     async close() {
       clearInterval(gaugeTimer);
+      clearInterval(sweepTimer);
       await messaging.close();
       await messages.drain();
       await flows.close();

@@ -21,6 +21,8 @@ export interface AccountConnectorConfig {
   breakerResetMs: number;
   /** Sessions restored at once on start (each is a TCP connection and a few calls). */
   restoreConcurrency: number;
+  /** How often every live session is checked (0 turns the sweep off). */
+  healthSweepMs: number;
   secretsEnv: NodeJS.ProcessEnv;
 }
 
@@ -57,6 +59,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AccountConnect
     sendIntervalMs: number(env.TELEGRAM_ACCOUNT_SEND_INTERVAL_MS, 1000, 'TELEGRAM_ACCOUNT_SEND_INTERVAL_MS'),
     breakerResetMs: number(env.TELEGRAM_BREAKER_RESET_MS, 10_000, 'TELEGRAM_BREAKER_RESET_MS'),
     restoreConcurrency: number(env.TELEGRAM_RESTORE_CONCURRENCY, 20, 'TELEGRAM_RESTORE_CONCURRENCY'),
+    healthSweepMs: number(env.TELEGRAM_HEALTH_SWEEP_MS, 60_000, 'TELEGRAM_HEALTH_SWEEP_MS'),
     secretsEnv: env,
   };
 }

@@ -2,7 +2,7 @@ import type { DomainError, EventDataMap } from '@integrations/contracts';
 import type { MessageContext, Messaging } from '@integrations/messaging';
 import type { Logger } from '@integrations/observability';
 import { enqueueOutbox, type OutboxRelay } from '@integrations/persistence';
-import type { TelegramClient } from 'telegram';
+import { Api, type TelegramClient } from 'telegram';
 import { NewMessage, type NewMessageEvent } from 'telegram/events';
 import type { AccountStore, SessionRow } from '../accounts/account-store';
 import type { ClientFactory } from './client-factory';
@@ -11,6 +11,8 @@ import { isSessionGone, toDomainError } from './errors';
 interface Live {
   client: TelegramClient;
   userId: string;
+  /** What the last check found; the table is written only when this changes. */
+  healthy: boolean;
 }
 
 /**
@@ -77,7 +79,7 @@ export class LiveClients {
   }
 
   private attach(row: SessionRow, client: TelegramClient): void {
-    this.live.set(row.id, { client, userId: row.user_id });
+    this.live.set(row.id, { client, userId: row.user_id, healthy: true });
     client.addEventHandler(
       (event: NewMessageEvent) => void this.inbound(row, event),
       new NewMessage({ incoming: true }),
@@ -118,6 +120,44 @@ export class LiveClients {
     });
     relay.kick();
     this.deps.logger.warn('telegram session unusable', { accountId: row.id, code: error.code, status });
+  }
+
+  /**
+   * The low-priority health sweep: one cheap call (`updates.getState`) per live session, a few at a time. A session
+   * Telegram ended is marked `revoked` (its client stopped, `session_error` published); one that cannot reach
+   * Telegram is marked `error` and back to `active` once it answers again. Answers how many were unhealthy.
+   */
+  async sweep(concurrency: number): Promise<number> {
+    const entries = [...this.live.entries()];
+    let unhealthy = 0;
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < entries.length) {
+        const [accountId, live] = entries[next]!;
+        next += 1;
+        const row = {
+          id: accountId,
+          user_id: live.userId,
+          status: live.healthy ? ('active' as const) : ('error' as const),
+        };
+        try {
+          await live.client.invoke(new Api.updates.GetState());
+          if (!live.healthy) {
+            live.healthy = true;
+            await this.deps.store.setStatus(this.deps.store.db, accountId, 'active', null);
+          }
+        } catch (raw) {
+          const error = toDomainError(raw);
+          // A flood wait says Telegram is busy with this account, not that the session is broken.
+          if (error.code === 'TELEGRAM_FLOOD_WAIT') continue;
+          unhealthy += 1;
+          live.healthy = false;
+          await this.failed(row, error);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+    return unhealthy;
   }
 
   /** Connects every stored account, a few at a time; answers how many are live. */
