@@ -1,6 +1,8 @@
 // What every benchmark script needs: free ports, waiting for a child to answer, its CPU time, percentiles.
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -42,4 +44,39 @@ export function cpuSeconds(pid) {
 export function percentile(sorted, p) {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** Every service a benchmark started, to stop them all at the end. */
+export const children = [];
+
+/** Starts `entry` (relative to the repository root) as a child process with `env` added. */
+export function startService(root, entry, env) {
+  const child = spawn(process.execPath, [path.join(root, entry)], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  children.push(child);
+  return child;
+}
+
+export async function stopServices() {
+  for (const child of children) child.kill('SIGTERM');
+  await new Promise((r) => setTimeout(r, 1500));
+}
+
+const MANAGEMENT = 'http://127.0.0.1:15672/api';
+const GUEST = `Basic ${Buffer.from('guest:guest').toString('base64')}`;
+
+/** A RabbitMQ vhost of its own for one benchmark run (management API), with full rights for guest. */
+export async function createVhost(vhost) {
+  const call = async (urlPath, body) => {
+    const res = await fetch(`${MANAGEMENT}/${urlPath}`, {
+      method: 'PUT',
+      headers: { authorization: GUEST, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`management PUT ${urlPath}: ${res.status}`);
+  };
+  await call(`vhosts/${vhost}`, {});
+  await call(`permissions/${vhost}/guest`, { configure: '.*', write: '.*', read: '.*' });
 }

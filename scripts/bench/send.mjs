@@ -7,12 +7,11 @@
 // sends per row; afterwards every chat is counted in the emulator: nothing lost, nothing sent twice.
 //   pnpm exec tsc -b && node scripts/bench/send.mjs
 //   BENCH_REQUESTS=2000 BENCH_LOADS=1,16,64 BENCH_BOTS=20 node scripts/bench/send.mjs
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, percentile, waitFor } from './lib.mjs';
+import { createVhost, freePort, percentile, startService, stopServices, waitFor } from './lib.mjs';
 import { checkDependencies } from '../lib/bootstrap.mjs';
 import { mintDevToken } from '../lib/dev-token.mjs';
 
@@ -21,28 +20,6 @@ const { Api } = createRequire(path.join(root, 'services/connector-telegram-bot/p
 const requests = Number(process.env.BENCH_REQUESTS ?? 1000);
 const loads = (process.env.BENCH_LOADS ?? '1,16,64').split(',').map(Number);
 const botCount = Number(process.env.BENCH_BOTS ?? 20);
-const children = [];
-
-function start(entry, env) {
-  const child = spawn(process.execPath, [path.join(root, entry)], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  children.push(child);
-  return child;
-}
-
-async function management(method, urlPath) {
-  const res = await fetch(`http://127.0.0.1:15672/api/${urlPath}`, {
-    method,
-    headers: {
-      authorization: `Basic ${Buffer.from('guest:guest').toString('base64')}`,
-      'content-type': 'application/json',
-    },
-    body: method === 'PUT' ? '{}' : undefined,
-  });
-  if (!res.ok && res.status !== 404) throw new Error(`management ${method} ${urlPath}: ${res.status}`);
-}
 
 /** Runs `count` calls with `concurrency` in flight; answers throughput and latency percentiles in ms. */
 async function measure(label, concurrency, call) {
@@ -78,16 +55,7 @@ async function main() {
   await checkDependencies();
   const id = randomBytes(3).toString('hex');
   const vhost = `bench_${id}`;
-  await management('PUT', `vhosts/${vhost}`);
-  await management('PUT', `permissions/${vhost}/guest`).catch(() => undefined);
-  await fetch(`http://127.0.0.1:15672/api/permissions/${vhost}/guest`, {
-    method: 'PUT',
-    headers: {
-      authorization: `Basic ${Buffer.from('guest:guest').toString('base64')}`,
-      'content-type': 'application/json',
-    },
-    body: JSON.stringify({ configure: '.*', write: '.*', read: '.*' }),
-  });
+  await createVhost(vhost);
   const [emulatorPort, apiPort, botPort, auditPort] = await Promise.all([
     freePort(),
     freePort(),
@@ -102,18 +70,18 @@ async function main() {
     SECRETS_KEYRING: JSON.stringify({ 'telegram-bots': { 1: randomBytes(32).toString('base64') } }),
     LOG_LEVEL: 'warn',
   };
-  start('packages/telegram-emulator/dist/cli.js', {
+  startService(root, 'packages/telegram-emulator/dist/cli.js', {
     EMULATOR_PORT: String(emulatorPort),
     EMULATOR_MTPROTO_PORT: '0',
     EMULATOR_LIMITS: 'off',
   });
   await waitFor(`http://127.0.0.1:${emulatorPort}/_emulator/health`, { ok: true });
-  start('services/audit-log/dist/main.js', {
+  startService(root, 'services/audit-log/dist/main.js', {
     ...env,
     AUDIT_LOG_PORT: String(auditPort),
     AUDIT_DATABASE: `bench_audit_${id}`,
   });
-  start('services/connector-telegram-bot/dist/main.js', {
+  startService(root, 'services/connector-telegram-bot/dist/main.js', {
     ...env,
     CONNECTOR_BOT_PORT: String(botPort),
     BOT_DATABASE: `bench_bot_${id}`,
@@ -123,7 +91,7 @@ async function main() {
     TELEGRAM_LIMIT_PER_CHAT_MS: '0',
     TELEGRAM_LIMIT_PER_GROUP: '1000000',
   });
-  start('services/api/dist/main.js', {
+  startService(root, 'services/api/dist/main.js', {
     ...env,
     API_PORT: String(apiPort),
     API_CONNECTORS: 'bot',
@@ -242,7 +210,4 @@ main()
     console.error(error);
     process.exitCode = 1;
   })
-  .finally(async () => {
-    for (const child of children) child.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 1500));
-  });
+  .finally(stopServices);

@@ -74,15 +74,14 @@ export class AccountStore {
 
   /**
    * Stores a finished login: the same Telegram user connected again by the same platform user updates the
-   * existing account (new session, active again) instead of adding a second one. Answers the row and whether it
-   * was new.
+   * existing account (new session, active again) instead of adding a second one.
    */
   async saveLogin(
     trx: Transaction<AccountDatabase>,
     userId: string,
     profile: LoginProfile,
     session: string,
-  ): Promise<{ row: SessionRow; created: boolean }> {
+  ): Promise<SessionRow> {
     const sealed = await this.cipher.encrypt(KEY_NAMES.sessions, session);
     const fields = {
       phone_masked: maskPhone(profile.phone),
@@ -95,34 +94,25 @@ export class AccountStore {
       last_seen_at: new Date(),
       updated_at: new Date(),
     };
-    const existing = await trx
-      .selectFrom('telegram_sessions')
-      .select('id')
-      .where('user_id', '=', userId)
-      .where('telegram_user_id', '=', profile.telegramUserId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (existing) {
-      await trx.updateTable('telegram_sessions').set(fields).where('id', '=', existing.id).execute();
-    } else {
-      await trx
-        .insertInto('telegram_sessions')
-        .values({
-          id: uuidv7(),
-          user_id: userId,
-          telegram_user_id: profile.telegramUserId,
-          created_at: new Date(),
-          ...fields,
-        })
-        .execute();
-    }
-    const row = await trx
+    // One statement, no SELECT … FOR UPDATE first: concurrent logins of different accounts would deadlock on the
+    // unique index's gap locks.
+    await trx
+      .insertInto('telegram_sessions')
+      .values({
+        id: uuidv7(),
+        user_id: userId,
+        telegram_user_id: profile.telegramUserId,
+        created_at: new Date(),
+        ...fields,
+      })
+      .onDuplicateKeyUpdate(fields)
+      .execute();
+    return trx
       .selectFrom('telegram_sessions')
       .selectAll()
       .where('user_id', '=', userId)
       .where('telegram_user_id', '=', profile.telegramUserId)
       .executeTakeFirstOrThrow();
-    return { row, created: !existing };
   }
 
   async setStatus(

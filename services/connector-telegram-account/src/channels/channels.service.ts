@@ -104,21 +104,24 @@ export class AccountChannelsService {
       updated_at: new Date(),
     };
     const row = await store.db.transaction().execute(async (trx) => {
-      const existing = await trx
+      // An upsert, not SELECT … FOR UPDATE first: concurrent attaches would deadlock on the unique index's gaps.
+      await trx
+        .insertInto('telegram_account_channels')
+        .values({
+          id: uuidv7(),
+          user_id: account.user_id,
+          account_id: account.id,
+          created_at: new Date(),
+          ...values,
+        })
+        .onDuplicateKeyUpdate(values)
+        .execute();
+      const { id } = await trx
         .selectFrom('telegram_account_channels')
         .select('id')
         .where('account_id', '=', account.id)
         .where('chat_id', '=', chatId)
-        .forUpdate()
-        .executeTakeFirst();
-      const id = existing?.id ?? uuidv7();
-      if (existing)
-        await trx.updateTable('telegram_account_channels').set(values).where('id', '=', id).execute();
-      else
-        await trx
-          .insertInto('telegram_account_channels')
-          .values({ id, user_id: account.user_id, account_id: account.id, created_at: new Date(), ...values })
-          .execute();
+        .executeTakeFirstOrThrow();
       const data: EventDataMap['telegram.channel.attached'] = {
         userId: account.user_id,
         channelId: id,

@@ -247,7 +247,7 @@ export class FlowsService {
   ): Promise<Flow> {
     const { store, messaging, relay, live } = this.deps;
     const session = sessionOf(work.client);
-    const { row } = await store.db.transaction().execute(async (trx) => {
+    const row = await store.db.transaction().execute(async (trx) => {
       const saved = await store.saveLogin(
         trx,
         record.userId,
@@ -261,9 +261,9 @@ export class FlowsService {
       );
       const data: EventDataMap['telegram.account.connected'] = {
         userId: record.userId,
-        accountId: saved.row.id,
-        telegramUserId: saved.row.telegram_user_id,
-        username: saved.row.username,
+        accountId: saved.id,
+        telegramUserId: saved.telegram_user_id,
+        username: saved.username,
       };
       await enqueueOutbox(trx, messaging.makeEnvelope('telegram.account.connected', data, ctx));
       return saved;
@@ -286,6 +286,8 @@ export class FlowsService {
    */
   private async failStep(record: FlowRecord, raw: unknown): Promise<DomainError> {
     const error = toDomainError(raw);
+    if (error.code === 'INTERNAL')
+      this.deps.logger.error('connect flow step failed', { flowId: record.flowId, error: raw });
     const retryable = error.code === 'TELEGRAM_CODE_INVALID' || error.code === 'TELEGRAM_PASSWORD_INVALID';
     record.error = { code: error.code, detail: error.message };
     if (!retryable) {
