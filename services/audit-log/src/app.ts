@@ -1,22 +1,8 @@
 import type { AuditLogsQueryCommand } from '@integrations/contracts';
-import { Messaging } from '@integrations/messaging';
-import {
-  createLogger,
-  createMetricsRegistry,
-  startOpsServer,
-  type Logger,
-} from '@integrations/observability';
-import type { Envelope } from '@integrations/contracts';
-import {
-  createDb,
-  ensureDatabase,
-  migrateToLatest,
-  sql,
-  KeyRotationJob,
-  startOutboxRelay,
-  type Kysely,
-} from '@integrations/persistence';
+import { createLogger, type Logger } from '@integrations/observability';
+import { KeyRotationJob, type Kysely } from '@integrations/persistence';
 import { KEY_NAMES, createCipherFromEnv } from '@integrations/secrets';
+import { startServiceBase } from '@integrations/service-kit';
 import type { AuditLogConfig } from './config';
 import { migrations } from './db/migrations';
 import type { AuditDatabase } from './db/schema';
@@ -42,19 +28,16 @@ export async function startAuditLog(
   config: AuditLogConfig,
   logger: Logger = createLogger({ service: SERVICE }),
 ): Promise<AuditLogService> {
-  const registry = createMetricsRegistry({ service: SERVICE });
-  await ensureDatabase(config.mysqlUrl, config.database);
-  const db = createDb<AuditDatabase>({ url: config.mysqlUrl, database: config.database });
-  await migrateToLatest(db as Kysely<unknown>, migrations, logger);
-  const repository = new LogsRepository(db);
-
-  const messaging = await Messaging.connect({ url: config.amqpUrl, service: SERVICE, logger, registry });
-  const relay = startOutboxRelay({
-    db,
+  const base = await startServiceBase<AuditDatabase>({
+    service: SERVICE,
     logger,
-    publish: (exchange, routingKey, envelope) =>
-      messaging.publishEnvelope(exchange, routingKey, envelope as Envelope),
+    mysqlUrl: config.mysqlUrl,
+    database: config.database,
+    migrations,
+    amqpUrl: config.amqpUrl,
   });
+  const { registry, db, messaging, relay } = base;
+  const repository = new LogsRepository(db);
   const cipher = createCipherFromEnv(config.secretsEnv);
   const dispatcher = new WebhookDispatcher({
     db,
@@ -116,26 +99,15 @@ export async function startAuditLog(
   // A rewrap interrupted by a stop continues here.
   void keys.start({ userId: 'system' });
 
-  const ops = await startOpsServer({
-    port: config.port,
-    host: config.host,
-    registry,
-    checks: {
-      rabbitmq: () => messaging.isConnected(),
-      mysql: async () => (await sql`select 1`.execute(db), true),
-    },
-  });
+  const ops = await base.serveOps({ port: config.port, host: config.host });
   logger.info('audit-log ready', { port: ops.port, database: config.database });
 
   return {
     url: ops.url,
     db,
     async close() {
-      await ops.close();
       await dispatcher.stop();
-      await relay.stop();
-      await messaging.close();
-      await db.destroy();
+      await base.close();
     },
   };
 }

@@ -1,23 +1,7 @@
-import type { Envelope } from '@integrations/contracts';
-import { Messaging } from '@integrations/messaging';
-import {
-  createLogger,
-  createMetricsRegistry,
-  startOpsServer,
-  telegramMetrics,
-  type Logger,
-} from '@integrations/observability';
-import {
-  createDb,
-  ensureDatabase,
-  KeyRotationJob,
-  migrateToLatest,
-  sql,
-  startOutboxRelay,
-  type Kysely,
-} from '@integrations/persistence';
+import { createLogger, telegramMetrics, type Logger } from '@integrations/observability';
+import { KeyRotationJob, type Kysely } from '@integrations/persistence';
 import { createCipherFromEnv, KEY_NAMES } from '@integrations/secrets';
-import { Redis } from 'ioredis';
+import { startServiceBase } from '@integrations/service-kit';
 import { AccountStore } from './accounts/account-store';
 import { AccountsService } from './accounts/accounts.service';
 import { AccountChannelsService } from './channels/channels.service';
@@ -47,19 +31,17 @@ export async function startAccountConnector(
   config: AccountConnectorConfig,
   logger: Logger = createLogger({ service: SERVICE }),
 ): Promise<AccountConnector> {
-  const registry = createMetricsRegistry({ service: SERVICE });
-  await ensureDatabase(config.mysqlUrl, config.database);
-  const db = createDb<AccountDatabase>({ url: config.mysqlUrl, database: config.database });
-  await migrateToLatest(db as Kysely<unknown>, migrations, logger);
-  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
-  redis.on('error', (error) => logger.warn('redis error', { error }));
-  const messaging = await Messaging.connect({ url: config.amqpUrl, service: SERVICE, logger, registry });
-  const relay = startOutboxRelay({
-    db,
+  const base = await startServiceBase<AccountDatabase>({
+    service: SERVICE,
     logger,
-    publish: (exchange, routingKey, envelope) =>
-      messaging.publishEnvelope(exchange, routingKey, envelope as Envelope),
+    mysqlUrl: config.mysqlUrl,
+    database: config.database,
+    migrations,
+    amqpUrl: config.amqpUrl,
+    redisUrl: config.redisUrl,
   });
+  const { registry, db, messaging, relay } = base;
+  const redis = base.redis!;
 
   const cipher = createCipherFromEnv(config.secretsEnv);
   const store = new AccountStore(db, cipher);
@@ -150,16 +132,7 @@ export async function startAccountConnector(
       : undefined;
   sweepTimer?.unref();
 
-  const ops = await startOpsServer({
-    port: config.port,
-    host: config.host,
-    registry,
-    checks: {
-      rabbitmq: () => messaging.isConnected(),
-      mysql: async () => (await sql`select 1`.execute(db), true),
-      redis: async () => (await redis.ping()) === 'PONG',
-    },
-  });
+  const ops = await base.serveOps({ port: config.port, host: config.host });
   logger.info('account connector ready', { port: ops.port, mode: config.mode, live: restored });
 
   return {
@@ -173,10 +146,7 @@ export async function startAccountConnector(
       await flows.close();
       await live.closeAll();
       sender.close();
-      await relay.stop();
-      await ops.close();
-      redis.disconnect();
-      await db.destroy();
+      await base.close();
     },
   };
 }

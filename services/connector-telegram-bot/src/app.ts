@@ -1,23 +1,7 @@
-import type { Envelope } from '@integrations/contracts';
-import { Messaging } from '@integrations/messaging';
-import {
-  createLogger,
-  createMetricsRegistry,
-  startOpsServer,
-  telegramMetrics,
-  type Logger,
-} from '@integrations/observability';
-import {
-  createDb,
-  ensureDatabase,
-  migrateToLatest,
-  sql,
-  KeyRotationJob,
-  startOutboxRelay,
-  type Kysely,
-} from '@integrations/persistence';
+import { createLogger, telegramMetrics, type Logger } from '@integrations/observability';
+import { KeyRotationJob, type Kysely } from '@integrations/persistence';
 import { KEY_NAMES, createCipherFromEnv, hashKeyFromEnv } from '@integrations/secrets';
-import { Redis } from 'ioredis';
+import { startServiceBase } from '@integrations/service-kit';
 import { BotsService } from './bots/bots.service';
 import { ChannelsService } from './channels/channels.service';
 import { COMMAND_BINDINGS, commandHandler } from './commands';
@@ -44,19 +28,17 @@ export async function startBotConnector(
   config: BotConnectorConfig,
   logger: Logger = createLogger({ service: SERVICE }),
 ): Promise<BotConnector> {
-  const registry = createMetricsRegistry({ service: SERVICE });
-  await ensureDatabase(config.mysqlUrl, config.database);
-  const db = createDb<BotDatabase>({ url: config.mysqlUrl, database: config.database });
-  await migrateToLatest(db as Kysely<unknown>, migrations, logger);
-  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
-  redis.on('error', (error) => logger.warn('redis error', { error }));
-  const messaging = await Messaging.connect({ url: config.amqpUrl, service: SERVICE, logger, registry });
-  const relay = startOutboxRelay({
-    db,
+  const base = await startServiceBase<BotDatabase>({
+    service: SERVICE,
     logger,
-    publish: (exchange, routingKey, envelope) =>
-      messaging.publishEnvelope(exchange, routingKey, envelope as Envelope),
+    mysqlUrl: config.mysqlUrl,
+    database: config.database,
+    migrations,
+    amqpUrl: config.amqpUrl,
+    redisUrl: config.redisUrl,
   });
+  const { registry, db, messaging, relay } = base;
+  const redis = base.redis!;
 
   const cipher = createCipherFromEnv(config.secretsEnv);
   const breakers = new Breakers({ resetMs: config.breakerResetMs, registry, logger });
@@ -138,16 +120,7 @@ export async function startBotConnector(
   const sweep = setInterval(() => void settle(), config.replicaTtlMs);
   sweep.unref();
 
-  const ops = await startOpsServer({
-    port: config.port,
-    host: config.host,
-    registry,
-    checks: {
-      rabbitmq: () => messaging.isConnected(),
-      mysql: async () => (await sql`select 1`.execute(db), true),
-      redis: async () => (await redis.ping()) === 'PONG',
-    },
-  });
+  const ops = await base.serveOps({ port: config.port, host: config.host });
   logger.info('bot connector ready', { port: ops.port, botApi: new URL(config.botApiUrl).host });
 
   return {
@@ -159,12 +132,9 @@ export async function startBotConnector(
       await poller.stop();
       await messaging.close();
       await messages.drain();
-      await relay.stop();
       await presence.stop();
       breakers.shutdown();
-      await ops.close();
-      redis.disconnect();
-      await db.destroy();
+      await base.close();
     },
   };
 }

@@ -1,0 +1,1 @@
+export { startServiceBase, type ServiceBase, type ServiceBaseOptions } from './service-base';
