@@ -227,6 +227,20 @@ describe('accounts end to end through REST', () => {
     expect(keysAfter.duplicates).toBe(0);
   });
 
+  it('survives a dropped MTProto connection during a send: GramJS reconnects and the message arrives once', async () => {
+    await stack.control.addFault({ target: `user:${phone}`, kind: 'drop', count: 1 });
+    const sent = await stack.rest<Message>(alice, 'POST', `/telegram/accounts/${account.id}/send`, {
+      to: '@bob_tg',
+      text: 'Through a dropped connection',
+    });
+    expect(sent.status).toBe(200);
+    expect(sent.body.status).toBe('sent');
+    const chat = await stack.control.messages(Number(account.telegramUserId));
+    expect(chat.filter((m) => m.text === 'Through a dropped connection')).toHaveLength(1);
+    const stats = (await stack.control.mtproto()) as unknown as { duplicates: number };
+    expect(stats.duplicates).toBe(0);
+  });
+
   it('notices a session Telegram ended without any send: the health sweep marks it revoked', async () => {
     const carol = '+15557000003';
     await stack.control.createUser({ phone: carol, username: 'carol_tg' });

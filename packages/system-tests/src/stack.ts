@@ -153,7 +153,7 @@ export async function startStack(
     REDIS_PREFIX: `${prefix}account:`,
     TELEGRAM_EMULATOR_URL: emulator.url,
     TELEGRAM_ACCOUNT_SEND_INTERVAL_MS: '0',
-    TELEGRAM_HEALTH_SWEEP_MS: '300',
+    TELEGRAM_HEALTH_SWEEP_MS: '1500',
   };
   const startAccounts = () =>
     startAccountConnector(accountConfig(accountEnv), logger('connector-telegram-account'));
