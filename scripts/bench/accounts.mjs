@@ -9,13 +9,22 @@
 //   pnpm exec tsc -b && node scripts/bench/accounts.mjs
 //   BENCH_LOGINS=20 BENCH_SENDS=200 BENCH_SESSIONS=200 node scripts/bench/accounts.mjs
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkDependencies } from '../lib/bootstrap.mjs';
 import { mintDevToken } from '../lib/dev-token.mjs';
-import { createVhost, freePort, percentile, startService, stopServices, waitFor } from './lib.mjs';
+import {
+  createVhost,
+  fmt,
+  freePort,
+  report,
+  rssMiB,
+  startEmulatorProcess,
+  startService,
+  stopServices,
+  waitFor,
+} from './lib.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const fromEmulator = createRequire(path.join(root, 'packages/telegram-emulator/package.json'));
@@ -26,23 +35,6 @@ const { createEmulatorClient, EmulatorClient, signInWithCode } = fromEmulator('.
 const logins = Number(process.env.BENCH_LOGINS ?? 20);
 const sends = Number(process.env.BENCH_SENDS ?? 200);
 const sessions = Number(process.env.BENCH_SESSIONS ?? 200);
-
-const fmt = (n) => (Number.isFinite(n) ? n.toFixed(n < 10 ? 2 : 1) : 'n/a');
-function report(name, samples) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const [p50, p99] = [percentile(sorted, 50), percentile(sorted, 99)];
-  console.log(
-    `${name.padEnd(46)} n=${String(sorted.length).padEnd(5)} p50 ${fmt(p50)} ms  p99 ${fmt(p99)} ms`,
-  );
-  return { p50, p99 };
-}
-const rssMiB = (pid) =>
-  Number(
-    readFileSync(`/proc/${pid}/status`, 'utf8')
-      .split('\n')
-      .find((l) => l.startsWith('VmRSS:'))
-      .split(/\s+/)[1],
-  ) / 1024;
 
 async function main() {
   await checkDependencies();
@@ -62,12 +54,7 @@ async function main() {
     SECRETS_KEYRING: JSON.stringify({ 'telegram-sessions': { 1: randomBytes(32).toString('base64') } }),
     LOG_LEVEL: 'warn',
   };
-  startService(root, 'packages/telegram-emulator/dist/cli.js', {
-    EMULATOR_PORT: String(emulatorPort),
-    EMULATOR_MTPROTO_PORT: String(mtprotoPort),
-    EMULATOR_LIMITS: 'off',
-  });
-  await waitFor(`http://127.0.0.1:${emulatorPort}/_emulator/health`, { ok: true });
+  await startEmulatorProcess(root, { port: emulatorPort, mtprotoPort });
   const accountEnv = {
     ...env,
     CONNECTOR_ACCOUNT_PORT: String(accountPort),

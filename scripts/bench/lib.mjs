@@ -80,3 +80,34 @@ export async function createVhost(vhost) {
   await call(`vhosts/${vhost}`, {});
   await call(`permissions/${vhost}/guest`, { configure: '.*', write: '.*', read: '.*' });
 }
+
+/** Resident memory of a process in MiB (Linux /proc). */
+export function rssMiB(pid) {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
+  return Number(line.split(/\s+/)[1]) / 1024;
+}
+
+export const fmt = (n) => (Number.isFinite(n) ? n.toFixed(n < 10 ? 2 : 1) : 'n/a');
+
+/** Prints one latency line (count, p50, p99, max) and answers p50 and p99 in ms. */
+export function report(name, samples, width = 46) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const [p50, p99] = [percentile(sorted, 50), percentile(sorted, 99)];
+  console.log(
+    `${name.padEnd(width)} n=${String(sorted.length).padEnd(5)} p50 ${fmt(p50)} ms  p99 ${fmt(p99)} ms  max ${fmt(sorted.at(-1))} ms`,
+  );
+  return { p50, p99 };
+}
+
+/** The emulator's CLI as a child process with its flood limits off; answers once its control API is up. */
+export async function startEmulatorProcess(root, { port, mtprotoPort = 0 }) {
+  const child = startService(root, 'packages/telegram-emulator/dist/cli.js', {
+    EMULATOR_PORT: String(port),
+    EMULATOR_MTPROTO_PORT: String(mtprotoPort),
+    EMULATOR_LIMITS: 'off',
+  });
+  await waitFor(`http://127.0.0.1:${port}/_emulator/health`, { ok: true });
+  return child;
+}

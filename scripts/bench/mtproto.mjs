@@ -9,12 +9,10 @@
 //
 //   pnpm exec tsc -b packages/telegram-emulator && node scripts/bench/mtproto.mjs
 //   BENCH_LOGINS=20 BENCH_CALLS=500 BENCH_IDLE=2000 BENCH_IDLE_CONCURRENCY=16 node scripts/bench/mtproto.mjs
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cpuSeconds, freePort, percentile, waitFor } from './lib.mjs';
+import { cpuSeconds, fmt, freePort, report, rssMiB, startEmulatorProcess } from './lib.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const emulatorDir = path.join(root, 'packages/telegram-emulator');
@@ -33,38 +31,12 @@ const ownCpuSeconds = () => {
   return (user + system) / 1e6;
 };
 
-const rssMiB = (pid) => {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith('VmRSS:'));
-  return Number(line.split(/\s+/)[1]) / 1024;
-};
-
-const fmt = (n) => (Number.isFinite(n) ? n.toFixed(n < 10 ? 2 : 1) : 'n/a');
-function report(name, samples) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  console.log(
-    `${name.padEnd(34)} n=${String(sorted.length).padEnd(5)} p50 ${fmt(percentile(sorted, 50))} ms  p99 ${fmt(percentile(sorted, 99))} ms  max ${fmt(sorted.at(-1))} ms`,
-  );
-  return percentile(sorted, 50);
-}
-
 async function main() {
   const [port, mtprotoPort] = [await freePort(), await freePort()];
-  const emulator = spawn(process.execPath, [path.join(emulatorDir, 'dist/cli.js')], {
-    cwd: root,
-    env: {
-      ...process.env,
-      EMULATOR_PORT: String(port),
-      EMULATOR_MTPROTO_PORT: String(mtprotoPort),
-      EMULATOR_LIMITS: 'off',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const emulator = await startEmulatorProcess(root, { port, mtprotoPort });
   const url = `http://127.0.0.1:${port}`;
   const clients = [];
   try {
-    await waitFor(`${url}/_emulator/limits`);
     const control = new EmulatorClient(url);
     const info = await control.mtproto();
     const readCode = (phone) => control.loginCode(phone);
@@ -123,12 +95,12 @@ async function main() {
       return samples;
     };
     console.log('\n2. call latency on one signed-in connection (sequential)');
-    const ping = report(
+    const { p50: ping } = report(
       'ping (baseline: transport + crypto)',
       await time(() => sender.invoke(new Api.Ping({ pingId: bigInt(1) }))),
     );
-    const getMe = report('users.getUsers (getMe)', await time(() => sender.getMe()));
-    const send = report(
+    const { p50: getMe } = report('users.getUsers (getMe)', await time(() => sender.getMe()));
+    const { p50: send } = report(
       'messages.sendMessage',
       await time((i) =>
         sender.invoke(

@@ -11,7 +11,15 @@ import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createVhost, freePort, percentile, startService, stopServices, waitFor } from './lib.mjs';
+import {
+  createVhost,
+  freePort,
+  percentile,
+  startEmulatorProcess,
+  startService,
+  stopServices,
+  waitFor,
+} from './lib.mjs';
 import { checkDependencies } from '../lib/bootstrap.mjs';
 import { mintDevToken } from '../lib/dev-token.mjs';
 
@@ -70,12 +78,7 @@ async function main() {
     SECRETS_KEYRING: JSON.stringify({ 'telegram-bots': { 1: randomBytes(32).toString('base64') } }),
     LOG_LEVEL: 'warn',
   };
-  startService(root, 'packages/telegram-emulator/dist/cli.js', {
-    EMULATOR_PORT: String(emulatorPort),
-    EMULATOR_MTPROTO_PORT: '0',
-    EMULATOR_LIMITS: 'off',
-  });
-  await waitFor(`http://127.0.0.1:${emulatorPort}/_emulator/health`, { ok: true });
+  await startEmulatorProcess(root, { port: emulatorPort });
   startService(root, 'services/audit-log/dist/main.js', {
     ...env,
     AUDIT_LOG_PORT: String(auditPort),
