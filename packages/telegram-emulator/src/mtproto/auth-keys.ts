@@ -47,6 +47,8 @@ export interface AuthKeyStats {
  */
 export class AuthKeyStore {
   private readonly keys = new Map<bigint, AuthKeyRecord>();
+  /** Signed-in keys by user: pushing a message to a user must not walk every key of the server. */
+  private readonly byUser = new Map<number, Set<AuthKeyRecord>>();
   private duplicates = 0;
 
   add(material: AuthKeyMaterial): AuthKeyRecord {
@@ -85,12 +87,19 @@ export class AuthKeyStore {
   }
 
   signIn(record: AuthKeyRecord, userId: number): void {
+    this.signOut(record);
     record.userId = userId;
-    record.passwordPendingFor = undefined;
-    record.srp = undefined;
+    let keys = this.byUser.get(userId);
+    if (keys === undefined) this.byUser.set(userId, (keys = new Set()));
+    keys.add(record);
   }
 
   signOut(record: AuthKeyRecord): void {
+    if (record.userId !== undefined) {
+      const keys = this.byUser.get(record.userId);
+      keys?.delete(record);
+      if (keys?.size === 0) this.byUser.delete(record.userId);
+    }
     record.userId = undefined;
     record.passwordPendingFor = undefined;
     record.srp = undefined;
@@ -99,19 +108,14 @@ export class AuthKeyStore {
 
   /** Ends every session of a user (a revoke from the control API): their next call is AUTH_KEY_UNREGISTERED. */
   revokeUser(userId: number): number {
-    let count = 0;
-    for (const record of this.keys.values()) {
-      if (record.userId !== userId) continue;
-      this.signOut(record);
-      count += 1;
-    }
-    return count;
+    const keys = [...(this.byUser.get(userId) ?? [])];
+    for (const record of keys) this.signOut(record);
+    return keys.length;
   }
 
   /** The live, current connections of a user's signed-in keys: where their updates go. */
   *connectionsOf(userId: number): Generator<LiveConnection> {
-    for (const record of this.keys.values()) {
-      if (record.userId !== userId) continue;
+    for (const record of this.byUser.get(userId) ?? []) {
       for (const connection of record.connections) {
         if (!connection.closed && !connection.duplicated) yield connection;
       }
@@ -120,16 +124,17 @@ export class AuthKeyStore {
 
   stats(): AuthKeyStats {
     let authorized = 0;
+    for (const keys of this.byUser.values()) authorized += keys.size;
     let connections = 0;
-    for (const record of this.keys.values()) {
-      if (record.userId !== undefined) authorized += 1;
-      connections += record.connections.size;
-    }
+    for (const record of this.keys.values()) connections += record.connections.size;
     return { authKeys: this.keys.size, authorized, connections, duplicates: this.duplicates };
   }
 
-  clear(): void {
-    this.keys.clear();
-    this.duplicates = 0;
+  /**
+   * Signs every key out (the world was reset and its users are gone). The keys stay, so connected clients get
+   * AUTH_KEY_UNREGISTERED rather than -404.
+   */
+  signOutAll(): void {
+    for (const record of this.keys.values()) this.signOut(record);
   }
 }

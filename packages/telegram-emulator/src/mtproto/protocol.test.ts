@@ -4,6 +4,7 @@ import bigInt from 'big-integer';
 import { Api, type TelegramClient } from 'telegram';
 import { World } from '../world';
 import { createEmulatorClient, signInWithCode, type EmulatorMtprotoInfo } from './client';
+import { rpcError } from './testing';
 import { rsaFingerprint, tlBytes } from './crypto';
 import { startMtprotoServer } from './server';
 import { FullTransportDecoder, FullTransportEncoder, TransportError } from './transport';
@@ -119,6 +120,19 @@ describe('MTProto server with misbehaving clients', () => {
     clients.push(client);
     await signInWithCode(client, { phone: user.phone, readCode: async (p) => world.lastLoginCode(p) });
     expect((await client.getMe()).id.toString()).toBe(String(user.id));
+  });
+
+  it('ends every session on a world reset: the old session answers AUTH_KEY_UNREGISTERED', async () => {
+    const user = world.createUser({ phone: '+15550200003' });
+    const client = createEmulatorClient(info, { connectionRetries: 1, autoReconnect: false });
+    clients.push(client);
+    await signInWithCode(client, { phone: user.phone, readCode: async (p) => world.lastLoginCode(p) });
+    world.reset();
+    expect(await rpcError(client.getMe())).toMatchObject({
+      code: 401,
+      errorMessage: 'AUTH_KEY_UNREGISTERED',
+    });
+    expect(server.info!().authorized).toBe(0);
   });
 
   it('drops the connection on a drop fault; GramJS reconnects with the same key and carries on', async () => {

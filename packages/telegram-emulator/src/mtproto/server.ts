@@ -70,6 +70,7 @@ export async function startMtprotoServer(options: MtprotoServerOptions): Promise
     for (const connection of record.connections) connection.push(update);
   };
   const onReset = (): void => {
+    state.keys.signOutAll();
     state.codes.clear();
     state.passwords.clear();
     state.pts.clear();

@@ -75,11 +75,7 @@ export async function dispatch(
   const request = unwrap(call.request);
   const spec = table.get((request as object | undefined)?.constructor);
   const ctx: CallContext = { state, key: call.key, connection: call.connection };
-  if (call.key.userId !== undefined) {
-    ctx.user = state.world.getUser(call.key.userId);
-    // The world was reset under a signed-in key: the session is gone with its user.
-    if (ctx.user === undefined) state.keys.signOut(call.key);
-  }
+  if (call.key.userId !== undefined) ctx.user = state.world.getUser(call.key.userId);
   if (!(await applyFaults(ctx, faultTarget(ctx.user, request)))) return undefined;
   if (spec === undefined) {
     const id = (request as { CONSTRUCTOR_ID?: number } | undefined)?.CONSTRUCTOR_ID ?? 0;
