@@ -1,5 +1,5 @@
 import { DomainError } from '@integrations/contracts';
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 
 /** Who lists: their own rows, or everyone's for an admin. */
 export interface ListCaller {
@@ -32,12 +32,12 @@ type OwnedRow = { id: string; user_id: string; created_at: Date };
  * One page of the caller's rows of any table with `id`, `user_id` and `created_at` (everyone's for an admin),
  * newest first with keyset pagination: the same lists for every service.
  */
-export async function listPage<Row extends OwnedRow, Item>(
-  db: Kysely<object>,
-  table: string,
+export async function listPage<DB, T extends keyof DB & string, Item>(
+  db: Kysely<DB>,
+  table: T,
   caller: ListCaller,
   data: { limit: number; cursor?: string },
-  toItem: (row: Row) => Item,
+  toItem: (row: Selectable<DB[T]>) => Item,
 ): Promise<{ items: Item[]; nextCursor: string | null }> {
   const after = decodeCursor(data.cursor);
   // Any table with the owned columns; Kysely cannot type a table chosen at run time.
@@ -56,7 +56,7 @@ export async function listPage<Row extends OwnedRow, Item>(
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .limit(data.limit + 1)
-    .execute()) as Row[];
+    .execute()) as (OwnedRow & Selectable<DB[T]>)[];
   const page = rows.slice(0, data.limit);
   const last = page.at(-1);
   return {

@@ -5,7 +5,7 @@ import { enqueueOutbox, listPage, type OutboxRelay } from '@integrations/persist
 import { Api } from 'telegram';
 import type { AccountSender } from '../messages/account-sender';
 import type { LiveClients } from '../telegram/live-clients';
-import { toAccount, type AccountStore, type SessionRow } from './account-store';
+import { toAccount, type AccountStore } from './account-store';
 
 /** The caller's accounts: list, read, remove (logged out at Telegram, session erased) and reconnect. */
 export class AccountsService {
@@ -21,9 +21,7 @@ export class AccountsService {
   ) {}
 
   list(caller: CommandCaller, data: { limit: number; cursor?: string }) {
-    return listPage(this.deps.store.db as never, 'telegram_sessions', caller, data, (row: SessionRow) =>
-      toAccount(row),
-    );
+    return listPage(this.deps.store.db, 'telegram_sessions', caller, data, toAccount);
   }
 
   async get(caller: CommandCaller, id: string): Promise<Account> {

@@ -31,7 +31,7 @@ export function toChannel(row: ChannelRow): Channel {
     type: row.type,
     username: row.username,
     via: { type: 'account', id: row.account_id },
-    canPost: row.can_post === 1 || (row.can_post as unknown) === true,
+    canPost: Boolean(row.can_post),
     status: row.status,
     lastCheckedAt: iso(row.last_checked_at),
     createdAt: iso(row.created_at)!,
@@ -153,13 +153,7 @@ export class AccountChannelsService {
   }
 
   list(caller: CommandCaller, data: { limit: number; cursor?: string }) {
-    return listPage(
-      this.deps.store.db as never,
-      'telegram_account_channels',
-      caller,
-      data,
-      (row: ChannelRow) => toChannel(row),
-    );
+    return listPage(this.deps.store.db, 'telegram_account_channels', caller, data, toChannel);
   }
 
   async find(caller: CommandCaller, id: string): Promise<ChannelRow> {

@@ -81,7 +81,10 @@ export function toDomainError(error: unknown, retryAfterMs = 10_000): DomainErro
       'Telegram does not know that recipient for this account.',
     );
   }
-  if (typeof e?.message === 'string' && /timeout|Not connected|disconnect/i.test(e.message)) {
+  if (
+    typeof e?.message === 'string' &&
+    /timeout|Not connected|disconnect|fetch failed|ECONNREFUSED/i.test(e.message)
+  ) {
     return new DomainError('TELEGRAM_UNAVAILABLE', 'Telegram could not be reached.', { retryAfter: 5 });
   }
   return new DomainError('INTERNAL', 'The Telegram call failed unexpectedly.');

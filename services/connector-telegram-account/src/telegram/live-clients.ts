@@ -64,12 +64,14 @@ export class LiveClients {
 
   private async connect(row: SessionRow): Promise<TelegramClient | undefined> {
     const { store, factory } = this.deps;
-    const client = await factory.create(await store.session(row));
+    let client: TelegramClient | undefined;
     try {
+      // Inside the try: an undecryptable session or an unreachable emulator marks the account too.
+      client = await factory.create(await store.session(row));
       await client.connect();
       await client.getMe();
     } catch (raw) {
-      await destroy(client);
+      if (client) await destroy(client);
       await this.failed(row, toDomainError(raw));
       return undefined;
     }

@@ -121,7 +121,7 @@ export class BotsService {
   }
 
   async list(caller: Caller, data: TelegramBotListCommand): Promise<BotPage> {
-    return listPage(this.db as never, 'telegram_bots', caller, data, (row) => toBot(row as never));
+    return listPage(this.db, 'telegram_bots', caller, data, toBot);
   }
 
   async get(caller: Caller, id: string): Promise<Bot> {

@@ -126,7 +126,7 @@ export class ChannelsService {
   }
 
   async list(caller: Caller, data: TelegramChannelListCommand): Promise<ChannelPage> {
-    return listPage(this.db as never, 'telegram_channels', caller, data, (row) => toChannel(row as never));
+    return listPage(this.db, 'telegram_channels', caller, data, toChannel);
   }
 
   async find(caller: Caller, id: string): Promise<ChannelRow> {
