@@ -50,6 +50,13 @@ describe('api', () => {
           return { id: data['id'], status: 'sent', chatId: '42', telegramMessageId: '55' };
         case 'audit.logs.query':
           return { items: [], nextCursor: null };
+        case 'audit.stats.query':
+          // Echoes the asked days in a count so that the test sees what reached the audit-log.
+          return {
+            from: '2026-11-11',
+            to: '2026-11-24',
+            days: [{ date: '2026-11-24', type: 'telegram_bot', sent: data['days'], failed: 0, received: 0 }],
+          };
         default:
           throw new DomainError('NOT_FOUND', 'unknown');
       }
@@ -273,6 +280,19 @@ describe('api', () => {
     expect(send?.idempotencykey).toBe(message.id);
   });
 
+  it('asks the audit-log for message statistics over a bounded number of days', async () => {
+    const res = await call('/api/integrations/stats/messages?days=7', { token: alice });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ days: [{ sent: 7 }] });
+    const defaulted = await call('/api/integrations/stats/messages', { token: alice });
+    expect(await defaulted.json()).toMatchObject({ days: [{ sent: 14 }] });
+    await expectProblem(
+      await call('/api/integrations/stats/messages?days=91', { token: alice }),
+      422,
+      'VALIDATION_FAILED',
+    );
+  });
+
   it('labels metrics by route template, never by raw path', async () => {
     await call('/api/integrations/telegram/bots/b-1', { token: alice });
     const metrics = await (await call('/metrics')).text();
@@ -329,6 +349,7 @@ describe('api', () => {
       'POST /api/integrations/telegram/channels/{id}/send',
       'GET /api/integrations/messages/{id}',
       'GET /api/integrations/logs',
+      'GET /api/integrations/stats/messages',
       'GET /api/integrations/events',
     ];
     expect(routes).toEqual(expect.arrayContaining(expected));

@@ -5,6 +5,7 @@ import type { Logger, Registry } from '@integrations/observability';
 import type { Redis } from 'ioredis';
 import { AdminController } from './admin/admin.controller';
 import { LogsController } from './audit/logs.controller';
+import { StatsController } from './audit/stats.controller';
 import { AuthGuard } from './auth/auth.guard';
 import type { TokenVerifier } from './auth/token-verifier';
 import type { ApiConfig } from './config';
@@ -50,6 +51,7 @@ export class AppModule {
         AccountsController,
         MessagesController,
         LogsController,
+        StatsController,
         EventsController,
         TelegramWebhookController,
         WebhooksController,

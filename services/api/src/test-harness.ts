@@ -23,7 +23,7 @@ export interface Harness {
 
 export async function startHarness(
   handler: (envelope: Envelope) => Promise<unknown>,
-  bindings = ['telegram.bot.#', 'telegram.channel.#', 'audit.logs.query'],
+  bindings = ['telegram.bot.#', 'telegram.channel.#', 'audit.logs.query', 'audit.stats.query'],
   env: Record<string, string> = {},
 ): Promise<Harness> {
   const vhost = await createTestVhost('api');

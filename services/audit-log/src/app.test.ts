@@ -1,4 +1,4 @@
-import type { LogEntryPage } from '@integrations/contracts';
+import type { LogEntryPage, MessageStats } from '@integrations/contracts';
 import { Messaging } from '@integrations/messaging';
 import { createLogger } from '@integrations/observability';
 import {
@@ -114,6 +114,48 @@ describe('audit-log', () => {
   it('refuses a forged cursor', async () => {
     const reply = await query(alice, { cursor: Buffer.from('log:1 or 1=1').toString('base64url') });
     expect(reply).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+  });
+
+  it('counts messages per UTC day and integration for the caller only', async () => {
+    const carol = { userId: 'carol' };
+    const day = 86_400_000;
+    let n = 0;
+    const publishAt = async (type: string, via: 'bot' | 'account' | 'channel', daysAgo: number) => {
+      const time = new Date(Date.now() - daysAgo * day).toISOString();
+      const base = { userId: 'carol', via: { type: via, id: 'x' }, chatId: '1' };
+      const data =
+        type === 'telegram.message.failed'
+          ? { ...base, messageId: `m-${++n}`, error: { code: 'TELEGRAM_WRITE_FORBIDDEN', detail: 'no' } }
+          : type === 'telegram.message.received'
+            ? { ...base, telegramMessageId: '7', from: { id: '5' }, date: time }
+            : { ...base, messageId: `m-${++n}`, telegramMessageId: '7', sentAt: time };
+      const envelope = client.makeEnvelope(type, data, carol);
+      await client.publishEnvelope('events', type, { ...envelope, time });
+    };
+    const before = await count();
+    await publishAt('telegram.message.sent', 'bot', 0);
+    await publishAt('telegram.message.sent', 'bot', 0);
+    await publishAt('telegram.message.failed', 'account', 0);
+    await publishAt('telegram.message.received', 'account', 0);
+    await publishAt('telegram.message.sent', 'channel', 3);
+    await publishAt('telegram.message.sent', 'channel', 30);
+    await until(async () => (await count()) === before + 6);
+
+    const reply = await client.request<MessageStats>('audit.stats.query', { days: 14 }, carol);
+    expect(reply.ok).toBe(true);
+    if (!reply.ok) return;
+    const iso = (daysAgo: number) => new Date(Date.now() - daysAgo * day).toISOString().slice(0, 10);
+    expect(reply.data).toEqual({
+      from: iso(13),
+      to: iso(0),
+      days: [
+        { date: iso(3), type: 'telegram_channel', sent: 1, failed: 0, received: 0 },
+        { date: iso(0), type: 'telegram_account', sent: 0, failed: 1, received: 1 },
+        { date: iso(0), type: 'telegram_bot', sent: 2, failed: 0, received: 0 },
+      ],
+    });
+    const others = await client.request<MessageStats>('audit.stats.query', { days: 14 }, { userId: 'dave' });
+    expect(others.ok && others.data.days).toEqual([]);
   });
 
   it('is ready when RabbitMQ and MariaDB answer', async () => {

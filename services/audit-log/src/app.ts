@@ -1,4 +1,4 @@
-import type { AuditLogsQueryCommand } from '@integrations/contracts';
+import type { AuditLogsQueryCommand, AuditStatsQueryCommand, Envelope } from '@integrations/contracts';
 import { createLogger, type Logger } from '@integrations/observability';
 import { KeyRotationJob, type Kysely } from '@integrations/persistence';
 import { KEY_NAMES, createCipherFromEnv } from '@integrations/secrets';
@@ -7,6 +7,7 @@ import type { AuditLogConfig } from './config';
 import { migrations } from './db/migrations';
 import type { AuditDatabase } from './db/schema';
 import { LogsRepository } from './logs/logs.repository';
+import { StatsRepository } from './logs/stats.repository';
 import { WEBHOOK_COMMAND_BINDINGS, webhookCommandHandler } from './webhooks/commands';
 import { WebhookDispatcher } from './webhooks/dispatcher';
 import { WebhooksService } from './webhooks/webhooks.service';
@@ -38,6 +39,7 @@ export async function startAuditLog(
   });
   const { registry, db, messaging, relay } = base;
   const repository = new LogsRepository(db);
+  const stats = new StatsRepository(db);
   const cipher = createCipherFromEnv(config.secretsEnv);
   const dispatcher = new WebhookDispatcher({
     db,
@@ -85,15 +87,18 @@ export async function startAuditLog(
   const onWebhookCommand = webhookCommandHandler(webhooks, keys, registry);
   await messaging.consumeCommands({
     queue: SERVICE,
-    bindings: ['audit.logs.query', ...WEBHOOK_COMMAND_BINDINGS],
-    handler: async (envelope) =>
-      envelope.type === 'audit.logs.query'
-        ? repository.query(
-            envelope.userid,
-            envelope.useradmin === true,
-            envelope.data as AuditLogsQueryCommand,
-          )
-        : onWebhookCommand(envelope),
+    bindings: ['audit.logs.query', 'audit.stats.query', ...WEBHOOK_COMMAND_BINDINGS],
+    handler: async (envelope: Envelope) => {
+      if (envelope.type === 'audit.logs.query')
+        return repository.query(
+          envelope.userid,
+          envelope.useradmin === true,
+          envelope.data as AuditLogsQueryCommand,
+        );
+      if (envelope.type === 'audit.stats.query')
+        return stats.messagesPerDay(envelope.userid, envelope.data as AuditStatsQueryCommand);
+      return onWebhookCommand(envelope);
+    },
   });
   dispatcher.start();
   // A rewrap interrupted by a stop continues here.

@@ -3,6 +3,7 @@ import type {
   Account,
   AccountPage,
   AuditLogsQueryCommand,
+  AuditStatsQueryCommand,
   Bot,
   BotPage,
   Channel,
@@ -12,6 +13,7 @@ import type {
   KeyRotation,
   LogEntryPage,
   Message,
+  MessageStats,
   SecurityKeyRewrappedEvent,
   SecurityKeyRotatedEvent,
   SecurityWebhookCreatedEvent,
@@ -73,6 +75,7 @@ import type {
 
 export const COMMAND_TYPES = [
   'audit.logs.query',
+  'audit.stats.query',
   'telegram.account.channel.attach',
   'telegram.account.channel.get',
   'telegram.account.channel.list',
@@ -136,6 +139,7 @@ export type EventType = (typeof EVENT_TYPES)[number];
 
 export interface CommandDataMap {
   'audit.logs.query': AuditLogsQueryCommand;
+  'audit.stats.query': AuditStatsQueryCommand;
   'telegram.account.channel.attach': TelegramAccountChannelAttachCommand;
   'telegram.account.channel.get': TelegramAccountChannelGetCommand;
   'telegram.account.channel.list': TelegramAccountChannelListCommand;
@@ -176,6 +180,7 @@ export interface CommandDataMap {
 
 export interface ReplyDataMap {
   'audit.logs.query': LogEntryPage;
+  'audit.stats.query': MessageStats;
   'telegram.account.channel.attach': Channel;
   'telegram.account.channel.get': Channel;
   'telegram.account.channel.list': ChannelPage;
@@ -246,6 +251,7 @@ export const REST_BODIES = [
   'list-query',
   'logs-query',
   'send-request',
+  'stats-query',
   'telegram-update',
   'webhook-create',
 ] as const;

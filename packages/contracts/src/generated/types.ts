@@ -56,6 +56,15 @@ export interface AuditLogsQueryCommand {
   cursor?: string;
 }
 /**
+ * Data of the command audit.stats.query.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "AuditStatsQueryCommand".
+ */
+export interface AuditStatsQueryCommand {
+  days: number;
+}
+/**
  * Data of the command telegram.account.channel.attach.
  *
  * This interface was referenced by `Contracts`'s JSON-Schema
@@ -952,6 +961,29 @@ export interface LogEntry {
   createdAt: string;
 }
 /**
+ * Reply data of audit.stats.query.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "AuditStatsQueryReply".
+ */
+export interface AuditStatsQueryReply {
+  /**
+   * The first day counted (UTC).
+   */
+  from: string;
+  /**
+   * The last day counted (UTC), today.
+   */
+  to: string;
+  days: {
+    date: string;
+    type: 'telegram_account' | 'telegram_bot' | 'telegram_channel';
+    sent: number;
+    failed: number;
+    received: number;
+  }[];
+}
+/**
  * Reply data of telegram.account.channel.attach.
  *
  * This interface was referenced by `Contracts`'s JSON-Schema
@@ -1783,6 +1815,29 @@ export interface LogEntryPage {
   nextCursor: string | null;
 }
 /**
+ * Messages sent, failed and received per UTC day and integration type, from the audit log. Days with nothing are left out.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "MessageStats".
+ */
+export interface MessageStats {
+  /**
+   * The first day counted (UTC).
+   */
+  from: string;
+  /**
+   * The last day counted (UTC), today.
+   */
+  to: string;
+  days: {
+    date: string;
+    type: 'telegram_account' | 'telegram_bot' | 'telegram_channel';
+    sent: number;
+    failed: number;
+    received: number;
+  }[];
+}
+/**
  * This interface was referenced by `Contracts`'s JSON-Schema
  * via the `definition` "Message".
  */
@@ -1966,6 +2021,16 @@ export interface SendRequest {
    * A Telegram id as a string (they exceed 2^53).
    */
   replyToMessageId?: string;
+}
+/**
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "StatsQuery".
+ */
+export interface StatsQuery {
+  /**
+   * How many UTC days back, today included.
+   */
+  days: number;
 }
 /**
  * This interface was referenced by `Contracts`'s JSON-Schema

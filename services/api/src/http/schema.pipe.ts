@@ -24,10 +24,14 @@ export class SchemaPipe implements PipeTransform {
   }
 }
 
+/** The query parameters that are integers in their schemas; every other value stays text. */
+const INTEGER_QUERY_KEYS = new Set(['limit', 'days']);
+
 function coerceQuery(value: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, raw] of Object.entries((value ?? {}) as Record<string, unknown>)) {
-    out[key] = typeof raw === 'string' && /^\d{1,6}$/.test(raw) && key === 'limit' ? Number(raw) : raw;
+    out[key] =
+      typeof raw === 'string' && /^\d{1,6}$/.test(raw) && INTEGER_QUERY_KEYS.has(key) ? Number(raw) : raw;
   }
   return out;
 }

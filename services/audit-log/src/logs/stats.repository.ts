@@ -1,0 +1,49 @@
+import type { AuditStatsQueryCommand, MessageStats } from '@integrations/contracts';
+import { sql, type Kysely } from '@integrations/persistence';
+import type { AuditDatabase } from '../db/schema';
+
+const DAY_MS = 86_400_000;
+const COUNTED = { message_sent: 'sent', message_failed: 'failed', message_received: 'received' } as const;
+type Counted = keyof typeof COUNTED;
+type StatsDay = MessageStats['days'][number];
+
+const isoDate = (time: number) => new Date(time).toISOString().slice(0, 10);
+
+/** Messages per UTC day and integration, counted from the audit trail so that every connector's events count. */
+export class StatsRepository {
+  constructor(private readonly db: Kysely<AuditDatabase>) {}
+
+  async messagesPerDay(userId: string, q: AuditStatsQueryCommand, now = Date.now()): Promise<MessageStats> {
+    const today = Math.floor(now / DAY_MS) * DAY_MS;
+    const from = today - (q.days - 1) * DAY_MS;
+    const day = sql<string>`date_format(created_at, '%Y-%m-%d')`;
+    const rows = await this.db
+      .selectFrom('integration_logs')
+      .select([day.as('day'), 'integration_type', 'action', (eb) => eb.fn.countAll<number>().as('count')])
+      .where('user_id', '=', userId)
+      .where('created_at', '>=', new Date(from))
+      .where('action', 'in', Object.keys(COUNTED) as Counted[])
+      .where('integration_type', '!=', 'security')
+      .groupBy([day, 'integration_type', 'action'])
+      .execute();
+
+    const byKey = new Map<string, StatsDay>();
+    for (const row of rows) {
+      if (row.integration_type === 'security') continue;
+      const key = `${row.day}|${row.integration_type}`;
+      const entry = byKey.get(key) ?? {
+        date: row.day,
+        type: row.integration_type,
+        sent: 0,
+        failed: 0,
+        received: 0,
+      };
+      entry[COUNTED[row.action as Counted]] += Number(row.count);
+      byKey.set(key, entry);
+    }
+    const days = [...byKey.values()].sort(
+      (a, b) => a.date.localeCompare(b.date) || a.type.localeCompare(b.type),
+    );
+    return { from: isoDate(from), to: isoDate(today), days };
+  }
+}
