@@ -41,6 +41,8 @@ describe('docker-compose.yml', () => {
         'api',
         'audit-log',
         'connector-telegram-bot',
+        'connector-telegram-account',
+        'web',
         'telegram-emulator',
         'mysql',
         'redis',
@@ -90,6 +92,7 @@ describe('Dockerfiles', () => {
     'services/api',
     'services/audit-log',
     'services/connector-telegram-bot',
+    'services/connector-telegram-account',
     'packages/telegram-emulator',
   ]) {
     it(`${dir}: multi-stage, pnpm deploy, non-root, with a healthcheck`, () => {
@@ -102,6 +105,21 @@ describe('Dockerfiles', () => {
       expect(text).toMatch(/^HEALTHCHECK /m);
     });
   }
+});
+
+describe('the web Dockerfile', () => {
+  it('is multi-stage, ships only the bundle and its server, runs as non-root, with a healthcheck', () => {
+    const text = read('services/web/Dockerfile');
+    expect(text.match(/^FROM /gm)?.length).toBe(2);
+    expect(text).toMatch(/pnpm --filter @integrations\/web run build/);
+    expect(text).toMatch(/cp -r services\/web\/dist services\/web\/server\.mjs/);
+    // The runtime stage copies nothing but the build output.
+    expect(text.split(/^FROM /m)[2]?.match(/^COPY .*/gm)).toEqual([
+      'COPY --from=build --chown=node:node /out /app',
+    ]);
+    expect(/^USER (\S+)/m.exec(text)?.[1]).toBe('node');
+    expect(text).toMatch(/^HEALTHCHECK /m);
+  });
 });
 
 type K8sObject = {
@@ -160,6 +178,25 @@ describe('Kubernetes manifests', () => {
         expect(byKind('PrometheusRule')).toHaveLength(1);
         expect(byKind('ServiceMonitor')).toHaveLength(1);
         expect(byKind('NetworkPolicy').map((n) => n.metadata.name)).toContain('default-deny');
+      });
+
+      it('serves the web UI behind the gateway, talking only to the api', () => {
+        const web = byKind('Deployment').find((d) => d.metadata.name === 'web');
+        const container = (
+          web?.spec as { template: { spec: { containers: { env: { name: string; value: string }[] }[] } } }
+        ).template.spec.containers[0];
+        expect(container?.env).toContainEqual({ name: 'API_URL', value: 'http://api:8080' });
+        const policies = Object.fromEntries(byKind('NetworkPolicy').map((n) => [n.metadata.name, n.spec]));
+        expect(JSON.stringify(policies['web-ingress'])).toContain('"kubernetes.io/metadata.name":"gateway"');
+        expect(policies['web-to-api-egress']).toMatchObject({
+          egress: [
+            {
+              to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'api' } } }],
+              ports: [{ port: 8080 }],
+            },
+          ],
+        });
+        expect(JSON.stringify(policies['api-ingress'])).toContain('"app.kubernetes.io/name":"web"');
       });
     });
   }
