@@ -1,20 +1,9 @@
-import {
-  Anchor,
-  Button,
-  Card,
-  Group,
-  PasswordInput,
-  Stack,
-  Table,
-  Text,
-  Title,
-  VisuallyHidden,
-} from '@mantine/core';
+import { Anchor, Button, Card, Group, PasswordInput, Stack, Table, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { useAddBot, useBots, useRemoveBot } from '../../api/queries';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { ProblemAlert } from '../../components/ProblemAlert';
-import { QueryState } from '../../components/QueryState';
+import { ResourceTable } from '../../components/ResourceTable';
 import { SendModal } from '../../components/SendModal';
 import { StatusBadge } from '../../components/StatusBadge';
 import { exactTime, timeAgo } from '../../components/format';
@@ -75,69 +64,51 @@ export function BotsPage() {
       <Title order={2}>Bots</Title>
       <AddBotForm />
       <ProblemAlert error={remove.error} />
-      <QueryState
+      <ResourceTable
         query={bots}
-        isEmpty={(page) => page.items.length === 0}
+        label="Telegram bots"
+        columns={['Bot', 'Status', 'Updates', 'Added']}
+        minWidth={680}
         empty={{
           title: 'No bots yet',
           hint: 'Add a bot by its token to send messages and post to channels.',
         }}
-      >
-        {(page) => (
-          <Table.ScrollContainer minWidth={680}>
-            <Table striped highlightOnHover verticalSpacing="sm" aria-label="Telegram bots">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Bot</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                  <Table.Th>Updates</Table.Th>
-                  <Table.Th>Added</Table.Th>
-                  <Table.Th>
-                    <VisuallyHidden>Actions</VisuallyHidden>
-                  </Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {page.items.map((bot) => (
-                  <Table.Tr key={bot.id}>
-                    <Table.Td>
-                      <Text fw={500}>@{bot.username}</Text>
-                      <Text size="xs" c="dimmed">
-                        {bot.firstName}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <StatusBadge status={bot.status} />
-                    </Table.Td>
-                    <Table.Td>{UPDATES[bot.updatesMode] ?? bot.updatesMode}</Table.Td>
-                    <Table.Td title={exactTime(bot.createdAt)}>{timeAgo(bot.createdAt)}</Table.Td>
-                    <Table.Td>
-                      <Group gap="xs" justify="flex-end" wrap="nowrap">
-                        <SendModal
-                          title={`Send a test message with @${bot.username}`}
-                          target={{ kind: 'bot', id: bot.id }}
-                          recipient={{
-                            label: 'Chat id',
-                            placeholder: 'The chat id of a user who started the bot, or of a group',
-                          }}
-                        />
-                        <ConfirmButton
-                          label="Remove"
-                          ariaLabel={`Remove @${bot.username}`}
-                          question={`Remove @${bot.username}? Its webhook is removed and its token erased; channels attached through it stop working.`}
-                          confirmLabel="Remove bot"
-                          loading={remove.isPending && remove.variables === bot.id}
-                          onConfirm={() => remove.mutate(bot.id)}
-                        />
-                      </Group>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+        row={(bot) => (
+          <Table.Tr key={bot.id}>
+            <Table.Td>
+              <Text fw={500}>@{bot.username}</Text>
+              <Text size="xs" c="dimmed">
+                {bot.firstName}
+              </Text>
+            </Table.Td>
+            <Table.Td>
+              <StatusBadge status={bot.status} />
+            </Table.Td>
+            <Table.Td>{UPDATES[bot.updatesMode] ?? bot.updatesMode}</Table.Td>
+            <Table.Td title={exactTime(bot.createdAt)}>{timeAgo(bot.createdAt)}</Table.Td>
+            <Table.Td>
+              <Group gap="xs" justify="flex-end" wrap="nowrap">
+                <SendModal
+                  title={`Send a test message with @${bot.username}`}
+                  target={{ kind: 'bot', id: bot.id }}
+                  recipient={{
+                    label: 'Chat id',
+                    placeholder: 'The chat id of a user who started the bot, or of a group',
+                  }}
+                />
+                <ConfirmButton
+                  label="Remove"
+                  ariaLabel={`Remove @${bot.username}`}
+                  question={`Remove @${bot.username}? Its webhook is removed and its token erased; channels attached through it stop working.`}
+                  confirmLabel="Remove bot"
+                  loading={remove.isPending && remove.variables === bot.id}
+                  onConfirm={() => remove.mutate(bot.id)}
+                />
+              </Group>
+            </Table.Td>
+          </Table.Tr>
         )}
-      </QueryState>
+      />
     </Stack>
   );
 }

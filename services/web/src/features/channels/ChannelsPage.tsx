@@ -1,23 +1,11 @@
 import type { Channel } from '@integrations/contracts';
-import {
-  Badge,
-  Button,
-  Card,
-  Group,
-  Select,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Title,
-  VisuallyHidden,
-} from '@mantine/core';
+import { Badge, Button, Card, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useAccounts, useAttachChannel, useBots, useChannels, useRemoveChannel } from '../../api/queries';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { ProblemAlert } from '../../components/ProblemAlert';
-import { QueryState } from '../../components/QueryState';
+import { ResourceTable } from '../../components/ResourceTable';
 import { SendModal } from '../../components/SendModal';
 import { StatusBadge } from '../../components/StatusBadge';
 import { exactTime, timeAgo } from '../../components/format';
@@ -110,74 +98,52 @@ export function ChannelsPage() {
       <Title order={2}>Channels and groups</Title>
       <AttachForm senders={senders} />
       <ProblemAlert error={remove.error} />
-      <QueryState
+      <ResourceTable
         query={channels}
-        isEmpty={(page) => page.items.length === 0}
+        label="Channels and groups"
+        columns={['Title', 'Type', 'Posts through', 'Post rights', 'Status']}
+        minWidth={760}
         empty={{
           title: 'No channels or groups yet',
           hint: 'Attach one above; its post rights are checked with Telegram.',
         }}
-      >
-        {(page) => (
-          <Table.ScrollContainer minWidth={760}>
-            <Table striped highlightOnHover verticalSpacing="sm" aria-label="Channels and groups">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Title</Table.Th>
-                  <Table.Th>Type</Table.Th>
-                  <Table.Th>Posts through</Table.Th>
-                  <Table.Th>Post rights</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                  <Table.Th>
-                    <VisuallyHidden>Actions</VisuallyHidden>
-                  </Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {page.items.map((channel) => (
-                  <Table.Tr key={channel.id}>
-                    <Table.Td>
-                      <Text fw={500}>{channel.title}</Text>
-                      <Text size="xs" c="dimmed">
-                        {channel.username ? `@${channel.username}` : channel.chatId}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>{channel.type === 'channel' ? 'Channel' : 'Group'}</Table.Td>
-                    <Table.Td>{senders.label(channel.via)}</Table.Td>
-                    <Table.Td>
-                      <Badge color={channel.canPost ? 'green' : 'red'} variant="outline">
-                        {channel.canPost ? 'Can post' : 'Cannot post'}
-                      </Badge>
-                    </Table.Td>
-                    <Table.Td>
-                      <StatusBadge status={channel.status} />
-                      <Text size="xs" c="dimmed" title={exactTime(channel.lastCheckedAt)}>
-                        checked {timeAgo(channel.lastCheckedAt)}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Group gap="xs" justify="flex-end" wrap="nowrap">
-                        <SendModal
-                          title={`Post to ${channel.title}`}
-                          target={{ kind: 'channel', id: channel.id }}
-                        />
-                        <ConfirmButton
-                          label="Remove"
-                          ariaLabel={`Remove ${channel.title}`}
-                          question={`Stop posting to ${channel.title}? Nothing changes in Telegram itself.`}
-                          confirmLabel="Remove channel"
-                          loading={remove.isPending && remove.variables === channel.id}
-                          onConfirm={() => remove.mutate(channel.id)}
-                        />
-                      </Group>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+        row={(channel) => (
+          <Table.Tr key={channel.id}>
+            <Table.Td>
+              <Text fw={500}>{channel.title}</Text>
+              <Text size="xs" c="dimmed">
+                {channel.username ? `@${channel.username}` : channel.chatId}
+              </Text>
+            </Table.Td>
+            <Table.Td>{channel.type === 'channel' ? 'Channel' : 'Group'}</Table.Td>
+            <Table.Td>{senders.label(channel.via)}</Table.Td>
+            <Table.Td>
+              <Badge color={channel.canPost ? 'green' : 'red'} variant="outline">
+                {channel.canPost ? 'Can post' : 'Cannot post'}
+              </Badge>
+            </Table.Td>
+            <Table.Td>
+              <StatusBadge status={channel.status} />
+              <Text size="xs" c="dimmed" title={exactTime(channel.lastCheckedAt)}>
+                checked {timeAgo(channel.lastCheckedAt)}
+              </Text>
+            </Table.Td>
+            <Table.Td>
+              <Group gap="xs" justify="flex-end" wrap="nowrap">
+                <SendModal title={`Post to ${channel.title}`} target={{ kind: 'channel', id: channel.id }} />
+                <ConfirmButton
+                  label="Remove"
+                  ariaLabel={`Remove ${channel.title}`}
+                  question={`Stop posting to ${channel.title}? Nothing changes in Telegram itself.`}
+                  confirmLabel="Remove channel"
+                  loading={remove.isPending && remove.variables === channel.id}
+                  onConfirm={() => remove.mutate(channel.id)}
+                />
+              </Group>
+            </Table.Td>
+          </Table.Tr>
         )}
-      </QueryState>
+      />
     </Stack>
   );
 }
