@@ -7,7 +7,13 @@ export {
   type CommandCaller,
   type CommandRoutes,
 } from './command-router';
-export { Messaging, type CommandHandler, type EventHandler, type MessagingOptions } from './messaging';
+export {
+  Messaging,
+  type CommandHandler,
+  type EventHandler,
+  type MessagingOptions,
+  type StoppableConsumer,
+} from './messaging';
 export {
   EXCHANGES,
   PRIORITIES,

@@ -27,6 +27,7 @@ import {
   RETRY_DELAYS_MS,
   bindingsFor,
   deadQueueName,
+  keyedQueueArguments,
   queueNames,
   retryQueueArguments,
   routingKeyFor,
@@ -64,6 +65,18 @@ interface Lane {
   priority: Priority;
   /** Transient lanes (a per-instance fan-out queue) neither retry nor dead-letter. */
   transient: boolean;
+}
+
+/** Returned by a lane's handler that passed the message on: the final consumer answers, not this one. */
+const FORWARDED = Symbol('forwarded');
+
+/** AMQP message priority of each lane, kept when a command is forwarded into a single (priority) queue. */
+const LANE_PRIORITY: Record<Priority, number> = { high: 3, mid: 2, low: 1 };
+
+/** A consumer that can be stopped on its own (a shard handed to another replica). */
+export interface StoppableConsumer {
+  /** Stops taking messages, waits for those in hand to finish, and closes its channel (unacked ones go back). */
+  stop(): Promise<void>;
 }
 
 const RETRY_HEADER = 'x-retry-count';
@@ -308,6 +321,115 @@ export class Messaging {
     });
   }
 
+  /**
+   * Moves commands from `<queue>.high|mid|low` to `exchange`, routed by `route(envelope)` (a shard), keeping every
+   * property (reply-to, correlation id, trace) and the lane as the message priority. The broker confirms the copy
+   * before the original is acked: a crash in between duplicates, never loses. Invalid messages are dead-lettered
+   * and answered here, as by any consumer.
+   */
+  async forwardCommands(opts: {
+    queue: string;
+    bindings: string[];
+    exchange: string;
+    route: (envelope: Envelope) => string;
+  }): Promise<void> {
+    const deadQueue = deadQueueName(opts.queue);
+    await this.declareDeadQueue(opts.queue, deadQueue);
+    for (const priority of PRIORITIES) {
+      const lane: Lane = {
+        queue: `${opts.queue}.${priority}`,
+        deadQueue,
+        label: priority,
+        priority,
+        transient: false,
+      };
+      await this.declareLane(
+        lane,
+        opts.queue,
+        opts.bindings.flatMap((b) => bindingsFor(b, priority)),
+        EXCHANGES.commands,
+      );
+      await this.subscribe(lane, async (envelope, msg) => {
+        await this.amqp.publish(opts.exchange, opts.route(envelope), msg.content, {
+          ...msg.properties,
+          priority: LANE_PRIORITY[priority],
+        });
+        return FORWARDED;
+      });
+    }
+  }
+
+  /**
+   * Declares a durable direct exchange and, bound to it by their own names, one priority queue per key (with
+   * its retry queues, dead-lettering into `<deadKey>.dead`). The queues outlive their consumers, so commands for
+   * a shard wait there while it changes hands.
+   */
+  async declareKeyedQueues(exchange: string, queues: string[], deadKey: string): Promise<void> {
+    await this.declareDeadQueue(deadKey, deadQueueName(deadKey));
+    await this.addSetup(async (channel) => {
+      await channel.assertExchange(exchange, 'direct', { durable: true });
+      for (const queue of queues) {
+        const names = queueNames(queue);
+        await channel.assertQueue(names.work, { durable: true, arguments: keyedQueueArguments(deadKey) });
+        for (const [i, delay] of this.retryDelays.entries()) {
+          await channel.assertQueue(names.retry(i + 1), {
+            durable: true,
+            arguments: retryQueueArguments(names.work, delay),
+          });
+        }
+        await channel.bindQueue(queue, exchange, queue);
+      }
+    });
+  }
+
+  /**
+   * Consumes one queue declared by `declareKeyedQueues` on a channel of its own, until `stop()`. Replies, retries
+   * and dead letters work as in `consumeCommands`; the consumer survives reconnects until stopped.
+   */
+  async consumeUntilStopped(opts: {
+    queue: string;
+    deadKey: string;
+    handler: CommandHandler;
+    prefetch?: number;
+  }): Promise<StoppableConsumer> {
+    const lane: Lane = {
+      queue: opts.queue,
+      deadQueue: deadQueueName(opts.deadKey),
+      label: 'shard',
+      priority: 'mid',
+      transient: false,
+    };
+    const inHand = new Set<Promise<void>>();
+    const channel = this.amqp.managedConnection.createChannel({
+      name: `${this.options.service}:${opts.queue}`,
+    });
+    await channel.waitForConnect();
+    const { consumerTag } = await channel.consume(
+      opts.queue,
+      (msg) => {
+        const work = this.process(lane, msg, (envelope, m) =>
+          opts.handler(envelope, { priority: priorityOf(m), redelivered: m.fields.redelivered }),
+        ).finally(() => {
+          try {
+            channel.ack(msg);
+          } catch {
+            // The channel went away with the connection: the broker redelivers the message.
+          }
+        });
+        inHand.add(work);
+        void work.finally(() => inHand.delete(work));
+      },
+      { prefetch: opts.prefetch ?? 20 },
+    );
+    return {
+      stop: async () => {
+        await channel.cancel(consumerTag).catch(() => undefined);
+        await Promise.allSettled([...inHand]);
+        await channel.close();
+      },
+    };
+  }
+
   async close(): Promise<void> {
     await this.rpc.close();
     await this.amqp.managedConnection.close();
@@ -438,7 +560,7 @@ export class Messaging {
         async () => {
           try {
             const data = await handle(envelope, msg);
-            await this.replyIfAsked(msg, this.successReply(envelope.type, data));
+            if (data !== FORWARDED) await this.replyIfAsked(msg, this.successReply(envelope.type, data));
           } catch (error) {
             this.metrics?.tasksError.inc({ queue: lane.label });
             if (error instanceof DomainError) {
@@ -542,6 +664,11 @@ export class Messaging {
 function withTraceHeader(extra: Options.Publish): Options.Publish {
   const traceparent = currentTraceparent();
   return traceparent ? { ...extra, headers: { ...extra.headers, traceparent } } : extra;
+}
+
+function priorityOf(msg: ConsumeMessage): Priority {
+  const level = msg.properties.priority as number | undefined;
+  return level === LANE_PRIORITY.high ? 'high' : level === LANE_PRIORITY.low ? 'low' : 'mid';
 }
 
 function failed(error: ReplyError): Reply<never> {

@@ -46,6 +46,19 @@ export function workQueueArguments(deadKey: string, priority: Priority | 'events
   return { 'x-queue-type': 'quorum', 'x-delivery-limit': 10, ...deadLetter };
 }
 
+/**
+ * A keyed (shard) queue takes all three lanes at once, so it is a classic queue ordered by message priority
+ * (quorum queues have no priorities in RabbitMQ 3.10); durable, with persistent messages kept persistent.
+ */
+export function keyedQueueArguments(deadKey: string): Record<string, unknown> {
+  return {
+    'x-queue-type': 'classic',
+    'x-max-priority': 3,
+    'x-dead-letter-exchange': EXCHANGES.dlx,
+    'x-dead-letter-routing-key': deadKey,
+  };
+}
+
 export function retryQueueArguments(workQueue: string, delayMs: number): Record<string, unknown> {
   return {
     'x-message-ttl': delayMs,
