@@ -106,6 +106,11 @@ export const telegramMetrics = memo((registry) => ({
     labelNames: ['type'] as const,
     registers: [registry],
   }),
+  shardLeasesHeld: new Gauge({
+    name: 'account_shard_leases_held',
+    help: 'Account shards whose lease this replica holds (it serves their accounts and commands)',
+    registers: [registry],
+  }),
   breakerState: new Gauge({
     name: 'circuit_breaker_state',
     help: 'Circuit breaker state: 0 closed, 1 half-open, 2 open',

@@ -44,7 +44,9 @@ export interface Stack {
   metricsUrls: string[];
   /** The bot connector's environment, to run it as a separate process (`botConnector: false`). */
   botEnv: Record<string, string>;
-  /** The account connector's database (with `accounts: true`). */
+  /** The account connector's environment, to run replicas as separate processes (`accounts: 'processes'`). */
+  accountEnv: Record<string, string>;
+  /** The account connector's database (with `accounts`). */
   accountDatabase?: string;
   /** Stops and starts the account connector (with `accounts: true`): sessions must come back from the table. */
   restartAccounts(): Promise<void>;
@@ -74,7 +76,8 @@ const SECRET = randomBytes(32).toString('base64url');
  */
 export async function startStack(
   name: string,
-  options: { webhooks?: boolean; botConnector?: boolean; accounts?: boolean } = {},
+  /** `accounts: 'processes'`: the account database, MTProto and the api's routing, but no in-process connector. */
+  options: { webhooks?: boolean; botConnector?: boolean; accounts?: boolean | 'processes' } = {},
 ): Promise<Stack> {
   const logs: string[] = [];
   const logger = (service: string): Logger => {
@@ -157,7 +160,7 @@ export async function startStack(
   };
   const startAccounts = () =>
     startAccountConnector(accountConfig(accountEnv), logger('connector-telegram-account'));
-  let account: AccountConnector | undefined = options.accounts ? await startAccounts() : undefined;
+  let account: AccountConnector | undefined = options.accounts === true ? await startAccounts() : undefined;
   const api = await startApi(
     apiConfig({
       ...env,
@@ -179,6 +182,7 @@ export async function startStack(
     },
     emulatorUrl: emulator.url,
     botEnv,
+    accountEnv,
     get metricsUrls() {
       return [
         `${api.url}/metrics`,

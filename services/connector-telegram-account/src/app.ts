@@ -13,6 +13,8 @@ import { FlowsService } from './flows/flows.service';
 import { AccountSender } from './messages/account-sender';
 import { AccountMessagesService } from './messages/messages.service';
 import { ClientFactory } from './telegram/client-factory';
+import { AccountShards } from './shards/account-shards';
+import { ShardLeases } from './shards/shard-leases';
 import { LiveClients } from './telegram/live-clients';
 
 export const SERVICE = 'connector-telegram-account';
@@ -92,15 +94,37 @@ export async function startAccountConnector(
     registry,
   });
 
-  const handle = commandHandler({ accounts, channels, flows, messages }, registry);
-  await messaging.consumeCommands({ queue: SERVICE, bindings: COMMAND_BINDINGS, handler: handle });
-
+  // Every account command goes to its user's shard; this replica serves the shards it holds leases on.
+  const shards = new AccountShards({
+    service: SERVICE,
+    shards: config.shards,
+    messaging,
+    handler: commandHandler({ accounts, channels, flows, messages }, registry),
+    store,
+    live,
+    flows,
+    messages,
+    restoreConcurrency: config.restoreConcurrency,
+    registry,
+    logger,
+  });
+  await shards.route(COMMAND_BINDINGS);
+  const leases = new ShardLeases({
+    redis,
+    prefix: config.redisPrefix,
+    shards: config.shards,
+    ttlMs: config.shardLeaseMs,
+    owner: shards,
+    logger,
+  });
   const started = Date.now();
-  const restored = await live.restoreAll(await store.restorable(), config.restoreConcurrency);
-  logger.info('sessions restored', { live: restored, ms: Date.now() - started });
+  await leases.start();
+  logger.info('shards taken and their sessions restored', {
+    shards: [...leases.owned.keys()],
+    live: live.size,
+    ms: Date.now() - started,
+  });
   void keys.start({ userId: 'system' });
-  const recovered = await messages.recover();
-  if (recovered > 0) logger.info('resuming queued sends', { count: recovered });
 
   const metrics = telegramMetrics(registry);
   const gauges = async (): Promise<void> => {
@@ -133,7 +157,12 @@ export async function startAccountConnector(
   sweepTimer?.unref();
 
   const ops = await base.serveOps({ port: config.port, host: config.host });
-  logger.info('account connector ready', { port: ops.port, mode: config.mode, live: restored });
+  logger.info('account connector ready', {
+    port: ops.port,
+    mode: config.mode,
+    replica: leases.replicaId,
+    live: live.size,
+  });
 
   return {
     url: ops.url,
@@ -141,6 +170,8 @@ export async function startAccountConnector(
     async close() {
       clearInterval(gaugeTimer);
       clearInterval(sweepTimer);
+      // Shards first: their commands in hand finish and the other replicas take them over at once.
+      await leases.stop();
       await messaging.close();
       await messages.drain();
       await flows.close();

@@ -23,6 +23,10 @@ export interface AccountConnectorConfig {
   restoreConcurrency: number;
   /** How often every live session is checked (0 turns the sweep off). */
   healthSweepMs: number;
+  /** Account shards (fixed for a deployment: changing it moves users between shards). */
+  shards: number;
+  /** How long a shard lease lives without renewal: a dead replica's shards move after about this long. */
+  shardLeaseMs: number;
   secretsEnv: NodeJS.ProcessEnv;
 }
 
@@ -60,6 +64,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AccountConnect
     breakerResetMs: number(env.TELEGRAM_BREAKER_RESET_MS, 10_000, 'TELEGRAM_BREAKER_RESET_MS'),
     restoreConcurrency: number(env.TELEGRAM_RESTORE_CONCURRENCY, 20, 'TELEGRAM_RESTORE_CONCURRENCY'),
     healthSweepMs: number(env.TELEGRAM_HEALTH_SWEEP_MS, 60_000, 'TELEGRAM_HEALTH_SWEEP_MS'),
+    shards: Math.max(1, Math.floor(number(env.TELEGRAM_ACCOUNT_SHARDS, 8, 'TELEGRAM_ACCOUNT_SHARDS'))),
+    shardLeaseMs: Math.max(500, number(env.TELEGRAM_SHARD_LEASE_MS, 5_000, 'TELEGRAM_SHARD_LEASE_MS')),
     secretsEnv: env,
   };
 }

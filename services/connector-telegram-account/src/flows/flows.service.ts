@@ -19,6 +19,8 @@ interface FlowRecord extends Flow {
 
 /** What only the replica running the flow holds: the GramJS client mid-login and Telegram's code hash. */
 interface FlowWork {
+  /** The platform user: flows move with the user's shard. */
+  userId: string;
   client: TelegramClient;
   phone?: string;
   phoneCodeHash?: string;
@@ -63,7 +65,7 @@ export class FlowsService {
   ): Promise<Flow> {
     const flowId = uuidv7();
     const client = await this.deps.factory.create('');
-    const work: FlowWork = { client, timers: [], chain: Promise.resolve() };
+    const work: FlowWork = { userId: caller.userId, client, timers: [], chain: Promise.resolve() };
     const expiresAt = new Date(Date.now() + this.deps.ttlMs);
     const record: FlowRecord = {
       flowId,
@@ -152,6 +154,15 @@ export class FlowsService {
 
   async close(): Promise<void> {
     await Promise.allSettled([...this.work.keys()].map((flowId) => this.release(flowId)));
+  }
+
+  /**
+   * Ends the running flows of some users (their shard moved to another replica): a login cannot move with its
+   * half-open connection, so each shows `expired` and the user starts again.
+   */
+  async expireWhere(ofUser: (userId: string) => boolean): Promise<void> {
+    const flows = [...this.work].filter(([, work]) => ofUser(work.userId)).map(([flowId]) => flowId);
+    await Promise.allSettled(flows.map((flowId) => this.expire(flowId)));
   }
 
   /** Runs one step of a flow on the replica that holds its client, after the previous step. */

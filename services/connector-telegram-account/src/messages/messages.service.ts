@@ -47,6 +47,8 @@ export function toMessage(row: MessageRow): Message {
  */
 export class AccountMessagesService {
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Ids of the messages this replica is delivering. */
+  private readonly delivering = new Set<string>();
   private readonly metrics;
 
   constructor(
@@ -150,14 +152,21 @@ export class AccountMessagesService {
     return toMessage(ownedOrNotFound(row, caller, 'message', 'No such message.'));
   }
 
-  /** Queued sends, and sends a crash cut off, are delivered on start. */
-  async recover(): Promise<number> {
-    const rows = await this.deps.store.db
-      .selectFrom('telegram_account_messages')
-      .select('id')
-      .where('status', 'in', ['queued', 'sending'])
-      .orderBy('created_at')
-      .execute();
+  /**
+   * Queued sends, and sends a crash cut off, are delivered when their shard is taken (on start, or from a replica
+   * that stopped or died). A resent `sending` row cannot post twice: Telegram refuses its repeated `random_id`.
+   */
+  async recover(ofUser: (userId: string) => boolean = () => true): Promise<number> {
+    const rows = (
+      await this.deps.store.db
+        .selectFrom('telegram_account_messages')
+        .select(['id', 'user_id'])
+        .where('status', 'in', ['queued', 'sending'])
+        .orderBy('created_at')
+        .execute()
+    )
+      // A row this replica is delivering right now is `sending` too, but not cut off: leave it alone.
+      .filter((row) => ofUser(row.user_id) && !this.delivering.has(row.id));
     for (const row of rows) {
       await this.deps.store.db
         .updateTable('telegram_account_messages')
@@ -191,6 +200,15 @@ export class AccountMessagesService {
   }
 
   private async deliver(id: string): Promise<{ message: Message; error?: DomainError }> {
+    this.delivering.add(id);
+    try {
+      return await this.deliverOnce(id);
+    } finally {
+      this.delivering.delete(id);
+    }
+  }
+
+  private async deliverOnce(id: string): Promise<{ message: Message; error?: DomainError }> {
     const { store, live, sender } = this.deps;
     const claimed = await store.db
       .updateTable('telegram_account_messages')

@@ -178,6 +178,14 @@ export class LiveClients {
     return this.live.size;
   }
 
+  /** Disconnects the accounts of some users (their shard moved to another replica); the table is untouched. */
+  async closeWhere(ofUser: (userId: string) => boolean): Promise<void> {
+    await Promise.allSettled([...this.starting.values()]);
+    const leaving = [...this.live].filter(([, live]) => ofUser(live.userId));
+    for (const [accountId] of leaving) this.live.delete(accountId);
+    await Promise.allSettled(leaving.map(([, live]) => destroy(live.client)));
+  }
+
   async closeAll(): Promise<void> {
     await Promise.allSettled([...this.starting.values()]);
     const all = [...this.live.values()];
