@@ -238,3 +238,63 @@ describe('Messaging against RabbitMQ', () => {
     return (await res.json()) as { properties: { headers: Record<string, unknown> } }[];
   }
 });
+
+describe('Messaging with keyed (shard) queues', () => {
+  let vhost: TestVhost;
+  let router: Messaging;
+  let client: Messaging;
+  const handled: { shard: number; userId: string; priority: Priority }[] = [];
+  const shardOf = (envelope: Envelope) => (envelope.userid === 'user-a' ? 0 : 1);
+  const consumer = (shard: number) =>
+    router.consumeUntilStopped({
+      queue: `sharded.shard.${shard}`,
+      deadKey: 'sharded',
+      handler: async (envelope, meta) => {
+        handled.push({ shard, userId: envelope.userid, priority: meta.priority });
+        return {};
+      },
+    });
+
+  beforeAll(async () => {
+    vhost = await createTestVhost('messaging_shards');
+    router = await Messaging.connect({ url: vhost.url, service: 'sharded' });
+    client = await Messaging.connect({ url: vhost.url, service: 'test-api' });
+    await router.declareKeyedQueues('test.shards', ['sharded.shard.0', 'sharded.shard.1'], 'sharded');
+    await router.forwardCommands({
+      queue: 'sharded',
+      bindings: ['telegram.account.#'],
+      exchange: 'test.shards',
+      route: (envelope) => `sharded.shard.${shardOf(envelope)}`,
+    });
+  });
+  afterAll(async () => {
+    await client?.close();
+    await router?.close();
+    await vhost?.delete();
+  });
+
+  it('forwards each command to its shard, answers from there, and keeps commands while a shard has no consumer', async () => {
+    const zero = await consumer(0);
+    const one = await consumer(1);
+    const cancel = (userId: string) =>
+      client.request('telegram.account.flow.cancel', { flowId: 'f1' }, { userId }, { timeoutMs: 5000 });
+    expect(await cancel('user-a')).toEqual({ ok: true, data: {} });
+    expect(await cancel('user-b')).toEqual({ ok: true, data: {} });
+    expect(handled).toEqual([
+      { shard: 0, userId: 'user-a', priority: 'high' },
+      { shard: 1, userId: 'user-b', priority: 'high' },
+    ]);
+
+    // Shard 0 changes hands: stopped here, its commands wait in its queue, and the next consumer gets them.
+    await zero.stop();
+    await client.sendCommand('telegram.account.flow.cancel', { flowId: 'f2' }, { userId: 'user-a' });
+    await client.sendCommand('telegram.account.flow.cancel', { flowId: 'f3' }, { userId: 'user-b' });
+    await until(() => handled.length === 3);
+    expect(handled[2]).toEqual({ shard: 1, userId: 'user-b', priority: 'mid' });
+    const next = await consumer(0);
+    await until(() => handled.length === 4);
+    expect(handled[3]).toEqual({ shard: 0, userId: 'user-a', priority: 'mid' });
+    await next.stop();
+    await one.stop();
+  });
+});
