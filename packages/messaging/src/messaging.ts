@@ -272,25 +272,9 @@ export class Messaging {
     handler: CommandHandler;
     priorities?: readonly Priority[];
   }): Promise<void> {
-    const priorities = opts.priorities ?? PRIORITIES;
-    const deadQueue = deadQueueName(opts.queue);
-    await this.declareDeadQueue(opts.queue, deadQueue);
-    for (const priority of priorities) {
-      const lane: Lane = {
-        queue: `${opts.queue}.${priority}`,
-        deadQueue,
-        label: priority,
-        priority,
-        transient: false,
-      };
-      await this.declareLane(
-        lane,
-        opts.queue,
-        opts.bindings.flatMap((b) => bindingsFor(b, priority)),
-        EXCHANGES.commands,
-      );
+    for (const lane of await this.declareCommandLanes(opts.queue, opts.bindings, opts.priorities)) {
       await this.subscribe(lane, (envelope, msg) =>
-        opts.handler(envelope, { priority, redelivered: msg.fields.redelivered }),
+        opts.handler(envelope, { priority: lane.priority, redelivered: msg.fields.redelivered }),
       );
     }
   }
@@ -333,26 +317,11 @@ export class Messaging {
     exchange: string;
     route: (envelope: Envelope) => string;
   }): Promise<void> {
-    const deadQueue = deadQueueName(opts.queue);
-    await this.declareDeadQueue(opts.queue, deadQueue);
-    for (const priority of PRIORITIES) {
-      const lane: Lane = {
-        queue: `${opts.queue}.${priority}`,
-        deadQueue,
-        label: priority,
-        priority,
-        transient: false,
-      };
-      await this.declareLane(
-        lane,
-        opts.queue,
-        opts.bindings.flatMap((b) => bindingsFor(b, priority)),
-        EXCHANGES.commands,
-      );
+    for (const lane of await this.declareCommandLanes(opts.queue, opts.bindings)) {
       await this.subscribe(lane, async (envelope, msg) => {
         await this.amqp.publish(opts.exchange, opts.route(envelope), msg.content, {
           ...msg.properties,
-          priority: LANE_PRIORITY[priority],
+          priority: LANE_PRIORITY[lane.priority],
         });
         return FORWARDED;
       });
@@ -460,6 +429,30 @@ export class Messaging {
   /** Declared on every (re)connect, so a reset broker gets its topology back without a restart. */
   private async addSetup(setup: (channel: Channel) => Promise<void>): Promise<void> {
     await this.amqp.managedChannel.addSetup(setup);
+  }
+
+  /** A command queue's high/mid/low lanes bound to the commands exchange, and its dead-letter queue. */
+  private async declareCommandLanes(
+    queue: string,
+    bindings: string[],
+    priorities: readonly Priority[] = PRIORITIES,
+  ): Promise<Lane[]> {
+    const deadQueue = deadQueueName(queue);
+    await this.declareDeadQueue(queue, deadQueue);
+    const lanes: Lane[] = [];
+    for (const priority of priorities) {
+      const lane: Lane = {
+        queue: `${queue}.${priority}`,
+        deadQueue,
+        label: priority,
+        priority,
+        transient: false,
+      };
+      const keys = bindings.flatMap((b) => bindingsFor(b, priority));
+      await this.declareLane(lane, queue, keys, EXCHANGES.commands);
+      lanes.push(lane);
+    }
+    return lanes;
   }
 
   private async declareDeadQueue(queue: string, deadQueue: string): Promise<void> {
