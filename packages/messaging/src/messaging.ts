@@ -373,16 +373,22 @@ export class Messaging {
       name: `${this.options.service}:${opts.queue}`,
     });
     await channel.waitForConnect();
+    // Delivery tags start again on every reconnected channel: a message from an older channel must not be acked
+    // on the new one (it would ack someone else's); the broker has already requeued it.
+    let generation = 0;
+    channel.on('connect', () => (generation += 1));
     const { consumerTag } = await channel.consume(
       opts.queue,
       (msg) => {
+        const born = generation;
         const work = this.process(lane, msg, (envelope, m) =>
           opts.handler(envelope, { priority: priorityOf(m), redelivered: m.fields.redelivered }),
         ).finally(() => {
+          if (born !== generation) return;
           try {
             channel.ack(msg);
           } catch {
-            // The channel went away with the connection: the broker redelivers the message.
+            // The channel is closing: the broker redelivers the message.
           }
         });
         inHand.add(work);
