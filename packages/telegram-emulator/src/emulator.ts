@@ -14,6 +14,8 @@ export interface MtprotoHandle {
   stop(): Promise<void> | void;
   /** Connection data for `GET /_emulator/mtproto`. */
   info?(): MtprotoInfo;
+  /** Takes the port away (every connection cut, new ones refused) and gives it back; auth keys survive. */
+  outage?: { start(): Promise<void>; end(): Promise<void> };
 }
 
 export type MtprotoStarter = (args: {
@@ -92,6 +94,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       mtproto === undefined
         ? undefined
         : (mtproto.info?.() ?? { host, port: mtproto.port, dcId: 2, rsaPublicKeyPem: '', fingerprint: '' }),
+    mtprotoOutage: () => mtproto?.outage,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -173,4 +173,13 @@ export class EmulatorClient {
   mtproto(): Promise<MtprotoInfo> {
     return this.request('GET', '/mtproto');
   }
+
+  /** Takes the MTProto port away: connections cut, new ones refused, until `endMtprotoOutage()`. */
+  startMtprotoOutage(): Promise<void> {
+    return this.request('POST', '/mtproto/outage');
+  }
+
+  endMtprotoOutage(): Promise<void> {
+    return this.request('DELETE', '/mtproto/outage');
+  }
 }

@@ -35,12 +35,16 @@ export interface MtprotoInfo {
   authorized?: number;
   connections?: number;
   duplicates?: number;
+  /** True during an outage (`POST /_emulator/mtproto/outage`). */
+  down?: boolean;
 }
 
 export interface ControlContext {
   world: World;
   /** Set by the MTProto server when it runs. */
   mtproto?: () => MtprotoInfo | undefined;
+  /** The MTProto server's outage switch, when it has one. */
+  mtprotoOutage?: () => { start(): Promise<void>; end(): Promise<void> } | undefined;
 }
 
 interface Request {
@@ -145,8 +149,8 @@ function findChat(world: World, raw: string, query: Record<string, string>, from
 async function route(ctx: ControlContext, req: Request): Promise<Answer> {
   const { world } = ctx;
   const [head, second, third] = req.parts;
-  // `qr/scan` is a literal path; elsewhere the second segment is an id.
-  const middle = second === undefined ? '' : head === 'qr' ? `/${second}` : '/:';
+  // `qr/scan` and `mtproto/outage` are literal paths; elsewhere the second segment is an id.
+  const middle = second === undefined ? '' : head === 'qr' || head === 'mtproto' ? `/${second}` : '/:';
   const key = `${req.method} ${head ?? ''}${middle}${third === undefined ? '' : `/${third}`}`;
   switch (key) {
     case 'GET health':
@@ -296,6 +300,13 @@ async function route(ctx: ControlContext, req: Request): Promise<Answer> {
       const info = ctx.mtproto?.();
       if (info === undefined) throw notFound('MTProto server (not running)');
       return ok(info);
+    }
+    case 'POST mtproto/outage':
+    case 'DELETE mtproto/outage': {
+      const outage = ctx.mtprotoOutage?.();
+      if (outage === undefined) throw notFound('MTProto server (not running)');
+      await (req.method === 'POST' ? outage.start() : outage.end());
+      return noContent;
     }
   }
   return {

@@ -50,6 +50,12 @@ export async function startMtprotoServer(options: MtprotoServerOptions): Promise
     dispatch: (call: Parameters<typeof dispatch>[1]) => dispatch(state, call),
     onError: options.onError,
   };
+  // An outage: the listener closed and every connection cut, while keys and sessions survive, as when
+  // Telegram's data centre is unreachable for a while (not a restart that would forget the auth keys).
+  let down = false;
+  const dropAll = (): void => {
+    for (const socket of sockets) socket.destroy();
+  };
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
@@ -89,14 +95,37 @@ export async function startMtprotoServer(options: MtprotoServerOptions): Promise
       rsaPublicKeyPem: rsa.publicKeyPem,
       fingerprint: rsa.fingerprint,
       ...state.keys.stats(),
+      down,
     }),
+    outage: {
+      start: async () => {
+        if (down) return;
+        down = true;
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          dropAll();
+        });
+      },
+      end: async () => {
+        if (!down) return;
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(port, options.host, () => {
+            server.off('error', reject);
+            resolve();
+          });
+        });
+        down = false;
+      },
+    },
     stop: async () => {
       options.world.off('message', onMessage);
       options.world.off('qrApproved', onQrApproved);
       options.world.off('reset', onReset);
+      if (down) return;
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
+        dropAll();
       });
     },
   };
