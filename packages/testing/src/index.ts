@@ -2,3 +2,4 @@ export * from './infra';
 export * from './fake-vault';
 export * from './jwt';
 export * from './until';
+export * from './tcp-proxy';
