@@ -48,16 +48,18 @@ export class IdempotencyService {
     }
     const redisKey = `${this.config.redisPrefix}idem:${req.principal.sub}:${sha256(key)}`;
     const hash = sha256(`${req.method} ${req.path}\n${JSON.stringify(req.body ?? null)}`);
-    const claimed = await this.redis.set(
-      redisKey,
-      JSON.stringify({ state: 'pending', hash } satisfies Record_),
-      'EX',
-      PENDING_TTL_S,
-      'NX',
+    const claimed = await unreachableAs504(
+      this.redis.set(
+        redisKey,
+        JSON.stringify({ state: 'pending', hash } satisfies Record_),
+        'EX',
+        PENDING_TTL_S,
+        'NX',
+      ),
     );
     if (claimed !== 'OK') {
       const existing = JSON.parse(
-        (await this.redis.get(redisKey)) ?? '{"state":"pending","hash":""}',
+        (await unreachableAs504(this.redis.get(redisKey))) ?? '{"state":"pending","hash":""}',
       ) as Record_;
       if (existing.hash !== hash) {
         throw new DomainError(
@@ -77,30 +79,47 @@ export class IdempotencyService {
         replayed: true,
       };
     }
+    // Once the request has run, its answer goes out even if Redis fails to keep it: the key then stays pending
+    // (a retry answers 409) until it expires, and a retry after that reaches a service that dedupes by the key.
+    let response: StoredResponse;
     try {
-      const response = await execute();
-      await this.redis.set(
-        redisKey,
-        JSON.stringify({ state: 'done', hash, ...response } satisfies Record_),
-        'EX',
-        TTL_S,
-      );
-      return response;
+      response = await execute();
     } catch (error) {
       const status = error instanceof DomainError ? error.status : 500;
       if (status >= 500 || status === 429) {
-        await this.redis.del(redisKey);
+        await this.redis.del(redisKey).catch(() => undefined);
       } else if (error instanceof DomainError) {
         const problemBody = { code: error.code, detail: error.message, errors: error.errors };
-        await this.redis.set(
-          redisKey,
-          JSON.stringify({ state: 'done', hash, status: -status, body: problemBody } satisfies Record_),
-          'EX',
-          TTL_S,
-        );
+        await this.redis
+          .set(
+            redisKey,
+            JSON.stringify({ state: 'done', hash, status: -status, body: problemBody } satisfies Record_),
+            'EX',
+            TTL_S,
+          )
+          .catch(() => undefined);
       }
       throw error;
     }
+    await this.redis
+      .set(redisKey, JSON.stringify({ state: 'done', hash, ...response } satisfies Record_), 'EX', TTL_S)
+      .catch(() => undefined);
+    return response;
+  }
+}
+
+/** Redis gone (a restart, a partition): the request did not run; the caller may retry it with the same key. */
+async function unreachableAs504<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch {
+    throw new DomainError(
+      'UPSTREAM_TIMEOUT',
+      'A store this request needs is not reachable; try again shortly.',
+      {
+        retryAfter: 1,
+      },
+    );
   }
 }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Message } from '@integrations/contracts';
 import type { Response } from 'express';
-import { v7 as uuidv7 } from 'uuid';
+import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
 import type { AuthedRequest } from '../auth/auth.guard';
 import { prefersAsync, respond } from '../http/respond';
 import { IdempotencyService } from '../idempotency/idempotency.service';
@@ -15,10 +15,24 @@ export interface SendTarget {
   send(messageId: string, async: boolean): Promise<Message>;
 }
 
+/** The namespace of message ids derived from an Idempotency-Key (any fixed UUID; never change it). */
+const KEYED_MESSAGES = '5b0f3c1e-8a57-4d2b-9c1e-6f2a7d4e9b10';
+
 /**
- * One send, the same for bots, channels and accounts: a fresh UUIDv7 message id (the connector's deduplication
- * key), its owner remembered for `GET /messages/{id}`, the Idempotency-Key replay, and `Prefer: respond-async`
- * answered 202 with a Location.
+ * The message id is the connector's deduplication key. With an Idempotency-Key it is derived from the user, the
+ * route and the key, so a retry after an answer that never arrived (a 504 while the broker was gone, whose
+ * command was delivered once it came back) names the same message and is not sent a second time. Without one,
+ * a fresh UUIDv7.
+ */
+export function messageIdFor(req: AuthedRequest): string {
+  const key = req.header('idempotency-key');
+  if (key === undefined) return uuidv7();
+  return uuidv5(`${req.principal.sub}\n${req.method} ${req.path}\n${key}`, KEYED_MESSAGES);
+}
+
+/**
+ * One send, the same for bots, channels and accounts: its message id (see `messageIdFor`), its owner remembered
+ * for `GET /messages/{id}`, the Idempotency-Key replay, and `Prefer: respond-async` answered 202 with a Location.
  */
 @Injectable()
 export class SendFlow {
@@ -34,7 +48,7 @@ export class SendFlow {
     target: SendTarget,
   ): Promise<unknown> {
     const result = await this.idempotency.run(req, async () => {
-      const messageId = uuidv7();
+      const messageId = messageIdFor(req);
       const async = prefersAsync(prefer);
       if (target.owner) await this.owners.remember('message', messageId, target.owner);
       const message = await target.send(messageId, async);
