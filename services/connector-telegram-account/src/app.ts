@@ -48,10 +48,20 @@ export async function startAccountConnector(
   const cipher = createCipherFromEnv(config.secretsEnv);
   const store = new AccountStore(db, cipher);
   const factory = new ClientFactory(config);
-  const live = new LiveClients({ store, factory, messaging, relay, logger });
+  const live = new LiveClients({
+    store,
+    factory,
+    messaging,
+    relay,
+    logger,
+    callTimeoutMs: config.callTimeoutMs,
+  });
   const sender = new AccountSender({
     intervalMs: config.sendIntervalMs,
     breakerResetMs: config.breakerResetMs,
+    timeoutMs: config.callTimeoutMs,
+    registry,
+    logger,
   });
   const accounts = new AccountsService({ store, live, sender, messaging, relay, logger });
   const flows = new FlowsService({
@@ -149,6 +159,7 @@ export async function startAccountConnector(
           sweeping = true;
           void live
             .sweep(config.restoreConcurrency)
+            .then(() => shards.reconnectMissing())
             .then(() => gauges())
             .catch((error: unknown) => logger.warn('session health sweep failed', { error }))
             .finally(() => (sweeping = false));
@@ -173,6 +184,7 @@ export async function startAccountConnector(
       // Shards first: their commands in hand finish and the other replicas take them over at once.
       await leases.stop();
       await messaging.close();
+      messages.stopRetries();
       await messages.drain();
       await flows.close();
       await live.closeAll();

@@ -76,11 +76,7 @@ export class AccountChannelsService {
     if (data.via.type !== 'account')
       throw new DomainError('VALIDATION_FAILED', 'Attach through an account here.');
     const account = await store.find({ ...caller, admin: false }, data.via.id);
-    const client = live.get(account.id) ?? (await live.start(account));
-    if (!client)
-      throw new DomainError('TELEGRAM_UNAVAILABLE', 'The account could not connect to Telegram.', {
-        retryAfter: 5,
-      });
+    const client = await live.ready(account);
     const chat = await this.lookUp(client, data.chat);
     if (!canPost(chat)) {
       throw new DomainError(

@@ -1,4 +1,5 @@
 import { DomainError } from '@integrations/contracts';
+import { telegramMetrics, type Logger, type Registry } from '@integrations/observability';
 import { createHash } from 'node:crypto';
 import bigInt from 'big-integer';
 import CircuitBreaker from 'opossum';
@@ -31,10 +32,17 @@ export interface AccountSent {
   date: Date;
 }
 
+/** Circuit breaker states as the `circuit_breaker_state` gauge reports them. */
+const STATE = { closed: 0, halfOpen: 1, open: 2 } as const;
+
+/** A connected client for the account (connecting, or reconnecting, it when needed). */
+export type ClientFor = () => Promise<TelegramClient>;
+
 /**
  * Sends as an account, one message at a time per account, spaced by `intervalMs` (user accounts that burst get
  * limited or banned), behind a breaker per account, and honouring FLOOD_WAIT: after one, the account's sends
- * fail fast with the time left instead of calling Telegram again.
+ * fail fast with the time left instead of calling Telegram again. Getting a connected client happens inside the
+ * breaker: while Telegram is unreachable the breaker opens, and sends fail fast instead of each trying to connect.
  *
  * `random_id` is derived from our message id, so a resend of the same message (after a crash between Telegram's
  * answer and our commit) is refused by Telegram as RANDOM_ID_DUPLICATE instead of posted twice.
@@ -45,7 +53,16 @@ export class AccountSender {
   private readonly floodUntil = new Map<string, number>();
   private readonly breakers = new Map<string, CircuitBreaker<[() => Promise<AccountSent>], AccountSent>>();
 
-  constructor(private readonly options: { intervalMs: number; breakerResetMs: number }) {}
+  constructor(
+    private readonly options: {
+      intervalMs: number;
+      breakerResetMs: number;
+      /** A send Telegram has not answered after this long fails (TELEGRAM_UNAVAILABLE). */
+      timeoutMs: number;
+      registry: Registry;
+      logger: Logger;
+    },
+  ) {}
 
   /** Sends waiting in the per-account queues. */
   queued(): number {
@@ -54,13 +71,13 @@ export class AccountSender {
 
   send(
     accountId: string,
-    client: TelegramClient,
+    clientFor: ClientFor,
     to: SendTarget,
     messageId: string,
     request: AccountSendRequest,
   ): Promise<AccountSent> {
     const previous = this.chains.get(accountId) ?? Promise.resolve();
-    const run = () => this.sendNow(accountId, client, to, messageId, request);
+    const run = () => this.sendNow(accountId, clientFor, to, messageId, request);
     const next = previous.then(run, run);
     const settled = next.catch(() => undefined);
     this.chains.set(accountId, settled);
@@ -72,7 +89,7 @@ export class AccountSender {
 
   private async sendNow(
     accountId: string,
-    client: TelegramClient,
+    clientFor: ClientFor,
     to: SendTarget,
     messageId: string,
     request: AccountSendRequest,
@@ -91,7 +108,9 @@ export class AccountSender {
     if (gap > 0) await new Promise((resolve) => setTimeout(resolve, gap));
     this.lastSend.set(accountId, Date.now());
     try {
-      return await this.breaker(accountId).fire(() => deliver(client, to, messageId, request));
+      return await this.breaker(accountId).fire(async () =>
+        deliver(await clientFor(), to, messageId, request),
+      );
     } catch (raw) {
       const error = toDomainError(raw, this.options.breakerResetMs);
       if (error.code === 'TELEGRAM_FLOOD_WAIT' && error.retryAfter) {
@@ -104,6 +123,7 @@ export class AccountSender {
   forget(accountId: string): void {
     this.breakers.get(accountId)?.shutdown();
     this.breakers.delete(accountId);
+    this.gauge.remove({ breaker: `account:${accountId}` });
     this.lastSend.delete(accountId);
     this.floodUntil.delete(accountId);
   }
@@ -113,18 +133,37 @@ export class AccountSender {
     this.breakers.clear();
   }
 
-  /** Opens on Telegram failing (timeouts, 5xx), not on answers about the message (bad peer, no rights). */
+  private get gauge() {
+    return telegramMetrics(this.options.registry).breakerState;
+  }
+
+  /**
+   * Opens on Telegram failing (unreachable, timeouts), not on answers about the message (bad peer, no rights).
+   * Its gauge series exists only while it is not closed: one per account would be too many to keep.
+   */
   private breaker(accountId: string): CircuitBreaker<[() => Promise<AccountSent>], AccountSent> {
     let breaker = this.breakers.get(accountId);
     if (!breaker) {
+      const name = `account:${accountId}`;
+      const { logger } = this.options;
       breaker = new CircuitBreaker((call: () => Promise<AccountSent>) => call(), {
-        timeout: 30_000,
+        name,
+        timeout: this.options.timeoutMs,
         resetTimeout: this.options.breakerResetMs,
         errorThresholdPercentage: 50,
         volumeThreshold: 5,
         errorFilter: (error: unknown) => toDomainError(error).code !== 'TELEGRAM_UNAVAILABLE',
       });
       breaker.on('reject', () => undefined);
+      breaker.on('open', () => {
+        this.gauge.set({ breaker: name }, STATE.open);
+        logger.warn('circuit breaker opened', { breaker: name });
+      });
+      breaker.on('halfOpen', () => this.gauge.set({ breaker: name }, STATE.halfOpen));
+      breaker.on('close', () => {
+        this.gauge.remove({ breaker: name });
+        logger.info('circuit breaker closed', { breaker: name });
+      });
       this.breakers.set(accountId, breaker);
     }
     return breaker;

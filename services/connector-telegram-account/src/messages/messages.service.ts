@@ -26,6 +26,10 @@ import type { AccountSender, AccountSendRequest, SendTarget } from './account-se
 
 type MessageRow = Selectable<AccountMessageTable>;
 
+/** How often an asynchronous send is tried again while Telegram is unreachable (about 7 minutes in all). */
+const MAX_ATTEMPTS = 10;
+const MAX_RETRY_DELAY_MS = 60_000;
+
 export function toMessage(row: MessageRow): Message {
   return {
     id: row.id,
@@ -49,6 +53,9 @@ export class AccountMessagesService {
   private readonly inFlight = new Set<Promise<unknown>>();
   /** Ids of the messages this replica is delivering. */
   private readonly delivering = new Set<string>();
+  /** Asynchronous sends waiting to be tried again (Telegram was unreachable), and how often each was tried. */
+  private readonly retries = new Map<string, { timer: NodeJS.Timeout; userId: string }>();
+  private readonly attempts = new Map<string, number>();
   private readonly metrics;
 
   constructor(
@@ -134,13 +141,29 @@ export class AccountMessagesService {
       const existing = await this.row(id);
       if (existing.user_id !== envelope.userid)
         throw new DomainError('CONFLICT', 'This message id is taken.');
-      return toMessage(existing);
+      if (!(await this.again(existing, request))) return toMessage(existing);
     }
-    const delivery = this.track(this.deliver(id));
+    const delivery = this.track(this.deliver(id, data.async === true));
     if (data.async) return { id, status: 'queued', chatId: target.recipient };
     const outcome = await delivery;
     if (outcome.error) throw outcome.error;
     return outcome.message;
+  }
+
+  /**
+   * The same message again after Telegram was unreachable (a client retrying a 503 with its Idempotency-Key):
+   * it is tried again rather than answered with the old failure. Safe: the try that failed either sent nothing
+   * or carried the same random_id, which Telegram refuses to post twice. Answers whether it was queued again.
+   */
+  private async again(existing: MessageRow, request: AccountSendRequest): Promise<boolean> {
+    if (existing.status !== 'failed' || existing.error_code !== 'TELEGRAM_UNAVAILABLE') return false;
+    const requeued = await this.deps.store.db
+      .updateTable('telegram_account_messages')
+      .set({ status: 'queued', request: JSON.stringify(request), error_code: null, error_detail: null })
+      .where('id', '=', existing.id)
+      .where('status', '=', 'failed')
+      .executeTakeFirst();
+    return requeued.numUpdatedRows > 0n;
   }
 
   async get(caller: CommandCaller, id: string): Promise<Message> {
@@ -174,7 +197,7 @@ export class AccountMessagesService {
         .where('id', '=', row.id)
         .where('status', '=', 'sending')
         .execute();
-      this.track(this.deliver(row.id)).catch((error: unknown) =>
+      this.track(this.deliver(row.id, true)).catch((error: unknown) =>
         this.deps.logger.error('recovered send failed', { messageId: row.id, error }),
       );
     }
@@ -183,6 +206,16 @@ export class AccountMessagesService {
 
   async drain(): Promise<void> {
     await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Cancels the waiting retries of some users (their shard moved: its next owner recovers them from the table). */
+  stopRetries(ofUser: (userId: string) => boolean = () => true): void {
+    for (const [id, retry] of this.retries) {
+      if (!ofUser(retry.userId)) continue;
+      clearTimeout(retry.timer);
+      this.retries.delete(id);
+      this.attempts.delete(id);
+    }
   }
 
   private track<T>(job: Promise<T>): Promise<T> {
@@ -199,16 +232,17 @@ export class AccountMessagesService {
       .executeTakeFirstOrThrow();
   }
 
-  private async deliver(id: string): Promise<{ message: Message; error?: DomainError }> {
+  /** `retry`: an asynchronous send, which waits out Telegram being unreachable instead of failing at once. */
+  private async deliver(id: string, retry: boolean): Promise<{ message: Message; error?: DomainError }> {
     this.delivering.add(id);
     try {
-      return await this.deliverOnce(id);
+      return await this.deliverOnce(id, retry);
     } finally {
       this.delivering.delete(id);
     }
   }
 
-  private async deliverOnce(id: string): Promise<{ message: Message; error?: DomainError }> {
+  private async deliverOnce(id: string, retry: boolean): Promise<{ message: Message; error?: DomainError }> {
     const { store, live, sender } = this.deps;
     const claimed = await store.db
       .updateTable('telegram_account_messages')
@@ -230,11 +264,6 @@ export class AccountMessagesService {
           'The Telegram session was ended; connect the account again.',
         );
       }
-      const client = live.get(account.id) ?? (await live.start(account));
-      if (!client)
-        throw new DomainError('TELEGRAM_UNAVAILABLE', 'The account could not connect to Telegram.', {
-          retryAfter: 5,
-        });
       // Ids only in the span: never the text, the recipient or the session.
       const sent = await inSpan(
         'telegram messages.sendMessage',
@@ -244,7 +273,7 @@ export class AccountMessagesService {
           'integrations.account_id': account.id,
           'integrations.message_id': id,
         },
-        async () => sender.send(account.id, client, await this.targetOf(row), id, request),
+        async () => sender.send(account.id, () => live.ready(account), await this.targetOf(row), id, request),
         SpanKind.CLIENT,
       );
       await store.db.transaction().execute(async (trx) => {
@@ -270,6 +299,7 @@ export class AccountMessagesService {
         };
         await enqueueOutbox(trx, this.deps.messaging.makeEnvelope('telegram.message.sent', data, ctx));
       });
+      this.attempts.delete(id);
       this.metrics.messagesSent.inc({ type: 'account' });
       this.deps.relay.kick();
       return {
@@ -284,6 +314,14 @@ export class AccountMessagesService {
     } catch (raw) {
       const error = toDomainError(raw);
       if (account && isSessionGone(error)) await live.failed(account, error, ctx);
+      if (account && error.code === 'TELEGRAM_UNAVAILABLE') {
+        // Whatever this client still holds is abandoned, never sent late; the next try connects anew.
+        await live.stop(account.id);
+        if (retry && (await this.retryLater(row, error))) {
+          return { message: { id, status: 'queued', chatId: row.recipient } };
+        }
+      }
+      this.attempts.delete(id);
       if (row.channel_id && error.code === 'TELEGRAM_WRITE_FORBIDDEN') {
         await this.deps.channels.markWriteForbidden(row.channel_id, ctx);
       }
@@ -300,6 +338,37 @@ export class AccountMessagesService {
     } finally {
       end();
     }
+  }
+
+  /**
+   * Puts an asynchronous send back in the queue and tries it again after Telegram's advised wait, growing, until
+   * `MAX_ATTEMPTS`. A resend cannot post twice even if the failed try reached Telegram: its random_id repeats.
+   */
+  private async retryLater(row: MessageRow, error: DomainError): Promise<boolean> {
+    const attempt = (this.attempts.get(row.id) ?? 0) + 1;
+    if (attempt >= MAX_ATTEMPTS) return false;
+    this.attempts.set(row.id, attempt);
+    await this.deps.store.db
+      .updateTable('telegram_account_messages')
+      .set({ status: 'queued' })
+      .where('id', '=', row.id)
+      .where('status', '=', 'sending')
+      .execute();
+    const delayMs = Math.min(MAX_RETRY_DELAY_MS, (error.retryAfter ?? 5) * 1000 * 2 ** (attempt - 1));
+    const timer = setTimeout(() => {
+      this.retries.delete(row.id);
+      this.track(this.deliver(row.id, true)).catch((failure: unknown) =>
+        this.deps.logger.error('retried send failed', { messageId: row.id, error: failure }),
+      );
+    }, delayMs);
+    timer.unref();
+    this.retries.set(row.id, { timer, userId: row.user_id });
+    this.deps.logger.warn('Telegram unreachable: send queued again', {
+      messageId: row.id,
+      attempt,
+      delayMs,
+    });
+    return true;
   }
 
   /** An attached channel is reached through its stored peer; anything else by what the caller wrote. */
@@ -322,7 +391,8 @@ export class AccountMessagesService {
           status: 'failed',
           error_code: error.code,
           error_detail: error.message.slice(0, 500),
-          request: null,
+          // Kept only while a retry may send it (Telegram was unreachable); erased like a sent one otherwise.
+          request: error.code === 'TELEGRAM_UNAVAILABLE' ? row.request : null,
           updated_at: sql<Date>`current_timestamp(3)`,
         })
         .where('id', '=', row.id)

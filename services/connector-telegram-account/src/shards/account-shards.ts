@@ -78,12 +78,28 @@ export class AccountShards implements ShardOwner {
       this.consumers.delete(shard);
       this.metrics.shardLeasesHeld.set(this.consumers.size);
       await consumer?.stop();
-      // Sends accepted asynchronously finish here; the next owner would otherwise resend them (harmlessly).
-      await this.deps.messages.drain();
       const ofShard = this.ofShard(shard);
+      // Sends accepted asynchronously finish here; the next owner would otherwise resend them (harmlessly).
+      this.deps.messages.stopRetries(ofShard);
+      await this.deps.messages.drain();
       await this.deps.flows.expireWhere(ofShard);
       await this.deps.live.closeWhere(ofShard);
     });
+  }
+
+  /**
+   * Connects again the accounts of the shards held here that have no live client (Telegram was unreachable when
+   * they were restored, or the health sweep dropped a client that was cut off). Answers how many are back.
+   */
+  async reconnectMissing(): Promise<number> {
+    const { store, live, restoreConcurrency } = this.deps;
+    const missing = (await store.restorable()).filter(
+      (row) => this.consumers.has(shardOf(row.user_id, this.deps.shards)) && !live.has(row.id),
+    );
+    if (missing.length === 0) return 0;
+    const before = live.size;
+    await live.restoreAll(missing, restoreConcurrency);
+    return live.size - before;
   }
 
   private ofShard(shard: number): (userId: string) => boolean {

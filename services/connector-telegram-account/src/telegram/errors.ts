@@ -54,6 +54,10 @@ export function toDomainError(error: unknown, retryAfterMs = 10_000): DomainErro
       },
     );
   }
+  // The breaker's own timeout: the call may have reached Telegram; a resend is safe (its random_id repeats).
+  if (e?.code === 'ETIMEDOUT') {
+    return new DomainError('TELEGRAM_UNAVAILABLE', 'Telegram did not answer in time.', { retryAfter: 5 });
+  }
   if (e?.code === 420 || e?.errorMessage === 'FLOOD') {
     const seconds = typeof e.seconds === 'number' ? e.seconds : 1;
     return new DomainError('TELEGRAM_FLOOD_WAIT', 'Telegram asks this account to wait before trying again.', {

@@ -6,13 +6,12 @@ import { Api, type TelegramClient } from 'telegram';
 import { NewMessage, type NewMessageEvent } from 'telegram/events';
 import type { AccountStore, SessionRow } from '../accounts/account-store';
 import type { ClientFactory } from './client-factory';
+import { isDead, unreachable, untilConnected, withTimeout } from './connection-state';
 import { isSessionGone, toDomainError } from './errors';
 
 interface Live {
   client: TelegramClient;
   userId: string;
-  /** What the last check found; the table is written only when this changes. */
-  healthy: boolean;
 }
 
 /**
@@ -30,6 +29,8 @@ export class LiveClients {
       messaging: Messaging;
       relay: OutboxRelay;
       logger: Logger;
+      /** The longest a call to Telegram (or a wait for a reconnect) may take before the client counts as cut off. */
+      callTimeoutMs: number;
     },
   ) {}
 
@@ -37,8 +38,37 @@ export class LiveClients {
     return this.live.size;
   }
 
+  has(accountId: string): boolean {
+    return this.live.has(accountId);
+  }
+
+  /** The account's live client; a dead one (GramJS gave up reconnecting) is dropped and not answered. */
   get(accountId: string): TelegramClient | undefined {
-    return this.live.get(accountId)?.client;
+    const live = this.live.get(accountId);
+    if (live === undefined) return undefined;
+    if (!isDead(live.client)) return live.client;
+    this.live.delete(accountId);
+    void destroy(live.client);
+    return undefined;
+  }
+
+  /** A call through a client, bounded: a cut-off connection fails it as TELEGRAM_UNAVAILABLE. */
+  call<R extends Api.AnyRequest>(client: TelegramClient, request: R): Promise<R['__response']> {
+    return withTimeout(client.invoke(request), this.deps.callTimeoutMs);
+  }
+
+  /**
+   * A connected client for the account, for a call now: waits while GramJS reconnects, replaces a dead client
+   * with a new one from the stored session, and fails as TELEGRAM_UNAVAILABLE (nothing sent) when Telegram
+   * cannot be reached, instead of leaving the call waiting in a client that may never reconnect.
+   */
+  async ready(row: SessionRow): Promise<TelegramClient> {
+    const current = this.get(row.id);
+    if (current && (await untilConnected(current, this.deps.callTimeoutMs))) return current;
+    if (current) await this.drop(row.id, current);
+    const client = await this.start(row);
+    if (client === undefined) throw unreachable();
+    return client;
   }
 
   /** A finished login's client becomes the account's live client (replacing an older one, if any). */
@@ -68,8 +98,9 @@ export class LiveClients {
     try {
       // Inside the try: an undecryptable session or an unreachable emulator marks the account too.
       client = await factory.create(await store.session(row));
-      await client.connect();
-      await client.getMe();
+      // GramJS answers false (and would queue every later call forever) when no connection attempt succeeded.
+      if (!(await client.connect())) throw unreachable();
+      await withTimeout(client.getMe(), this.deps.callTimeoutMs);
     } catch (raw) {
       if (client) await destroy(client);
       await this.failed(row, toDomainError(raw));
@@ -81,7 +112,7 @@ export class LiveClients {
   }
 
   private attach(row: SessionRow, client: TelegramClient): void {
-    this.live.set(row.id, { client, userId: row.user_id, healthy: true });
+    this.live.set(row.id, { client, userId: row.user_id });
     client.addEventHandler(
       (event: NewMessageEvent) => void this.inbound(row, event),
       new NewMessage({ incoming: true }),
@@ -93,6 +124,12 @@ export class LiveClients {
     const live = this.live.get(accountId);
     this.live.delete(accountId);
     if (live) await destroy(live.client);
+  }
+
+  /** Drops a client that stopped answering; its calls still queued are abandoned, never sent later. */
+  private async drop(accountId: string, client: TelegramClient): Promise<void> {
+    if (this.live.get(accountId)?.client === client) this.live.delete(accountId);
+    await destroy(client);
   }
 
   /**
@@ -126,8 +163,10 @@ export class LiveClients {
 
   /**
    * The low-priority health sweep: one cheap call (`updates.getState`) per live session, a few at a time. A session
-   * Telegram ended is marked `revoked` (its client stopped, `session_error` published); one that cannot reach
-   * Telegram is marked `error` and back to `active` once it answers again. Answers how many were unhealthy.
+   * Telegram ended is marked `revoked` (its client stopped, `session_error` published). A client that cannot reach
+   * Telegram (GramJS gave up reconnecting, or the call timed out) is dropped and its account marked `error`: the
+   * caller reconnects those (`restoreAll` of the accounts without a client) once Telegram answers again.
+   * Answers how many were unhealthy.
    */
   async sweep(concurrency: number): Promise<number> {
     const entries = [...this.live.entries()];
@@ -137,23 +176,16 @@ export class LiveClients {
       while (next < entries.length) {
         const [accountId, live] = entries[next]!;
         next += 1;
-        const row = {
-          id: accountId,
-          user_id: live.userId,
-          status: live.healthy ? ('active' as const) : ('error' as const),
-        };
+        const row = { id: accountId, user_id: live.userId, status: 'active' as const };
         try {
-          await live.client.invoke(new Api.updates.GetState());
-          if (!live.healthy) {
-            live.healthy = true;
-            await this.deps.store.setStatus(this.deps.store.db, accountId, 'active', null);
-          }
+          if (isDead(live.client)) throw unreachable();
+          await withTimeout(live.client.invoke(new Api.updates.GetState()), this.deps.callTimeoutMs);
         } catch (raw) {
           const error = toDomainError(raw);
           // A flood wait says Telegram is busy with this account, not that the session is broken.
           if (error.code === 'TELEGRAM_FLOOD_WAIT') continue;
           unhealthy += 1;
-          live.healthy = false;
+          if (!isSessionGone(error)) await this.drop(accountId, live.client);
           await this.failed(row, error);
         }
       }
@@ -219,7 +251,15 @@ export class LiveClients {
   }
 }
 
-/** GramJS's `destroy()` stops its ping loop and reconnect timers too; a failure there changes nothing for us. */
+/**
+ * GramJS's `destroy()` stops its ping loop and reconnect timers too; a failure there changes nothing for us.
+ * A reconnect GramJS has already begun runs to its end even after `destroy()`, so it is waited out first:
+ * otherwise the old client could come back on the same auth key beside its replacement (AUTH_KEY_DUPLICATED).
+ */
 async function destroy(client: TelegramClient): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (client._sender?.isReconnecting && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   await client.destroy().catch(() => undefined);
 }
