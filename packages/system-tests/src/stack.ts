@@ -6,7 +6,9 @@ import {
   createTestVhost,
   infra,
   mintToken,
+  startProxyFor,
   uniqueName,
+  type TcpProxy,
   type TestDatabase,
   type TestVhost,
 } from '@integrations/testing';
@@ -54,6 +56,8 @@ export interface Stack {
   rememberSecret(secret: string): void;
   /** Every log line every service wrote, for leak checks. */
   logs: string[];
+  /** With `proxied`: the proxies every service reaches Redis and RabbitMQ through, to cut and restore. */
+  proxies?: { redis: TcpProxy; amqp: TcpProxy };
   token(sub: string, scope?: string): Promise<string>;
   /** A REST call to `/api/integrations<path>` as the token's user; the body parsed when there is one. */
   rest<T>(
@@ -76,8 +80,18 @@ const SECRET = randomBytes(32).toString('base64url');
  */
 export async function startStack(
   name: string,
-  /** `accounts: 'processes'`: the account database, MTProto and the api's routing, but no in-process connector. */
-  options: { webhooks?: boolean; botConnector?: boolean; accounts?: boolean | 'processes' } = {},
+  /**
+   * `accounts: 'processes'`: the account database, MTProto and the api's routing, but no in-process connector.
+   * `accountEnv`: settings for the account connector on top of the defaults. `proxied`: Redis and RabbitMQ
+   * reached through TCP proxies (`stack.proxies`) that a test can cut.
+   */
+  options: {
+    webhooks?: boolean;
+    botConnector?: boolean;
+    accounts?: boolean | 'processes';
+    accountEnv?: Record<string, string>;
+    proxied?: boolean;
+  } = {},
 ): Promise<Stack> {
   const logs: string[] = [];
   const logger = (service: string): Logger => {
@@ -112,10 +126,13 @@ export async function startStack(
   const apiPort = options.webhooks ? await freePort() : 0;
   const keyringKey = randomBytes(32).toString('base64');
   secrets.add(keyringKey);
+  const proxies = options.proxied
+    ? { redis: await startProxyFor(infra.redisUrl, 6379), amqp: await startProxyFor(vhost.url, 5672) }
+    : undefined;
   const env = {
-    AMQP_URL: vhost.url,
+    AMQP_URL: proxies ? proxies.amqp.url(vhost.url) : vhost.url,
     MYSQL_URL: infra.mysqlUrl,
-    REDIS_URL: infra.redisUrl,
+    REDIS_URL: proxies ? proxies.redis.url(infra.redisUrl) : infra.redisUrl,
     AUTH_JWT_SECRET: SECRET,
     TELEGRAM_BOT_API_URL: emulator.url,
     SECRETS_KEYRING: JSON.stringify({
@@ -157,6 +174,7 @@ export async function startStack(
     TELEGRAM_EMULATOR_URL: emulator.url,
     TELEGRAM_ACCOUNT_SEND_INTERVAL_MS: '0',
     TELEGRAM_HEALTH_SWEEP_MS: '1500',
+    ...options.accountEnv,
   };
   const startAccounts = () =>
     startAccountConnector(accountConfig(accountEnv), logger('connector-telegram-account'));
@@ -194,6 +212,7 @@ export async function startStack(
     control,
     rememberSecret: (secret) => secrets.add(secret),
     logs,
+    ...(proxies ? { proxies } : {}),
     async connectBotWithGroups(token, username, groups = 1) {
       const created = await control.createBot({ username });
       const chats = await Promise.all(
@@ -244,6 +263,8 @@ export async function startStack(
       await account?.close();
       await audit.close();
       await emulator.stop();
+      await proxies?.redis.close();
+      await proxies?.amqp.close();
       await Promise.all([vhost.delete(), botDb!.drop(), auditDb!.drop(), accountDb?.drop()]);
       // Every end-to-end test file gets this check for free; the message names how many, never the values.
       if (leaked.length) throw new Error(`${leaked.length} secret(s) appeared in the services' logs`);

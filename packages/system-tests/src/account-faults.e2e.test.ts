@@ -1,0 +1,171 @@
+import type { Account, Flow, Message } from '@integrations/contracts';
+import { until } from '@integrations/testing';
+import { startStack, type Stack } from './stack';
+
+interface Problem {
+  code: string;
+  detail: string;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Faults around the account connector, against the real stack and the emulator: Telegram's MTProto port taken
+ * away and given back, and Redis and RabbitMQ cut off (through TCP proxies) while sends flow. Nothing accepted is
+ * lost, nothing reaches Telegram twice, and nothing reported failed reaches it at all.
+ */
+jest.setTimeout(90_000);
+
+describe('the account connector under faults', () => {
+  let stack: Stack;
+  let token: string;
+  let account: Account;
+
+  beforeAll(async () => {
+    stack = await startStack('acctfault', {
+      accounts: true,
+      proxied: true,
+      accountEnv: {
+        TELEGRAM_BREAKER_RESET_MS: '1500',
+        TELEGRAM_CALL_TIMEOUT_MS: '3000',
+        TELEGRAM_HEALTH_SWEEP_MS: '500',
+      },
+    });
+    token = await stack.token('fault-user');
+    const phone = '+15559000001';
+    await stack.control.createUser({ phone, username: 'fault_sender' });
+    await stack.control.createUser({ phone: '+15559000002', username: 'fault_peer' });
+    const started = await stack.rest<Flow>(token, 'POST', '/telegram/connect', { method: 'code', phone });
+    const code = (await stack.control.loginCode(phone))!;
+    const done = await stack.rest<Flow>(token, 'POST', `/telegram/connect/${started.body.flowId}/code`, {
+      code,
+    });
+    expect(done.body.status).toBe('active');
+    account = (await stack.rest<Account>(token, 'GET', `/telegram/accounts/${done.body.accountId}`)).body;
+  });
+  afterAll(() => stack?.close());
+
+  const send = (text: string, headers: Record<string, string> = {}) =>
+    stack.rest<Message & Problem>(
+      token,
+      'POST',
+      `/telegram/accounts/${account.id}/send`,
+      { to: '@fault_peer', text },
+      headers,
+    );
+  /** A client's ordinary async send: retried with the same idempotency key until the api accepts it. */
+  const sendAsync = async (text: string): Promise<Message> => {
+    for (;;) {
+      const res = await send(text, { prefer: 'respond-async', 'idempotency-key': text.replace(/ /g, '-') });
+      if (res.status === 202) return res.body;
+      // Only a failure of ours (5xx: a dependency was gone) is retried; a refusal of the request is a bug.
+      expect([text, res.status >= 500]).toEqual([text, true]);
+      await sleep(100);
+    }
+  };
+  const statusOf = async () =>
+    (await stack.rest<Account>(token, 'GET', `/telegram/accounts/${account.id}`)).body.status;
+  const messageStatus = async (id: string) =>
+    (await stack.rest<Message>(token, 'GET', `/messages/${id}`)).body.status;
+  const delivered = async () =>
+    (await stack.control.messages(Number(account.telegramUserId))).map((m) => m.text);
+  /** The account's breaker as the connector reports it: 2 open, 1 half-open, undefined closed (no series). */
+  const breakerState = async () => {
+    const metrics = await (await fetch(stack.metricsUrls.at(-1)!)).text();
+    const line = new RegExp(`^circuit_breaker_state\\{breaker="account:${account.id}"[^}]*\\} (\\d+)`, 'm');
+    const match = line.exec(metrics);
+    return match ? Number(match[1]) : undefined;
+  };
+
+  it('rides out the MTProto port dropped and back: the breaker opens and closes, async sends wait', async () => {
+    expect((await send('before the outage')).body.status).toBe('sent');
+
+    await stack.control.startMtprotoOutage();
+    const waiting = [await sendAsync('queued in the outage 1'), await sendAsync('queued in the outage 2')];
+    expect(waiting.map((m) => m.status)).toEqual(['queued', 'queued']);
+
+    // Synchronous sends fail as unavailable (nothing sent) until the breaker opens; then they fail at once.
+    const failed: string[] = [];
+    let paused: Problem | undefined;
+    while (paused === undefined && failed.length < 20) {
+      const text = `refused in the outage ${failed.length}`;
+      const res = await send(text);
+      expect([res.status, res.body.code]).toEqual([503, 'TELEGRAM_UNAVAILABLE']);
+      failed.push(text);
+      if (/paused/.test(res.body.detail)) paused = res.body;
+    }
+    expect(paused).toBeDefined();
+    expect(await breakerState()).toBe(2);
+    const keyed = { 'idempotency-key': 'keyed-in-the-outage' };
+    expect((await send('keyed in the outage', keyed)).status).toBe(503);
+    await until(async () => (await statusOf()) === 'error');
+
+    await stack.control.endMtprotoOutage();
+    // Once the breaker lets a trial through, the account reconnects and the breaker closes.
+    let after: Message | undefined;
+    for (let i = 0; after === undefined; i += 1) {
+      const text = `after the outage ${i}`;
+      const res = await send(text);
+      if (res.status === 200) after = res.body;
+      else {
+        failed.push(text);
+        await sleep(200);
+      }
+    }
+    expect(after.status).toBe('sent');
+    expect(await breakerState()).toBeUndefined();
+    // The client retries its 503 with the same key: the same message is tried again, and sent.
+    const retried = await send('keyed in the outage', keyed);
+    expect([retried.status, retried.body.status]).toEqual([200, 'sent']);
+    await until(async () => (await statusOf()) === 'active');
+    for (const message of waiting) await until(async () => (await messageStatus(message.id)) === 'sent');
+
+    const texts = await delivered();
+    const once = (text: string) => texts.filter((t) => t === text).length;
+    expect(
+      ['before the outage', 'queued in the outage 1', 'queued in the outage 2', 'keyed in the outage'].map(
+        once,
+      ),
+    ).toEqual([1, 1, 1, 1]);
+    // What was answered as failed never reached Telegram.
+    expect(failed.filter((text) => once(text) > 0)).toEqual([]);
+    expect((await stack.control.mtproto()).duplicates).toBe(0);
+  });
+
+  it('loses and repeats nothing while Redis and then RabbitMQ are cut off under traffic', async () => {
+    const proxies = stack.proxies!;
+    const accepted: Message[] = [];
+    let stop = false;
+    const traffic = (async () => {
+      for (let i = 0; !stop; i += 1) accepted.push(await sendAsync(`steady ${i}`));
+    })();
+    const acceptedAtLeast = (n: number) => until(() => accepted.length >= n, 50);
+
+    await acceptedAtLeast(5);
+    const redisBefore = proxies.redis.accepted;
+    await proxies.redis.cut();
+    // Longer than 60 % of a lease life (5 s): the connector stops serving its shards, then takes them back.
+    await sleep(4_000);
+    await proxies.redis.restore();
+    const afterRedis = accepted.length;
+    await acceptedAtLeast(afterRedis + 5);
+
+    const amqpBefore = proxies.amqp.accepted;
+    await proxies.amqp.cut();
+    await sleep(3_000);
+    await proxies.amqp.restore();
+    const afterAmqp = accepted.length;
+    await acceptedAtLeast(afterAmqp + 5);
+    stop = true;
+    await traffic;
+
+    // Every service reconnected through the proxies.
+    expect(proxies.redis.accepted).toBeGreaterThan(redisBefore);
+    expect(proxies.amqp.accepted).toBeGreaterThan(amqpBefore);
+    for (const message of accepted) await until(async () => (await messageStatus(message.id)) === 'sent');
+    const texts = await delivered();
+    const steady = texts.filter((t) => t.startsWith('steady '));
+    expect(steady.sort()).toEqual(accepted.map((_, i) => `steady ${i}`).sort());
+    expect((await stack.control.mtproto()).duplicates).toBe(0);
+  });
+});
