@@ -191,15 +191,8 @@ export class AccountMessagesService {
       // A row this replica is delivering right now is `sending` too, but not cut off: leave it alone.
       .filter((row) => ofUser(row.user_id) && !this.delivering.has(row.id));
     for (const row of rows) {
-      await this.deps.store.db
-        .updateTable('telegram_account_messages')
-        .set({ status: 'queued' })
-        .where('id', '=', row.id)
-        .where('status', '=', 'sending')
-        .execute();
-      this.track(this.deliver(row.id, true)).catch((error: unknown) =>
-        this.deps.logger.error('recovered send failed', { messageId: row.id, error }),
-      );
+      await this.backToQueued(row.id);
+      this.inBackground(row.id, 'recovered send failed');
     }
     return rows.length;
   }
@@ -230,6 +223,22 @@ export class AccountMessagesService {
       .selectAll()
       .where('id', '=', id)
       .executeTakeFirstOrThrow();
+  }
+
+  /** A send left `sending` (cut off, or Telegram unreachable) becomes claimable again. */
+  private async backToQueued(id: string): Promise<void> {
+    await this.deps.store.db
+      .updateTable('telegram_account_messages')
+      .set({ status: 'queued' })
+      .where('id', '=', id)
+      .where('status', '=', 'sending')
+      .execute();
+  }
+
+  private inBackground(id: string, failure: string): void {
+    this.track(this.deliver(id, true)).catch((error: unknown) =>
+      this.deps.logger.error(failure, { messageId: id, error }),
+    );
   }
 
   /** `retry`: an asynchronous send, which waits out Telegram being unreachable instead of failing at once. */
@@ -348,18 +357,11 @@ export class AccountMessagesService {
     const attempt = (this.attempts.get(row.id) ?? 0) + 1;
     if (attempt >= MAX_ATTEMPTS) return false;
     this.attempts.set(row.id, attempt);
-    await this.deps.store.db
-      .updateTable('telegram_account_messages')
-      .set({ status: 'queued' })
-      .where('id', '=', row.id)
-      .where('status', '=', 'sending')
-      .execute();
+    await this.backToQueued(row.id);
     const delayMs = Math.min(MAX_RETRY_DELAY_MS, (error.retryAfter ?? 5) * 1000 * 2 ** (attempt - 1));
     const timer = setTimeout(() => {
       this.retries.delete(row.id);
-      this.track(this.deliver(row.id, true)).catch((failure: unknown) =>
-        this.deps.logger.error('retried send failed', { messageId: row.id, error: failure }),
-      );
+      this.inBackground(row.id, 'retried send failed');
     }, delayMs);
     timer.unref();
     this.retries.set(row.id, { timer, userId: row.user_id });
