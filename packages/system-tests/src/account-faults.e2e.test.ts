@@ -1,5 +1,5 @@
 import type { Account, Flow, Message } from '@integrations/contracts';
-import { until } from '@integrations/testing';
+import { infra, until } from '@integrations/testing';
 import { startStack, type Stack } from './stack';
 
 interface Problem {
@@ -167,5 +167,57 @@ describe('the account connector under faults', () => {
     const steady = texts.filter((t) => t.startsWith('steady '));
     expect(steady.sort()).toEqual(accepted.map((_, i) => `steady ${i}`).sort());
     expect((await stack.control.mtproto()).duplicates).toBe(0);
+  });
+
+  it('dead-letters a malformed or schema-invalid account command and keeps serving', async () => {
+    const base = new URL(infra.rabbitManagementUrl);
+    const headers = {
+      authorization: `Basic ${Buffer.from(`${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`).toString('base64')}`,
+      'content-type': 'application/json',
+    };
+    const api = `${base.protocol}//${base.host}/api`;
+    const vhost = encodeURIComponent(stack.vhost);
+    const publish = (payload: string) =>
+      fetch(`${api}/exchanges/${vhost}/integrations.commands/publish`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({
+          properties: {},
+          routing_key: 'telegram.account.send',
+          payload,
+          payload_encoding: 'string',
+        }),
+      });
+    await publish('{not json');
+    await publish(
+      JSON.stringify({
+        specversion: '1.0',
+        id: 'not-a-send',
+        source: 'a-test',
+        type: 'telegram.account.send',
+        time: new Date().toISOString(),
+        datacontenttype: 'application/json',
+        userid: 'fault-user',
+        data: { accountId: account.id },
+      }),
+    );
+    const dead = async () =>
+      (
+        (await (
+          await fetch(`${api}/queues/${vhost}/connector-telegram-account.dead/get`, {
+            method: 'POST',
+            headers,
+            body: JSON.stringify({ count: 10, ackmode: 'ack_requeue_true', encoding: 'auto' }),
+          })
+        ).json()) as { properties: { headers: Record<string, unknown> } }[]
+      ).map((m) => String(m.properties.headers['x-dead-reason']));
+    await until(async () => (await dead()).length >= 2, 200);
+    expect(await dead()).toEqual(
+      expect.arrayContaining([
+        'the body is not JSON',
+        expect.stringContaining('invalid telegram.account.send'),
+      ]),
+    );
+    expect((await send('after a malformed command')).body.status).toBe('sent');
   });
 });
