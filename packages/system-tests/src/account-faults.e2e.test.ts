@@ -1,5 +1,5 @@
 import type { Account, Flow, Message } from '@integrations/contracts';
-import { infra, until } from '@integrations/testing';
+import { rabbitManagement, until } from '@integrations/testing';
 import { startStack, type Stack } from './stack';
 
 interface Problem {
@@ -170,23 +170,13 @@ describe('the account connector under faults', () => {
   });
 
   it('dead-letters a malformed or schema-invalid account command and keeps serving', async () => {
-    const base = new URL(infra.rabbitManagementUrl);
-    const headers = {
-      authorization: `Basic ${Buffer.from(`${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`).toString('base64')}`,
-      'content-type': 'application/json',
-    };
-    const api = `${base.protocol}//${base.host}/api`;
     const vhost = encodeURIComponent(stack.vhost);
     const publish = (payload: string) =>
-      fetch(`${api}/exchanges/${vhost}/integrations.commands/publish`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({
-          properties: {},
-          routing_key: 'telegram.account.send',
-          payload,
-          payload_encoding: 'string',
-        }),
+      rabbitManagement('POST', `/exchanges/${vhost}/integrations.commands/publish`, {
+        properties: {},
+        routing_key: 'telegram.account.send',
+        payload,
+        payload_encoding: 'string',
       });
     await publish('{not json');
     await publish(
@@ -203,13 +193,11 @@ describe('the account connector under faults', () => {
     );
     const dead = async () =>
       (
-        (await (
-          await fetch(`${api}/queues/${vhost}/connector-telegram-account.dead/get`, {
-            method: 'POST',
-            headers,
-            body: JSON.stringify({ count: 10, ackmode: 'ack_requeue_true', encoding: 'auto' }),
-          })
-        ).json()) as { properties: { headers: Record<string, unknown> } }[]
+        await rabbitManagement<{ properties: { headers: Record<string, unknown> } }[]>(
+          'POST',
+          `/queues/${vhost}/connector-telegram-account.dead/get`,
+          { count: 10, ackmode: 'ack_requeue_true', encoding: 'auto' },
+        )
       ).map((m) => String(m.properties.headers['x-dead-reason']));
     await until(async () => (await dead()).length >= 2, 200);
     expect(await dead()).toEqual(

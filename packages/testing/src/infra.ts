@@ -58,7 +58,12 @@ export interface TestVhost {
   delete(): Promise<void>;
 }
 
-async function management(method: string, path: string, body?: unknown): Promise<void> {
+/** A call to RabbitMQ's management API (`path` after `/api`), its JSON answer parsed; fails on an error status. */
+export async function rabbitManagement<T = unknown>(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
   const base = new URL(infra.rabbitManagementUrl);
   const auth = Buffer.from(
     `${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`,
@@ -71,6 +76,12 @@ async function management(method: string, path: string, body?: unknown): Promise
   if (!res.ok && res.status !== 404) {
     throw new Error(`RabbitMQ management ${method} ${path}: ${res.status} ${await res.text()}`);
   }
+  const text = await res.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+async function management(method: string, path: string, body?: unknown): Promise<void> {
+  await rabbitManagement(method, path, body);
 }
 
 /**
