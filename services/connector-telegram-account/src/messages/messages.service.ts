@@ -19,7 +19,7 @@ import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import type { AccountStore } from '../accounts/account-store';
 import type { AccountMessageTable } from '../db/schema';
-import { isSessionGone, toDomainError } from '../telegram/errors';
+import { BreakerOpenError, isSessionGone, toDomainError } from '../telegram/errors';
 import type { LiveClients } from '../telegram/live-clients';
 import { storedPeer, type AccountChannelsService } from '../channels/channels.service';
 import type { AccountSender, AccountSendRequest, SendTarget } from './account-sender';
@@ -324,8 +324,9 @@ export class AccountMessagesService {
       const error = toDomainError(raw);
       if (account && isSessionGone(error)) await live.failed(account, error, ctx);
       if (account && error.code === 'TELEGRAM_UNAVAILABLE') {
-        // Whatever this client still holds is abandoned, never sent late; the next try connects anew.
-        await live.stop(account.id);
+        // Whatever this client still holds is abandoned, never sent late; the next try connects anew. A send
+        // the open breaker refused never reached the client: it stays.
+        if (!(error instanceof BreakerOpenError)) await live.stop(account.id);
         if (retry && (await this.retryLater(row, error))) {
           return { message: { id, status: 'queued', chatId: row.recipient } };
         }

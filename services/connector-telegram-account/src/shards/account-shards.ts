@@ -89,17 +89,14 @@ export class AccountShards implements ShardOwner {
 
   /**
    * Connects again the accounts of the shards held here that have no live client (Telegram was unreachable when
-   * they were restored, or the health sweep dropped a client that was cut off). Answers how many are back.
+   * they were restored, or the health sweep dropped a client that was cut off).
    */
-  async reconnectMissing(): Promise<number> {
+  async reconnectMissing(): Promise<void> {
     const { store, live, restoreConcurrency } = this.deps;
     const missing = (await store.restorable()).filter(
       (row) => this.consumers.has(shardOf(row.user_id, this.deps.shards)) && !live.has(row.id),
     );
-    if (missing.length === 0) return 0;
-    const before = live.size;
     await live.restoreAll(missing, restoreConcurrency);
-    return live.size - before;
   }
 
   private ofShard(shard: number): (userId: string) => boolean {

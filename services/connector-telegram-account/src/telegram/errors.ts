@@ -41,19 +41,20 @@ const BY_NAME: Record<string, [DomainError['code'], string]> = {
 /** The session is gone at Telegram: the account must be connected again. */
 export const isSessionGone = (error: DomainError): boolean => error.code === 'TELEGRAM_SESSION_REVOKED';
 
+/** A send the open breaker refused: it never reached a client, so that client has nothing to answer for. */
+export class BreakerOpenError extends DomainError {
+  constructor(retryAfterMs: number) {
+    super('TELEGRAM_UNAVAILABLE', 'Telegram is failing for this account; paused for a moment.', {
+      retryAfter: Math.ceil(retryAfterMs / 1000),
+    });
+  }
+}
+
 /** What a GramJS failure means for our caller. Telegram's own words stay out of logs and replies. */
 export function toDomainError(error: unknown, retryAfterMs = 10_000): DomainError {
   if (error instanceof DomainError) return error;
   const e = error as { code?: unknown; errorMessage?: unknown; seconds?: unknown; message?: unknown };
-  if (e?.code === BREAKER_OPEN) {
-    return new DomainError(
-      'TELEGRAM_UNAVAILABLE',
-      'Telegram is failing for this account; paused for a moment.',
-      {
-        retryAfter: Math.ceil(retryAfterMs / 1000),
-      },
-    );
-  }
+  if (e?.code === BREAKER_OPEN) return new BreakerOpenError(retryAfterMs);
   // The breaker's own timeout: the call may have reached Telegram; a resend is safe (its random_id repeats).
   if (e?.code === 'ETIMEDOUT') {
     return new DomainError('TELEGRAM_UNAVAILABLE', 'Telegram did not answer in time.', { retryAfter: 5 });

@@ -179,7 +179,7 @@ export class LiveClients {
         const row = { id: accountId, user_id: live.userId, status: 'active' as const };
         try {
           if (isDead(live.client)) throw unreachable();
-          await withTimeout(live.client.invoke(new Api.updates.GetState()), this.deps.callTimeoutMs);
+          await this.call(live.client, new Api.updates.GetState());
         } catch (raw) {
           const error = toDomainError(raw);
           // A flood wait says Telegram is busy with this account, not that the session is broken.
