@@ -372,6 +372,14 @@ export class Messaging {
     const channel = this.amqp.managedConnection.createChannel({
       name: `${this.options.service}:${opts.queue}`,
     });
+    // A setup cut short by a lost connection is emitted as 'error' (unhandled, it would crash the process); the
+    // wrapper sets the channel up again on the next connect.
+    channel.on('error', (error: unknown) =>
+      this.logger?.warn('shard channel setup failed; it is retried on reconnect', {
+        queue: opts.queue,
+        error,
+      }),
+    );
     await channel.waitForConnect();
     // Delivery tags start again on every reconnected channel: a message from an older channel must not be acked
     // on the new one (it would ack someone else's); the broker has already requeued it.

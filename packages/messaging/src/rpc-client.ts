@@ -24,6 +24,9 @@ export class RpcClient {
         });
       },
     });
+    // A setup cut short by a lost connection is emitted as 'error'; without a listener it would crash the
+    // process. The wrapper sets the channel up again on the next connect, so there is nothing else to do.
+    this.channel.on('error', () => undefined);
   }
 
   waitForConnect(): Promise<void> {
