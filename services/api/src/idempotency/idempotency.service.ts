@@ -15,13 +15,15 @@ export interface StoredResponse {
 type Record_ = { state: 'pending'; hash: string } | ({ state: 'done'; hash: string } & StoredResponse);
 
 const TTL_S = 24 * 3600;
-const PENDING_TTL_S = 60;
+/** A pending claim outlives the longest a request may run (the command timeout) by this much, then lapses. */
+const PENDING_MARGIN_S = 5;
 const KEY = /^[\x21-\x7e]{1,255}$/;
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
 /**
  * `Idempotency-Key` on creating and sending POSTs: the first answer is kept in Redis for 24 h and replayed for
- * the same key and body; another body with the same key is refused; a request still running answers 409.
+ * the same key and body; another body with the same key is refused; a request still running answers 409 with
+ * `Retry-After` (the IETF Idempotency-Key draft's answer, which a client retries).
  * Transient failures (5xx, 429) are not kept, so the caller can retry them with the same key.
  */
 @Injectable()
@@ -53,7 +55,9 @@ export class IdempotencyService {
         redisKey,
         JSON.stringify({ state: 'pending', hash } satisfies Record_),
         'EX',
-        PENDING_TTL_S,
+        // A claim whose request died with Redis (the answer to SET, or the final SET, lost) must not block the
+        // caller's retry for long: nothing can still be running once the command timeout has passed.
+        Math.ceil(this.config.commandTimeoutMs / 1000) + PENDING_MARGIN_S,
         'NX',
       ),
     );
@@ -68,7 +72,9 @@ export class IdempotencyService {
         );
       }
       if (existing.state === 'pending') {
-        throw new DomainError('CONFLICT', 'A request with this Idempotency-Key is still being processed.');
+        throw new DomainError('CONFLICT', 'A request with this Idempotency-Key is still being processed.', {
+          retryAfter: 1,
+        });
       }
       const failure = replayedError(existing);
       if (failure) throw failure;
