@@ -2,6 +2,7 @@ import type { Account, Channel } from '@integrations/contracts';
 import { until } from '@integrations/testing';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -9,11 +10,15 @@ import { startStack, type Stack } from './stack';
 
 /**
  * The web UI in Debian's Chromium, against the real stack and the emulator: the built bundle served by
- * `services/web/server.mjs`, which forwards /api to the api. Every screen is photographed into
- * docs/screenshots/ for a reviewer.
+ * `services/web/server.mjs`, which forwards /api to the api. Every screen is photographed, into a temporary
+ * folder by default (a test run leaves the tree as it was); `SCREENSHOTS_DIR=docs/screenshots` refreshes the
+ * ones a reviewer sees.
  */
 const root = path.resolve(__dirname, '../../..');
-const shots = path.join(root, 'docs/screenshots');
+const shots = path.resolve(
+  root,
+  process.env.SCREENSHOTS_DIR ?? path.join(tmpdir(), 'integrations-screenshots'),
+);
 
 async function freePort(): Promise<number> {
   const server = createServer();
