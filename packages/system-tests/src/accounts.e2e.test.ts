@@ -241,6 +241,29 @@ describe('accounts end to end through REST', () => {
     expect(stats.duplicates).toBe(0);
   });
 
+  it('answers 422 for a recipient the caller got wrong: unknown @username or chat id, or one who refuses strangers', async () => {
+    const send = (to: string) =>
+      stack.rest<{ code: string; detail: string }>(alice, 'POST', `/telegram/accounts/${account.id}/send`, {
+        to,
+        text: 'Anyone there?',
+      });
+    const unknown = await send('@nobody_has_this');
+    expect(unknown.status).toBe(422);
+    expect(unknown.body).toMatchObject({
+      code: 'TELEGRAM_PEER_NOT_FOUND',
+      detail: 'No one on Telegram has that username.',
+    });
+    const unknownId = await send('987654321');
+    expect(unknownId.status).toBe(422);
+    expect(unknownId.body.code).toBe('TELEGRAM_PEER_NOT_FOUND');
+
+    await stack.control.createUser({ phone: '+15557000008', username: 'very_private' });
+    await stack.control.updateUser('+15557000008', { restrictsMessages: true });
+    const refused = await send('@very_private');
+    expect(refused.status).toBe(422);
+    expect(refused.body.code).toBe('TELEGRAM_WRITE_FORBIDDEN');
+  });
+
   it('notices a session Telegram ended without any send: the health sweep marks it revoked', async () => {
     const carol = '+15557000003';
     await stack.control.createUser({ phone: carol, username: 'carol_tg' });

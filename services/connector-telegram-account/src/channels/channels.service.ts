@@ -143,7 +143,9 @@ export class AccountChannelsService {
       if (entity instanceof Api.Channel || entity instanceof Api.Chat) return entity;
     } catch (raw) {
       const error = toDomainError(raw);
-      if (error.code !== 'TELEGRAM_CHAT_NOT_FOUND' && error.code !== 'VALIDATION_FAILED') throw error;
+      // Not knowing the peer means, for an attach, that the chat is not found (API.md's code for this route).
+      if (!['TELEGRAM_CHAT_NOT_FOUND', 'TELEGRAM_PEER_NOT_FOUND', 'VALIDATION_FAILED'].includes(error.code))
+        throw error;
     }
     throw new DomainError('TELEGRAM_CHAT_NOT_FOUND', 'This account does not know that channel or group.');
   }
