@@ -118,6 +118,40 @@ describe('accounts end to end through REST', () => {
     expect(list.body.items.map((a) => a.id)).toEqual([account.id]);
   });
 
+  it('sends the code again on request: by SMS, with a new life for the flow, and only the new code works', async () => {
+    const erin = '+15557000009';
+    await stack.control.createUser({ phone: erin, username: 'erin_tg', firstName: 'Erin' });
+    const started = await stack.rest<Flow>(alice, 'POST', '/telegram/connect', {
+      method: 'code',
+      phone: erin,
+    });
+    const { flowId } = started.body;
+    const first = (await stack.control.loginCode(erin))!;
+    expect((await stack.rest(mallory, 'POST', `/telegram/connect/${flowId}/resend`)).status).toBe(404);
+
+    const resent = await stack.rest<Flow>(alice, 'POST', `/telegram/connect/${flowId}/resend`);
+    expect(resent.status).toBe(200);
+    expect(resent.body).toMatchObject({ status: 'awaiting_code', codeType: 'sms' });
+    expect(Date.parse(resent.body.expiresAt)).toBeGreaterThanOrEqual(Date.parse(started.body.expiresAt));
+    const second = (await stack.control.loginCode(erin))!;
+    expect(second).not.toBe(first);
+    const done = await stack.rest<Flow>(alice, 'POST', `/telegram/connect/${flowId}/code`, { code: second });
+    expect(done.body.status).toBe('active');
+    expect((await stack.rest(alice, 'POST', `/telegram/connect/${flowId}/resend`)).status).toBe(409);
+    const qr = await stack.rest<Flow>(alice, 'POST', '/telegram/connect', { method: 'qr' });
+    const notACode = await stack.rest<{ code: string }>(
+      alice,
+      'POST',
+      `/telegram/connect/${qr.body.flowId}/resend`,
+    );
+    expect(notACode.status).toBe(409);
+    await stack.rest(alice, 'DELETE', `/telegram/connect/${qr.body.flowId}`);
+    const erinAccount = (
+      await stack.rest<{ items: Account[] }>(alice, 'GET', '/telegram/accounts')
+    ).body.items.find((a) => a.username === 'erin_tg')!;
+    expect((await stack.rest(alice, 'DELETE', `/telegram/accounts/${erinAccount.id}`)).status).toBe(204);
+  });
+
   it('answers TELEGRAM_PHONE_INVALID, TELEGRAM_FLOOD_WAIT with retryAfter, and cancels a flow', async () => {
     const invalid = await stack.rest<{ code: string }>(alice, 'POST', '/telegram/connect', {
       method: 'code',

@@ -208,6 +208,18 @@ export interface TelegramAccountFlowPasswordCommand {
   password: string;
 }
 /**
+ * Data of the command telegram.account.flow.resend.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountFlowResendCommand".
+ */
+export interface TelegramAccountFlowResendCommand {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  flowId: string;
+}
+/**
  * Data of the command telegram.account.get.
  *
  * This interface was referenced by `Contracts`'s JSON-Schema
@@ -1192,6 +1204,29 @@ export interface TelegramAccountFlowGetReply {
  * via the `definition` "TelegramAccountFlowPasswordReply".
  */
 export interface TelegramAccountFlowPasswordReply {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  flowId: string;
+  method: 'qr' | 'code';
+  status: 'awaiting_qr_scan' | 'awaiting_code' | 'awaiting_password' | 'active' | 'failed' | 'expired';
+  qr?: FlowQr;
+  codeType?: 'app' | 'sms';
+  passwordHint?: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  accountId?: string;
+  error?: FlowError;
+  expiresAt: string;
+}
+/**
+ * Reply data of telegram.account.flow.resend.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountFlowResendReply".
+ */
+export interface TelegramAccountFlowResendReply {
   /**
    * An opaque id of our own (UUIDv7).
    */

@@ -102,6 +102,20 @@ export class AccountsController {
     return this.gateway.call('telegram.account.flow.code', { flowId, code: body.code }, req);
   }
 
+  @Post('connect/:flowId/resend')
+  @HttpCode(200)
+  @RequireScope(SCOPES.write)
+  @Sensitive()
+  @Doc({
+    tag: 'accounts',
+    summary: 'Send the login code again (Telegram may switch to SMS); the old code stops working',
+    ok: { status: 200, schema: 'Flow' },
+    errors: [...FLOW_ERRORS, [409, 'The flow is not waiting for a code']],
+  })
+  resend(@Param('flowId', IdParam) flowId: string, @Req() req: AuthedRequest) {
+    return this.gateway.call('telegram.account.flow.resend', { flowId }, req);
+  }
+
   @Post('connect/:flowId/password')
   @HttpCode(200)
   @RequireScope(SCOPES.write)
