@@ -342,7 +342,21 @@ describe('accounts end to end through REST', () => {
     const revoked = await stack.rest<Account>(alice, 'GET', `/telegram/accounts/${account.id}`);
     expect(revoked.body.status).toBe('revoked');
 
+    const channelsOf = async () =>
+      (
+        await stack.rest<{ items: Channel[] }>(alice, 'GET', '/telegram/channels?limit=100')
+      ).body.items.filter((c) => c.via.type === 'account' && c.via.id === account.id);
+    const attached = await channelsOf();
+    expect(attached.length).toBeGreaterThan(0);
     expect((await stack.rest(alice, 'DELETE', `/telegram/accounts/${account.id}`)).status).toBe(204);
     expect((await stack.rest(alice, 'GET', `/telegram/accounts/${account.id}`)).status).toBe(404);
+    expect(await channelsOf()).toEqual([]);
+    // Its channels went with it, and each says so (lists, audit and webhooks follow the removal).
+    await until(async () => {
+      const entries = (
+        await stack.rest<LogEntryPage>(alice, 'GET', '/logs?type=telegram_channel&action=removed')
+      ).body.items;
+      return attached.every((c) => entries.some((e) => e.targetId === c.id));
+    });
   });
 });

@@ -47,7 +47,21 @@ export class AccountsService {
     await live.stop(row.id);
     sender.forget(row.id);
     await store.db.transaction().execute(async (trx) => {
+      // Its channels go with it (a foreign key cascade): each is announced, so every list follows.
+      const channels = await trx
+        .selectFrom('telegram_account_channels')
+        .select('id')
+        .where('account_id', '=', row.id)
+        .forUpdate()
+        .execute();
       await trx.deleteFrom('telegram_sessions').where('id', '=', row.id).execute();
+      for (const channel of channels) {
+        const removed: EventDataMap['telegram.channel.removed'] = {
+          userId: row.user_id,
+          channelId: channel.id,
+        };
+        await enqueueOutbox(trx, messaging.makeEnvelope('telegram.channel.removed', removed, ctx));
+      }
       const data: EventDataMap['telegram.account.disconnected'] = {
         userId: row.user_id,
         accountId: row.id,
