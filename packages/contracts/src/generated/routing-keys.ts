@@ -254,6 +254,7 @@ export const REST_BODIES = [
   'key-rotate',
   'list-query',
   'logs-query',
+  'search-query',
   'send-request',
   'stats-query',
   'telegram-update',

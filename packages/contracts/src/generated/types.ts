@@ -107,6 +107,14 @@ export interface TelegramAccountChannelGetCommand {
 export interface TelegramAccountChannelListCommand {
   limit: number;
   cursor?: string;
+  /**
+   * Text to find in names, usernames, titles, masked phones and chat ids (case-insensitive).
+   */
+  q?: string;
+  /**
+   * Only items in this status.
+   */
+  status?: 'active' | 'error' | 'revoked' | 'connecting' | 'write_forbidden';
 }
 /**
  * Data of the command telegram.account.channel.remove.
@@ -240,6 +248,14 @@ export interface TelegramAccountGetCommand {
 export interface TelegramAccountListCommand {
   limit: number;
   cursor?: string;
+  /**
+   * Text to find in names, usernames, titles, masked phones and chat ids (case-insensitive).
+   */
+  q?: string;
+  /**
+   * Only items in this status.
+   */
+  status?: 'active' | 'error' | 'revoked' | 'connecting' | 'write_forbidden';
 }
 /**
  * Data of the command telegram.account.message.get.
@@ -342,6 +358,14 @@ export interface TelegramBotKeysRotateCommand {}
 export interface TelegramBotListCommand {
   limit: number;
   cursor?: string;
+  /**
+   * Text to find in names, usernames, titles, masked phones and chat ids (case-insensitive).
+   */
+  q?: string;
+  /**
+   * Only items in this status.
+   */
+  status?: 'active' | 'error' | 'revoked' | 'connecting' | 'write_forbidden';
 }
 /**
  * Data of the command telegram.bot.message.get.
@@ -450,6 +474,14 @@ export interface TelegramChannelGetCommand {
 export interface TelegramChannelListCommand {
   limit: number;
   cursor?: string;
+  /**
+   * Text to find in names, usernames, titles, masked phones and chat ids (case-insensitive).
+   */
+  q?: string;
+  /**
+   * Only items in this status.
+   */
+  status?: 'active' | 'error' | 'revoked' | 'connecting' | 'write_forbidden';
 }
 /**
  * Data of the command telegram.channel.remove.
@@ -2044,6 +2076,24 @@ export interface LogsQuery {
   to?: string;
   limit: number;
   cursor?: string;
+}
+/**
+ * A list's query: a page (`limit`, `cursor`), narrowed by a search text and a status.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "SearchQuery".
+ */
+export interface SearchQuery {
+  limit: number;
+  cursor?: string;
+  /**
+   * Text to find in names, usernames, titles, masked phones and chat ids (case-insensitive).
+   */
+  q?: string;
+  /**
+   * Only items in this status.
+   */
+  status?: 'active' | 'error' | 'revoked' | 'connecting' | 'write_forbidden';
 }
 /**
  * This interface was referenced by `Contracts`'s JSON-Schema

@@ -16,7 +16,7 @@ import type {
   ConnectBody,
   FlowCodeBody,
   FlowPasswordBody,
-  ListQuery,
+  SearchQuery,
 } from '@integrations/contracts';
 import type { Response } from 'express';
 import { type AuthedRequest, RequireScope } from '../auth/auth.guard';
@@ -155,7 +155,10 @@ export class AccountsController {
     summary: "The caller's Telegram accounts",
     ok: { status: 200, schema: 'AccountPage' },
   })
-  list(@Query(new SchemaPipe('list-query', { coerce: true })) query: ListQuery, @Req() req: AuthedRequest) {
+  list(
+    @Query(new SchemaPipe('search-query', { coerce: true })) query: SearchQuery,
+    @Req() req: AuthedRequest,
+  ) {
     return this.gateway.call('telegram.account.list', query, req);
   }
 

@@ -1,4 +1,4 @@
-import type { Account, EventDataMap } from '@integrations/contracts';
+import type { Account, EventDataMap, TelegramAccountListCommand } from '@integrations/contracts';
 import type { CommandCaller, MessageContext, Messaging } from '@integrations/messaging';
 import type { Logger } from '@integrations/observability';
 import { enqueueOutbox, listPage, type OutboxRelay } from '@integrations/persistence';
@@ -20,8 +20,13 @@ export class AccountsService {
     },
   ) {}
 
-  list(caller: CommandCaller, data: { limit: number; cursor?: string }) {
-    return listPage(this.deps.store.db, 'telegram_sessions', caller, data, toAccount);
+  list(caller: CommandCaller, data: TelegramAccountListCommand) {
+    return listPage(this.deps.store.db, 'telegram_sessions', caller, data, toAccount, {
+      status: data.status,
+      search: data.q
+        ? { text: data.q.replace(/^@/, ''), columns: ['username', 'first_name', 'phone_masked'] }
+        : undefined,
+    });
   }
 
   async get(caller: CommandCaller, id: string): Promise<Account> {

@@ -3,6 +3,7 @@ import {
   type Channel,
   type EventDataMap,
   type TelegramAccountChannelAttachCommand,
+  type TelegramAccountChannelListCommand,
 } from '@integrations/contracts';
 import {
   ownedOrNotFound,
@@ -150,8 +151,13 @@ export class AccountChannelsService {
     throw new DomainError('TELEGRAM_CHAT_NOT_FOUND', 'This account does not know that channel or group.');
   }
 
-  list(caller: CommandCaller, data: { limit: number; cursor?: string }) {
-    return listPage(this.deps.store.db, 'telegram_account_channels', caller, data, toChannel);
+  list(caller: CommandCaller, data: TelegramAccountChannelListCommand) {
+    return listPage(this.deps.store.db, 'telegram_account_channels', caller, data, toChannel, {
+      status: data.status,
+      search: data.q
+        ? { text: data.q.replace(/^@/, ''), columns: ['title', 'username', 'chat_id'] }
+        : undefined,
+    });
   }
 
   async find(caller: CommandCaller, id: string): Promise<ChannelRow> {

@@ -121,7 +121,10 @@ export class BotsService {
   }
 
   async list(caller: Caller, data: TelegramBotListCommand): Promise<BotPage> {
-    return listPage(this.db, 'telegram_bots', caller, data, toBot);
+    return listPage(this.db, 'telegram_bots', caller, data, toBot, {
+      status: data.status,
+      search: data.q ? { text: data.q, columns: ['username', 'first_name'] } : undefined,
+    });
   }
 
   async get(caller: Caller, id: string): Promise<Bot> {
