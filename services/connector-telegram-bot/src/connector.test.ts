@@ -221,6 +221,10 @@ describe('connector-telegram-bot against the emulator', () => {
       expect(events.find((e) => e.type === 'telegram.message.sent')?.data).toMatchObject({
         messageId: 'msg-channel-1',
         via: { type: 'channel', id: channel.id },
+        // What the channel's history shows: the text as written, the channel, its title from Telegram.
+        channelId: channel.id,
+        chatTitle: channel.title,
+        text: '<b>Sale</b> today',
       });
     });
 

@@ -55,6 +55,10 @@ export interface AuditLogsQueryCommand {
   to?: string;
   limit: number;
   cursor?: string;
+  /**
+   * Only entries about this bot, account or channel.
+   */
+  resourceId?: string;
 }
 /**
  * Data of the command audit.stats.query.
@@ -900,6 +904,18 @@ export interface TelegramMessageFailedEvent {
    */
   chatId: string;
   error: EventError1;
+  /**
+   * The attached channel or group it went to, when it went to one.
+   */
+  channelId?: string;
+  /**
+   * A name for the chat as Telegram or the caller gave it (a title, a person's name, an @username).
+   */
+  chatTitle?: string;
+  /**
+   * What was sent (the platform's own message, kept in its history).
+   */
+  text?: string;
 }
 export interface MessageTarget {
   type: 'bot' | 'account' | 'channel';
@@ -962,6 +978,18 @@ export interface TelegramMessageSentEvent {
    */
   telegramMessageId: string;
   sentAt: string;
+  /**
+   * The attached channel or group it went to, when it went to one.
+   */
+  channelId?: string;
+  /**
+   * A name for the chat as Telegram or the caller gave it (a title, a person's name, an @username).
+   */
+  chatTitle?: string;
+  /**
+   * What was sent (the platform's own message, kept in its history).
+   */
+  text?: string;
 }
 export interface MessageTarget1 {
   type: 'bot' | 'account' | 'channel';
@@ -1004,6 +1032,12 @@ export interface LogEntry {
   eventType: string;
   details: {};
   createdAt: string;
+  resourceType?: ('bot' | 'account' | 'channel') | null;
+  resourceId?: string | null;
+  /**
+   * The platform user the entry belongs to (who asked for it).
+   */
+  userId?: string;
 }
 /**
  * Reply data of audit.stats.query.
@@ -1023,6 +1057,19 @@ export interface AuditStatsQueryReply {
   days: {
     date: string;
     type: 'telegram_account' | 'telegram_bot' | 'telegram_channel';
+    sent: number;
+    failed: number;
+    received: number;
+  }[];
+  /**
+   * Per bot, account and channel over the whole period, busiest first (at most 50). A post to a channel counts for the channel.
+   */
+  resources?: {
+    /**
+     * The integration an entry is about: for a message, the channel it went to, else the bot or account.
+     */
+    resourceType: 'bot' | 'account' | 'channel';
+    resourceId: string;
     sent: number;
     failed: number;
     received: number;
@@ -1904,6 +1951,19 @@ export interface MessageStats {
     failed: number;
     received: number;
   }[];
+  /**
+   * Per bot, account and channel over the whole period, busiest first (at most 50). A post to a channel counts for the channel.
+   */
+  resources?: {
+    /**
+     * The integration an entry is about: for a message, the channel it went to, else the bot or account.
+     */
+    resourceType: 'bot' | 'account' | 'channel';
+    resourceId: string;
+    sent: number;
+    failed: number;
+    received: number;
+  }[];
 }
 /**
  * This interface was referenced by `Contracts`'s JSON-Schema
@@ -2076,6 +2136,10 @@ export interface LogsQuery {
   to?: string;
   limit: number;
   cursor?: string;
+  /**
+   * Only entries about this bot, account or channel.
+   */
+  resourceId?: string;
 }
 /**
  * A list's query: a page (`limit`, `cursor`), narrowed by a search text and a status.
