@@ -10,6 +10,7 @@ const NAV = [
   { to: '/channels', label: 'Channels and groups' },
   { to: '/activity', label: 'Activity' },
   { to: '/stats', label: 'Statistics' },
+  { to: '/webhooks', label: 'Webhooks' },
 ];
 
 export function Layout({ token }: { token: string }) {

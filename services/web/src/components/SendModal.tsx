@@ -1,6 +1,7 @@
-import { Button, Modal } from '@mantine/core';
+import { Button } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import type { ComponentProps } from 'react';
+import { Dialog } from './Dialog';
 import { SendMessageForm } from './SendMessageForm';
 
 /** A "Send" button that opens the send form for one bot, account or channel. */
@@ -11,9 +12,9 @@ export function SendModal({ title, ...form }: { title: string } & ComponentProps
       <Button variant="light" size="xs" onClick={open} aria-label={title}>
         Send
       </Button>
-      <Modal opened={opened} onClose={close} title={title} size="lg">
+      <Dialog opened={opened} onClose={close} title={title} size="lg">
         <SendMessageForm {...form} />
-      </Modal>
+      </Dialog>
     </>
   );
 }
