@@ -42,11 +42,13 @@ export function openEventStream(options: StreamOptions): () => void {
     const abort = () => attempt.abort();
     controller.signal.addEventListener('abort', abort);
     let watchdog: ReturnType<typeof setTimeout> | undefined;
+    let reader: ReadableStreamDefaultReader<string> | undefined;
     const feed = () => {
       clearTimeout(watchdog);
       watchdog = setTimeout(() => {
         options.onStatus?.('stalled');
         attempt.abort();
+        void reader?.cancel().catch(() => undefined);
       }, stallMs);
     };
     try {
@@ -73,7 +75,7 @@ export function openEventStream(options: StreamOptions): () => void {
           }
         },
       });
-      const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+      reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
       feed();
       for (;;) {
         const { value, done } = await reader.read();
