@@ -26,7 +26,14 @@ export function Layout({ token }: { token: string }) {
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
-            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Open the menu" />
+            <Burger
+              opened={opened}
+              onClick={toggle}
+              hiddenFrom="sm"
+              size="sm"
+              aria-label="Open the menu"
+              aria-expanded={opened}
+            />
             <Title order={1} size="h4">
               Integrations
             </Title>

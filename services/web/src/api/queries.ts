@@ -85,8 +85,13 @@ export const useChannel = (id: string) =>
     queryFn: ({ signal }) => apiRequest<Channel>(`/telegram/channels/${id}`, { signal }),
   });
 
+/**
+ * A page of the activity log. The first page is asked again every few seconds while on screen: the audit-log
+ * records an event a moment after the live stream announces it, so a refetch on the event alone can miss it.
+ */
 export function useLogs(filters: LogFilters, cursor: string | null, limit = 25) {
   return useQuery({
+    refetchInterval: cursor === null ? 5_000 : false,
     queryKey: [...keys.logs(filters), cursor, limit],
     queryFn: ({ signal }) =>
       apiRequest<LogEntryPage>(`/logs?${search({ limit, ...filters, cursor })}`, { signal }),

@@ -11,8 +11,8 @@ const RECIPIENT = /^(@[A-Za-z][A-Za-z0-9_]{3,31}|\+[1-9][0-9]{6,14}|-?[0-9]{1,20
 
 /**
  * Sends one message. Bots and accounts pick a recipient (their attached channels and groups and recent chats
- * are offered, anything else can be typed); channels need none. The idempotency key lives as long as the text:
- * resubmitting after a network error cannot send the same message twice.
+ * are offered, anything else can be typed); channels need none. The idempotency key lives as long as the text
+ * and the recipient: resubmitting after a network error cannot send the same message twice.
  */
 export function SendMessageForm({
   target,
@@ -79,6 +79,8 @@ export function SendMessageForm({
             onChange={(value) => {
               setTo(value);
               setToError(null);
+              // Another recipient is another message: it must not replay the answer the last one got.
+              setKey(newIdempotencyKey());
             }}
             error={toError}
             data={[...new Set(options.map((option) => option.group))].map((group) => ({

@@ -22,6 +22,8 @@ export function notify(notice: Notice): void {
     color: notice.tone,
     autoClose: notice.critical ? false : AUTO_CLOSE_MS,
     withBorder: true,
+    // Mantine's description grey is 3.9:1 on the notice's background; the text colour reads at full contrast.
+    styles: { description: { color: 'var(--mantine-color-text)' } },
     closeButtonProps: { 'aria-label': 'Dismiss this notice' },
     onClose: () => shown.delete(id),
   };

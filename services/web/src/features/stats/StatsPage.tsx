@@ -63,7 +63,6 @@ function PerResource({ stats }: { stats: MessageStats }) {
               to={`/activity?resourceId=${encodeURIComponent(row.resourceId)}&from=${stats.from}`}
               underline="hover"
               c="inherit"
-              aria-label={`${KIND_LABEL[row.resourceType]} ${name}: ${row.sent} sent, ${row.failed} failed, ${row.received} received. Show in activity.`}
             >
               <Group justify="space-between" gap="xs" wrap="nowrap">
                 <Text size="sm" fw={500} truncate>
