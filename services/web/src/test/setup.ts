@@ -32,4 +32,13 @@ function installBrowserStubs() {
   }
   window.ResizeObserver = ResizeObserverStub;
   window.HTMLElement.prototype.scrollIntoView = () => undefined;
+  // An autosizing textarea listens for web fonts loading.
+  Object.defineProperty(document, 'fonts', {
+    configurable: true,
+    value: {
+      addEventListener: () => undefined,
+      removeEventListener: () => undefined,
+      ready: Promise.resolve(),
+    },
+  });
 }
