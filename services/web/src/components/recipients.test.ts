@@ -24,6 +24,9 @@ describe('recipientOptions', () => {
       },
     ] as never[];
     const activity = [
+      // A reply that does not say who wrote it, then our send that named them: the chat is @quiet.
+      entry({ action: 'message_received', details: { chatId: '43', from: { id: '43' } } }),
+      entry({ action: 'message_sent', details: { chatId: '43', chatTitle: '@quiet' } }),
       entry({ action: 'message_received', details: { chatId: '42', from: { id: '42', username: 'fan' } } }),
       entry({ action: 'message_sent', details: { chatId: '42', chatTitle: '@fan' } }),
       entry({ action: 'message_sent', details: { chatId: '77', chatTitle: '@buyer' } }),
@@ -31,7 +34,8 @@ describe('recipientOptions', () => {
     ];
     expect(recipientOptions('acct-1', channels, activity)).toEqual([
       { value: '@spring', name: 'Spring sale', group: 'Attached channels and groups' },
-      { value: '42', name: '@fan', group: 'Recent chats' },
+      { value: '@quiet', name: '@quiet', group: 'Recent chats' },
+      { value: '@fan', name: '@fan', group: 'Recent chats' },
       { value: '@buyer', name: '@buyer', group: 'Recent chats' },
     ]);
   });

@@ -36,29 +36,30 @@ export function recipientOptions(
       },
       channel.chatId,
     );
+  // One entry per chat, newest first; an @username learnt from any entry (a reply or a send) names it.
+  const chats = new Map<string, { username?: string; title?: string; userId?: string }>();
   for (const entry of activity) {
     if (entry.resourceId !== senderId) continue;
     const details = entry.details as Record<string, unknown>;
     const chatId = str(details['chatId']);
-    if (entry.action === 'message_received') {
-      const from = details['from'] as { username?: string | null } | undefined;
-      add(
-        {
-          value: chatId,
-          name: from?.username
-            ? `@${from.username}`
-            : `Telegram user ${str((details['from'] as { id?: string })?.id)}`,
-          group: 'Recent chats',
-        },
-        chatId,
-      );
-    } else if (entry.action === 'message_sent') {
-      const title = str(details['chatTitle']);
-      add(
-        { value: title.startsWith('@') ? title : chatId, name: title || chatId, group: 'Recent chats' },
-        chatId,
-      );
-    }
+    if (!chatId || !['message_sent', 'message_received'].includes(entry.action)) continue;
+    const chat = chats.get(chatId) ?? {};
+    const from = details['from'] as { username?: string | null; id?: string } | undefined;
+    const title = str(details['chatTitle']);
+    if (from?.username) chat.username ??= `@${from.username}`;
+    if (title.startsWith('@')) chat.username ??= title;
+    else if (title) chat.title ??= title;
+    if (from?.id) chat.userId ??= from.id;
+    chats.set(chatId, chat);
   }
+  for (const [chatId, chat] of chats)
+    add(
+      {
+        value: chat.username ?? chatId,
+        name: chat.title ?? chat.username ?? (chat.userId ? `Telegram user ${chat.userId}` : chatId),
+        group: 'Recent chats',
+      },
+      chatId,
+    );
   return out;
 }
