@@ -368,7 +368,7 @@ describe('web UI end to end in Chromium', () => {
       .first()
       .waitFor();
     const before = received.length;
-    await deliveries.getByRole('button', { name: 'Send telegram.message.received again' }).first().click();
+    await deliveries.getByRole('button', { name: 'Send again: telegram.message.received' }).first().click();
     await until(() => received.length > before);
     await checkA11y('webhooks');
     await shoot('15-webhooks');

@@ -183,7 +183,7 @@ function Deliveries({ webhook }: { webhook: Webhook }) {
                       disabled={webhook.status !== 'active'}
                       loading={redeliver.isPending && redeliver.variables?.delivery.id === delivery.id}
                       onClick={() => redeliver.mutate({ webhook, delivery })}
-                      aria-label={`Send ${delivery.eventType} again`}
+                      aria-label={`Send again: ${delivery.eventType}`}
                     >
                       Send again
                     </Button>
