@@ -426,7 +426,7 @@ describe('web UI end to end in Chromium', () => {
       if (shot) await shoot(shot);
     }
     await page.emulateMedia({ colorScheme: 'light' });
-  });
+  }, 240_000);
 
   it('fits a phone: the menu behind a button, lists as cards, no violations in either theme', async () => {
     await page.setViewportSize(PHONE);
@@ -456,5 +456,6 @@ describe('web UI end to end in Chromium', () => {
     await page.emulateMedia({ colorScheme: 'light' });
     await page.setViewportSize(DESKTOP);
     expect(pageErrors).toEqual([]);
-  });
+    // Fourteen axe scans of whole screens: minutes on a busy machine.
+  }, 300_000);
 });
