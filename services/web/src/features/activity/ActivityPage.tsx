@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { type LogFilters, useLogs } from '../../api/queries';
 import { useNames } from '../../components/names';
+import { CursorPager, useCursorStack } from '../../components/CursorPager';
 import { QueryState } from '../../components/QueryState';
 import { PHONE_QUERY } from '../../components/ResourceList';
 import { StatusBadge } from '../../components/StatusBadge';
@@ -63,13 +64,13 @@ export function ActivityPage() {
   const { filters, value, set } = useActivityFilters();
   const names = useNames();
   // Older pages are reached by cursor; the stack lets "Newer" step back. A filter change starts over.
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const pages = useCursorStack();
   const [forFilters, setForFilters] = useState(JSON.stringify(filters));
   if (forFilters !== JSON.stringify(filters)) {
     setForFilters(JSON.stringify(filters));
-    setCursors([null]);
+    pages.reset();
   }
-  const logs = useLogs(filters, cursors.at(-1) ?? null);
+  const logs = useLogs(filters, pages.cursor);
   const phone = useMediaQuery(PHONE_QUERY);
   const resource = value('resourceId');
 
@@ -190,22 +191,7 @@ export function ActivityPage() {
                 </Table>
               </Box>
             )}
-            <Group justify="space-between">
-              <Button
-                variant="default"
-                disabled={cursors.length < 2}
-                onClick={() => setCursors((c) => c.slice(0, -1))}
-              >
-                Newer
-              </Button>
-              <Button
-                variant="default"
-                disabled={!page.nextCursor}
-                onClick={() => page.nextCursor && setCursors((c) => [...c, page.nextCursor])}
-              >
-                Older
-              </Button>
-            </Group>
+            <CursorPager stack={pages} nextCursor={page.nextCursor} />
           </>
         )}
       </QueryState>

@@ -1,9 +1,9 @@
 import type { LogEntry } from '@integrations/contracts';
-import { Anchor, Button, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
-import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useChannel, useLogs } from '../../api/queries';
+import { CursorPager, useCursorStack } from '../../components/CursorPager';
 import { QueryState } from '../../components/QueryState';
 import { PHONE_QUERY } from '../../components/ResourceList';
 import { SendMessageForm } from '../../components/SendMessageForm';
@@ -49,8 +49,8 @@ export function ChannelPage() {
 }
 
 function History({ channelId, via }: { channelId: string; via: string }) {
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const logs = useLogs({ resourceId: channelId }, cursors.at(-1) ?? null);
+  const pages = useCursorStack();
+  const logs = useLogs({ resourceId: channelId }, pages.cursor);
   const phone = useMediaQuery(PHONE_QUERY);
   const posts = (items: LogEntry[]) => items.filter((entry) => entry.action.startsWith('message_'));
   return (
@@ -60,7 +60,7 @@ function History({ channelId, via }: { channelId: string; via: string }) {
       </Title>
       <QueryState
         query={logs}
-        isEmpty={(page) => posts(page.items).length === 0 && cursors.length === 1}
+        isEmpty={(page) => posts(page.items).length === 0 && pages.depth === 1}
         empty={{ title: 'Nothing posted yet', hint: 'Posts show up here with their status once sent.' }}
       >
         {(page) => (
@@ -115,22 +115,7 @@ function History({ channelId, via }: { channelId: string; via: string }) {
                 </Table.Tbody>
               </Table>
             )}
-            <Group justify="space-between">
-              <Button
-                variant="default"
-                disabled={cursors.length < 2}
-                onClick={() => setCursors((c) => c.slice(0, -1))}
-              >
-                Newer
-              </Button>
-              <Button
-                variant="default"
-                disabled={!page.nextCursor}
-                onClick={() => page.nextCursor && setCursors((c) => [...c, page.nextCursor])}
-              >
-                Older
-              </Button>
-            </Group>
+            <CursorPager stack={pages} nextCursor={page.nextCursor} />
           </Stack>
         )}
       </QueryState>
