@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 // Serves the built UI and forwards /api to the REST api, so the browser talks to one origin (as it does behind
 // the gateway in production). Streams are piped untouched: the SSE notifications must not be buffered.
-import { createReadStream, existsSync, statSync } from 'node:fs';
+// With a certificate (WEB_TLS_CERT / WEB_TLS_KEY) it speaks HTTP/2 (and HTTP/1.1 to clients without it): every
+// tab's requests and its live stream then share one connection instead of the six HTTP/1.1 allows per site.
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
+import http2 from 'node:http2';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -43,7 +46,9 @@ const HOP_BY_HOP = new Set([
 
 function forwardable(headers) {
   const out = {};
-  for (const [name, value] of Object.entries(headers)) if (!HOP_BY_HOP.has(name)) out[name] = value;
+  for (const [name, value] of Object.entries(headers))
+    // HTTP/2's pseudo-headers (`:path`, `:authority`, …) are the connection's own too.
+    if (!HOP_BY_HOP.has(name) && !name.startsWith(':')) out[name] = value;
   return out;
 }
 
@@ -69,7 +74,7 @@ function proxy(req, res, api) {
         ...forwardable(req.headers),
         host: api.host,
         'x-forwarded-for': req.socket.remoteAddress ?? '',
-        'x-forwarded-proto': 'http',
+        'x-forwarded-proto': req.socket.encrypted ? 'https' : 'http',
       },
     },
     (answer) => {
@@ -107,16 +112,20 @@ function serveFile(req, res, dist) {
   createReadStream(file).pipe(res);
 }
 
-/** Starts the server; resolves with its URL and a close function. */
+/**
+ * Starts the server; resolves with its URL and a close function. With `tls` ({cert, key} in PEM) it serves
+ * HTTP/2 over TLS, falling back to HTTP/1.1 for clients that do not offer h2.
+ */
 export async function startWebServer({
   port = 8081,
   host = '127.0.0.1',
   apiUrl = 'http://127.0.0.1:8080',
   dist = path.join(here, 'dist'),
+  tls,
 } = {}) {
   const api = new URL(apiUrl);
   const root = path.resolve(dist);
-  const server = http.createServer((req, res) => {
+  const handler = (req, res) => {
     const pathname = (req.url ?? '/').split('?')[0];
     if (pathname === '/api' || pathname.startsWith('/api/')) return proxy(req, res, api);
     if (pathname === '/health/live' || pathname === '/health/ready') {
@@ -129,15 +138,28 @@ export async function startWebServer({
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return problem(res, 404, 'Not Found', 'No such route.');
     serveFile(req, res, root);
+  };
+  const server = tls
+    ? http2.createSecureServer({ cert: tls.cert, key: tls.key, allowHTTP1: true }, handler)
+    : http.createServer(handler);
+  // HTTP/2 sessions and HTTP/1.1 sockets alike are ended on close (an open live stream would hold it forever).
+  const open = new Set();
+  server.on('session', (session) => {
+    open.add(session);
+    session.on('close', () => open.delete(session));
+  });
+  server.on('connection', (socket) => {
+    open.add(socket);
+    socket.on('close', () => open.delete(socket));
   });
   await new Promise((resolve) => server.listen(port, host, resolve));
   const address = server.address();
   return {
-    url: `http://${host}:${address.port}`,
+    url: `${tls ? 'https' : 'http'}://${host}:${address.port}`,
     close: () =>
       new Promise((resolve) => {
-        server.closeAllConnections();
         server.close(() => resolve());
+        for (const each of open) each.destroy();
       }),
   };
 }
@@ -148,6 +170,9 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     port: Number(env.WEB_PORT ?? 8081),
     host: env.WEB_HOST ?? '127.0.0.1',
     apiUrl: env.API_URL ?? `http://127.0.0.1:${env.API_PORT ?? 8080}`,
+    ...(env.WEB_TLS_CERT && env.WEB_TLS_KEY
+      ? { tls: { cert: readFileSync(env.WEB_TLS_CERT), key: readFileSync(env.WEB_TLS_KEY) } }
+      : {}),
   });
   console.log(`web UI on ${web.url}`);
   for (const signal of ['SIGINT', 'SIGTERM'])

@@ -20,5 +20,7 @@ export default defineConfig({
     globals: true,
     setupFiles: ['./src/test/setup.ts'],
     css: false,
+    // Component tests drive whole screens; on a busy shared machine a few take longer than Vitest's 5 s.
+    testTimeout: 20_000,
   },
 });

@@ -56,7 +56,8 @@ describe('contract schemas', () => {
     expect(ERROR_STATUS.FLOW_EXPIRED).toBe(410);
     expect(ERROR_STATUS.TELEGRAM_SESSION_REVOKED).toBe(409);
     expect(ERROR_STATUS.UPSTREAM_TIMEOUT).toBe(504);
-    expect(Object.keys(ERROR_STATUS)).toHaveLength(22);
+    expect(ERROR_STATUS.TELEGRAM_PEER_NOT_FOUND).toBe(422);
+    expect(Object.keys(ERROR_STATUS)).toHaveLength(23);
     expect(ErrorCode.NOT_FOUND).toBe('NOT_FOUND');
   });
 });

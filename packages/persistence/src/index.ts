@@ -18,4 +18,11 @@ export {
   type OutboxTable,
 } from './outbox';
 export { sql, type Generated, type Kysely, type Migration, type Selectable, type Transaction } from 'kysely';
-export { decodeCursor, encodeCursor, listPage, type ListCaller } from './pagination';
+export {
+  decodeCursor,
+  encodeCursor,
+  likePattern,
+  listPage,
+  type ListCaller,
+  type ListFilter,
+} from './pagination';

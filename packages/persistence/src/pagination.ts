@@ -26,7 +26,16 @@ export function decodeCursor(cursor: string | undefined): [Date, string] | undef
   });
 }
 
-type OwnedRow = { id: string; user_id: string; created_at: Date };
+type OwnedRow = { id: string; user_id: string; created_at: Date; status: string };
+
+/** What a list may be narrowed to: one status, and a text found in any of some columns (case as collated). */
+export interface ListFilter {
+  status?: string;
+  search?: { text: string; columns: string[] };
+}
+
+/** `LIKE` takes `%`, `_` and the escape character literally only when escaped. */
+export const likePattern = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /**
  * One page of the caller's rows of any table with `id`, `user_id` and `created_at` (everyone's for an admin),
@@ -38,12 +47,19 @@ export async function listPage<DB, T extends keyof DB & string, Item>(
   caller: ListCaller,
   data: { limit: number; cursor?: string },
   toItem: (row: Selectable<DB[T]>) => Item,
+  filter: ListFilter = {},
 ): Promise<{ items: Item[]; nextCursor: string | null }> {
   const after = decodeCursor(data.cursor);
   // Any table with the owned columns; Kysely cannot type a table chosen at run time.
-  const owned = db as unknown as Kysely<{ owned: OwnedRow }>;
+  const owned = db as unknown as Kysely<{ owned: OwnedRow & Record<string, string> }>;
   let query = owned.selectFrom(table as 'owned').selectAll();
   if (!caller.admin) query = query.where('user_id', '=', caller.userId);
+  if (filter.status) query = query.where('status', '=', filter.status);
+  const search = filter.search;
+  if (search && search.text.trim()) {
+    const pattern = likePattern(search.text.trim());
+    query = query.where((eb) => eb.or(search.columns.map((column) => eb(column, 'like', pattern))));
+  }
   if (after) {
     query = query.where((eb) =>
       eb.or([

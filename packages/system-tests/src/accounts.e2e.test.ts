@@ -118,6 +118,40 @@ describe('accounts end to end through REST', () => {
     expect(list.body.items.map((a) => a.id)).toEqual([account.id]);
   });
 
+  it('sends the code again on request: by SMS, with a new life for the flow, and only the new code works', async () => {
+    const erin = '+15557000009';
+    await stack.control.createUser({ phone: erin, username: 'erin_tg', firstName: 'Erin' });
+    const started = await stack.rest<Flow>(alice, 'POST', '/telegram/connect', {
+      method: 'code',
+      phone: erin,
+    });
+    const { flowId } = started.body;
+    const first = (await stack.control.loginCode(erin))!;
+    expect((await stack.rest(mallory, 'POST', `/telegram/connect/${flowId}/resend`)).status).toBe(404);
+
+    const resent = await stack.rest<Flow>(alice, 'POST', `/telegram/connect/${flowId}/resend`);
+    expect(resent.status).toBe(200);
+    expect(resent.body).toMatchObject({ status: 'awaiting_code', codeType: 'sms' });
+    expect(Date.parse(resent.body.expiresAt)).toBeGreaterThanOrEqual(Date.parse(started.body.expiresAt));
+    const second = (await stack.control.loginCode(erin))!;
+    expect(second).not.toBe(first);
+    const done = await stack.rest<Flow>(alice, 'POST', `/telegram/connect/${flowId}/code`, { code: second });
+    expect(done.body.status).toBe('active');
+    expect((await stack.rest(alice, 'POST', `/telegram/connect/${flowId}/resend`)).status).toBe(409);
+    const qr = await stack.rest<Flow>(alice, 'POST', '/telegram/connect', { method: 'qr' });
+    const notACode = await stack.rest<{ code: string }>(
+      alice,
+      'POST',
+      `/telegram/connect/${qr.body.flowId}/resend`,
+    );
+    expect(notACode.status).toBe(409);
+    await stack.rest(alice, 'DELETE', `/telegram/connect/${qr.body.flowId}`);
+    const erinAccount = (
+      await stack.rest<{ items: Account[] }>(alice, 'GET', '/telegram/accounts')
+    ).body.items.find((a) => a.username === 'erin_tg')!;
+    expect((await stack.rest(alice, 'DELETE', `/telegram/accounts/${erinAccount.id}`)).status).toBe(204);
+  });
+
   it('answers TELEGRAM_PHONE_INVALID, TELEGRAM_FLOOD_WAIT with retryAfter, and cancels a flow', async () => {
     const invalid = await stack.rest<{ code: string }>(alice, 'POST', '/telegram/connect', {
       method: 'code',
@@ -241,6 +275,29 @@ describe('accounts end to end through REST', () => {
     expect(stats.duplicates).toBe(0);
   });
 
+  it('answers 422 for a recipient the caller got wrong: unknown @username or chat id, or one who refuses strangers', async () => {
+    const send = (to: string) =>
+      stack.rest<{ code: string; detail: string }>(alice, 'POST', `/telegram/accounts/${account.id}/send`, {
+        to,
+        text: 'Anyone there?',
+      });
+    const unknown = await send('@nobody_has_this');
+    expect(unknown.status).toBe(422);
+    expect(unknown.body).toMatchObject({
+      code: 'TELEGRAM_PEER_NOT_FOUND',
+      detail: 'No one on Telegram has that username.',
+    });
+    const unknownId = await send('987654321');
+    expect(unknownId.status).toBe(422);
+    expect(unknownId.body.code).toBe('TELEGRAM_PEER_NOT_FOUND');
+
+    await stack.control.createUser({ phone: '+15557000008', username: 'very_private' });
+    await stack.control.updateUser('+15557000008', { restrictsMessages: true });
+    const refused = await send('@very_private');
+    expect(refused.status).toBe(422);
+    expect(refused.body.code).toBe('TELEGRAM_WRITE_FORBIDDEN');
+  });
+
   it('notices a session Telegram ended without any send: the health sweep marks it revoked', async () => {
     const carol = '+15557000003';
     await stack.control.createUser({ phone: carol, username: 'carol_tg' });
@@ -285,7 +342,21 @@ describe('accounts end to end through REST', () => {
     const revoked = await stack.rest<Account>(alice, 'GET', `/telegram/accounts/${account.id}`);
     expect(revoked.body.status).toBe('revoked');
 
+    const channelsOf = async () =>
+      (
+        await stack.rest<{ items: Channel[] }>(alice, 'GET', '/telegram/channels?limit=100')
+      ).body.items.filter((c) => c.via.type === 'account' && c.via.id === account.id);
+    const attached = await channelsOf();
+    expect(attached.length).toBeGreaterThan(0);
     expect((await stack.rest(alice, 'DELETE', `/telegram/accounts/${account.id}`)).status).toBe(204);
     expect((await stack.rest(alice, 'GET', `/telegram/accounts/${account.id}`)).status).toBe(404);
+    expect(await channelsOf()).toEqual([]);
+    // Its channels went with it, and each says so (lists, audit and webhooks follow the removal).
+    await until(async () => {
+      const entries = (
+        await stack.rest<LogEntryPage>(alice, 'GET', '/logs?type=telegram_channel&action=removed')
+      ).body.items;
+      return attached.every((c) => entries.some((e) => e.targetId === c.id));
+    });
   });
 });

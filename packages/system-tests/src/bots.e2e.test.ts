@@ -77,6 +77,26 @@ describe('bots, channels and sending, end to end through REST', () => {
     expect(status.body).toMatchObject({ id: sent.body.id, status: 'sent' });
   });
 
+  it('searches and filters the lists by text and status, taking % and _ literally', async () => {
+    const ids = async (path: string) =>
+      (await rest<{ items: { id: string }[] }>(alice, 'GET', path)).body.items.map((item) => item.id);
+    expect(await ids('/telegram/bots?q=SHOP')).toEqual([bot.id]);
+    expect(await ids('/telegram/bots?q=nothing_like_it')).toEqual([]);
+    expect(await ids('/telegram/bots?q=%25')).toEqual([]);
+    expect(await ids('/telegram/bots?status=active')).toEqual([bot.id]);
+    expect(await ids('/telegram/bots?status=revoked')).toEqual([]);
+    expect(await ids('/telegram/channels?q=@E2E_news')).toEqual([channel.id]);
+    expect(await ids('/telegram/channels?q=E2E%20news')).toEqual([channel.id]);
+    expect(await ids('/telegram/channels?status=write_forbidden')).toEqual([]);
+    const bad = await rest<{ code: string; errors: { path: string }[] }>(
+      alice,
+      'GET',
+      '/telegram/bots?status=lost',
+    );
+    expect(bad.status).toBe(422);
+    expect(bad.body.errors.map((e) => e.path)).toEqual(['/status']);
+  });
+
   it('sends asynchronously with Prefer: respond-async and reports the outcome later', async () => {
     const group = await stack.control.createChat({
       type: 'group',

@@ -111,6 +111,48 @@ describe('audit-log', () => {
     expect(second.ok && second.data.nextCursor).toBeNull();
   });
 
+  it("files each entry under the bot, account or channel it is about, and lists one integration's entries", async () => {
+    const dana = { userId: 'dana' };
+    await client.publishEvent(
+      'telegram.message.sent',
+      {
+        userId: 'dana',
+        messageId: 'm-post',
+        via: { type: 'account', id: 'acct-1' },
+        channelId: 'chan-1',
+        chatId: '-1001',
+        chatTitle: 'Spring sale',
+        text: 'Sale starts now',
+        telegramMessageId: '3',
+        sentAt: new Date().toISOString(),
+      },
+      dana,
+    );
+    await client.publishEvent(
+      'telegram.account.connected',
+      { userId: 'dana', accountId: 'acct-1', telegramUserId: '9', username: null },
+      dana,
+    );
+    await until(async () => {
+      const all = await query(dana);
+      return all.ok && all.data.items.length === 2;
+    });
+    const channel = await query(dana, { resourceId: 'chan-1' });
+    expect(channel.ok && channel.data.items).toEqual([
+      expect.objectContaining({
+        action: 'message_sent',
+        resourceType: 'channel',
+        resourceId: 'chan-1',
+        userId: 'dana',
+        details: expect.objectContaining({ text: 'Sale starts now', chatTitle: 'Spring sale' }),
+      }),
+    ]);
+    const account = await query(dana, { resourceId: 'acct-1' });
+    expect(account.ok && account.data.items.map((i) => [i.action, i.resourceType])).toEqual([
+      ['connected', 'account'],
+    ]);
+  });
+
   it('refuses a forged cursor', async () => {
     const reply = await query(alice, { cursor: Buffer.from('log:1 or 1=1').toString('base64url') });
     expect(reply).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
@@ -122,7 +164,7 @@ describe('audit-log', () => {
     let n = 0;
     const publishAt = async (type: string, via: 'bot' | 'account' | 'channel', daysAgo: number) => {
       const time = new Date(Date.now() - daysAgo * day).toISOString();
-      const base = { userId: 'carol', via: { type: via, id: 'x' }, chatId: '1' };
+      const base = { userId: 'carol', via: { type: via, id: `${via}-1` }, chatId: '1' };
       const data =
         type === 'telegram.message.failed'
           ? { ...base, messageId: `m-${++n}`, error: { code: 'TELEGRAM_WRITE_FORBIDDEN', detail: 'no' } }
@@ -152,6 +194,11 @@ describe('audit-log', () => {
         { date: iso(3), type: 'telegram_channel', sent: 1, failed: 0, received: 0 },
         { date: iso(0), type: 'telegram_account', sent: 0, failed: 1, received: 1 },
         { date: iso(0), type: 'telegram_bot', sent: 2, failed: 0, received: 0 },
+      ],
+      resources: [
+        { resourceType: 'account', resourceId: 'account-1', sent: 0, failed: 1, received: 1 },
+        { resourceType: 'bot', resourceId: 'bot-1', sent: 2, failed: 0, received: 0 },
+        { resourceType: 'channel', resourceId: 'channel-1', sent: 1, failed: 0, received: 0 },
       ],
     });
     const others = await client.request<MessageStats>('audit.stats.query', { days: 14 }, { userId: 'dave' });

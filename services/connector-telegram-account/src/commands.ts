@@ -25,6 +25,7 @@ export function commandHandler(
       'telegram.account.flow.get': (caller, data) => flows.get(caller, data.flowId),
       'telegram.account.flow.code': (caller, data, env) =>
         flows.code(caller, data.flowId, data.code, contextOf(env)),
+      'telegram.account.flow.resend': (caller, data) => flows.resend(caller, data.flowId),
       'telegram.account.flow.password': (caller, data, env) =>
         flows.password(caller, data.flowId, data.password, contextOf(env)),
       'telegram.account.flow.cancel': async (caller, data) => {

@@ -221,6 +221,10 @@ describe('connector-telegram-bot against the emulator', () => {
       expect(events.find((e) => e.type === 'telegram.message.sent')?.data).toMatchObject({
         messageId: 'msg-channel-1',
         via: { type: 'channel', id: channel.id },
+        // What the channel's history shows: the text as written, the channel, its title from Telegram.
+        channelId: channel.id,
+        chatTitle: channel.title,
+        text: '<b>Sale</b> today',
       });
     });
 
@@ -344,8 +348,15 @@ describe('connector-telegram-bot against the emulator', () => {
     });
   });
 
-  it('removes a bot with its channels and never logged the token', async () => {
+  it('removes a bot with its channels, announcing each channel as removed, and never logged the token', async () => {
+    const channelIds = (await connector.db.selectFrom('telegram_channels').select('id').execute()).map(
+      (r) => r.id,
+    );
+    expect(channelIds.length).toBeGreaterThan(0);
     expect(await ok('telegram.bot.remove', { id: bot.id })).toEqual({});
+    await until(() => events.some((e) => e.type === 'telegram.bot.removed'));
+    const removed = events.filter((e) => e.type === 'telegram.channel.removed').map((e) => e.data);
+    expect(removed).toEqual(channelIds.map((channelId) => ({ userId: 'alice', channelId })));
     expect(await command('telegram.bot.get', { id: bot.id })).toMatchObject({
       ok: false,
       error: { code: 'NOT_FOUND' },

@@ -1,4 +1,4 @@
-import { type CSSVariablesResolver, Loader, MantineProvider, createTheme } from '@mantine/core';
+import { Loader, MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { lazy, Suspense, useState } from 'react';
@@ -10,20 +10,14 @@ import { AccountsPage } from './features/accounts/AccountsPage';
 import { ConnectAccount } from './features/accounts/ConnectAccount';
 import { ActivityPage } from './features/activity/ActivityPage';
 import { BotsPage } from './features/bots/BotsPage';
+import { ChannelPage } from './features/channels/ChannelPage';
 import { ChannelsPage } from './features/channels/ChannelsPage';
+import { WebhooksPage } from './features/webhooks/WebhooksPage';
 import { Layout } from './Layout';
+import { cssVariablesResolver, theme } from './theme/theme';
 
 // The charts (recharts) are most of the bundle; only the statistics screen needs them.
 const StatsPage = lazy(() => import('./features/stats/StatsPage').then((m) => ({ default: m.StatsPage })));
-
-// Blue 7 on white passes WCAG AA for text, where Mantine's default blue 6 does not.
-const theme = createTheme({ primaryColor: 'blue', primaryShade: { light: 7, dark: 5 } });
-// Mantine's dimmed grey (gray 6) is 3.3:1 on white; gray 7 reaches 4.5:1 for small text.
-const cssVariablesResolver: CSSVariablesResolver = () => ({
-  variables: {},
-  light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)' },
-  dark: {},
-});
 
 export function makeQueryClient() {
   return new QueryClient({
@@ -48,6 +42,8 @@ export function AppRoutes() {
         <Route path="/accounts/connect" element={<ConnectAccount />} />
         <Route path="/bots" element={<BotsPage />} />
         <Route path="/channels" element={<ChannelsPage />} />
+        <Route path="/channels/:id" element={<ChannelPage />} />
+        <Route path="/webhooks" element={<WebhooksPage />} />
         <Route path="/activity" element={<ActivityPage />} />
         <Route
           path="/stats"
@@ -67,7 +63,8 @@ export function App({ client }: { client?: QueryClient }) {
   const [queryClient] = useState(() => client ?? makeQueryClient());
   return (
     <MantineProvider theme={theme} defaultColorScheme="auto" cssVariablesResolver={cssVariablesResolver}>
-      <Notifications position="top-right" limit={4} />
+      {/* Bottom left: clear of the header's buttons and of every dialog's close button. */}
+      <Notifications position="bottom-left" limit={4} />
       <QueryClientProvider client={queryClient}>
         <AppRoutes />
       </QueryClientProvider>

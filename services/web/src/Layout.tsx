@@ -10,6 +10,7 @@ const NAV = [
   { to: '/channels', label: 'Channels and groups' },
   { to: '/activity', label: 'Activity' },
   { to: '/stats', label: 'Statistics' },
+  { to: '/webhooks', label: 'Webhooks' },
 ];
 
 export function Layout({ token }: { token: string }) {
@@ -25,7 +26,14 @@ export function Layout({ token }: { token: string }) {
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
-            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Open the menu" />
+            <Burger
+              opened={opened}
+              onClick={toggle}
+              hiddenFrom="sm"
+              size="sm"
+              aria-label="Open the menu"
+              aria-expanded={opened}
+            />
             <Title order={1} size="h4">
               Integrations
             </Title>

@@ -31,6 +31,7 @@ import type {
   TelegramAccountFlowCodeCommand,
   TelegramAccountFlowGetCommand,
   TelegramAccountFlowPasswordCommand,
+  TelegramAccountFlowResendCommand,
   TelegramAccountGetCommand,
   TelegramAccountListCommand,
   TelegramAccountMessageGetCommand,
@@ -86,6 +87,7 @@ export const COMMAND_TYPES = [
   'telegram.account.flow.code',
   'telegram.account.flow.get',
   'telegram.account.flow.password',
+  'telegram.account.flow.resend',
   'telegram.account.get',
   'telegram.account.list',
   'telegram.account.message.get',
@@ -150,6 +152,7 @@ export interface CommandDataMap {
   'telegram.account.flow.code': TelegramAccountFlowCodeCommand;
   'telegram.account.flow.get': TelegramAccountFlowGetCommand;
   'telegram.account.flow.password': TelegramAccountFlowPasswordCommand;
+  'telegram.account.flow.resend': TelegramAccountFlowResendCommand;
   'telegram.account.get': TelegramAccountGetCommand;
   'telegram.account.list': TelegramAccountListCommand;
   'telegram.account.message.get': TelegramAccountMessageGetCommand;
@@ -191,6 +194,7 @@ export interface ReplyDataMap {
   'telegram.account.flow.code': Flow;
   'telegram.account.flow.get': Flow;
   'telegram.account.flow.password': Flow;
+  'telegram.account.flow.resend': Flow;
   'telegram.account.get': Account;
   'telegram.account.list': AccountPage;
   'telegram.account.message.get': Message;
@@ -250,6 +254,7 @@ export const REST_BODIES = [
   'key-rotate',
   'list-query',
   'logs-query',
+  'search-query',
   'send-request',
   'stats-query',
   'telegram-update',

@@ -25,6 +25,7 @@ export type ErrorCodeName =
   | 'TELEGRAM_CODE_EXPIRED'
   | 'TELEGRAM_PASSWORD_INVALID'
   | 'TELEGRAM_CHAT_NOT_FOUND'
+  | 'TELEGRAM_PEER_NOT_FOUND'
   | 'TELEGRAM_NOT_ADMIN'
   | 'TELEGRAM_WRITE_FORBIDDEN'
   | 'TELEGRAM_SESSION_REVOKED'
@@ -54,6 +55,10 @@ export interface AuditLogsQueryCommand {
   to?: string;
   limit: number;
   cursor?: string;
+  /**
+   * Only entries about this bot, account or channel.
+   */
+  resourceId?: string;
 }
 /**
  * Data of the command audit.stats.query.
@@ -106,6 +111,14 @@ export interface TelegramAccountChannelGetCommand {
 export interface TelegramAccountChannelListCommand {
   limit: number;
   cursor?: string;
+  /**
+   * Text to find in names, usernames, titles, masked phones and chat ids (case-insensitive).
+   */
+  q?: string;
+  /**
+   * Only items in this status.
+   */
+  status?: 'active' | 'error' | 'revoked' | 'connecting' | 'write_forbidden';
 }
 /**
  * Data of the command telegram.account.channel.remove.
@@ -207,6 +220,18 @@ export interface TelegramAccountFlowPasswordCommand {
   password: string;
 }
 /**
+ * Data of the command telegram.account.flow.resend.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountFlowResendCommand".
+ */
+export interface TelegramAccountFlowResendCommand {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  flowId: string;
+}
+/**
  * Data of the command telegram.account.get.
  *
  * This interface was referenced by `Contracts`'s JSON-Schema
@@ -227,6 +252,14 @@ export interface TelegramAccountGetCommand {
 export interface TelegramAccountListCommand {
   limit: number;
   cursor?: string;
+  /**
+   * Text to find in names, usernames, titles, masked phones and chat ids (case-insensitive).
+   */
+  q?: string;
+  /**
+   * Only items in this status.
+   */
+  status?: 'active' | 'error' | 'revoked' | 'connecting' | 'write_forbidden';
 }
 /**
  * Data of the command telegram.account.message.get.
@@ -329,6 +362,14 @@ export interface TelegramBotKeysRotateCommand {}
 export interface TelegramBotListCommand {
   limit: number;
   cursor?: string;
+  /**
+   * Text to find in names, usernames, titles, masked phones and chat ids (case-insensitive).
+   */
+  q?: string;
+  /**
+   * Only items in this status.
+   */
+  status?: 'active' | 'error' | 'revoked' | 'connecting' | 'write_forbidden';
 }
 /**
  * Data of the command telegram.bot.message.get.
@@ -437,6 +478,14 @@ export interface TelegramChannelGetCommand {
 export interface TelegramChannelListCommand {
   limit: number;
   cursor?: string;
+  /**
+   * Text to find in names, usernames, titles, masked phones and chat ids (case-insensitive).
+   */
+  q?: string;
+  /**
+   * Only items in this status.
+   */
+  status?: 'active' | 'error' | 'revoked' | 'connecting' | 'write_forbidden';
 }
 /**
  * Data of the command telegram.channel.remove.
@@ -855,6 +904,18 @@ export interface TelegramMessageFailedEvent {
    */
   chatId: string;
   error: EventError1;
+  /**
+   * The attached channel or group it went to, when it went to one.
+   */
+  channelId?: string;
+  /**
+   * A name for the chat as Telegram or the caller gave it (a title, a person's name, an @username).
+   */
+  chatTitle?: string;
+  /**
+   * What was sent (the platform's own message, kept in its history).
+   */
+  text?: string;
 }
 export interface MessageTarget {
   type: 'bot' | 'account' | 'channel';
@@ -917,6 +978,18 @@ export interface TelegramMessageSentEvent {
    */
   telegramMessageId: string;
   sentAt: string;
+  /**
+   * The attached channel or group it went to, when it went to one.
+   */
+  channelId?: string;
+  /**
+   * A name for the chat as Telegram or the caller gave it (a title, a person's name, an @username).
+   */
+  chatTitle?: string;
+  /**
+   * What was sent (the platform's own message, kept in its history).
+   */
+  text?: string;
 }
 export interface MessageTarget1 {
   type: 'bot' | 'account' | 'channel';
@@ -959,6 +1032,12 @@ export interface LogEntry {
   eventType: string;
   details: {};
   createdAt: string;
+  resourceType?: ('bot' | 'account' | 'channel') | null;
+  resourceId?: string | null;
+  /**
+   * The platform user the entry belongs to (who asked for it).
+   */
+  userId?: string;
 }
 /**
  * Reply data of audit.stats.query.
@@ -978,6 +1057,19 @@ export interface AuditStatsQueryReply {
   days: {
     date: string;
     type: 'telegram_account' | 'telegram_bot' | 'telegram_channel';
+    sent: number;
+    failed: number;
+    received: number;
+  }[];
+  /**
+   * Per bot, account and channel over the whole period, busiest first (at most 50). A post to a channel counts for the channel.
+   */
+  resources?: {
+    /**
+     * The integration an entry is about: for a message, the channel it went to, else the bot or account.
+     */
+    resourceType: 'bot' | 'account' | 'channel';
+    resourceId: string;
     sent: number;
     failed: number;
     received: number;
@@ -1191,6 +1283,29 @@ export interface TelegramAccountFlowGetReply {
  * via the `definition` "TelegramAccountFlowPasswordReply".
  */
 export interface TelegramAccountFlowPasswordReply {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  flowId: string;
+  method: 'qr' | 'code';
+  status: 'awaiting_qr_scan' | 'awaiting_code' | 'awaiting_password' | 'active' | 'failed' | 'expired';
+  qr?: FlowQr;
+  codeType?: 'app' | 'sms';
+  passwordHint?: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  accountId?: string;
+  error?: FlowError;
+  expiresAt: string;
+}
+/**
+ * Reply data of telegram.account.flow.resend.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountFlowResendReply".
+ */
+export interface TelegramAccountFlowResendReply {
   /**
    * An opaque id of our own (UUIDv7).
    */
@@ -1836,6 +1951,19 @@ export interface MessageStats {
     failed: number;
     received: number;
   }[];
+  /**
+   * Per bot, account and channel over the whole period, busiest first (at most 50). A post to a channel counts for the channel.
+   */
+  resources?: {
+    /**
+     * The integration an entry is about: for a message, the channel it went to, else the bot or account.
+     */
+    resourceType: 'bot' | 'account' | 'channel';
+    resourceId: string;
+    sent: number;
+    failed: number;
+    received: number;
+  }[];
 }
 /**
  * This interface was referenced by `Contracts`'s JSON-Schema
@@ -2008,6 +2136,28 @@ export interface LogsQuery {
   to?: string;
   limit: number;
   cursor?: string;
+  /**
+   * Only entries about this bot, account or channel.
+   */
+  resourceId?: string;
+}
+/**
+ * A list's query: a page (`limit`, `cursor`), narrowed by a search text and a status.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "SearchQuery".
+ */
+export interface SearchQuery {
+  limit: number;
+  cursor?: string;
+  /**
+   * Text to find in names, usernames, titles, masked phones and chat ids (case-insensitive).
+   */
+  q?: string;
+  /**
+   * Only items in this status.
+   */
+  status?: 'active' | 'error' | 'revoked' | 'connecting' | 'write_forbidden';
 }
 /**
  * This interface was referenced by `Contracts`'s JSON-Schema

@@ -105,6 +105,19 @@ export class EmulatorClient {
     return this.request('POST', '/users', input);
   }
 
+  /** Changes a user: 2FA password, deactivation, or the privacy that refuses messages from non-contacts. */
+  updateUser(
+    phone: string,
+    input: {
+      password?: string | null;
+      passwordHint?: string;
+      deactivated?: boolean;
+      restrictsMessages?: boolean;
+    },
+  ): Promise<unknown> {
+    return this.request('PATCH', `/users/${encodeURIComponent(phone)}`, input);
+  }
+
   /** The last login code sent to a phone; undefined when none was. */
   async loginCode(phone: string): Promise<string | undefined> {
     try {

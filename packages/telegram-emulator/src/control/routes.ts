@@ -200,14 +200,17 @@ async function route(ctx: ControlContext, req: Request): Promise<Answer> {
       const user = world.findUserByPhone(decodeURIComponent(second!));
       if (user === undefined) throw notFound('user');
       const body = await req.body();
-      onlyFields(body, ['password', 'passwordHint', 'deactivated']);
-      const deactivated = body.deactivated;
+      onlyFields(body, ['password', 'passwordHint', 'deactivated', 'restrictsMessages']);
+      const { deactivated, restrictsMessages } = body;
       if (deactivated !== undefined && typeof deactivated !== 'boolean')
         throw invalid('deactivated must be true or false');
+      if (restrictsMessages !== undefined && typeof restrictsMessages !== 'boolean')
+        throw invalid('restrictsMessages must be true or false');
       const password = body.password === null ? undefined : optionalString(body, 'password');
       const hint = optionalString(body, 'passwordHint');
       if ('password' in body) world.setPassword(user.id, password, hint);
       if (deactivated !== undefined) world.setDeactivated(user.id, deactivated);
+      if (restrictsMessages !== undefined) world.setRestrictsMessages(user.id, restrictsMessages);
       return ok(userView(user));
     }
     case 'GET users/:/code': {

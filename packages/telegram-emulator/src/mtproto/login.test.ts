@@ -186,6 +186,39 @@ describe('MTProto login with the real GramJS client', () => {
     expect(await c.checkAuthorization()).toBe(false);
   });
 
+  it('sends the code again by SMS (auth.resendCode): the new code signs in, the old one has expired', async () => {
+    const user = await newUser();
+    const c = client();
+    await c.connect();
+    const sent = await c.sendCode({ apiId: 1, apiHash: 'emulator' }, user.phone);
+    const first = await readCode(user.phone);
+    const again = await c.invoke(
+      new Api.auth.ResendCode({ phoneNumber: user.phone, phoneCodeHash: sent.phoneCodeHash }),
+    );
+    expect(again).toBeInstanceOf(Api.auth.SentCode);
+    const resent = again as Api.auth.SentCode;
+    expect(resent.type).toBeInstanceOf(Api.auth.SentCodeTypeSms);
+    const second = await readCode(user.phone);
+    const stale = await rpcError(
+      c.invoke(
+        new Api.auth.SignIn({
+          phoneNumber: user.phone,
+          phoneCodeHash: sent.phoneCodeHash,
+          phoneCode: first!,
+        }),
+      ),
+    );
+    expect(stale.errorMessage).toBe('PHONE_CODE_EXPIRED');
+    const auth = await c.invoke(
+      new Api.auth.SignIn({
+        phoneNumber: user.phone,
+        phoneCodeHash: resent.phoneCodeHash,
+        phoneCode: second!,
+      }),
+    );
+    expect((auth as Api.auth.Authorization).user.id.toString()).toBe(String(user.id));
+  });
+
   it('answers FLOOD_WAIT_X for a rate-limit fault during login', async () => {
     const user = await newUser();
     await control.addFault({ target: `user:${user.phone}`, kind: 'rate_limit', retryAfter: 7, count: 1 });

@@ -173,6 +173,20 @@ describe('MTProto messaging with the real GramJS client', () => {
     expect(privateTexts(id, frank.id)).toEqual(['one']);
   });
 
+  it('answers USERNAME_INVALID for a malformed name and PRIVACY_PREMIUM_REQUIRED to a user who refuses strangers', async () => {
+    const { client } = await signedIn('+15550100041', 'gina_sender');
+    await control.createUser({ phone: '+15550100042', username: 'hank_private' });
+    const malformed = await rpcError(client.invoke(new Api.contacts.ResolveUsername({ username: 'a-b' })));
+    expect(malformed).toMatchObject({ code: 400, errorMessage: 'USERNAME_INVALID' });
+
+    await control.updateUser('+15550100042', { restrictsMessages: true });
+    const peer = await client.getInputEntity('@hank_private');
+    const refused = await rpcError(
+      client.invoke(new Api.messages.SendMessage({ peer, message: 'hi', randomId: bigInt(601) })),
+    );
+    expect(refused).toMatchObject({ code: 403, errorMessage: 'PRIVACY_PREMIUM_REQUIRED' });
+  });
+
   it('pushes inbound messages as updates: private chat, group and channel', async () => {
     const { client, id } = await signedIn('+15550100041', 'gina_reader');
     const sender = await control.createUser({ phone: '+15550100042', firstName: 'Hank' });

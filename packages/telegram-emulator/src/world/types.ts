@@ -20,6 +20,8 @@ export interface User {
   password?: string;
   passwordHint?: string;
   deactivated: boolean;
+  /** Privacy "who can message me": only contacts and Premium users (others get PRIVACY_PREMIUM_REQUIRED). */
+  restrictsMessages?: boolean;
   createdAt: number;
 }
 

@@ -176,6 +176,12 @@ export class World extends EventEmitter<WorldEvents> {
     user.deactivated = deactivated;
   }
 
+  setRestrictsMessages(userId: number, restricts: boolean): void {
+    const user = this.users.get(userId);
+    if (user === undefined) throw notFound('user');
+    user.restrictsMessages = restricts;
+  }
+
   // ---- bots ----
 
   createBot(input: CreateBotInput = {}): Bot {

@@ -16,7 +16,7 @@ import type {
   ConnectBody,
   FlowCodeBody,
   FlowPasswordBody,
-  ListQuery,
+  SearchQuery,
 } from '@integrations/contracts';
 import type { Response } from 'express';
 import { type AuthedRequest, RequireScope } from '../auth/auth.guard';
@@ -102,6 +102,20 @@ export class AccountsController {
     return this.gateway.call('telegram.account.flow.code', { flowId, code: body.code }, req);
   }
 
+  @Post('connect/:flowId/resend')
+  @HttpCode(200)
+  @RequireScope(SCOPES.write)
+  @Sensitive()
+  @Doc({
+    tag: 'accounts',
+    summary: 'Send the login code again (Telegram may switch to SMS); the old code stops working',
+    ok: { status: 200, schema: 'Flow' },
+    errors: [...FLOW_ERRORS, [409, 'The flow is not waiting for a code']],
+  })
+  resend(@Param('flowId', IdParam) flowId: string, @Req() req: AuthedRequest) {
+    return this.gateway.call('telegram.account.flow.resend', { flowId }, req);
+  }
+
   @Post('connect/:flowId/password')
   @HttpCode(200)
   @RequireScope(SCOPES.write)
@@ -141,7 +155,10 @@ export class AccountsController {
     summary: "The caller's Telegram accounts",
     ok: { status: 200, schema: 'AccountPage' },
   })
-  list(@Query(new SchemaPipe('list-query', { coerce: true })) query: ListQuery, @Req() req: AuthedRequest) {
+  list(
+    @Query(new SchemaPipe('search-query', { coerce: true })) query: SearchQuery,
+    @Req() req: AuthedRequest,
+  ) {
     return this.gateway.call('telegram.account.list', query, req);
   }
 

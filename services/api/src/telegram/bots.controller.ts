@@ -11,7 +11,7 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import type { BotCreateBody, BotSendBody, ListQuery } from '@integrations/contracts';
+import type { BotCreateBody, BotSendBody, SearchQuery } from '@integrations/contracts';
 import type { Response } from 'express';
 import { type AuthedRequest, RequireScope } from '../auth/auth.guard';
 import { SCOPES } from '../auth/token-verifier';
@@ -60,7 +60,10 @@ export class BotsController {
   @Get()
   @RequireScope(SCOPES.read)
   @Doc({ tag: 'bots', summary: "The caller's bots", ok: { status: 200, schema: 'BotPage' } })
-  list(@Query(new SchemaPipe('list-query', { coerce: true })) query: ListQuery, @Req() req: AuthedRequest) {
+  list(
+    @Query(new SchemaPipe('search-query', { coerce: true })) query: SearchQuery,
+    @Req() req: AuthedRequest,
+  ) {
     return this.gateway.call('telegram.bot.list', query, req);
   }
 

@@ -18,7 +18,7 @@ import {
   type ChannelPage,
   type ChannelSendBody,
   DomainError,
-  type ListQuery,
+  type SearchQuery,
 } from '@integrations/contracts';
 import type { Response } from 'express';
 import { type AuthedRequest, RequireScope } from '../auth/auth.guard';
@@ -111,7 +111,7 @@ export class ChannelsController {
     ok: { status: 200, schema: 'ChannelPage' },
   })
   async list(
-    @Query(new SchemaPipe('list-query', { coerce: true })) query: ListQuery,
+    @Query(new SchemaPipe('search-query', { coerce: true })) query: SearchQuery,
     @Req() req: AuthedRequest,
   ): Promise<ChannelPage> {
     const owners = (['bot', 'account'] as const).filter((o) => this.config.connectors.has(o));
@@ -122,6 +122,8 @@ export class ChannelsController {
       const data = {
         limit: query.limit - items.length,
         ...(position.cursor ? { cursor: position.cursor } : {}),
+        ...(query.q ? { q: query.q } : {}),
+        ...(query.status ? { status: query.status } : {}),
       };
       const page =
         position.owner === 'bot'

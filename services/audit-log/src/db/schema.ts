@@ -1,6 +1,7 @@
 import type { Generated, OutboxTable } from '@integrations/persistence';
 
 export type IntegrationType = 'telegram_account' | 'telegram_bot' | 'telegram_channel' | 'security';
+export type ResourceType = 'bot' | 'account' | 'channel';
 export type LogStatus = 'success' | 'error' | 'info';
 
 export type WebhookStatus = 'active' | 'disabled';
@@ -17,6 +18,8 @@ export interface AuditDatabase extends OutboxTable {
     status: LogStatus;
     error_message: string | null;
     target_id: string | null;
+    resource_type: ResourceType | null;
+    resource_id: string | null;
     actor: string | null;
     request_id: string | null;
     trace_id: string | null;

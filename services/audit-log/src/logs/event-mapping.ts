@@ -1,5 +1,5 @@
 import type { Envelope } from '@integrations/contracts';
-import type { IntegrationType, LogStatus } from '../db/schema';
+import type { IntegrationType, LogStatus, ResourceType } from '../db/schema';
 
 export interface LogFields {
   integrationType: IntegrationType;
@@ -7,6 +7,8 @@ export interface LogFields {
   status: LogStatus;
   targetId: string | null;
   errorMessage: string | null;
+  /** The bot, account or channel it is about (a post to a channel is the channel's); none for security. */
+  resource: { type: ResourceType; id: string } | null;
 }
 
 const FAILURES = new Set(['failed', 'session_error', 'write_forbidden', 'disabled']);
@@ -29,7 +31,21 @@ export function mapEvent(envelope: Envelope): LogFields {
     status: FAILURES.has(action) ? 'error' : action === 'received' ? 'info' : 'success',
     targetId: firstString(data, ['messageId', 'channelId', 'accountId', 'botId', 'webhookId', 'keyName']),
     errorMessage: error ? [error.code, error.detail].filter(Boolean).join(': ') : null,
+    resource: platform === 'security' ? null : resourceOf(data),
   };
+}
+
+function resourceOf(data: Record<string, unknown>): LogFields['resource'] {
+  const via = data['via'] as { type?: string; id?: string } | undefined;
+  if (typeof data['channelId'] === 'string') return { type: 'channel', id: data['channelId'] };
+  if (
+    (via?.type === 'bot' || via?.type === 'account' || via?.type === 'channel') &&
+    typeof via.id === 'string'
+  )
+    return { type: via.type, id: via.id };
+  if (typeof data['accountId'] === 'string') return { type: 'account', id: data['accountId'] };
+  if (typeof data['botId'] === 'string') return { type: 'bot', id: data['botId'] };
+  return null;
 }
 
 function resourceType(resource: string | undefined): IntegrationType {

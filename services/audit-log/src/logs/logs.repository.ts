@@ -24,6 +24,8 @@ export class LogsRepository {
         status: fields.status,
         error_message: fields.errorMessage,
         target_id: fields.targetId,
+        resource_type: fields.resource?.type ?? null,
+        resource_id: fields.resource?.id ?? null,
         actor: envelope.source,
         request_id: envelope.requestid ?? null,
         trace_id: traceIdOf(envelope.traceparent),
@@ -41,6 +43,7 @@ export class LogsRepository {
     if (q.type) query = query.where('integration_type', '=', q.type);
     if (q.action) query = query.where('action', '=', q.action);
     if (q.status) query = query.where('status', '=', q.status);
+    if (q.resourceId) query = query.where('resource_id', '=', q.resourceId);
     if (q.from) query = query.where('created_at', '>=', new Date(q.from));
     if (q.to) query = query.where('created_at', '<', new Date(q.to));
     if (q.cursor) query = query.where('id', '<', sql<string>`${decodeCursor(q.cursor)}`);
@@ -65,6 +68,9 @@ function toEntry(row: Selectable<AuditDatabase['integration_logs']>): LogEntry {
     status: row.status,
     errorMessage: row.error_message,
     targetId: row.target_id,
+    resourceType: row.resource_type,
+    resourceId: row.resource_id,
+    userId: row.user_id,
     actor: row.actor,
     requestId: row.request_id,
     traceId: row.trace_id,

@@ -1,4 +1,4 @@
-import type { Account, EventDataMap } from '@integrations/contracts';
+import type { Account, EventDataMap, TelegramAccountListCommand } from '@integrations/contracts';
 import type { CommandCaller, MessageContext, Messaging } from '@integrations/messaging';
 import type { Logger } from '@integrations/observability';
 import { enqueueOutbox, listPage, type OutboxRelay } from '@integrations/persistence';
@@ -20,8 +20,13 @@ export class AccountsService {
     },
   ) {}
 
-  list(caller: CommandCaller, data: { limit: number; cursor?: string }) {
-    return listPage(this.deps.store.db, 'telegram_sessions', caller, data, toAccount);
+  list(caller: CommandCaller, data: TelegramAccountListCommand) {
+    return listPage(this.deps.store.db, 'telegram_sessions', caller, data, toAccount, {
+      status: data.status,
+      search: data.q
+        ? { text: data.q.replace(/^@/, ''), columns: ['username', 'first_name', 'phone_masked'] }
+        : undefined,
+    });
   }
 
   async get(caller: CommandCaller, id: string): Promise<Account> {
@@ -47,7 +52,21 @@ export class AccountsService {
     await live.stop(row.id);
     sender.forget(row.id);
     await store.db.transaction().execute(async (trx) => {
+      // Its channels go with it (a foreign key cascade): each is announced, so every list follows.
+      const channels = await trx
+        .selectFrom('telegram_account_channels')
+        .select('id')
+        .where('account_id', '=', row.id)
+        .forUpdate()
+        .execute();
       await trx.deleteFrom('telegram_sessions').where('id', '=', row.id).execute();
+      for (const channel of channels) {
+        const removed: EventDataMap['telegram.channel.removed'] = {
+          userId: row.user_id,
+          channelId: channel.id,
+        };
+        await enqueueOutbox(trx, messaging.makeEnvelope('telegram.channel.removed', removed, ctx));
+      }
       const data: EventDataMap['telegram.account.disconnected'] = {
         userId: row.user_id,
         accountId: row.id,

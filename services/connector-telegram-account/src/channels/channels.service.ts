@@ -3,6 +3,7 @@ import {
   type Channel,
   type EventDataMap,
   type TelegramAccountChannelAttachCommand,
+  type TelegramAccountChannelListCommand,
 } from '@integrations/contracts';
 import {
   ownedOrNotFound,
@@ -143,13 +144,20 @@ export class AccountChannelsService {
       if (entity instanceof Api.Channel || entity instanceof Api.Chat) return entity;
     } catch (raw) {
       const error = toDomainError(raw);
-      if (error.code !== 'TELEGRAM_CHAT_NOT_FOUND' && error.code !== 'VALIDATION_FAILED') throw error;
+      // Not knowing the peer means, for an attach, that the chat is not found (API.md's code for this route).
+      if (!['TELEGRAM_CHAT_NOT_FOUND', 'TELEGRAM_PEER_NOT_FOUND', 'VALIDATION_FAILED'].includes(error.code))
+        throw error;
     }
     throw new DomainError('TELEGRAM_CHAT_NOT_FOUND', 'This account does not know that channel or group.');
   }
 
-  list(caller: CommandCaller, data: { limit: number; cursor?: string }) {
-    return listPage(this.deps.store.db, 'telegram_account_channels', caller, data, toChannel);
+  list(caller: CommandCaller, data: TelegramAccountChannelListCommand) {
+    return listPage(this.deps.store.db, 'telegram_account_channels', caller, data, toChannel, {
+      status: data.status,
+      search: data.q
+        ? { text: data.q.replace(/^@/, ''), columns: ['title', 'username', 'chat_id'] }
+        : undefined,
+    });
   }
 
   async find(caller: CommandCaller, id: string): Promise<ChannelRow> {

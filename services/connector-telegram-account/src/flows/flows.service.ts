@@ -25,6 +25,8 @@ interface FlowWork {
   phone?: string;
   phoneCodeHash?: string;
   timers: NodeJS.Timeout[];
+  /** Ends the flow when its life is over; sending the code again starts a new life. */
+  expiry?: NodeJS.Timeout;
   /** One step at a time per flow (a code and a QR scan cannot race each other). */
   chain: Promise<unknown>;
 }
@@ -96,7 +98,7 @@ export class FlowsService {
       throw toDomainError(raw);
     }
     this.work.set(flowId, work);
-    work.timers.push(setTimeout(() => void this.expire(flowId), this.deps.ttlMs));
+    this.expireIn(flowId, work);
     await this.save(record);
     return publicFlow(record);
   }
@@ -121,6 +123,32 @@ export class FlowsService {
         if ((raw as { errorMessage?: string }).errorMessage === 'SESSION_PASSWORD_NEEDED') {
           return this.askPassword(record, work);
         }
+        throw await this.failStep(record, raw);
+      }
+    });
+  }
+
+  /**
+   * "Send the code again" (`auth.resendCode`): Telegram sends a new code, often by SMS this time, and the old one
+   * stops working. The flow gets a new life, so the new code can be used for as long as the first one could.
+   */
+  async resend(caller: CommandCaller, flowId: string): Promise<Flow> {
+    const record = await this.pending(caller, flowId, 'awaiting_code');
+    return this.step(flowId, async (work) => {
+      try {
+        const sent = await work.client.invoke(
+          new Api.auth.ResendCode({ phoneNumber: work.phone!, phoneCodeHash: work.phoneCodeHash! }),
+        );
+        if (!(sent instanceof Api.auth.SentCode))
+          throw new DomainError('INTERNAL', 'Telegram answered no new code.');
+        work.phoneCodeHash = sent.phoneCodeHash;
+        record.codeType = sent.type instanceof Api.auth.SentCodeTypeApp ? 'app' : 'sms';
+        record.expiresAt = new Date(Date.now() + this.deps.ttlMs).toISOString();
+        delete record.error;
+        this.expireIn(flowId, work);
+        await this.save(record);
+        return publicFlow(record);
+      } catch (raw) {
         throw await this.failStep(record, raw);
       }
     });
@@ -176,6 +204,11 @@ export class FlowsService {
     const next = work.chain.then(() => run(work));
     work.chain = next.catch(() => undefined);
     return next;
+  }
+
+  private expireIn(flowId: string, work: FlowWork): void {
+    clearTimeout(work.expiry);
+    work.expiry = setTimeout(() => void this.expire(flowId), this.deps.ttlMs);
   }
 
   private async exportQr(flowId: string, work: FlowWork): Promise<{ url: string; expiresAt: string }> {
@@ -281,6 +314,7 @@ export class FlowsService {
     });
     relay.kick();
     for (const timer of work.timers) clearTimeout(timer);
+    clearTimeout(work.expiry);
     this.work.delete(record.flowId);
     await live.adopt(row, work.client);
     record.status = 'active';
@@ -329,6 +363,7 @@ export class FlowsService {
     this.work.delete(flowId);
     if (!work) return;
     for (const timer of work.timers) clearTimeout(timer);
+    clearTimeout(work.expiry);
     await work.client.destroy().catch(() => undefined);
   }
 

@@ -305,6 +305,7 @@ export class AccountMessagesService {
           chatId: sent.chatId,
           telegramMessageId: sent.telegramMessageId ?? '0',
           sentAt: sent.date.toISOString(),
+          ...historyOf(row, request.text),
         };
         await enqueueOutbox(trx, this.deps.messaging.makeEnvelope('telegram.message.sent', data, ctx));
       });
@@ -406,12 +407,25 @@ export class AccountMessagesService {
         via: { type: 'account', id: row.account_id },
         chatId: row.recipient,
         error: { code: error.code, detail: error.message },
+        ...historyOf(row, (JSON.parse(row.request ?? '{"text":""}') as AccountSendRequest).text),
       };
       await enqueueOutbox(trx, this.deps.messaging.makeEnvelope('telegram.message.failed', data, ctx));
     });
     this.metrics.messagesError.inc({ type: 'account' });
     this.deps.relay.kick();
   }
+}
+
+/**
+ * What the history shows of a send: its text, the channel it went to, and the recipient's @username as the
+ * chat's name (a phone number stays out of events).
+ */
+function historyOf(row: MessageRow, text: string): { text?: string; channelId?: string; chatTitle?: string } {
+  return {
+    ...(text ? { text } : {}),
+    ...(row.channel_id ? { channelId: row.channel_id } : {}),
+    ...(!row.channel_id && row.recipient.startsWith('@') ? { chatTitle: row.recipient } : {}),
+  };
 }
 
 /** A send from another platform service with only an idempotency key gets a stable id from it. */

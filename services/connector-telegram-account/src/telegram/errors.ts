@@ -27,11 +27,16 @@ const BY_NAME: Record<string, [DomainError['code'], string]> = {
   CHANNEL_PRIVATE: ['TELEGRAM_WRITE_FORBIDDEN', 'This account is not a member of that channel.'],
   USER_IS_BLOCKED: ['TELEGRAM_WRITE_FORBIDDEN', 'That user blocked this account.'],
   USER_PRIVACY_RESTRICTED: ['TELEGRAM_WRITE_FORBIDDEN', "That user's privacy settings refuse the message."],
-  INPUT_USER_DEACTIVATED: ['TELEGRAM_CHAT_NOT_FOUND', 'That user was deactivated.'],
-  USERNAME_NOT_OCCUPIED: ['TELEGRAM_CHAT_NOT_FOUND', 'No one on Telegram has that username.'],
-  USERNAME_INVALID: ['TELEGRAM_CHAT_NOT_FOUND', 'That is not a valid Telegram username.'],
-  PEER_ID_INVALID: ['TELEGRAM_CHAT_NOT_FOUND', 'Telegram does not know that chat for this account.'],
-  PHONE_NOT_OCCUPIED: ['TELEGRAM_CHAT_NOT_FOUND', 'No Telegram user has that phone number.'],
+  // The recipient is the caller's to fix (a typo, someone this account never talked to): a 422, never a 500.
+  INPUT_USER_DEACTIVATED: ['TELEGRAM_PEER_NOT_FOUND', 'That Telegram user was deactivated.'],
+  USERNAME_NOT_OCCUPIED: ['TELEGRAM_PEER_NOT_FOUND', 'No one on Telegram has that username.'],
+  USERNAME_INVALID: ['TELEGRAM_PEER_NOT_FOUND', 'That is not a valid Telegram username.'],
+  PEER_ID_INVALID: ['TELEGRAM_PEER_NOT_FOUND', 'This account cannot reach that chat id.'],
+  PHONE_NOT_OCCUPIED: ['TELEGRAM_PEER_NOT_FOUND', 'No Telegram user has that phone number.'],
+  PRIVACY_PREMIUM_REQUIRED: [
+    'TELEGRAM_WRITE_FORBIDDEN',
+    "That user's privacy settings refuse messages from this account.",
+  ],
   CHAT_ID_INVALID: ['TELEGRAM_CHAT_NOT_FOUND', 'Telegram does not know that chat.'],
   CHANNEL_INVALID: ['TELEGRAM_CHAT_NOT_FOUND', 'Telegram does not know that channel.'],
   MESSAGE_TOO_LONG: ['VALIDATION_FAILED', 'The message is longer than Telegram allows.'],
@@ -76,14 +81,19 @@ export function toDomainError(error: unknown, retryAfterMs = 10_000): DomainErro
       return new DomainError('VALIDATION_FAILED', `Telegram refused the request (${e.errorMessage}).`);
     return new DomainError('TELEGRAM_UNAVAILABLE', 'Telegram failed to answer.', { retryAfter: 5 });
   }
-  // GramJS's own "Cannot find any entity corresponding to ..." for a name it could not resolve.
+  // GramJS turns some of Telegram's answers into plain errors of its own while resolving a name or an id:
+  // USERNAME_NOT_OCCUPIED becomes 'No user has "x" as username'; an id it has no access hash for, 'Could not
+  // find the input entity'.
+  if (typeof e?.message === 'string' && /^No user has ".*" as username/.test(e.message)) {
+    return new DomainError('TELEGRAM_PEER_NOT_FOUND', 'No one on Telegram has that username.');
+  }
   if (
     typeof e?.message === 'string' &&
     /Cannot find any entity|Could not find the input entity/i.test(e.message)
   ) {
     return new DomainError(
-      'TELEGRAM_CHAT_NOT_FOUND',
-      'Telegram does not know that recipient for this account.',
+      'TELEGRAM_PEER_NOT_FOUND',
+      'This account does not know that recipient (write to it by @username first).',
     );
   }
   if (

@@ -121,14 +121,20 @@ export class BotsService {
   }
 
   async list(caller: Caller, data: TelegramBotListCommand): Promise<BotPage> {
-    return listPage(this.db, 'telegram_bots', caller, data, toBot);
+    return listPage(this.db, 'telegram_bots', caller, data, toBot, {
+      status: data.status,
+      search: data.q ? { text: data.q, columns: ['username', 'first_name'] } : undefined,
+    });
   }
 
   async get(caller: Caller, id: string): Promise<Bot> {
     return toBot(await findBot(this.db, caller, id));
   }
 
-  /** Deletes the webhook at Telegram (best effort), then the row with its channels and token. */
+  /**
+   * Deletes the webhook at Telegram (best effort), then the row with its channels and token. Each channel is
+   * announced as removed too, so lists, audit and webhooks follow without knowing that channels hang off bots.
+   */
   async remove(caller: Caller, id: string, ctx: MessageContext): Promise<Record<string, never>> {
     const row = await findBot(this.db, caller, id);
     try {
@@ -138,7 +144,22 @@ export class BotsService {
       // A revoked token or an unreachable Telegram must not keep the user from removing the bot.
     }
     await this.db.transaction().execute(async (trx) => {
+      const channels = await trx
+        .selectFrom('telegram_channels')
+        .select('id')
+        .where('bot_id', '=', row.id)
+        .forUpdate()
+        .execute();
       await trx.deleteFrom('telegram_channels').where('bot_id', '=', row.id).execute();
+      for (const channel of channels)
+        await enqueueOutbox(
+          trx,
+          this.messaging.makeEnvelope(
+            'telegram.channel.removed',
+            { userId: row.user_id, channelId: channel.id },
+            ctx,
+          ),
+        );
       await trx.deleteFrom('telegram_bots').where('id', '=', row.id).execute();
       await enqueueOutbox(
         trx,

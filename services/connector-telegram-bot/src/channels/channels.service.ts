@@ -10,6 +10,7 @@ import {
   enqueueOutbox,
   listPage,
   sql,
+  type ListFilter,
   type Kysely,
   type OutboxRelay,
   type Selectable,
@@ -23,6 +24,12 @@ import type { BotApiFactory } from '../telegram/bot-api';
 import { toDomainError } from '../telegram/errors';
 
 export type ChannelRow = Selectable<ChannelTable>;
+
+/** A list of channels narrowed by status and by a text in the title, @username or chat id. */
+export const channelFilter = (data: { q?: string; status?: string }): ListFilter => ({
+  status: data.status,
+  search: data.q ? { text: data.q.replace(/^@/, ''), columns: ['title', 'username', 'chat_id'] } : undefined,
+});
 
 export function toChannel(row: ChannelRow): Channel {
   return {
@@ -126,7 +133,7 @@ export class ChannelsService {
   }
 
   async list(caller: Caller, data: TelegramChannelListCommand): Promise<ChannelPage> {
-    return listPage(this.db, 'telegram_channels', caller, data, toChannel);
+    return listPage(this.db, 'telegram_channels', caller, data, toChannel, channelFilter(data));
   }
 
   async find(caller: Caller, id: string): Promise<ChannelRow> {

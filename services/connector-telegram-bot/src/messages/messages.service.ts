@@ -291,6 +291,7 @@ export class MessagesService {
               chatId: String(sent.chat.id),
               telegramMessageId: String(sent.message_id),
               sentAt: sentAt.toISOString(),
+              ...historyOf(row, request, chatTitleOf(sent.chat)),
             },
             ctx,
           ),
@@ -389,6 +390,7 @@ export class MessagesService {
             via: via(row),
             chatId: row.chat_id,
             error: { code: error.code, detail: error.message },
+            ...historyOf(row, JSON.parse(row.request ?? '{"text":""}') as SendRequest),
           },
           ctx,
         ),
@@ -401,6 +403,30 @@ export class MessagesService {
     }
     return moved;
   }
+}
+
+/** What the history shows of a send: its text, the channel it went to, and the chat's name when known. */
+function historyOf(
+  row: MessageRow,
+  request: SendRequest,
+  chatTitle?: string,
+): { text?: string; channelId?: string; chatTitle?: string } {
+  return {
+    ...(request.text ? { text: request.text } : {}),
+    ...(row.channel_id ? { channelId: row.channel_id } : {}),
+    ...(chatTitle ? { chatTitle: chatTitle.slice(0, 255) } : {}),
+  };
+}
+
+/** A group's or channel's title, a person's name, or their @username. */
+function chatTitleOf(chat: {
+  title?: string;
+  first_name?: string;
+  last_name?: string;
+  username?: string;
+}): string | undefined {
+  const name = chat.title ?? [chat.first_name, chat.last_name].filter(Boolean).join(' ');
+  return name || (chat.username ? `@${chat.username}` : undefined);
 }
 
 function via(row: MessageRow): { type: 'bot' | 'channel'; id: string } {

@@ -15,6 +15,8 @@ const EXPLANATIONS: Partial<Record<ErrorCodeName, string>> = {
   TELEGRAM_CODE_EXPIRED: 'That code has expired. Start again to get a new code.',
   TELEGRAM_PASSWORD_INVALID: 'That is not the two-step verification password of this account.',
   TELEGRAM_CHAT_NOT_FOUND: 'Telegram cannot find this chat. Check the @username or the chat id.',
+  TELEGRAM_PEER_NOT_FOUND:
+    'Telegram cannot find this recipient. Check the @username, or write to them from the account first.',
   TELEGRAM_NOT_ADMIN: 'The bot or account is not an administrator with the right to post there.',
   TELEGRAM_WRITE_FORBIDDEN: 'Telegram does not allow posting there any more.',
   TELEGRAM_SESSION_REVOKED: 'The Telegram session was ended from another device. Reconnect the account.',

@@ -1,10 +1,7 @@
 import type {
   Account,
-  AccountPage,
   Bot,
-  BotPage,
   Channel,
-  ChannelPage,
   Flow,
   LogEntryPage,
   LogsQuery,
@@ -12,45 +9,92 @@ import type {
   MessageStats,
   SendRequest,
   Via,
+  Webhook,
+  WebhookCreated,
+  WebhookDelivery,
+  WebhookDeliveryPage,
+  WebhookPage,
 } from '@integrations/contracts';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiRequest, newIdempotencyKey } from './client';
 
+export type ListKind = 'accounts' | 'bots' | 'channels';
+export interface ListFilters {
+  q?: string;
+  status?: string;
+}
+type ItemOf<K extends ListKind> = K extends 'accounts' ? Account : K extends 'bots' ? Bot : Channel;
+export type LogFilters = Partial<
+  Pick<LogsQuery, 'type' | 'status' | 'action' | 'from' | 'to' | 'resourceId'>
+>;
+
+/** Query keys start with the list they belong to, so that invalidating `['channels']` refreshes every view of it. */
 export const keys = {
-  accounts: ['accounts'] as const,
-  bots: ['bots'] as const,
-  channels: ['channels'] as const,
-  logs: (filters: Partial<LogsQuery>) => ['logs', filters] as const,
+  list: (kind: ListKind, filters: ListFilters) => [kind, 'page', filters] as const,
+  directory: (kind: ListKind) => [kind, 'directory'] as const,
+  logs: (filters: LogFilters) => ['logs', filters] as const,
   stats: (days: number) => ['stats', days] as const,
   flow: (flowId: string) => ['flow', flowId] as const,
+  webhooks: ['webhooks'] as const,
+  deliveries: (webhookId: string) => ['webhooks', 'deliveries', webhookId] as const,
 };
 
-// The lists are short (a user's own integrations); one page of 100 covers them, and the UI says so if not.
-const LIST = '?limit=100';
+const PATHS: Record<ListKind, string> = {
+  accounts: '/telegram/accounts',
+  bots: '/telegram/bots',
+  channels: '/telegram/channels',
+};
+export const PAGE_SIZE = 25;
 
-export const useAccounts = () =>
-  useQuery({
-    queryKey: keys.accounts,
-    queryFn: ({ signal }) => apiRequest<AccountPage>(`/telegram/accounts${LIST}`, { signal }),
-  });
-export const useBots = () =>
-  useQuery({
-    queryKey: keys.bots,
-    queryFn: ({ signal }) => apiRequest<BotPage>(`/telegram/bots${LIST}`, { signal }),
-  });
-export const useChannels = () =>
-  useQuery({
-    queryKey: keys.channels,
-    queryFn: ({ signal }) => apiRequest<ChannelPage>(`/telegram/channels${LIST}`, { signal }),
-  });
+const search = (params: Record<string, string | number | undefined | null>) => {
+  const out = new URLSearchParams();
+  for (const [key, value] of Object.entries(params))
+    if (value !== undefined && value !== null && value !== '') out.set(key, String(value));
+  return out.toString();
+};
 
-export function useLogs(filters: Partial<LogsQuery>, cursor: string | null) {
-  const params = new URLSearchParams({ limit: '25' });
-  for (const [key, value] of Object.entries(filters)) if (value) params.set(key, String(value));
-  if (cursor) params.set('cursor', cursor);
+/** One list, page by page (the api's cursor), narrowed by a search text and a status. */
+export function useList<K extends ListKind>(kind: K, filters: ListFilters) {
+  return useInfiniteQuery({
+    queryKey: keys.list(kind, filters),
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam, signal }) =>
+      apiRequest<{ items: ItemOf<K>[]; nextCursor: string | null }>(
+        `${PATHS[kind]}?${search({ limit: PAGE_SIZE, q: filters.q, status: filters.status, cursor: pageParam })}`,
+        { signal },
+      ),
+    getNextPageParam: (last) => last.nextCursor,
+  });
+}
+
+/**
+ * The first 100 of a list, for names and pickers (a channel's title by its id, an account in a select).
+ * Items past those are still named by their own lookups where a screen needs them.
+ */
+export function useDirectory<K extends ListKind>(kind: K) {
   return useQuery({
-    queryKey: [...keys.logs(filters), cursor],
-    queryFn: ({ signal }) => apiRequest<LogEntryPage>(`/logs?${params}`, { signal }),
+    queryKey: keys.directory(kind),
+    queryFn: ({ signal }) => apiRequest<{ items: ItemOf<K>[] }>(`${PATHS[kind]}?limit=100`, { signal }),
+    select: (page) => page.items,
+  });
+}
+
+export const useChannel = (id: string) =>
+  useQuery({
+    queryKey: ['channels', 'one', id],
+    queryFn: ({ signal }) => apiRequest<Channel>(`/telegram/channels/${id}`, { signal }),
+  });
+
+/**
+ * A page of the activity log. The first page is asked again every few seconds while on screen: the audit-log
+ * records an event a moment after the live stream announces it, so a refetch on the event alone can miss it.
+ */
+export function useLogs(filters: LogFilters, cursor: string | null, limit = 25) {
+  return useQuery({
+    refetchInterval: cursor === null ? 5_000 : false,
+    queryKey: [...keys.logs(filters), cursor, limit],
+    queryFn: ({ signal }) =>
+      apiRequest<LogEntryPage>(`/logs?${search({ limit, ...filters, cursor })}`, { signal }),
   });
 }
 
@@ -91,32 +135,40 @@ export function useFlowStep() {
   });
 }
 
+/** "Send the code again": Telegram sends a new one (often by SMS) and the flow gets a new life. */
+export function useResendCode() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (flowId: string) =>
+      apiRequest<Flow>(`/telegram/connect/${flowId}/resend`, { method: 'POST' }),
+    onSuccess: (flow) => client.setQueryData(keys.flow(flow.flowId), flow),
+  });
+}
+
 export const cancelFlow = (flowId: string) =>
   apiRequest<void>(`/telegram/connect/${flowId}`, { method: 'DELETE' });
 
-/** A change to one list: afterwards that list (and the statistics) are fetched again. */
-function useListChange<V, R>(list: readonly string[], fn: (vars: V) => Promise<R>) {
+/** A change to some lists: afterwards they (and the statistics) are fetched again. */
+function useListChange<V, R>(lists: readonly string[], fn: (vars: V) => Promise<R>) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: fn,
     onSettled: () =>
-      Promise.all([
-        client.invalidateQueries({ queryKey: list }),
-        client.invalidateQueries({ queryKey: ['stats'] }),
-      ]),
+      Promise.all([...lists, 'stats'].map((list) => client.invalidateQueries({ queryKey: [list] }))),
   });
 }
 
 export const useReconnectAccount = () =>
-  useListChange(keys.accounts, (id: string) =>
+  useListChange(['accounts'], (id: string) =>
     apiRequest<Account>(`/telegram/accounts/${id}/reconnect`, { method: 'POST' }),
   );
+// Removing a bot or an account removes its channels too: that list must follow at once.
 export const useRemoveAccount = () =>
-  useListChange(keys.accounts, (id: string) =>
+  useListChange(['accounts', 'channels'], (id: string) =>
     apiRequest<void>(`/telegram/accounts/${id}`, { method: 'DELETE' }),
   );
 export const useAddBot = () =>
-  useListChange(keys.bots, (token: string) =>
+  useListChange(['bots'], (token: string) =>
     apiRequest<Bot>('/telegram/bots', {
       method: 'POST',
       body: { token },
@@ -124,14 +176,40 @@ export const useAddBot = () =>
     }),
   );
 export const useRemoveBot = () =>
-  useListChange(keys.bots, (id: string) => apiRequest<void>(`/telegram/bots/${id}`, { method: 'DELETE' }));
+  useListChange(['bots', 'channels'], (id: string) =>
+    apiRequest<void>(`/telegram/bots/${id}`, { method: 'DELETE' }),
+  );
 export const useAttachChannel = () =>
-  useListChange(keys.channels, (body: { chat: string; via: Via }) =>
+  useListChange(['channels'], (body: { chat: string; via: Via }) =>
     apiRequest<Channel>('/telegram/channels', { method: 'POST', body, idempotencyKey: newIdempotencyKey() }),
   );
 export const useRemoveChannel = () =>
-  useListChange(keys.channels, (id: string) =>
+  useListChange(['channels'], (id: string) =>
     apiRequest<void>(`/telegram/channels/${id}`, { method: 'DELETE' }),
+  );
+
+export const useWebhooks = () =>
+  useQuery({
+    queryKey: keys.webhooks,
+    queryFn: ({ signal }) => apiRequest<WebhookPage>('/webhooks?limit=100', { signal }),
+  });
+export const useDeliveries = (webhookId: string) =>
+  useQuery({
+    queryKey: keys.deliveries(webhookId),
+    queryFn: ({ signal }) =>
+      apiRequest<WebhookDeliveryPage>(`/webhooks/${webhookId}/deliveries?limit=20`, { signal }),
+  });
+export const useCreateWebhook = () =>
+  useListChange(['webhooks'], (body: { url: string; events: string[] }) =>
+    apiRequest<WebhookCreated>('/webhooks', { method: 'POST', body, idempotencyKey: newIdempotencyKey() }),
+  );
+export const useRemoveWebhook = () =>
+  useListChange(['webhooks'], (id: string) => apiRequest<void>(`/webhooks/${id}`, { method: 'DELETE' }));
+export const useRedeliver = () =>
+  useListChange(['webhooks'], ({ webhook, delivery }: { webhook: Webhook; delivery: WebhookDelivery }) =>
+    apiRequest<WebhookDelivery>(`/webhooks/${webhook.id}/deliveries/${delivery.id}/redeliver`, {
+      method: 'POST',
+    }),
   );
 
 export type SendTarget =
@@ -166,6 +244,10 @@ export function useSend() {
             : message;
       return apiRequest<Message>(path, { method: 'POST', body, idempotencyKey });
     },
-    onSettled: () => client.invalidateQueries({ queryKey: ['stats'] }),
+    onSettled: () =>
+      Promise.all([
+        client.invalidateQueries({ queryKey: ['stats'] }),
+        client.invalidateQueries({ queryKey: ['logs'] }),
+      ]),
   });
 }

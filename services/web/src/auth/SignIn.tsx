@@ -29,7 +29,7 @@ export function SignIn() {
   };
 
   return (
-    <Center mih="100vh" p="md">
+    <Center component="main" mih="100vh" p="md">
       <Card withBorder shadow="sm" w="100%" maw={460} p="xl">
         <form
           onSubmit={(event) => {

@@ -1,6 +1,7 @@
-import { Button, Group, Modal, Text } from '@mantine/core';
+import { Button, Group, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import type { ReactNode } from 'react';
+import { Dialog } from './Dialog';
 
 /** A destructive action asks once, in words that say what will happen. */
 export function ConfirmButton({
@@ -24,10 +25,10 @@ export function ConfirmButton({
       <Button variant="subtle" color="red" size="xs" onClick={open} loading={loading} aria-label={ariaLabel}>
         {label}
       </Button>
-      <Modal opened={opened} onClose={close} title="Are you sure?" centered>
+      <Dialog opened={opened} onClose={close} title="Are you sure?">
         <Text mb="md">{question}</Text>
         <Group justify="flex-end">
-          <Button variant="default" onClick={close}>
+          <Button variant="default" onClick={close} data-autofocus>
             Keep
           </Button>
           <Button
@@ -40,7 +41,7 @@ export function ConfirmButton({
             {confirmLabel}
           </Button>
         </Group>
-      </Modal>
+      </Dialog>
     </>
   );
 }

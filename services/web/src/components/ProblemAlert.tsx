@@ -1,8 +1,13 @@
 import { Alert, List, Text } from '@mantine/core';
 import { ApiError } from '../api/client';
+import { describeFieldErrors } from '../api/field-errors';
 import { explain, waitText } from '../api/problems';
+import { sentence } from '../live/notify';
 
-/** An error as the user should read it: what it means, the server's own `detail`, and the failing fields. */
+/**
+ * An error as the user should read it: what it means, the server's own `detail` when it adds something, and a
+ * plain sentence per failing field (never the schema's own words).
+ */
 export function ProblemAlert({ error, title }: { error: unknown; title?: string }) {
   if (!error) return null;
   const problem =
@@ -15,25 +20,28 @@ export function ProblemAlert({ error, title }: { error: unknown; title?: string 
         });
   const wait = waitText(problem.retryAfter);
   const explanation = explain(problem.code);
-  // The server's detail is shown when it says more than our explanation already does.
-  const detail = problem.detail.trim();
+  const fields = describeFieldErrors(problem.errors);
+  // The server's detail is shown when it says more than our explanation does; with field errors, those say it.
+  const detail = sentence(problem.detail);
   const detailAddsSomething =
-    detail !== '' && !explanation.toLowerCase().includes(detail.replace(/\.$/, '').toLowerCase());
+    detail !== '' &&
+    fields.length === 0 &&
+    problem.code !== 'VALIDATION_FAILED' &&
+    problem.code !== 'INTERNAL' &&
+    !explanation.toLowerCase().includes(detail.toLowerCase());
   return (
     <Alert color="red" variant="light" title={title ?? explanation} role="alert">
       {title && <Text size="sm">{explanation}</Text>}
       {detailAddsSomething && (
         <Text size="sm" data-testid="problem-detail">
-          {detail}
+          {detail}.
         </Text>
       )}
       {wait && <Text size="sm">{wait}</Text>}
-      {problem.errors.length > 0 && (
+      {fields.length > 0 && (
         <List size="sm" mt="xs">
-          {problem.errors.map((field) => (
-            <List.Item key={`${field.path}:${field.message}`}>
-              <code>{field.path || 'body'}</code> {field.message}
-            </List.Item>
+          {fields.map((field) => (
+            <List.Item key={field.field}>{field.sentence}</List.Item>
           ))}
         </List>
       )}

@@ -1,14 +1,18 @@
-import { Button, Checkbox, Group, Select, Stack, Textarea, TextInput } from '@mantine/core';
+import { Autocomplete, Button, Checkbox, Group, Select, Stack, Text, Textarea } from '@mantine/core';
 import { useState } from 'react';
 import { newIdempotencyKey } from '../api/client';
-import { type SendTarget, useSend } from '../api/queries';
+import { type SendTarget, useDirectory, useLogs, useSend } from '../api/queries';
 import { ProblemAlert } from './ProblemAlert';
+import { recipientOptions } from './recipients';
 import { StatusBadge } from './StatusBadge';
 
+/** What Telegram accepts as a recipient: an @username, a +phone of a contact, or a chat id. */
+const RECIPIENT = /^(@[A-Za-z][A-Za-z0-9_]{3,31}|\+[1-9][0-9]{6,14}|-?[0-9]{1,20})$/;
+
 /**
- * Sends one message. `recipient` asks for the chat (bots: a chat id; accounts: @username, +phone or chat id);
- * channels need none. The idempotency key lives as long as the text: resubmitting after a network error
- * cannot send the same message twice.
+ * Sends one message. Bots and accounts pick a recipient (their attached channels and groups and recent chats
+ * are offered, anything else can be typed); channels need none. The idempotency key lives as long as the text
+ * and the recipient: resubmitting after a network error cannot send the same message twice.
  */
 export function SendMessageForm({
   target,
@@ -18,11 +22,18 @@ export function SendMessageForm({
   recipient?: { label: string; placeholder: string };
 }) {
   const [to, setTo] = useState('');
+  const [toError, setToError] = useState<string | null>(null);
   const [text, setText] = useState('');
   const [parseMode, setParseMode] = useState<string | null>(null);
   const [silent, setSilent] = useState(false);
   const [key, setKey] = useState(newIdempotencyKey);
   const send = useSend();
+  const channels = useDirectory('channels');
+  const activity = useLogs({ resourceId: target.id }, null, 50);
+  const options = recipient
+    ? recipientOptions(target.id, channels.data ?? [], activity.data?.items ?? [])
+    : [];
+  const names = new Map(options.map((option) => [option.value, option.name]));
 
   const full: SendTarget =
     target.kind === 'bot'
@@ -35,6 +46,10 @@ export function SendMessageForm({
     <form
       onSubmit={(event) => {
         event.preventDefault();
+        if (recipient && !RECIPIENT.test(to.trim())) {
+          setToError('Choose a chat, or give an @username, a +phone of a contact, or a chat id.');
+          return;
+        }
         send.mutate(
           {
             target: full,
@@ -56,12 +71,47 @@ export function SendMessageForm({
     >
       <Stack gap="sm">
         {recipient && (
-          <TextInput
+          <Autocomplete
             label={recipient.label}
             placeholder={recipient.placeholder}
+            description={names.get(to.trim()) ? `To ${names.get(to.trim())}` : undefined}
             value={to}
-            onChange={(e) => setTo(e.currentTarget.value)}
+            onChange={(value) => {
+              setTo(value);
+              setToError(null);
+              // Another recipient is another message: it must not replay the answer the last one got.
+              setKey(newIdempotencyKey());
+            }}
+            error={toError}
+            data={[...new Set(options.map((option) => option.group))].map((group) => ({
+              group,
+              items: options.filter((o) => o.group === group).map((o) => o.value),
+            }))}
+            renderOption={({ option }) => (
+              <Stack gap={0}>
+                <Text size="sm">{names.get(option.value) ?? option.value}</Text>
+                <Text size="xs" c="dimmed">
+                  {option.value}
+                </Text>
+              </Stack>
+            )}
+            filter={({ options: groups, search }) => {
+              const needle = search.trim().toLowerCase();
+              return groups
+                .map((group) =>
+                  'items' in group
+                    ? {
+                        ...group,
+                        items: group.items.filter((item) =>
+                          `${item.value} ${names.get(item.value) ?? ''}`.toLowerCase().includes(needle),
+                        ),
+                      }
+                    : group,
+                )
+                .filter((group) => !('items' in group) || group.items.length > 0);
+            }}
             required
+            data-autofocus
           />
         )}
         <Textarea
@@ -76,6 +126,7 @@ export function SendMessageForm({
           autosize
           maxLength={4096}
           description={`${text.length} / 4096`}
+          {...(recipient ? {} : { 'data-autofocus': true })}
         />
         <Group grow align="end">
           <Select

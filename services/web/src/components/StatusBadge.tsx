@@ -6,18 +6,28 @@ const LOOK: Record<string, { color: string; label: string }> = {
   error: { color: 'red', label: 'Error' },
   revoked: { color: 'orange', label: 'Session ended' },
   write_forbidden: { color: 'orange', label: 'Cannot post' },
+  disabled: { color: 'gray', label: 'Disabled' },
   success: { color: 'green', label: 'Success' },
   info: { color: 'blue', label: 'Info' },
   sent: { color: 'green', label: 'Sent' },
   queued: { color: 'blue', label: 'Queued' },
+  pending: { color: 'blue', label: 'Pending' },
+  delivered: { color: 'green', label: 'Delivered' },
   failed: { color: 'red', label: 'Failed' },
+  can_post: { color: 'green', label: 'Can post' },
+  cannot_post: { color: 'red', label: 'Cannot post' },
 };
 
-/** A status as a coloured word; the word carries the meaning, so it reads without colour too. */
+export const statusLabel = (status: string) => LOOK[status]?.label ?? status;
+
+/**
+ * A status as a word on a tinted background: the word carries the meaning (it reads without colour), and its
+ * text keeps the theme's contrast (the tint is the colour's lightest shade).
+ */
 export function StatusBadge({ status }: { status: string }) {
   const look = LOOK[status] ?? { color: 'gray', label: status };
   return (
-    <Badge color={look.color} variant="light">
+    <Badge color={look.color} variant="light" tt="none">
       {look.label}
     </Badge>
   );

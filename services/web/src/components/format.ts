@@ -8,10 +8,11 @@ const STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['year', Infinity],
 ];
 
-/** "3 minutes ago"; the exact time goes into a title attribute next to it. */
+/** "3 minutes ago"; under a minute, "just now" (seconds would only flicker). */
 export function timeAgo(iso: string | null | undefined, now = Date.now()): string {
   if (!iso) return 'never';
   let value = (new Date(iso).getTime() - now) / 1000;
+  if (Math.abs(value) < 45) return 'just now';
   for (const [unit, size] of STEPS) {
     if (Math.abs(value) < size) return relative.format(Math.round(value), unit);
     value /= size;

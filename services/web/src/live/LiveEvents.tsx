@@ -1,45 +1,51 @@
 import { Badge, Tooltip } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
-import { describeEvent, staleListsOf } from './describe-event';
-import { openEventStream } from './event-stream';
+import { useEffect, useRef, useState } from 'react';
+import { useNames } from '../components/names';
+import { describeEvent, type KnownNames, staleListsOf } from './describe-event';
+import type { StreamStatus } from './event-stream';
+import { notify } from './notify';
+import { openSharedEventStream } from './shared-stream';
 
-/** Keeps the lists fresh from the event stream and raises a notice for what needs attention. */
+const LOOK: Record<StreamStatus, { color: string; label: string; hint: string }> = {
+  open: { color: 'green', label: 'Live', hint: 'Updates arrive as they happen' },
+  connecting: { color: 'yellow', label: 'Connecting', hint: 'Connecting to live updates' },
+  stalled: { color: 'orange', label: 'Reconnecting', hint: 'Live updates stopped arriving; reconnecting' },
+  closed: { color: 'gray', label: 'Offline', hint: 'No live updates; lists refresh when you open them' },
+};
+
+/**
+ * Keeps the lists fresh from the live stream (one per browser, shared by its tabs) and raises a notice for what
+ * needs attention. "Live" shows only while updates really arrive.
+ */
 export function LiveEvents({ token }: { token: string }) {
   const client = useQueryClient();
-  const [status, setStatus] = useState<'connecting' | 'open' | 'closed'>('connecting');
+  const [status, setStatus] = useState<StreamStatus>('connecting');
+  // Names change while the stream stays open: the handler reads the latest through a ref.
+  const names = useNames();
+  const namesRef = useRef<KnownNames>(names);
+  useEffect(() => {
+    namesRef.current = names;
+  }, [names]);
   useEffect(
     () =>
-      openEventStream({
+      openSharedEventStream({
         token,
         onStatus: setStatus,
+        onResync: () => void client.invalidateQueries({ predicate: (q) => q.queryKey[0] !== 'flow' }),
         onEvent: (event) => {
           for (const list of staleListsOf(event.type)) void client.invalidateQueries({ queryKey: [list] });
-          const notice = describeEvent(event);
-          if (notice)
-            notifications.show({
-              id: event.id,
-              title: notice.title,
-              message: notice.message,
-              color: notice.tone,
-              autoClose: notice.tone === 'red' ? false : 6000,
-            });
+          const notice = describeEvent(event, namesRef.current);
+          if (notice) notify(notice);
         },
       }),
     [token, client],
   );
-  const look = { open: ['green', 'Live'], connecting: ['yellow', 'Connecting'], closed: ['gray', 'Offline'] }[
-    status
-  ];
+  const look = LOOK[status];
   return (
-    <Tooltip
-      label={
-        status === 'open' ? 'Notifications arrive as they happen' : 'Reconnecting to the notification stream'
-      }
-    >
-      <Badge color={look[0]} variant="dot" data-testid="live-status">
-        {look[1]}
+    <Tooltip label={look.hint}>
+      <Badge color={look.color} variant="dot" data-testid="live-status" data-status={status}>
+        {look.label}
       </Badge>
     </Tooltip>
   );

@@ -42,4 +42,31 @@ describe('openEventStream', () => {
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(fetchMock).toHaveBeenCalledTimes(1);
   });
+
+  it('shows a stream that goes quiet as stalled, drops it and opens a new one', async () => {
+    const bodies: ReadableStreamDefaultController<Uint8Array>[] = [];
+    const fetchMock = vi.fn(
+      async () =>
+        new Response(new ReadableStream<Uint8Array>({ start: (c) => void bodies.push(c) }), {
+          status: 200,
+          headers: { 'content-type': 'text/event-stream' },
+        }),
+    );
+    vi.stubGlobal('fetch', fetchMock);
+    const statuses: string[] = [];
+    const reopened: number[] = [];
+    const stop = openEventStream({
+      token: 'tok',
+      onEvent: () => undefined,
+      onStatus: (s) => statuses.push(s),
+      onReopen: () => reopened.push(1),
+      initialRetryMs: 5,
+      stallMs: 40,
+    });
+    await vi.waitFor(() => expect(statuses).toContain('stalled'));
+    await vi.waitFor(() => expect(fetchMock.mock.calls.length).toBeGreaterThanOrEqual(2));
+    await vi.waitFor(() => expect(reopened.length).toBeGreaterThanOrEqual(1));
+    expect(statuses.slice(0, 3)).toEqual(['connecting', 'open', 'stalled']);
+    stop();
+  });
 });

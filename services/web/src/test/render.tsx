@@ -11,7 +11,8 @@ export function renderWithApp(ui: ReactElement, route = '/') {
     defaultOptions: { queries: { retry: false }, mutations: { retry: false } },
   });
   return render(
-    <MantineProvider>
+    // `env="test"`: no transitions or portals, so a dropdown is in the page as soon as it opens.
+    <MantineProvider env="test">
       <QueryClientProvider client={client}>
         <MemoryRouter initialEntries={[route]}>{ui}</MemoryRouter>
       </QueryClientProvider>

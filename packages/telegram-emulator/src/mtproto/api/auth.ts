@@ -36,6 +36,23 @@ const sendCode = publicMethod(Api.auth.SendCode, (ctx, request) => {
   });
 });
 
+/**
+ * "Send the code again": the code of that hash is replaced by a new one (the old one stops working), sent by SMS
+ * this time, as Telegram's next code type usually is.
+ */
+const resendCode = publicMethod(Api.auth.ResendCode, (ctx, request) => {
+  const user = userForLogin(ctx, request.phoneNumber);
+  const sent = ctx.state.codes.get(request.phoneCodeHash);
+  if (sent === undefined || sent.phone !== user.phone) throw badRequest('PHONE_CODE_HASH_INVALID');
+  if (sent.spent || sent.expiresAt < Date.now()) throw badRequest('PHONE_CODE_EXPIRED');
+  const { hash } = ctx.state.codes.issue(ctx.state.world, user.phone);
+  return new Api.auth.SentCode({
+    type: new Api.auth.SentCodeTypeSms({ length: 5 }),
+    phoneCodeHash: hash,
+    timeout: Math.floor(ctx.state.world.loginCodeTtlMs / 1000),
+  });
+});
+
 /** After five wrong codes the code is spent, as Telegram does. */
 const MAX_WRONG_CODES = 5;
 
@@ -166,6 +183,7 @@ const logOut = method(Api.auth.LogOut, (ctx) => {
 
 export const authMethods: MethodSpec<never>[] = [
   sendCode,
+  resendCode,
   signIn,
   getPassword,
   checkPassword,

@@ -13,11 +13,13 @@ const MAX_TEXT = 4096;
  * CHAT_ID_INVALID-like; a member without the right gets CHAT_WRITE_FORBIDDEN (403); a bot that was blocked,
  * USER_IS_BLOCKED.
  */
-function assertCanWrite(chat: Chat, user: User): void {
+function assertCanWrite(world: World, chat: Chat, user: User): void {
   const member = memberOf(chat, user.id);
   if (chat.type === 'private') {
     const other = [...chat.members.values()].find((m) => m !== member);
     if (other?.role === 'kicked') throw badRequest('USER_IS_BLOCKED');
+    const recipient = other?.ref.type === 'user' ? world.getUser(other.ref.id) : undefined;
+    if (recipient?.restrictsMessages === true) throw new RpcError(403, 'PRIVACY_PREMIUM_REQUIRED');
     return;
   }
   if (!isActive(member)) {
@@ -53,7 +55,7 @@ const sendMessage = method(Api.messages.SendMessage, (ctx, request) => {
   if (request.randomId === undefined) throw badRequest('RANDOM_ID_INVALID');
   const randomId = request.randomId.toString();
   if (ctx.state.randomIds.find(me.id, randomId) !== undefined) throw new RpcError(500, 'RANDOM_ID_DUPLICATE');
-  assertCanWrite(chat, me);
+  assertCanWrite(world, chat, me);
   checkFlood(world, me, chat);
   const replyTo =
     request.replyTo instanceof Api.InputReplyToMessage ? request.replyTo.replyToMsgId : undefined;

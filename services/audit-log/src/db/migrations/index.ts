@@ -2,10 +2,12 @@ import { outboxMigration, type Migration } from '@integrations/persistence';
 import { integrationLogs } from './0001_integration_logs';
 import { webhooks } from './0003_webhooks';
 import { logsByDay } from './0004_logs_by_day';
+import { logsByResource } from './0005_logs_by_resource';
 
 export const migrations: Record<string, Migration> = {
   '0001_integration_logs': integrationLogs,
   '0002_outbox': outboxMigration,
   '0003_webhooks': webhooks,
   '0004_logs_by_day': logsByDay,
+  '0005_logs_by_resource': logsByResource,
 };

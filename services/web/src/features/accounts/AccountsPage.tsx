@@ -1,22 +1,30 @@
 import type { Account } from '@integrations/contracts';
-import { Button, Group, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
+import { Button, Group, Stack, Text, Title } from '@mantine/core';
 import { Link } from 'react-router';
-import { useAccounts, useReconnectAccount, useRemoveAccount } from '../../api/queries';
+import { useList, useReconnectAccount, useRemoveAccount } from '../../api/queries';
 import { ConfirmButton } from '../../components/ConfirmButton';
+import { ListFilters, useListFilters } from '../../components/ListFilters';
+import { accountLabel } from '../../components/names';
 import { ProblemAlert } from '../../components/ProblemAlert';
-import { ResourceTable } from '../../components/ResourceTable';
+import { ResourceList } from '../../components/ResourceList';
 import { SendModal } from '../../components/SendModal';
 import { StatusBadge } from '../../components/StatusBadge';
-import { exactTime, timeAgo } from '../../components/format';
+import { TimeAgo } from '../../components/TimeAgo';
 
-export const accountName = (account: Pick<Account, 'firstName' | 'username' | 'phone'>) =>
-  [account.firstName, account.username ? `@${account.username}` : null].filter(Boolean).join(' ') ||
-  account.phone;
+const STATUSES = [
+  { value: 'active', label: 'Active' },
+  { value: 'connecting', label: 'Connecting' },
+  { value: 'error', label: 'Error' },
+  { value: 'revoked', label: 'Session ended' },
+];
 
 export function AccountsPage() {
-  const accounts = useAccounts();
+  const [filters, setFilters] = useListFilters();
+  const accounts = useList('accounts', filters);
   const reconnect = useReconnectAccount();
   const remove = useRemoveAccount();
+  const all = accounts.data?.pages.flatMap((page) => page.items) ?? [];
+  const name = (account: Account) => accountLabel(account, all);
   return (
     <Stack>
       <Group justify="space-between">
@@ -25,21 +33,23 @@ export function AccountsPage() {
           Connect account
         </Button>
       </Group>
+      <ListFilters
+        filters={filters}
+        onChange={setFilters}
+        statuses={STATUSES}
+        searchLabel="accounts"
+        placeholder="Name, @username or phone digits"
+      />
       <ProblemAlert error={reconnect.error ?? remove.error} />
-      <ResourceTable
+      <ResourceList
         query={accounts}
         label="Telegram accounts"
-        columns={['Account', 'Phone', 'Status', 'Last seen']}
-        minWidth={720}
-        empty={{
-          title: 'No Telegram accounts yet',
-          hint: 'Connect one by QR code or by phone number to send as a person and post to the channels it runs.',
-        }}
-        row={(account) => (
-          <Table.Tr key={account.id}>
-            <Table.Td>{accountName(account)}</Table.Td>
-            <Table.Td>{account.phone}</Table.Td>
-            <Table.Td>
+        columns={[
+          { label: 'Account', render: (account) => name(account) },
+          { label: 'Phone', render: (account) => account.phone ?? 'hidden' },
+          {
+            label: 'Status',
+            render: (account) => (
               <Stack gap={2}>
                 <StatusBadge status={account.status} />
                 {account.lastError && (
@@ -48,49 +58,49 @@ export function AccountsPage() {
                   </Text>
                 )}
               </Stack>
-            </Table.Td>
-            <Table.Td>
-              <Tooltip label={exactTime(account.lastSeenAt)} disabled={!account.lastSeenAt}>
-                <span>{timeAgo(account.lastSeenAt)}</span>
-              </Tooltip>
-            </Table.Td>
-            <Table.Td>
-              <Group gap="xs" justify="flex-end" wrap="nowrap">
-                <SendModal
-                  title={`Send as ${accountName(account)}`}
-                  target={{ kind: 'account', id: account.id }}
-                  recipient={{
-                    label: 'To',
-                    placeholder: '@username, +phone of a contact, or chat id',
-                  }}
-                />
-                {account.status === 'revoked' && (
-                  <Button component={Link} to="/accounts/connect" size="xs" variant="light" color="orange">
-                    Sign in again
-                  </Button>
-                )}
-                {(account.status === 'error' || account.status === 'connecting') && (
-                  <Button
-                    size="xs"
-                    variant="light"
-                    color="orange"
-                    loading={reconnect.isPending && reconnect.variables === account.id}
-                    onClick={() => reconnect.mutate(account.id)}
-                  >
-                    Reconnect
-                  </Button>
-                )}
-                <ConfirmButton
-                  label="Remove"
-                  ariaLabel={`Remove ${accountName(account)}`}
-                  question={`Remove ${accountName(account)}? The session ends in Telegram too, and its channels stop working.`}
-                  confirmLabel="Remove account"
-                  loading={remove.isPending && remove.variables === account.id}
-                  onConfirm={() => remove.mutate(account.id)}
-                />
-              </Group>
-            </Table.Td>
-          </Table.Tr>
+            ),
+          },
+          { label: 'Last seen', render: (account) => <TimeAgo iso={account.lastSeenAt} /> },
+        ]}
+        title={(account) => name(account)}
+        empty={{
+          title: filters.q || filters.status ? 'No account matches' : 'No Telegram accounts yet',
+          hint:
+            filters.q || filters.status
+              ? 'Try another search or status.'
+              : 'Connect one by QR code or by phone number to send as a person and post to the channels it runs.',
+        }}
+        actions={(account) => (
+          <>
+            <SendModal
+              title={`Send as ${name(account)}`}
+              target={{ kind: 'account', id: account.id }}
+              recipient={{ label: 'To', placeholder: '@username, +phone of a contact, or chat id' }}
+            />
+            {account.status === 'revoked' ? (
+              <Button component={Link} to="/accounts/connect" size="xs" variant="light" color="orange">
+                Sign in again
+              </Button>
+            ) : (
+              <Button
+                size="xs"
+                variant="light"
+                aria-label={`Reconnect ${name(account)}`}
+                loading={reconnect.isPending && reconnect.variables === account.id}
+                onClick={() => reconnect.mutate(account.id)}
+              >
+                Reconnect
+              </Button>
+            )}
+            <ConfirmButton
+              label="Remove"
+              ariaLabel={`Remove ${name(account)}`}
+              question={`Remove ${name(account)}? Its Telegram session is logged out, and the channels and groups attached through it are removed from this list (nothing changes in Telegram itself).`}
+              confirmLabel="Remove account"
+              loading={remove.isPending && remove.variables === account.id}
+              onConfirm={() => remove.mutate(account.id)}
+            />
+          </>
         )}
       />
     </Stack>

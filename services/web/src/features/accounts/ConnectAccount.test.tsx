@@ -104,4 +104,37 @@ describe('ConnectAccount', () => {
     await user.click(screen.getByRole('button', { name: 'Start again' }));
     expect(screen.getByRole('button', { name: 'Show QR code' })).toBeInTheDocument();
   });
+
+  it('keeps the flow in the URL: a reload resumes the code step, shows its expiry, and sends the code again', async () => {
+    let state = flow({ codeType: 'app', expiresAt: later(125) });
+    const calls = fakeApi((url, init) => {
+      if (url.endsWith('/resend') && init.method === 'POST') {
+        state = flow({ codeType: 'sms', expiresAt: later(300) });
+        return { status: 200, body: state };
+      }
+      return { status: 200, body: state };
+    });
+    const user = userEvent.setup();
+    renderWithApp(<ConnectAccount />, '/accounts/connect?flow=f-1');
+    expect(await screen.findByRole('textbox', { name: /login code/i })).toBeInTheDocument();
+    expect(calls[0]?.url).toBe('/api/integrations/telegram/connect/f-1');
+    expect(screen.getByTestId('code-expiry')).toHaveTextContent(/The code works for (2:0\d|1:5\d) more/);
+
+    await user.click(screen.getByRole('button', { name: 'Send the code again' }));
+    expect(await screen.findByText(/A new code is on its way by SMS/)).toBeInTheDocument();
+    expect(calls.some((c) => c.method === 'POST' && c.url.endsWith('/connect/f-1/resend'))).toBe(true);
+    expect(screen.getByText('Telegram sent the code by SMS.')).toBeInTheDocument();
+    expect(screen.getByTestId('code-expiry')).toHaveTextContent(/The code works for (4:5\d|5:00) more/);
+  });
+
+  it('checks the phone format before asking Telegram', async () => {
+    const calls = fakeApi(() => ({ status: 202, body: flow({}) }));
+    const user = userEvent.setup();
+    renderWithApp(<ConnectAccount />);
+    await user.click(screen.getByText('Phone number'));
+    await user.type(screen.getByRole('textbox', { name: /phone number/i }), '0151 1234 5678');
+    await user.click(screen.getByRole('button', { name: 'Send me a code' }));
+    expect(await screen.findByText(/Use the international format/)).toBeInTheDocument();
+    expect(calls).toEqual([]);
+  });
 });

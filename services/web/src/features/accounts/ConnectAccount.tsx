@@ -6,6 +6,7 @@ import {
   Card,
   Group,
   List,
+  Loader,
   PasswordInput,
   SegmentedControl,
   Stack,
@@ -15,9 +16,10 @@ import {
 } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
+import { normalisePhone, PHONE } from '../../api/field-errors';
 import { explain } from '../../api/problems';
-import { cancelFlow, isWaiting, keys, useConnect, useFlow, useFlowStep } from '../../api/queries';
+import { cancelFlow, isWaiting, useConnect, useFlow, useFlowStep, useResendCode } from '../../api/queries';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { QrImage } from './QrImage';
 
@@ -34,20 +36,25 @@ function useSecondsLeft(iso: string | undefined): number | null {
   return iso ? Math.max(0, Math.round((new Date(iso).getTime() - now) / 1000)) : null;
 }
 
+const clock = (seconds: number) => `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+
 /**
  * Connects a Telegram account by QR or by phone → code → 2FA password. The flow lives on the server; this screen
- * polls it, so a scan on the phone shows up here within a second and a refreshed QR replaces the old one.
+ * polls it, so a scan on the phone shows up here within a second and a refreshed QR replaces the old one. Its id
+ * is in the URL (`?flow=…`): a reload, or the same link in another tab, picks the flow up where it was.
  */
 export function ConnectAccount() {
   const [method, setMethod] = useState<Method>('qr');
-  const [flowId, setFlowId] = useState<string | null>(null);
+  const [params, setParams] = useSearchParams();
+  const flowId = params.get('flow');
+  const setFlowId = (id: string | null) => setParams(id ? { flow: id } : {}, { replace: false });
   const connect = useConnect();
   const flowQuery = useFlow(flowId);
-  const flow = flowQuery.data ?? connect.data;
+  const flow = flowQuery.data ?? (connect.data?.flowId === flowId ? connect.data : undefined);
   const client = useQueryClient();
 
   useEffect(() => {
-    if (flow?.status === 'active') void client.invalidateQueries({ queryKey: keys.accounts });
+    if (flow?.status === 'active') void client.invalidateQueries({ queryKey: ['accounts'] });
   }, [flow?.status, client]);
 
   const restart = () => {
@@ -63,7 +70,7 @@ export function ConnectAccount() {
         The account will be able to send messages and post to channels it administers. You can remove it at
         any time; that also ends the session in Telegram.
       </Text>
-      {!flow && (
+      {!flowId && (
         <Card withBorder>
           <Stack>
             <SegmentedControl
@@ -99,19 +106,34 @@ export function ConnectAccount() {
           </Stack>
         </Card>
       )}
+      {flowId && !flow && flowQuery.isPending && <Loader aria-label="Loading the sign-in" />}
       {flow && <FlowStep flow={flow} onRestart={restart} />}
-      {flowQuery.isError && <ProblemAlert error={flowQuery.error} />}
+      {flowQuery.isError && (
+        <Stack align="flex-start">
+          <ProblemAlert error={flowQuery.error} />
+          <Button onClick={restart}>Start again</Button>
+        </Stack>
+      )}
     </Stack>
   );
 }
 
 function PhoneForm({ pending, onSubmit }: { pending: boolean; onSubmit: (phone: string) => void }) {
   const [phone, setPhone] = useState('');
+  const [error, setError] = useState<string | null>(null);
   return (
     <form
       onSubmit={(event) => {
         event.preventDefault();
-        onSubmit(phone.replace(/[\s()-]/g, ''));
+        const normal = normalisePhone(phone);
+        // Checked here first: a number without its country code is a typo to fix, not a question for Telegram.
+        if (!PHONE.test(normal)) {
+          setError(
+            'Use the international format: a + and the country code, then the number, e.g. +4915112345678.',
+          );
+          return;
+        }
+        onSubmit(normal);
       }}
     >
       <Stack>
@@ -122,7 +144,11 @@ function PhoneForm({ pending, onSubmit }: { pending: boolean; onSubmit: (phone: 
           type="tel"
           autoComplete="tel"
           value={phone}
-          onChange={(e) => setPhone(e.currentTarget.value)}
+          onChange={(e) => {
+            setPhone(e.currentTarget.value);
+            setError(null);
+          }}
+          error={error}
           required
         />
         <Button type="submit" loading={pending} disabled={!phone.trim()}>
@@ -218,7 +244,9 @@ function SecretStep({
 }) {
   const [value, setValue] = useState('');
   const submit = useFlowStep();
+  const resend = useResendCode();
   const isCode = step === 'code';
+  const secondsLeft = useSecondsLeft(flow.expiresAt);
   return (
     <Card withBorder>
       <form
@@ -255,7 +283,28 @@ function SecretStep({
               required
             />
           )}
-          <ProblemAlert error={submit.error} />
+          {isCode && (
+            <Group justify="space-between" gap="xs">
+              <Text size="sm" aria-live="polite" data-testid="code-expiry">
+                {secondsLeft ? `The code works for ${clock(secondsLeft)} more.` : 'The code has expired.'}
+              </Text>
+              <Button
+                variant="subtle"
+                size="xs"
+                loading={resend.isPending}
+                onClick={() => resend.mutate(flow.flowId, { onSuccess: () => setValue('') })}
+              >
+                Send the code again
+              </Button>
+            </Group>
+          )}
+          {resend.isSuccess && !resend.isPending && (
+            <Text size="sm" role="status">
+              A new code is on its way{flow.codeType === 'sms' ? ' by SMS' : ''}; the previous one no longer
+              works.
+            </Text>
+          )}
+          <ProblemAlert error={submit.error ?? resend.error} />
           <Group justify="space-between">
             <Button variant="default" onClick={onRestart}>
               Cancel

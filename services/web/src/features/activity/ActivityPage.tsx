@@ -1,14 +1,19 @@
-import type { LogsQuery } from '@integrations/contracts';
-import { Button, Code, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import type { LogEntry, LogsQuery } from '@integrations/contracts';
+import { Box, Button, Card, Code, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import { useState } from 'react';
-import { useLogs } from '../../api/queries';
+import { useSearchParams } from 'react-router';
+import { type LogFilters, useLogs } from '../../api/queries';
+import { useNames } from '../../components/names';
+import { CursorPager, useCursorStack } from '../../components/CursorPager';
 import { QueryState } from '../../components/QueryState';
+import { PHONE_QUERY } from '../../components/ResourceList';
 import { StatusBadge } from '../../components/StatusBadge';
-import { exactTime, INTEGRATION_LABELS, timeAgo } from '../../components/format';
+import { TimeAgo } from '../../components/TimeAgo';
+import { INTEGRATION_LABELS } from '../../components/format';
+import type { KnownNames } from '../../live/describe-event';
 
-type Filters = Pick<LogsQuery, 'type' | 'status' | 'action' | 'from' | 'to'>;
-
-const ACTION_LABELS: Record<string, string> = {
+export const ACTION_LABELS: Record<string, string> = {
   message_sent: 'Message sent',
   message_failed: 'Message failed',
   message_received: 'Message received',
@@ -20,6 +25,8 @@ const ACTION_LABELS: Record<string, string> = {
   write_forbidden: 'Posting refused',
 };
 
+type FilterKey = 'type' | 'status' | 'action' | 'from' | 'to' | 'resourceId';
+
 /** A date input's day as the start (or the end) of that day in the browser's time zone, sent as UTC. */
 const dayBoundary = (day: string, end: boolean) => {
   if (!day) return undefined;
@@ -28,17 +35,44 @@ const dayBoundary = (day: string, end: boolean) => {
   return date.toISOString();
 };
 
-export function ActivityPage() {
-  const [filters, setFilters] = useState<Filters>({});
-  const [days, setDays] = useState({ from: '', to: '' });
-  // Older pages are reached by cursor; the stack lets "Newer" step back.
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const cursor = cursors[cursors.length - 1] ?? null;
-  const logs = useLogs(filters, cursor);
-  const update = (change: Partial<Filters>) => {
-    setFilters((current) => ({ ...current, ...change }));
-    setCursors([null]);
+/** The filters live in the URL (`?type=…&from=2026-11-20`), so a link from Statistics or a reload keeps them. */
+function useActivityFilters() {
+  const [params, setParams] = useSearchParams();
+  const value = (key: string) => params.get(key) ?? '';
+  const filters: LogFilters = {
+    ...(value('type') ? { type: value('type') as LogsQuery['type'] } : {}),
+    ...(value('status') ? { status: value('status') as LogsQuery['status'] } : {}),
+    ...(value('action') ? { action: value('action') } : {}),
+    ...(value('from') ? { from: dayBoundary(value('from'), false) } : {}),
+    ...(value('to') ? { to: dayBoundary(value('to'), true) } : {}),
+    ...(value('resourceId') ? { resourceId: value('resourceId') } : {}),
   };
+  const set = (key: FilterKey, next: string | null) =>
+    setParams(
+      (current) => {
+        const out = new URLSearchParams(current);
+        if (next) out.set(key, next);
+        else out.delete(key);
+        return out;
+      },
+      { replace: true },
+    );
+  return { filters, value, set };
+}
+
+export function ActivityPage() {
+  const { filters, value, set } = useActivityFilters();
+  const names = useNames();
+  // Older pages are reached by cursor; the stack lets "Newer" step back. A filter change starts over.
+  const pages = useCursorStack();
+  const [forFilters, setForFilters] = useState(JSON.stringify(filters));
+  if (forFilters !== JSON.stringify(filters)) {
+    setForFilters(JSON.stringify(filters));
+    pages.reset();
+  }
+  const logs = useLogs(filters, pages.cursor);
+  const phone = useMediaQuery(PHONE_QUERY);
+  const resource = value('resourceId');
 
   return (
     <Stack>
@@ -48,16 +82,16 @@ export function ActivityPage() {
           label="Integration"
           placeholder="All"
           clearable
-          value={filters.type ?? null}
-          onChange={(value) => update({ type: (value ?? undefined) as Filters['type'] })}
-          data={Object.entries(INTEGRATION_LABELS).map(([value, label]) => ({ value, label }))}
+          value={value('type') || null}
+          onChange={(next) => set('type', next)}
+          data={Object.entries(INTEGRATION_LABELS).map(([v, label]) => ({ value: v, label }))}
         />
         <Select
           label="Status"
           placeholder="All"
           clearable
-          value={filters.status ?? null}
-          onChange={(value) => update({ status: (value ?? undefined) as Filters['status'] })}
+          value={value('status') || null}
+          onChange={(next) => set('status', next)}
           data={[
             { value: 'success', label: 'Success' },
             { value: 'error', label: 'Error' },
@@ -68,31 +102,31 @@ export function ActivityPage() {
           label="Action"
           placeholder="All"
           clearable
-          value={filters.action ?? null}
-          onChange={(value) => update({ action: value ?? undefined })}
-          data={Object.entries(ACTION_LABELS).map(([value, label]) => ({ value, label }))}
+          value={value('action') || null}
+          onChange={(next) => set('action', next)}
+          data={Object.entries(ACTION_LABELS).map(([v, label]) => ({ value: v, label }))}
         />
         <TextInput
           type="date"
           label="From"
-          value={days.from}
-          onChange={(e) => {
-            const from = e.currentTarget.value;
-            setDays((d) => ({ ...d, from }));
-            update({ from: dayBoundary(from, false) });
-          }}
+          value={value('from')}
+          onChange={(e) => set('from', e.currentTarget.value)}
         />
         <TextInput
           type="date"
           label="To"
-          value={days.to}
-          onChange={(e) => {
-            const to = e.currentTarget.value;
-            setDays((d) => ({ ...d, to }));
-            update({ to: dayBoundary(to, true) });
-          }}
+          value={value('to')}
+          onChange={(e) => set('to', e.currentTarget.value)}
         />
       </Group>
+      {resource && (
+        <Group gap="xs">
+          <Text size="sm">Only {names.resource(resource) ?? 'one integration'}</Text>
+          <Button size="compact-sm" variant="default" onClick={() => set('resourceId', null)}>
+            Show all integrations
+          </Button>
+        </Group>
+      )}
       <QueryState
         query={logs}
         isEmpty={(page) => page.items.length === 0}
@@ -103,63 +137,61 @@ export function ActivityPage() {
       >
         {(page) => (
           <>
-            <Table.ScrollContainer minWidth={760}>
-              <Table striped verticalSpacing="xs" aria-label="Activity">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>When</Table.Th>
-                    <Table.Th>Integration</Table.Th>
-                    <Table.Th>What</Table.Th>
-                    <Table.Th>Status</Table.Th>
-                    <Table.Th>Details</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {page.items.map((entry) => (
-                    <Table.Tr key={entry.id}>
-                      <Table.Td title={exactTime(entry.createdAt)}>{timeAgo(entry.createdAt)}</Table.Td>
-                      <Table.Td>{INTEGRATION_LABELS[entry.type] ?? entry.type}</Table.Td>
-                      <Table.Td>{ACTION_LABELS[entry.action] ?? entry.action}</Table.Td>
-                      <Table.Td>
-                        <StatusBadge status={entry.status} />
-                      </Table.Td>
-                      <Table.Td>
-                        {entry.errorMessage ? (
-                          <Text size="sm" c="red">
-                            {entry.errorMessage}
-                          </Text>
-                        ) : (
-                          <Text size="sm" c="dimmed">
-                            {summary(entry.details)}
-                          </Text>
-                        )}
-                        {entry.requestId && (
-                          <Text size="xs" c="dimmed">
-                            request <Code>{entry.requestId}</Code>
-                          </Text>
-                        )}
-                      </Table.Td>
+            {phone ? (
+              <Stack role="list" aria-label="Activity" gap="xs">
+                {page.items.map((entry) => (
+                  <Card key={entry.id} withBorder role="listitem" padding="sm">
+                    <Group justify="space-between" wrap="nowrap">
+                      <Text fw={600} size="sm">
+                        {ACTION_LABELS[entry.action] ?? entry.action}
+                      </Text>
+                      <StatusBadge status={entry.status} />
+                    </Group>
+                    <Text size="xs" c="dimmed">
+                      {INTEGRATION_LABELS[entry.type] ?? entry.type} · <TimeAgo iso={entry.createdAt} />
+                    </Text>
+                    <Details entry={entry} names={names} />
+                  </Card>
+                ))}
+              </Stack>
+            ) : (
+              <Box
+                style={{ overflowX: 'auto' }}
+                tabIndex={0}
+                role="region"
+                aria-label="Activity table, scrolls sideways"
+              >
+                <Table striped verticalSpacing="xs" aria-label="Activity" miw={760}>
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th>When</Table.Th>
+                      <Table.Th>Integration</Table.Th>
+                      <Table.Th>What</Table.Th>
+                      <Table.Th>Status</Table.Th>
+                      <Table.Th>Details</Table.Th>
                     </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-            <Group justify="space-between">
-              <Button
-                variant="default"
-                disabled={cursors.length < 2}
-                onClick={() => setCursors((c) => c.slice(0, -1))}
-              >
-                Newer
-              </Button>
-              <Button
-                variant="default"
-                disabled={!page.nextCursor}
-                onClick={() => page.nextCursor && setCursors((c) => [...c, page.nextCursor])}
-              >
-                Older
-              </Button>
-            </Group>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {page.items.map((entry) => (
+                      <Table.Tr key={entry.id}>
+                        <Table.Td>
+                          <TimeAgo iso={entry.createdAt} />
+                        </Table.Td>
+                        <Table.Td>{INTEGRATION_LABELS[entry.type] ?? entry.type}</Table.Td>
+                        <Table.Td>{ACTION_LABELS[entry.action] ?? entry.action}</Table.Td>
+                        <Table.Td>
+                          <StatusBadge status={entry.status} />
+                        </Table.Td>
+                        <Table.Td>
+                          <Details entry={entry} names={names} />
+                        </Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </Box>
+            )}
+            <CursorPager stack={pages} nextCursor={page.nextCursor} />
           </>
         )}
       </QueryState>
@@ -167,14 +199,47 @@ export function ActivityPage() {
   );
 }
 
-/** The most telling fields of an event's details, in one line. */
-function summary(details: Record<string, unknown>): string {
+function Details({ entry, names }: { entry: LogEntry; names: KnownNames }) {
+  return (
+    <>
+      {entry.errorMessage ? (
+        <Text size="sm" c="red">
+          {entry.errorMessage}
+        </Text>
+      ) : (
+        <Text size="sm">{summary(entry, names)}</Text>
+      )}
+      {entry.requestId && (
+        <Text size="xs" c="dimmed">
+          request <Code>{entry.requestId}</Code>
+        </Text>
+      )}
+    </>
+  );
+}
+
+const str = (value: unknown) => (typeof value === 'string' ? value : '');
+
+/** The chat by its name (never a bare id when one is known), who, and the start of the text, in one line. */
+export function summary(entry: LogEntry, names: KnownNames): string {
+  const d = entry.details as Record<string, unknown>;
   const parts: string[] = [];
-  for (const key of ['username', 'title', 'chatId', 'text']) {
-    const value = details[key];
-    if (typeof value === 'string' && value)
-      parts.push(key === 'username' ? `@${value}` : key === 'chatId' ? `chat ${value}` : value);
-  }
+  const chatId = str(d['chatId']);
+  const chat =
+    str(d['chatTitle']) ||
+    (entry.resourceType === 'channel' ? names.resource(entry.resourceId ?? '') : undefined) ||
+    names.chat(chatId) ||
+    str(d['title']);
+  if (chat) parts.push(chat);
+  else if (chatId) parts.push(chatId.startsWith('@') ? chatId : `chat ${chatId}`);
+  const from = d['from'] as { username?: string | null; id?: string } | undefined;
+  if (from) parts.push(`from ${from.username ? `@${from.username}` : `user ${from.id}`}`);
+  if (str(d['username']) && !from) parts.push(`@${str(d['username'])}`);
+  const via =
+    entry.resourceType !== 'channel' && entry.resourceId ? names.resource(entry.resourceId) : undefined;
+  if (via) parts.push(`via ${via}`);
+  const text = str(d['text']);
+  if (text) parts.push(`“${text}”`);
   const joined = parts.join(' · ');
-  return joined.length > 140 ? `${joined.slice(0, 137)}…` : joined;
+  return joined.length > 160 ? `${joined.slice(0, 159)}…` : joined;
 }

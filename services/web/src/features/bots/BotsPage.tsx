@@ -1,24 +1,41 @@
-import { Anchor, Button, Card, Group, PasswordInput, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Button, Card, Group, PasswordInput, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
-import { useAddBot, useBots, useRemoveBot } from '../../api/queries';
+import { BOT_TOKEN } from '../../api/field-errors';
+import { useAddBot, useList, useRemoveBot } from '../../api/queries';
 import { ConfirmButton } from '../../components/ConfirmButton';
+import { ListFilters, useListFilters } from '../../components/ListFilters';
+import { botName } from '../../components/names';
 import { ProblemAlert } from '../../components/ProblemAlert';
-import { ResourceTable } from '../../components/ResourceTable';
+import { ResourceList } from '../../components/ResourceList';
 import { SendModal } from '../../components/SendModal';
 import { StatusBadge } from '../../components/StatusBadge';
-import { exactTime, timeAgo } from '../../components/format';
+import { TimeAgo } from '../../components/TimeAgo';
 
 const UPDATES: Record<string, string> = { webhook: 'Webhook', polling: 'Polling', none: 'Send only' };
+const STATUSES = [
+  { value: 'active', label: 'Active' },
+  { value: 'error', label: 'Error' },
+  { value: 'revoked', label: 'Token revoked' },
+];
 
 function AddBotForm() {
   const [token, setToken] = useState('');
+  const [formatError, setFormatError] = useState<string | null>(null);
   const add = useAddBot();
   return (
     <Card withBorder>
       <form
         onSubmit={(event) => {
           event.preventDefault();
-          add.mutate(token.trim(), { onSuccess: () => setToken('') });
+          const value = token.trim();
+          // Checked here first: a malformed token is a typo to fix, not a question for Telegram.
+          if (!BOT_TOKEN.test(value)) {
+            setFormatError(
+              'This is not a bot token. A token looks like 123456789:AAE… (digits, a colon, then at least 20 letters and digits), as @BotFather gives it.',
+            );
+            return;
+          }
+          add.mutate(value, { onSuccess: () => setToken('') });
         }}
       >
         <Stack>
@@ -35,16 +52,16 @@ function AddBotForm() {
             }
             placeholder="123456789:AA…"
             value={token}
-            onChange={(e) => setToken(e.currentTarget.value)}
+            onChange={(e) => {
+              setToken(e.currentTarget.value);
+              setFormatError(null);
+            }}
+            error={formatError}
             autoComplete="off"
             required
           />
           <ProblemAlert error={add.error} />
-          {add.data && (
-            <Text size="sm" c="green" role="status">
-              @{add.data.username} is connected.
-            </Text>
-          )}
+          {add.data && <Text role="status">@{add.data.username} is connected.</Text>}
           <Group justify="flex-end">
             <Button type="submit" loading={add.isPending} disabled={!token.trim()}>
               Add bot
@@ -57,56 +74,67 @@ function AddBotForm() {
 }
 
 export function BotsPage() {
-  const bots = useBots();
+  const [filters, setFilters] = useListFilters();
+  const bots = useList('bots', filters);
   const remove = useRemoveBot();
   return (
     <Stack>
       <Title order={2}>Bots</Title>
       <AddBotForm />
+      <ListFilters
+        filters={filters}
+        onChange={setFilters}
+        statuses={STATUSES}
+        searchLabel="bots"
+        placeholder="@username or name"
+      />
       <ProblemAlert error={remove.error} />
-      <ResourceTable
+      <ResourceList
         query={bots}
         label="Telegram bots"
-        columns={['Bot', 'Status', 'Updates', 'Added']}
-        minWidth={680}
+        columns={[
+          {
+            label: 'Bot',
+            render: (bot) => (
+              <>
+                <Text fw={500}>{botName(bot)}</Text>
+                <Text size="xs" c="dimmed">
+                  {bot.firstName}
+                </Text>
+              </>
+            ),
+          },
+          { label: 'Status', render: (bot) => <StatusBadge status={bot.status} /> },
+          { label: 'Updates', render: (bot) => UPDATES[bot.updatesMode] ?? bot.updatesMode },
+          { label: 'Added', render: (bot) => <TimeAgo iso={bot.createdAt} /> },
+        ]}
+        title={(bot) => `${botName(bot)} · ${bot.firstName}`}
         empty={{
-          title: 'No bots yet',
-          hint: 'Add a bot by its token to send messages and post to channels.',
+          title: filters.q || filters.status ? 'No bot matches' : 'No bots yet',
+          hint:
+            filters.q || filters.status
+              ? 'Try another search or status.'
+              : 'Add a bot by its token to send messages and post to channels.',
         }}
-        row={(bot) => (
-          <Table.Tr key={bot.id}>
-            <Table.Td>
-              <Text fw={500}>@{bot.username}</Text>
-              <Text size="xs" c="dimmed">
-                {bot.firstName}
-              </Text>
-            </Table.Td>
-            <Table.Td>
-              <StatusBadge status={bot.status} />
-            </Table.Td>
-            <Table.Td>{UPDATES[bot.updatesMode] ?? bot.updatesMode}</Table.Td>
-            <Table.Td title={exactTime(bot.createdAt)}>{timeAgo(bot.createdAt)}</Table.Td>
-            <Table.Td>
-              <Group gap="xs" justify="flex-end" wrap="nowrap">
-                <SendModal
-                  title={`Send a test message with @${bot.username}`}
-                  target={{ kind: 'bot', id: bot.id }}
-                  recipient={{
-                    label: 'Chat id',
-                    placeholder: 'The chat id of a user who started the bot, or of a group',
-                  }}
-                />
-                <ConfirmButton
-                  label="Remove"
-                  ariaLabel={`Remove @${bot.username}`}
-                  question={`Remove @${bot.username}? Its webhook is removed and its token erased; channels attached through it stop working.`}
-                  confirmLabel="Remove bot"
-                  loading={remove.isPending && remove.variables === bot.id}
-                  onConfirm={() => remove.mutate(bot.id)}
-                />
-              </Group>
-            </Table.Td>
-          </Table.Tr>
+        actions={(bot) => (
+          <>
+            <SendModal
+              title={`Send with ${botName(bot)}`}
+              target={{ kind: 'bot', id: bot.id }}
+              recipient={{
+                label: 'Chat',
+                placeholder: 'Choose a chat, or type a chat id or @username',
+              }}
+            />
+            <ConfirmButton
+              label="Remove"
+              ariaLabel={`Remove ${botName(bot)}`}
+              question={`Remove ${botName(bot)}? Its webhook is removed and its token erased, and the channels and groups attached through it are removed from this list (nothing changes in Telegram itself).`}
+              confirmLabel="Remove bot"
+              loading={remove.isPending && remove.variables === bot.id}
+              onConfirm={() => remove.mutate(bot.id)}
+            />
+          </>
         )}
       />
     </Stack>

@@ -1,31 +1,43 @@
 import type { Channel } from '@integrations/contracts';
-import { Badge, Button, Card, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Button, Card, Group, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { useAccounts, useAttachChannel, useBots, useChannels, useRemoveChannel } from '../../api/queries';
+import { useAttachChannel, useList, useRemoveChannel } from '../../api/queries';
 import { ConfirmButton } from '../../components/ConfirmButton';
+import { ListFilters, useListFilters } from '../../components/ListFilters';
+import { accountLabel, botName, useNames } from '../../components/names';
 import { ProblemAlert } from '../../components/ProblemAlert';
-import { ResourceTable } from '../../components/ResourceTable';
+import { ResourceList } from '../../components/ResourceList';
 import { SendModal } from '../../components/SendModal';
 import { StatusBadge } from '../../components/StatusBadge';
-import { exactTime, timeAgo } from '../../components/format';
-import { accountName } from '../accounts/AccountsPage';
+import { TimeAgo } from '../../components/TimeAgo';
 
-/** "bot:<id>" / "account:<id>" → a readable name, from the lists the page already has. */
-function useSenders() {
-  const bots = useBots();
-  const accounts = useAccounts();
+const STATUSES = [
+  { value: 'active', label: 'Active' },
+  { value: 'write_forbidden', label: 'Cannot post' },
+  { value: 'error', label: 'Error' },
+];
+
+/** The bots and active accounts a channel can be attached through, and a name for any channel's `via`. */
+export function useSenders() {
+  const names = useNames();
   const options = [
-    ...(bots.data?.items ?? []).map((bot) => ({ value: `bot:${bot.id}`, label: `Bot @${bot.username}` })),
-    ...(accounts.data?.items ?? [])
+    ...names.bots.map((bot) => ({ value: `bot:${bot.id}`, label: `Bot ${botName(bot)}` })),
+    ...names.accounts
       .filter((account) => account.status === 'active')
-      .map((account) => ({ value: `account:${account.id}`, label: `Account ${accountName(account)}` })),
+      .map((account) => ({
+        value: `account:${account.id}`,
+        label: `Account ${accountLabel(account, names.accounts)}`,
+      })),
   ];
-  const labels = new Map(options.map((option) => [option.value, option.label]));
   return {
     options,
-    label: (via: Channel['via']) => labels.get(`${via.type}:${via.id}`) ?? `${via.type} (removed)`,
-    loading: bots.isPending || accounts.isPending,
+    label: (via: Channel['via']) => {
+      const name = names.resource(via.id);
+      if (!name) return via.type === 'bot' ? 'A bot (not in the first 100)' : 'An account';
+      return via.type === 'bot' ? `Bot ${name}` : `Account ${name}`;
+    },
+    loading: names.bots.length === 0 && names.accounts.length === 0,
   };
 }
 
@@ -33,12 +45,19 @@ function AttachForm({ senders }: { senders: ReturnType<typeof useSenders> }) {
   const [chat, setChat] = useState('');
   const [via, setVia] = useState<string | null>(null);
   const attach = useAttachChannel();
-  if (!senders.loading && senders.options.length === 0)
+  if (senders.options.length === 0)
     return (
       <Card withBorder>
         <Text>
-          To attach a channel or group, first <Link to="/bots">add a bot</Link> or{' '}
-          <Link to="/accounts/connect">connect an account</Link> that is an administrator there.
+          To attach a channel or group, first{' '}
+          <Anchor component={Link} to="/bots">
+            add a bot
+          </Anchor>{' '}
+          or{' '}
+          <Anchor component={Link} to="/accounts/connect">
+            connect an account
+          </Anchor>{' '}
+          that is an administrator there.
         </Text>
       </Card>
     );
@@ -73,11 +92,7 @@ function AttachForm({ senders }: { senders: ReturnType<typeof useSenders> }) {
             />
           </Group>
           <ProblemAlert error={attach.error} />
-          {attach.data && (
-            <Text size="sm" c="green" role="status">
-              {attach.data.title} is attached.
-            </Text>
-          )}
+          {attach.data && <Text role="status">{attach.data.title} is attached.</Text>}
           <Group justify="flex-end">
             <Button type="submit" loading={attach.isPending} disabled={!chat.trim() || !via}>
               Attach
@@ -90,58 +105,81 @@ function AttachForm({ senders }: { senders: ReturnType<typeof useSenders> }) {
 }
 
 export function ChannelsPage() {
-  const channels = useChannels();
+  const [filters, setFilters] = useListFilters();
+  const channels = useList('channels', filters);
   const remove = useRemoveChannel();
   const senders = useSenders();
   return (
     <Stack>
       <Title order={2}>Channels and groups</Title>
       <AttachForm senders={senders} />
+      <ListFilters
+        filters={filters}
+        onChange={setFilters}
+        statuses={STATUSES}
+        searchLabel="channels and groups"
+        placeholder="Title, @username or chat id"
+      />
       <ProblemAlert error={remove.error} />
-      <ResourceTable
+      <ResourceList
         query={channels}
         label="Channels and groups"
-        columns={['Title', 'Type', 'Posts through', 'Post rights', 'Status']}
-        minWidth={760}
+        columns={[
+          {
+            label: 'Title',
+            render: (channel) => (
+              <>
+                <Anchor component={Link} to={`/channels/${channel.id}`} fw={500}>
+                  {channel.title}
+                </Anchor>
+                <Text size="xs" c="dimmed">
+                  {channel.username ? `@${channel.username}` : channel.chatId}
+                </Text>
+              </>
+            ),
+          },
+          { label: 'Type', render: (channel) => (channel.type === 'channel' ? 'Channel' : 'Group') },
+          { label: 'Posts through', render: (channel) => senders.label(channel.via) },
+          {
+            label: 'Post rights',
+            render: (channel) => <StatusBadge status={channel.canPost ? 'can_post' : 'cannot_post'} />,
+          },
+          {
+            label: 'Status',
+            render: (channel) => (
+              <Stack gap={2}>
+                <StatusBadge status={channel.status} />
+                <Text size="xs" c="dimmed">
+                  <TimeAgo iso={channel.lastCheckedAt} prefix="checked" />
+                </Text>
+              </Stack>
+            ),
+          },
+        ]}
+        title={(channel) => (
+          <Anchor component={Link} to={`/channels/${channel.id}`}>
+            {channel.title}
+          </Anchor>
+        )}
         empty={{
-          title: 'No channels or groups yet',
-          hint: 'Attach one above; its post rights are checked with Telegram.',
+          title: filters.q || filters.status ? 'No channel or group matches' : 'No channels or groups yet',
+          hint:
+            filters.q || filters.status
+              ? 'Try another search or status.'
+              : 'Attach one above; its post rights are checked with Telegram.',
         }}
-        row={(channel) => (
-          <Table.Tr key={channel.id}>
-            <Table.Td>
-              <Text fw={500}>{channel.title}</Text>
-              <Text size="xs" c="dimmed">
-                {channel.username ? `@${channel.username}` : channel.chatId}
-              </Text>
-            </Table.Td>
-            <Table.Td>{channel.type === 'channel' ? 'Channel' : 'Group'}</Table.Td>
-            <Table.Td>{senders.label(channel.via)}</Table.Td>
-            <Table.Td>
-              <Badge color={channel.canPost ? 'green' : 'red'} variant="outline">
-                {channel.canPost ? 'Can post' : 'Cannot post'}
-              </Badge>
-            </Table.Td>
-            <Table.Td>
-              <StatusBadge status={channel.status} />
-              <Text size="xs" c="dimmed" title={exactTime(channel.lastCheckedAt)}>
-                checked {timeAgo(channel.lastCheckedAt)}
-              </Text>
-            </Table.Td>
-            <Table.Td>
-              <Group gap="xs" justify="flex-end" wrap="nowrap">
-                <SendModal title={`Post to ${channel.title}`} target={{ kind: 'channel', id: channel.id }} />
-                <ConfirmButton
-                  label="Remove"
-                  ariaLabel={`Remove ${channel.title}`}
-                  question={`Stop posting to ${channel.title}? Nothing changes in Telegram itself.`}
-                  confirmLabel="Remove channel"
-                  loading={remove.isPending && remove.variables === channel.id}
-                  onConfirm={() => remove.mutate(channel.id)}
-                />
-              </Group>
-            </Table.Td>
-          </Table.Tr>
+        actions={(channel) => (
+          <>
+            <SendModal title={`Post to ${channel.title}`} target={{ kind: 'channel', id: channel.id }} />
+            <ConfirmButton
+              label="Remove"
+              ariaLabel={`Remove ${channel.title}`}
+              question={`Stop posting to ${channel.title}? It is removed from this list; nothing changes in Telegram itself.`}
+              confirmLabel="Remove channel"
+              loading={remove.isPending && remove.variables === channel.id}
+              onConfirm={() => remove.mutate(channel.id)}
+            />
+          </>
         )}
       />
     </Stack>
