@@ -1,5 +1,6 @@
 import { DomainError } from '@integrations/contracts';
 import type { TelegramClient } from 'telegram';
+import { UpdateConnectionState } from 'telegram/network';
 
 /**
  * GramJS reconnects a dropped connection a few times (`connectionRetries`) and then gives up without a word: the
@@ -30,15 +31,39 @@ export const unreachable = (): DomainError =>
     retryAfter: 5,
   });
 
-/** A call that took longer than `ms`: treated as Telegram being unreachable (the caller drops the client). */
-export async function withTimeout<T>(call: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(unreachable()), ms);
+/**
+ * Rejects once GramJS finds the connection's auth key broken: Telegram answered -404, it no longer knows the key
+ * (a session from a server that forgot it). GramJS then stops receiving, and every call would wait forever; the
+ * session can never work again, so it counts as revoked. GramJS tells only its sender's update callback (its
+ * event dispatch first awaits a `getMe` that can no longer answer), so that callback is wrapped. Call it after
+ * `connect()`, which creates the sender.
+ */
+export function whenKeyForgotten(client: TelegramClient): Promise<never> {
+  const sender = client._sender;
+  const forgotten = new Promise<never>((_, reject) => {
+    if (sender === undefined) return;
+    const original = sender._updateCallback;
+    sender._updateCallback = (owner, update) => {
+      if (update instanceof UpdateConnectionState && update.state === UpdateConnectionState.broken) {
+        reject(new DomainError('TELEGRAM_SESSION_REVOKED', 'Telegram no longer knows this session.'));
+      }
+      original.call(sender, owner, update);
+    };
   });
-  try {
-    return await Promise.race([call, timeout]);
-  } finally {
-    clearTimeout(timer);
+  // Raced against calls while they run; a late rejection has no one left to tell.
+  forgotten.catch(() => undefined);
+  return forgotten;
+}
+
+/**
+ * GramJS's `destroy()` stops its ping loop and reconnect timers too; a failure there changes nothing for us.
+ * A reconnect GramJS has already begun runs to its end even after `destroy()`, so it is waited out first:
+ * otherwise the old client could come back on the same auth key beside its replacement (AUTH_KEY_DUPLICATED).
+ */
+export async function destroy(client: TelegramClient): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (client._sender?.isReconnecting && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
+  await client.destroy().catch(() => undefined);
 }

@@ -1,0 +1,59 @@
+import { BreakerOpenError, BreakerSet, CallTimeoutError } from '@integrations/connector-kit';
+import type { Logger, Registry } from '@integrations/observability';
+import type { Api, TelegramClient } from 'telegram';
+import { toDomainError } from './errors';
+
+/**
+ * The one way this connector talks to Telegram: every MTProto call (a send, a login step, a channel lookup, a
+ * health check, connecting a client, logging out) is bounded by the call timeout and passes the account's
+ * breaker and the connector-wide `mtproto` one. A login has no account yet and passes the connector-wide one only.
+ * An open breaker or a timeout comes out as the contract's TELEGRAM_UNAVAILABLE with `retryAfter`, the same for
+ * every kind of call; Telegram's own errors come out as they are (a login step reads SESSION_PASSWORD_NEEDED).
+ */
+export class TelegramCalls {
+  private readonly breakers: BreakerSet;
+
+  constructor(options: { timeoutMs: number; resetMs: number; registry: Registry; logger: Logger }) {
+    this.breakers = new BreakerSet({
+      name: 'mtproto',
+      keyPrefix: 'account',
+      timeoutMs: options.timeoutMs,
+      resetMs: options.resetMs,
+      registry: options.registry,
+      logger: options.logger,
+      // Only Telegram failing counts: an answer about the request (a bad peer, no rights, a wrong code) does not.
+      isFailure: (error) => toDomainError(error).code === 'TELEGRAM_UNAVAILABLE',
+    });
+  }
+
+  /** Runs a call for an account (`undefined`: a login with no account yet). */
+  async run<T>(accountId: string | undefined, call: () => Promise<T>): Promise<T> {
+    try {
+      return await this.breakers.call(accountId, call);
+    } catch (error) {
+      if (error instanceof BreakerOpenError || error instanceof CallTimeoutError) throw toDomainError(error);
+      throw error;
+    }
+  }
+
+  invoke<R extends Api.AnyRequest>(
+    accountId: string | undefined,
+    client: TelegramClient,
+    request: R,
+  ): Promise<R['__response']> {
+    return this.run(accountId, () => client.invoke(request));
+  }
+
+  /** Whether the account's calls (or, without one, every call) are refused for now. */
+  isOpen(accountId?: string): boolean {
+    return this.breakers.isOpen(accountId);
+  }
+
+  forget(accountId: string): void {
+    this.breakers.forget(accountId);
+  }
+
+  close(): void {
+    this.breakers.shutdown();
+  }
+}
