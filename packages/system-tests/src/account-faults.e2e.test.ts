@@ -135,6 +135,58 @@ describe('the account connector under faults', () => {
     expect((await stack.control.mtproto()).duplicates).toBe(0);
   });
 
+  it('answers a login cut off by the MTProto port going away with 503, and finishes it once Telegram is back', async () => {
+    const phone = '+15559000003';
+    await stack.control.createUser({ phone, username: 'fault_login', password: 'pw-in-outage' });
+    const started = await stack.rest<Flow>(token, 'POST', '/telegram/connect', { method: 'code', phone });
+    expect(started.status).toBe(202);
+    const { flowId } = started.body;
+    const code = (await stack.control.loginCode(phone))!;
+
+    await stack.control.startMtprotoOutage();
+    try {
+      // The step is a bounded call: it answers (never hangs into the api's 504) with Retry-After.
+      const cut = await stack.rest<Problem>(token, 'POST', `/telegram/connect/${flowId}/code`, { code });
+      expect([cut.status, cut.body.code]).toEqual([503, 'TELEGRAM_UNAVAILABLE']);
+      expect(Number(cut.headers.get('retry-after'))).toBeGreaterThan(0);
+      // The flow keeps waiting for that code: Telegram being away is not the user's mistake.
+      const waiting = await stack.rest<Flow>(token, 'GET', `/telegram/connect/${flowId}`);
+      expect(waiting.body).toMatchObject({
+        status: 'awaiting_code',
+        error: { code: 'TELEGRAM_UNAVAILABLE' },
+      });
+      // A new login meanwhile is refused the same way.
+      const refused = await stack.rest<Problem>(token, 'POST', '/telegram/connect', { method: 'qr' });
+      expect([refused.status, refused.body.code]).toEqual([503, 'TELEGRAM_UNAVAILABLE']);
+      // Login steps pass the connector-wide breaker, reported like every other breaker.
+      const metrics = await (await fetch(stack.metricsUrls.at(-1)!)).text();
+      expect(metrics).toMatch(/^circuit_breaker_state\{breaker="mtproto"[^}]*\} [012]$/m);
+    } finally {
+      await stack.control.endMtprotoOutage();
+    }
+    // The same code goes through once the breaker lets a trial call pass; the password step follows.
+    let next: { status: number; body: Flow & Problem } | undefined;
+    while (next?.status !== 200) {
+      next = await stack.rest<Flow & Problem>(token, 'POST', `/telegram/connect/${flowId}/code`, { code });
+      if (next.status !== 200) {
+        expect([next.status, next.body.code]).toEqual([503, 'TELEGRAM_UNAVAILABLE']);
+        await sleep(200);
+      }
+    }
+    expect(next.body.status).toBe('awaiting_password');
+    const done = await stack.rest<Flow>(token, 'POST', `/telegram/connect/${flowId}/password`, {
+      password: 'pw-in-outage',
+    });
+    expect([done.status, done.body.status]).toEqual([200, 'active']);
+    const sent = await stack.rest<Message>(token, 'POST', `/telegram/accounts/${done.body.accountId}/send`, {
+      to: '@fault_peer',
+      text: 'logged in after the outage',
+    });
+    expect(sent.body.status).toBe('sent');
+    // The other account's client was cut off too; the sweep brings it back for the tests after this one.
+    await until(async () => (await statusOf()) === 'active');
+  });
+
   it('loses and repeats nothing while Redis and then RabbitMQ are cut off under traffic', async () => {
     const proxies = stack.proxies!;
     const accepted: Message[] = [];

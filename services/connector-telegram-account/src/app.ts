@@ -53,6 +53,7 @@ export async function startAccountConnector(
   const factory = new ClientFactory(config);
   const calls = new TelegramCalls({
     timeoutMs: config.callTimeoutMs,
+    connectTimeoutMs: config.connectTimeoutMs,
     resetMs: config.breakerResetMs,
     registry,
     logger,

@@ -9,7 +9,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { AccountStore } from '../accounts/account-store';
 import type { ClientFactory } from '../telegram/client-factory';
 import { sessionOf } from '../telegram/client-factory';
-import { destroy, isDead, unreachable, untilConnected } from '../telegram/connection-state';
+import { destroy, isDead, untilConnected } from '../telegram/connection-state';
 import { toDomainError } from '../telegram/errors';
 import type { LiveClients } from '../telegram/live-clients';
 import type { TelegramCalls } from '../telegram/telegram-calls';
@@ -84,9 +84,7 @@ export class FlowsService {
     };
     const { calls } = this.deps;
     try {
-      await calls.run(undefined, async () => {
-        if (!(await client.connect())) throw unreachable();
-      });
+      await calls.connect(undefined, client);
       if (data.method === 'code') {
         const sent = await calls.run(undefined, () =>
           client.sendCode({ apiId: this.deps.apiId, apiHash: this.deps.apiHash }, data.phone),
@@ -319,7 +317,7 @@ export class FlowsService {
         await destroy(work.client);
         work.client = await factory.create(session);
         if (work.onUpdate) work.client.addEventHandler(work.onUpdate);
-        if (!(await work.client.connect())) throw unreachable();
+        await calls.connect(undefined, work.client);
       }
       return work.client.invoke(request);
     });

@@ -106,11 +106,9 @@ export class LiveClients {
       // Inside the try: an undecryptable session or an unreachable emulator marks the account too.
       client = await factory.create(await store.session(row));
       const connecting = client;
-      await calls.run(row.id, async () => {
-        // GramJS answers false (and would queue every later call forever) when no connection attempt succeeded.
-        if (!(await connecting.connect())) throw unreachable();
-        await Promise.race([connecting.getMe(), whenKeyForgotten(connecting)]);
-      });
+      // GramJS answers false (and would queue every later call forever) when no connection attempt succeeded.
+      await calls.connect(row.id, connecting);
+      await calls.run(row.id, () => Promise.race([connecting.getMe(), whenKeyForgotten(connecting)]));
     } catch (raw) {
       if (client) await destroy(client);
       await this.failed(row, toDomainError(raw));

@@ -1,6 +1,7 @@
 import { BreakerOpenError, BreakerSet, CallTimeoutError } from '@integrations/connector-kit';
 import type { Logger, Registry } from '@integrations/observability';
 import type { Api, TelegramClient } from 'telegram';
+import { unreachable } from './connection-state';
 import { toDomainError } from './errors';
 
 /**
@@ -13,7 +14,16 @@ import { toDomainError } from './errors';
 export class TelegramCalls {
   private readonly breakers: BreakerSet;
 
-  constructor(options: { timeoutMs: number; resetMs: number; registry: Registry; logger: Logger }) {
+  private readonly connectTimeoutMs: number;
+
+  constructor(options: {
+    timeoutMs: number;
+    connectTimeoutMs: number;
+    resetMs: number;
+    registry: Registry;
+    logger: Logger;
+  }) {
+    this.connectTimeoutMs = options.connectTimeoutMs;
     this.breakers = new BreakerSet({
       name: 'mtproto',
       keyPrefix: 'account',
@@ -27,13 +37,27 @@ export class TelegramCalls {
   }
 
   /** Runs a call for an account (`undefined`: a login with no account yet). */
-  async run<T>(accountId: string | undefined, call: () => Promise<T>): Promise<T> {
+  async run<T>(accountId: string | undefined, call: () => Promise<T>, timeoutMs?: number): Promise<T> {
     try {
-      return await this.breakers.call(accountId, call);
+      return await this.breakers.call(accountId, call, timeoutMs === undefined ? {} : { timeoutMs });
     } catch (error) {
       if (error instanceof BreakerOpenError || error instanceof CallTimeoutError) throw toDomainError(error);
       throw error;
     }
+  }
+
+  /**
+   * Connects a client, with the longer connect timeout (a new login's key exchange is CPU-heavy) and behind the
+   * same breakers; GramJS answering false (no connection attempt succeeded) is TELEGRAM_UNAVAILABLE.
+   */
+  connect(accountId: string | undefined, client: TelegramClient): Promise<void> {
+    return this.run(
+      accountId,
+      async () => {
+        if (!(await client.connect())) throw unreachable();
+      },
+      this.connectTimeoutMs,
+    );
   }
 
   invoke<R extends Api.AnyRequest>(
