@@ -33,21 +33,28 @@ export const unreachable = (): DomainError =>
 
 /**
  * Rejects once GramJS finds the connection's auth key broken: Telegram answered -404, it no longer knows the key
- * (a session from a server that forgot it). GramJS then stops receiving, and every call would wait forever; the
- * session can never work again, so it counts as revoked. GramJS tells only its sender's update callback (its
- * event dispatch first awaits a `getMe` that can no longer answer), so that callback is wrapped. Call it after
- * `connect()`, which creates the sender.
+ * (a session from a server that forgot it). GramJS then stops receiving, and every call, `connect()` itself
+ * included, would wait forever; the session can never work again, so it counts as revoked. GramJS tells only its
+ * update handling, which hands every update to the session's `processEntities` first: that is where this listens.
+ * Call it before `connect()`; every call for one client answers the same promise.
  */
 export function whenKeyForgotten(client: TelegramClient): Promise<never> {
-  const sender = client._sender;
+  let watching = watched.get(client);
+  if (watching === undefined) watched.set(client, (watching = watch(client)));
+  return watching;
+}
+
+const watched = new WeakMap<TelegramClient, Promise<never>>();
+
+function watch(client: TelegramClient): Promise<never> {
+  const session = client.session;
   const forgotten = new Promise<never>((_, reject) => {
-    if (sender === undefined) return;
-    const original = sender._updateCallback;
-    sender._updateCallback = (owner, update) => {
+    const original = session.processEntities.bind(session);
+    session.processEntities = (update: unknown) => {
       if (update instanceof UpdateConnectionState && update.state === UpdateConnectionState.broken) {
         reject(new DomainError('TELEGRAM_SESSION_REVOKED', 'Telegram no longer knows this session.'));
       }
-      original.call(sender, owner, update);
+      original(update);
     };
   });
   // Raced against calls while they run; a late rejection has no one left to tell.

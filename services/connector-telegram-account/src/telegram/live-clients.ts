@@ -106,7 +106,6 @@ export class LiveClients {
       // Inside the try: an undecryptable session or an unreachable emulator marks the account too.
       client = await factory.create(await store.session(row));
       const connecting = client;
-      // GramJS answers false (and would queue every later call forever) when no connection attempt succeeded.
       await calls.connect(row.id, connecting);
       await calls.run(row.id, () => Promise.race([connecting.getMe(), whenKeyForgotten(connecting)]));
     } catch (raw) {

@@ -1,7 +1,7 @@
 import { BreakerOpenError, BreakerSet, CallTimeoutError } from '@integrations/connector-kit';
 import type { Logger, Registry } from '@integrations/observability';
 import type { Api, TelegramClient } from 'telegram';
-import { unreachable } from './connection-state';
+import { unreachable, whenKeyForgotten } from './connection-state';
 import { toDomainError } from './errors';
 
 /**
@@ -48,13 +48,15 @@ export class TelegramCalls {
 
   /**
    * Connects a client, with the longer connect timeout (a new login's key exchange is CPU-heavy) and behind the
-   * same breakers; GramJS answering false (no connection attempt succeeded) is TELEGRAM_UNAVAILABLE.
+   * same breakers; GramJS answering false (no connection attempt succeeded) is TELEGRAM_UNAVAILABLE, and a key
+   * Telegram no longer knows is TELEGRAM_SESSION_REVOKED.
    */
   connect(accountId: string | undefined, client: TelegramClient): Promise<void> {
     return this.run(
       accountId,
       async () => {
-        if (!(await client.connect())) throw unreachable();
+        // A key Telegram forgot would leave `connect()` waiting for ever: it ends as revoked instead.
+        if (!(await Promise.race([client.connect(), whenKeyForgotten(client)]))) throw unreachable();
       },
       this.connectTimeoutMs,
     );
