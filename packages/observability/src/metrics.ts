@@ -39,8 +39,8 @@ export const apiMetrics = memo((registry) => ({
   }),
   requestErrorTotal: new Counter({
     name: 'api_request_error_total',
-    help: 'REST requests that answered 5xx (or 4xx, labelled by status) by route template',
-    labelNames: ['endpoint', 'method', 'status'] as const,
+    help: 'REST requests that answered 4xx or 5xx, by route template, status and problem code',
+    labelNames: ['endpoint', 'method', 'status', 'code'] as const,
     registers: [registry],
   }),
   rateLimited: new Counter({
