@@ -1,7 +1,5 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 
@@ -45,54 +43,3 @@ export interface RuleGroup {
 
 export const ruleGroups = (): RuleGroup[] =>
   list('monitoring/prometheus/rules', '.yml').flatMap((f) => readYaml<{ groups: RuleGroup[] }>(f).groups);
-
-export interface Daemon {
-  url: string;
-  /** Its own folder (storage, generated configuration), removed on stop. */
-  dir: string;
-  stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/**
- * Starts a monitoring daemon from the PATH (Debian's `prometheus`, `prometheus-alertmanager`) on a free loopback
- * port with a folder of its own, and waits until `readyPath` answers. Its output is kept for the error message.
- */
-export async function startDaemon(
-  command: string,
-  args: (port: number, dir: string) => string[],
-  readyPath: string,
-  before?: (port: number, dir: string) => void,
-): Promise<Daemon> {
-  const port = await freePort();
-  const dir = mkdtempSync(path.join(tmpdir(), `${command}-`));
-  before?.(port, dir);
-  let output = '';
-  const proc = spawn(command, args(port, dir), { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  proc.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  proc.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-  const url = `http://127.0.0.1:${port}`;
-  for (;;) {
-    if (proc.exitCode !== null) throw new Error(`${command} exited:\n${output.slice(-2000)}`);
-    const ready = await fetch(`${url}${readyPath}`).catch(() => undefined);
-    if (ready?.ok) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return {
-    url,
-    dir,
-    async stop() {
-      if (proc.exitCode === null) proc.kill('SIGTERM');
-      await exited;
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}

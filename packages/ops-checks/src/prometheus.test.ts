@@ -1,5 +1,5 @@
-import { until } from '@integrations/testing';
-import { list, read, ruleGroups, startDaemon, tool } from './files';
+import { startDaemon, until } from '@integrations/testing';
+import { list, read, root, ruleGroups, tool } from './files';
 
 /** Debian's Alertmanager with the project's configuration, on a free port, with its own storage. */
 function startAlertmanager() {
@@ -11,7 +11,7 @@ function startAlertmanager() {
       `--web.listen-address=127.0.0.1:${port}`,
       '--cluster.listen-address=',
     ],
-    '/-/ready',
+    { readyPath: '/-/ready', cwd: root },
   );
 }
 
