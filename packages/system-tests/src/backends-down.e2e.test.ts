@@ -1,21 +1,12 @@
-import { until } from '@integrations/testing';
+import { freePort, until } from '@integrations/testing';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo, type Server } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import path from 'node:path';
 import { startStack, type Stack } from './stack';
 
 const MAIN = path.resolve(__dirname, '../../../services/connector-telegram-bot/dist/main.js');
 
 jest.setTimeout(90_000);
-
-/** A port nothing listens on (taken and released at once). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /**
  * A tracing collector (OTLP) and a log store (Elasticsearch) that are down never take a service down: it
@@ -37,8 +28,8 @@ describe('a service with its tracing and logging backends down', () => {
   });
 
   it('starts, runs and stops while OTLP and Elasticsearch refuse connections', async () => {
-    const otlpPort = await closedPort();
-    const esPort = await closedPort();
+    const otlpPort = await freePort();
+    const esPort = await freePort();
     let output = '';
     proc = spawn(process.execPath, [MAIN], {
       env: {

@@ -3,6 +3,7 @@ import { EmulatorClient } from '@integrations/telegram-emulator';
 import {
   createTestDatabase,
   createTestVhost,
+  freePort,
   infra,
   mintToken,
   uniqueName,
@@ -13,21 +14,12 @@ import {
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
 jest.setTimeout(240_000);
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /**
  * `npm start`, stopped and started again, as a new user does it: an account and a bot connected before the stop

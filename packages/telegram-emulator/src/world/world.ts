@@ -518,12 +518,7 @@ export class World extends EventEmitter<WorldEvents> {
 
   /** Forgets everything: users, bots, chats, codes, tokens, faults; limits go back to the start options. */
   reset(): void {
-    this.users.clear();
-    this.usersByPhone.clear();
-    this.bots.clear();
-    this.botsByToken.clear();
-    this.chats.clear();
-    this.usernames.clear();
+    this.clearParticipants();
     this.loginCodes.clear();
     this.qrTokens.clear();
     this.faults.clear();
@@ -533,6 +528,16 @@ export class World extends EventEmitter<WorldEvents> {
     // test can never reach a new user or bot.
     this.emit('reset');
     this.emit('changed');
+  }
+
+  /** Users, bots and chats, and their lookups. */
+  private clearParticipants(): void {
+    this.users.clear();
+    this.usersByPhone.clear();
+    this.bots.clear();
+    this.botsByToken.clear();
+    this.chats.clear();
+    this.usernames.clear();
   }
 
   // ---- the state file ----
@@ -549,12 +554,7 @@ export class World extends EventEmitter<WorldEvents> {
 
   /** Replaces the world's users, bots and chats with a snapshot's (on start, before anyone connects). */
   restore(snapshot: WorldSnapshot): void {
-    this.users.clear();
-    this.usersByPhone.clear();
-    this.bots.clear();
-    this.botsByToken.clear();
-    this.chats.clear();
-    this.usernames.clear();
+    this.clearParticipants();
     this.seq = { ...snapshot.seq };
     for (const user of snapshot.users) {
       this.users.set(user.id, user);
