@@ -19,7 +19,8 @@ import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
-jest.setTimeout(240_000);
+// Two full starts of every service, one after another: minutes on a busy machine.
+jest.setTimeout(600_000);
 
 /**
  * `npm start`, stopped and started again, as a new user does it: an account and a bot connected before the stop
