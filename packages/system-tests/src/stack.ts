@@ -176,6 +176,9 @@ export async function startStack(
     TELEGRAM_EMULATOR_URL: emulator.url,
     TELEGRAM_ACCOUNT_SEND_INTERVAL_MS: '0',
     TELEGRAM_HEALTH_SWEEP_MS: '1500',
+    // Every service shares this process: a busy machine stalls it for seconds, which must not cost the connector
+    // its shard leases (and the logins on them). Tests of lease loss set their own.
+    TELEGRAM_SHARD_LEASE_MS: '15000',
     ...options.accountEnv,
   };
   const startAccounts = () =>
