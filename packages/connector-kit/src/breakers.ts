@@ -9,7 +9,7 @@ export class BreakerOpenError extends Error {
   constructor(
     /** The breaker that refused it: `<keyPrefix>:<key>` or the connector-wide one. */
     readonly breaker: string,
-    /** How long until the breaker lets a trial call through. */
+    /** How long the breaker refuses calls before it lets a trial call through (its reset time). */
     readonly retryAfterMs: number,
   ) {
     super(`circuit breaker ${breaker} is open`);
@@ -63,7 +63,6 @@ type Call = () => Promise<unknown>;
  */
 export class BreakerSet {
   private readonly perKey = new Map<string, CircuitBreaker<[Call], unknown>>();
-  private readonly openedAt = new Map<CircuitBreaker<[Call], unknown>, number>();
   private readonly wide: CircuitBreaker<[Call], unknown>;
   private readonly gauge: Gauge<'breaker'>;
   private readonly inside = new AsyncLocalStorage<true>();
@@ -106,7 +105,6 @@ export class BreakerSet {
     if (breaker === undefined) return;
     breaker.shutdown();
     this.perKey.delete(key);
-    this.openedAt.delete(breaker);
     this.gauge.remove({ breaker: this.keyName(key) });
   }
 
@@ -115,11 +113,10 @@ export class BreakerSet {
     this.wide.shutdown();
   }
 
+  /** Retry-After is the reset time: a stable hint (the trial call may come later than the exact remainder). */
   private refusal(key: string | undefined): BreakerOpenError {
-    const breaker = this.wide.opened || key === undefined ? this.wide : this.perKey.get(key);
-    const name = breaker === this.wide || key === undefined ? this.options.name : this.keyName(key);
-    const since = breaker ? (this.openedAt.get(breaker) ?? Date.now()) : Date.now();
-    return new BreakerOpenError(name, Math.max(1000, since + this.options.resetMs - Date.now()));
+    const wide = this.wide.opened || key === undefined;
+    return new BreakerOpenError(wide ? this.options.name : this.keyName(key), this.options.resetMs);
   }
 
   private forKey(key: string): CircuitBreaker<[Call], unknown> {
@@ -152,13 +149,11 @@ export class BreakerSet {
     const gauge = this.gauge;
     if (always) gauge.set({ breaker: name }, BREAKER_STATE.closed);
     breaker.on('open', () => {
-      this.openedAt.set(breaker, Date.now());
       gauge.set({ breaker: name }, BREAKER_STATE.open);
       logger.warn('circuit breaker opened', { breaker: name });
     });
     breaker.on('halfOpen', () => gauge.set({ breaker: name }, BREAKER_STATE.halfOpen));
     breaker.on('close', () => {
-      this.openedAt.delete(breaker);
       if (always) gauge.set({ breaker: name }, BREAKER_STATE.closed);
       else gauge.remove({ breaker: name });
       logger.info('circuit breaker closed', { breaker: name });
