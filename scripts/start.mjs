@@ -3,14 +3,15 @@
 // the web UI and the Telegram emulator (sandbox mode), wait until each is ready, print URLs and a dev token.
 // Ctrl-C stops everything.
 import { spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { checkDependencies, ensurePnpm, log, pnpmInstall, root, run } from './lib/bootstrap.mjs';
 import { devSecret, mintDevToken } from './lib/dev-token.mjs';
 import { isAvailable, serviceTable } from './lib/services.mjs';
 
-const runDir = path.join(root, '.run');
+// Local state (dev secret and token, keyring, the emulator's world): `.run/` unless RUN_DIR names another place.
+const runDir = path.resolve(root, process.env.RUN_DIR ?? '.run');
 const started = Date.now();
 const children = new Map();
 let stopping = false;
@@ -92,11 +93,14 @@ async function main() {
   ensurePnpm();
   if (!process.env.SKIP_INSTALL) pnpmInstall();
   await checkDependencies();
-  log('start', 'building (tsc -b)');
-  run('pnpm', ['exec', 'tsc', '-b']);
-  if (existsSync(path.join(root, 'services/web/package.json'))) {
-    log('start', 'building the web UI');
-    run('pnpm', ['--filter', '@integrations/web', 'run', 'build']);
+  // SKIP_BUILD: run what is built already (a quick restart; the restart test, which runs after the build).
+  if (!process.env.SKIP_BUILD) {
+    log('start', 'building (tsc -b)');
+    run('pnpm', ['exec', 'tsc', '-b']);
+    if (existsSync(path.join(root, 'services/web/package.json'))) {
+      log('start', 'building the web UI');
+      run('pnpm', ['--filter', '@integrations/web', 'run', 'build']);
+    }
   }
 
   const sandbox = (process.env.TELEGRAM_MODE ?? 'sandbox') === 'sandbox';
@@ -107,6 +111,8 @@ async function main() {
     AUTH_JWT_SECRET: secret,
     TELEGRAM_MODE: sandbox ? 'sandbox' : 'live',
     SECRETS_KEYRING_FILE: process.env.SECRETS_KEYRING_FILE ?? path.join(runDir, 'keyring.json'),
+    // The emulator keeps its world here, so a restart finds the accounts and bots connected before.
+    EMULATOR_STATE_FILE: process.env.EMULATOR_STATE_FILE ?? path.join(runDir, 'emulator-state.json'),
     ...(sandbox
       ? {
           TELEGRAM_BOT_API_URL: process.env.TELEGRAM_BOT_API_URL ?? emulatorUrl,
@@ -139,8 +145,9 @@ async function main() {
     `\n\x1b[32mIntegration Service is up in ${((Date.now() - started) / 1000).toFixed(1)}s\x1b[0m\n${lines.join('\n')}\n\n` +
       `Dev token (sub=dev-user, all scopes, 30 days):\n  ${token}\n\n` +
       `Try:  curl -H "Authorization: Bearer ${token.slice(0, 12)}…" http://127.0.0.1:${process.env.API_PORT ?? 8080}/api/integrations/logs\n` +
-      `      (the full token is also in .run/dev-token)\nCtrl-C stops everything.\n\n`,
+      `      (the full token is also in ${path.relative(root, path.join(runDir, 'dev-token'))})\nCtrl-C stops everything.\n\n`,
   );
+  mkdirSync(runDir, { recursive: true });
   writeFileSync(path.join(runDir, 'dev-token'), token + '\n', { mode: 0o600 });
 }
 

@@ -41,20 +41,31 @@ async function main() {
     run('pnpm', ['exec', 'eslint', '.', '--max-warnings=0']);
     run('pnpm', ['exec', 'prettier', '--check', '.', '--log-level', 'warn']);
   });
-  await step('jest (unit and integration, real MariaDB/Redis/RabbitMQ)', async () => {
-    const out = path.join(mkdtempSync(path.join(tmpdir(), 'jest-')), 'report.json');
-    const result = spawnSync(
-      'pnpm',
-      ['exec', 'jest', '--ci', '--maxWorkers=2', '--json', `--outputFile=${out}`, ...process.argv.slice(2)],
-      { cwd: root, stdio: 'inherit' },
-    );
-    if (existsSync(out)) countJest(out);
-    if (result.status !== 0) {
-      const error = new Error('jest failed');
-      error.exitCode = result.status ?? 1;
-      throw error;
-    }
-  });
+  // The restart test runs `npm start` twice (every service as a process): alone, after the rest, so that it
+  // neither starves the other end-to-end tests nor is starved by them.
+  const SERIAL = 'restart\\.e2e\\.test\\.ts$';
+  const jest = (name, args) =>
+    step(name, async () => {
+      const out = path.join(mkdtempSync(path.join(tmpdir(), 'jest-')), 'report.json');
+      const result = spawnSync('pnpm', ['exec', 'jest', '--ci', '--json', `--outputFile=${out}`, ...args], {
+        cwd: root,
+        stdio: 'inherit',
+      });
+      if (existsSync(out)) countJest(out);
+      if (result.status !== 0) {
+        const error = new Error('jest failed');
+        error.exitCode = result.status ?? 1;
+        throw error;
+      }
+    });
+  const only = process.argv.slice(2);
+  await jest('jest (unit and integration, real MariaDB/Redis/RabbitMQ)', [
+    '--maxWorkers=2',
+    ...(only.length > 0
+      ? only
+      : ['--testPathIgnorePatterns', '/node_modules/', '/dist/', '/services/web/', SERIAL]),
+  ]);
+  if (only.length === 0) await jest('jest (npm start stopped and started)', ['--runInBand', SERIAL]);
   await step('web UI component tests (vitest)', async () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'vitest-')), 'report.json');
     const result = spawnSync(

@@ -99,25 +99,32 @@ export async function checkDependencies() {
 }
 
 /**
- * The account connector's shard routing needs the consistent-hash exchange, and the tests create a vhost per
- * file through the management API. Both are plugins; enable them when this machine's broker lacks them.
+ * The account connector's shard routing needs the consistent-hash exchange, the tests create a vhost per file
+ * through the management API, and Prometheus reads queue depths from the prometheus plugin (15692). All are
+ * plugins; enable the missing ones when this machine's broker lacks them.
  */
 async function ensureRabbitPlugins() {
   const managementUrl = process.env.RABBITMQ_MANAGEMENT_URL ?? 'http://127.0.0.1:15672';
-  if (await canConnect(managementUrl, 15672)) return;
+  const prometheusUrl = process.env.RABBITMQ_PROMETHEUS_URL ?? 'http://127.0.0.1:15692';
+  const missing = [];
+  if (!(await canConnect(managementUrl, 15672)))
+    missing.push('rabbitmq_management', 'rabbitmq_consistent_hash_exchange');
+  if (!(await canConnect(prometheusUrl, 15692))) missing.push('rabbitmq_prometheus');
+  if (missing.length === 0) return;
   const which = spawnSync('sh', ['-c', 'command -v rabbitmq-plugins'], { encoding: 'utf8' });
   if (which.status !== 0) {
     process.stderr.write(
-      'RabbitMQ management plugin is not reachable on 15672; enable it with:\n' +
-        '  rabbitmq-plugins enable rabbitmq_management rabbitmq_consistent_hash_exchange\n',
+      `RabbitMQ plugins are not reachable; enable them with:\n  rabbitmq-plugins enable ${missing.join(' ')}\n`,
     );
     const error = new Error('RabbitMQ plugins missing');
     error.exitCode = 2;
     throw error;
   }
-  log('setup', 'enabling RabbitMQ plugins rabbitmq_management and rabbitmq_consistent_hash_exchange');
-  run('rabbitmq-plugins', ['enable', 'rabbitmq_management', 'rabbitmq_consistent_hash_exchange']);
-  for (let i = 0; i < 30 && !(await canConnect(managementUrl, 15672)); i += 1) {
+  log('setup', `enabling RabbitMQ plugins ${missing.join(', ')}`);
+  run('rabbitmq-plugins', ['enable', ...missing]);
+  for (let i = 0; i < 30; i += 1) {
+    const up = await Promise.all([canConnect(managementUrl, 15672), canConnect(prometheusUrl, 15692)]);
+    if (up.every(Boolean)) break;
     await new Promise((r) => setTimeout(r, 500));
   }
 }

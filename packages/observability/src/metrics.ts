@@ -39,8 +39,8 @@ export const apiMetrics = memo((registry) => ({
   }),
   requestErrorTotal: new Counter({
     name: 'api_request_error_total',
-    help: 'REST requests that answered 5xx (or 4xx, labelled by status) by route template',
-    labelNames: ['endpoint', 'method', 'status'] as const,
+    help: 'REST requests that answered 4xx or 5xx, by route template, status and problem code',
+    labelNames: ['endpoint', 'method', 'status', 'code'] as const,
     registers: [registry],
   }),
   rateLimited: new Counter({
@@ -65,7 +65,7 @@ export const apiMetrics = memo((registry) => ({
 export const telegramMetrics = memo((registry) => ({
   sessionsTotal: new Gauge({
     name: 'telegram_sessions_total',
-    help: 'Telegram sessions known to this replica',
+    help: 'Telegram sessions of the shards this replica holds (the replicas add up to every session once)',
     labelNames: ['type'] as const,
     registers: [registry],
   }),
@@ -75,9 +75,15 @@ export const telegramMetrics = memo((registry) => ({
     labelNames: ['type'] as const,
     registers: [registry],
   }),
+  sessionsConnecting: new Gauge({
+    name: 'telegram_sessions_connecting',
+    help: 'Telegram sessions being restored or reconnected (the account shows status connecting)',
+    labelNames: ['type'] as const,
+    registers: [registry],
+  }),
   sessionsError: new Gauge({
     name: 'telegram_sessions_error',
-    help: 'Telegram sessions in the error state',
+    help: 'Telegram sessions in the error or revoked state, of the shards this replica holds',
     labelNames: ['type'] as const,
     registers: [registry],
   }),
@@ -109,12 +115,6 @@ export const telegramMetrics = memo((registry) => ({
   shardLeasesHeld: new Gauge({
     name: 'account_shard_leases_held',
     help: 'Account shards whose lease this replica holds (it serves their accounts and commands)',
-    registers: [registry],
-  }),
-  breakerState: new Gauge({
-    name: 'circuit_breaker_state',
-    help: 'Circuit breaker state: 0 closed, 1 half-open, 2 open',
-    labelNames: ['breaker'] as const,
     registers: [registry],
   }),
 }));

@@ -43,8 +43,19 @@ export function startTracing(options: {
     ],
   });
   sdk.start();
-  return { shutdown: () => sdk.shutdown() };
+  return {
+    // The last flush must not fail a stop: with the collector down its spans are dropped, the service exits 0.
+    shutdown: () =>
+      new Promise<void>((resolve) => {
+        const giveUp = setTimeout(resolve, SHUTDOWN_LIMIT_MS);
+        giveUp.unref();
+        sdk.shutdown().then(resolve, resolve);
+      }),
+  };
 }
+
+/** How long a stop waits for the last spans to leave (the exporter's own timeout is 10 s). */
+const SHUTDOWN_LIMIT_MS = 5_000;
 
 function exporterFromEnv(env: NodeJS.ProcessEnv): SpanExporter | undefined {
   const kind = (env.OTEL_TRACES_EXPORTER ?? 'otlp').toLowerCase();

@@ -45,10 +45,12 @@ const dashboards = {
   sessions: {
     title: 'Integration Service: Telegram sessions',
     panels: [
+      // Each replica reports the accounts of the shards it holds: the sums count every account once.
       ts('Account sessions', [
         ['sum(telegram_sessions_total{type="account"})', 'known'],
         ['sum(telegram_sessions_active{type="account"})', 'active'],
-        ['sum(telegram_sessions_error{type="account"})', 'error'],
+        ['sum(telegram_sessions_connecting{type="account"})', 'connecting'],
+        ['sum(telegram_sessions_error{type="account"})', 'error or revoked'],
       ]),
       ts('Shard leases per replica', [['account_shard_leases_held', '{{pod}}']]),
       ts('Breakers (0 closed, 1 half-open, 2 open)', [
@@ -84,8 +86,8 @@ const dashboards = {
         'reqps',
       ),
       ts(
-        'Errors per second by endpoint',
-        [['sum by (endpoint) (rate(api_request_error_total[5m]))', '{{endpoint}}']],
+        'Server errors (5xx) per second by endpoint',
+        [['sum by (endpoint) (rate(api_request_error_total{status=~"5.."}[5m]))', '{{endpoint}}']],
         'reqps',
       ),
       ts(
@@ -115,6 +117,7 @@ const dashboards = {
         'ops',
       ),
       ts('Ready messages per queue', [['sum by (queue) (rabbitmq_queue_messages_ready)', '{{queue}}']]),
+      ts('Sends waiting for Telegram’s limits', [['sum by (type) (telegram_send_queue_depth)', '{{type}}']]),
       ts('Dead letters', [
         ['sum by (queue) (rabbitmq_queue_messages_ready{queue=~".+\\\\.dead"})', '{{queue}}'],
       ]),
@@ -129,6 +132,11 @@ const dashboards = {
         'ops',
       ),
       ts('Rate-limited requests', [['sum(rate(api_request_total{status="429"}[5m]))', '429']], 'reqps'),
+      ts(
+        'Client errors (4xx) by code',
+        [['sum by (code) (rate(api_request_error_total{status=~"4.."}[5m]))', '{{code}}']],
+        'reqps',
+      ),
       ts(
         "ACL denials (another user's id, answered 404)",
         [['sum by (resource) (rate(acl_denied_total[5m]))', '{{resource}}']],

@@ -1,4 +1,19 @@
-import { list, read, readYaml, ruleGroups, tool } from './files';
+import { startDaemon, until } from '@integrations/testing';
+import { list, read, root, ruleGroups, tool } from './files';
+
+/** Debian's Alertmanager with the project's configuration, on a free port, with its own storage. */
+function startAlertmanager() {
+  return startDaemon(
+    'prometheus-alertmanager',
+    (port, dir) => [
+      '--config.file=monitoring/alertmanager/alertmanager.yml',
+      `--storage.path=${dir}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--cluster.listen-address=',
+    ],
+    { readyPath: '/-/ready', cwd: root },
+  );
+}
 
 describe('Prometheus rules and Alertmanager', () => {
   it('has a valid Prometheus configuration and rule files', () => {
@@ -35,15 +50,47 @@ describe('Prometheus rules and Alertmanager', () => {
     }
   });
 
-  it('has a valid Alertmanager configuration where a lost session inhibits its error-rate alert', () => {
+  it('has a valid Alertmanager configuration', () => {
     expect(tool('amtool', ['check-config', 'monitoring/alertmanager/alertmanager.yml'])).toContain('SUCCESS');
-    const config = readYaml<{ inhibit_rules: { source_matchers: string[]; target_matchers: string[] }[] }>(
-      'monitoring/alertmanager/alertmanager.yml',
-    );
-    expect(config.inhibit_rules).toContainEqual({
-      source_matchers: ['alertname="TelegramSessionDown"'],
-      target_matchers: ['alertname="HighErrorRate"'],
-    });
+  });
+
+  it('lets a lost session inhibit the account connector’s error alert only, in a real Alertmanager', async () => {
+    const alertmanager = await startAlertmanager();
+    try {
+      const alert = (alertname: string, service: string, severity: string) => ({
+        labels: { alertname, service, severity },
+        startsAt: new Date().toISOString(),
+      });
+      const posted = await fetch(`${alertmanager.url}/api/v2/alerts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify([
+          alert('TelegramSessionDown', 'connector-telegram-account', 'critical'),
+          alert('HighErrorRate', 'connector-telegram-account', 'warning'),
+          alert('HighErrorRate', 'connector-telegram-bot', 'warning'),
+        ]),
+      });
+      expect(posted.status).toBe(200);
+      type Listed = { labels: Record<string, string>; status: { inhibitedBy: string[] } };
+      let listed: Listed[] = [];
+      await until(async () => {
+        listed = (await (await fetch(`${alertmanager.url}/api/v2/alerts`)).json()) as Listed[];
+        return listed.length === 3;
+      });
+      const inhibited = Object.fromEntries(
+        listed.map((a) => [
+          `${a.labels['alertname']} ${a.labels['service']}`,
+          a.status.inhibitedBy.length > 0,
+        ]),
+      );
+      expect(inhibited).toEqual({
+        'TelegramSessionDown connector-telegram-account': false,
+        'HighErrorRate connector-telegram-account': true,
+        'HighErrorRate connector-telegram-bot': false,
+      });
+    } finally {
+      await alertmanager.stop();
+    }
   });
 
   it('routes critical alerts to the pager and warnings to chat', () => {

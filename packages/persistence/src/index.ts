@@ -17,7 +17,15 @@ export {
   type OutboxRelayOptions,
   type OutboxTable,
 } from './outbox';
-export { sql, type Generated, type Kysely, type Migration, type Selectable, type Transaction } from 'kysely';
+export {
+  sql,
+  type Generated,
+  type Kysely,
+  type Migration,
+  type RawBuilder,
+  type Selectable,
+  type Transaction,
+} from 'kysely';
 export {
   decodeCursor,
   encodeCursor,

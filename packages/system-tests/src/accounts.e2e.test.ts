@@ -242,6 +242,11 @@ describe('accounts end to end through REST', () => {
     expect((await stack.control.messages(attached.body.chatId)).map((m) => m.text)).toEqual([
       'News through the account',
     ]);
+    // Counted as a channel send, like the bot connector's, not as a send to a person.
+    const metrics = await (await fetch(stack.metricsUrls.at(-1)!)).text();
+    expect(metrics).toMatch(
+      /^telegram_messages_sent_total\{type="channel",service="connector-telegram-account"\} 1$/m,
+    );
     const channels = await stack.rest<{ items: Channel[] }>(alice, 'GET', '/telegram/channels');
     expect(channels.body.items.map((c) => c.id)).toContain(attached.body.id);
   });

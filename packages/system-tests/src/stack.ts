@@ -44,6 +44,8 @@ export interface Stack {
   control: EmulatorClient;
   /** Where each in-process service serves `/metrics` (the api's is under its own URL). */
   metricsUrls: string[];
+  /** The same as Prometheus scrape targets (`host:port`) by the job names of monitoring/prometheus. */
+  scrapeTargets: Record<string, string[]>;
   /** The bot connector's environment, to run it as a separate process (`botConnector: false`). */
   botEnv: Record<string, string>;
   /** The account connector's environment, to run replicas as separate processes (`accounts: 'processes'`). */
@@ -174,6 +176,9 @@ export async function startStack(
     TELEGRAM_EMULATOR_URL: emulator.url,
     TELEGRAM_ACCOUNT_SEND_INTERVAL_MS: '0',
     TELEGRAM_HEALTH_SWEEP_MS: '1500',
+    // Every service shares this process: a busy machine stalls it for seconds, which must not cost the connector
+    // its shard leases (and the logins on them). Tests of lease loss set their own.
+    TELEGRAM_SHARD_LEASE_MS: '15000',
     ...options.accountEnv,
   };
   const startAccounts = () =>
@@ -208,6 +213,15 @@ export async function startStack(
         ...(bot ? [`${bot.url}/metrics`] : []),
         ...(account ? [`${account.url}/metrics`] : []),
       ];
+    },
+    get scrapeTargets() {
+      const target = (url: string) => new URL(url).host;
+      return {
+        api: [target(api.url)],
+        'audit-log': [target(audit.url)],
+        ...(bot ? { 'connector-telegram-bot': [target(bot.url)] } : {}),
+        ...(account ? { 'connector-telegram-account': [target(account.url)] } : {}),
+      };
     },
     control,
     rememberSecret: (secret) => secrets.add(secret),

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { isLoopback, limitsFromEnv, optionsFromEnv } from './config';
 
 describe('emulator configuration', () => {
@@ -27,6 +28,7 @@ describe('emulator configuration', () => {
 
   it('reads the CLI options from the environment', () => {
     expect(optionsFromEnv({})).toEqual({
+      stateFile: path.resolve('.run/emulator-state.json'),
       host: '127.0.0.1',
       port: 8090,
       mtprotoPort: 8443,
@@ -42,5 +44,7 @@ describe('emulator configuration', () => {
       }),
     ).toMatchObject({ host: '0.0.0.0', port: 0, mtprotoPort: 9443, allowRemote: true });
     expect(() => optionsFromEnv({ EMULATOR_PORT: '70000' })).toThrow(/EMULATOR_PORT/);
+    expect(optionsFromEnv({ EMULATOR_STATE_FILE: '/tmp/x.json' }).stateFile).toBe('/tmp/x.json');
+    expect(optionsFromEnv({ EMULATOR_STATE_FILE: 'off' })).not.toHaveProperty('stateFile');
   });
 });

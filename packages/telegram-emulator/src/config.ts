@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { EmulatorOptions } from './emulator';
 import type { Limits } from './world';
 
@@ -40,12 +41,18 @@ function portFrom(value: string | undefined, name: string, fallback: number): nu
   return n;
 }
 
+/** Where the CLI keeps its world unless `EMULATOR_STATE_FILE` says otherwise (`off`: nowhere). */
+export const DEFAULT_STATE_FILE = '.run/emulator-state.json';
+
 /**
  * The CLI's options from its environment: `EMULATOR_PORT` (8090), `EMULATOR_MTPROTO_PORT` (8443),
- * `EMULATOR_HOST` (127.0.0.1), `EMULATOR_ALLOW_REMOTE=1`, and the limits of `limitsFromEnv`.
+ * `EMULATOR_HOST` (127.0.0.1), `EMULATOR_ALLOW_REMOTE=1`, `EMULATOR_STATE_FILE` (`.run/emulator-state.json` in
+ * the working directory; `off` keeps the world in memory only), and the limits of `limitsFromEnv`.
  */
 export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): EmulatorOptions {
+  const stateFile = env.EMULATOR_STATE_FILE || DEFAULT_STATE_FILE;
   return {
+    ...(stateFile === 'off' ? {} : { stateFile: resolve(stateFile) }),
     host: env.EMULATOR_HOST || '127.0.0.1',
     port: portFrom(env.EMULATOR_PORT, 'EMULATOR_PORT', 8090),
     mtprotoPort: portFrom(env.EMULATOR_MTPROTO_PORT, 'EMULATOR_MTPROTO_PORT', 8443),

@@ -6,6 +6,7 @@ import type { UpdateHubOptions } from './botapi/updates';
 import { isLoopback } from './config';
 import type { MtprotoInfo } from './control';
 import { createEmulatorServer } from './http/server';
+import { readStateFile, StateWriter } from './state-file';
 import { World, type Limits } from './world';
 
 /** What an MTProto server started next to the Bot API gives back (see `src/mtproto/server.ts`). */
@@ -16,6 +17,8 @@ export interface MtprotoHandle {
   info?(): MtprotoInfo;
   /** Takes the port away (every connection cut, new ones refused) and gives it back; auth keys survive. */
   outage?: { start(): Promise<void>; end(): Promise<void> };
+  /** What the state file keeps of the server (auth keys and sign-ins), handed back as `saved` on the next start. */
+  snapshot?(): unknown;
 }
 
 export type MtprotoStarter = (args: {
@@ -23,6 +26,10 @@ export type MtprotoStarter = (args: {
   host: string;
   port: number;
   qrTtlMs?: number;
+  /** The server's part of a state file from a previous run. */
+  saved?: unknown;
+  /** Told when something its `snapshot()` holds changed. */
+  onChange?(): void;
 }) => Promise<MtprotoHandle> | MtprotoHandle;
 
 export interface EmulatorOptions {
@@ -46,6 +53,13 @@ export interface EmulatorOptions {
   startMtproto?: MtprotoStarter;
   /** Share an existing world (the default is a new, empty one). */
   world?: World;
+  /**
+   * Keep the world (users, bots, chats, messages) and the MTProto auth keys in this file, so a restart finds
+   * them again, like a Telegram that stays up (`EMULATOR_STATE_FILE`). `POST /_emulator/reset` empties it.
+   */
+  stateFile?: string;
+  /** Where the emulator reports a state file it could not read or write (stderr by default). */
+  warn?(message: string): void;
 }
 
 export interface Emulator {
@@ -86,8 +100,28 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   }
   const world = options.world ?? new World({ limits: options.limits });
   if (options.world !== undefined && options.limits !== undefined) world.setLimits(options.limits);
-  const botApi = createBotApi(world, options.webhook);
+  const warn = options.warn ?? ((message: string) => process.stderr.write(`${message}\n`));
+  const saved = options.stateFile === undefined ? undefined : readStateFile(options.stateFile, warn);
+  if (saved !== undefined) world.restore(saved.world);
   let mtproto: MtprotoHandle | undefined;
+  const writer =
+    options.stateFile === undefined
+      ? undefined
+      : new StateWriter(
+          options.stateFile,
+          () => ({
+            version: 1,
+            world: world.snapshot(),
+            updates: botApi.hub.snapshot(),
+            mtproto: mtproto?.snapshot?.() ?? saved?.mtproto,
+          }),
+          (error) => warn(`the emulator state could not be written: ${(error as Error).message}`),
+        );
+  const save = (): void => writer?.schedule();
+  world.on('changed', save);
+  const botApi = createBotApi(world, options.webhook);
+  if (saved?.updates !== undefined) botApi.hub.restore(saved.updates);
+  botApi.hub.onChange = save;
   const server = createEmulatorServer(botApi, {
     world,
     mtproto: () =>
@@ -117,7 +151,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const starter = options.startMtproto ?? loadMtprotoStarter();
     if (starter !== undefined) {
       try {
-        mtproto = await starter({ world, host, port: options.mtprotoPort ?? 0, qrTtlMs: options.qrTtlMs });
+        mtproto = await starter({
+          world,
+          host,
+          port: options.mtprotoPort ?? 0,
+          qrTtlMs: options.qrTtlMs,
+          saved: saved?.mtproto,
+          onChange: save,
+        });
       } catch (error) {
         await closeHttp();
         throw error;
@@ -136,8 +177,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     async stop() {
       if (stopped) return;
       stopped = true;
+      world.off('changed', save);
       await mtproto?.stop();
       await closeHttp();
+      await writer?.flush();
     },
   };
 }

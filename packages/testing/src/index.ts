@@ -3,3 +3,4 @@ export * from './fake-vault';
 export * from './jwt';
 export * from './until';
 export * from './tcp-proxy';
+export * from './daemon';

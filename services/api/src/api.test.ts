@@ -303,6 +303,14 @@ describe('api', () => {
     expect(metrics).toContain('api_request_duration_seconds_bucket');
   });
 
+  it('counts 4xx answers by their problem code, beside 5xx', async () => {
+    await call('/api/integrations/telegram/bots');
+    const metrics = await (await call('/metrics')).text();
+    expect(metrics).toMatch(
+      /^api_request_error_total\{endpoint="\/api\/integrations\/telegram\/bots",method="GET",status="401",code="UNAUTHORIZED",service="api"\} [1-9]/m,
+    );
+  });
+
   it('is live, and ready only while RabbitMQ and Redis answer, naming the one that does not', async () => {
     expect((await call('/health/live')).status).toBe(200);
     expect((await call('/health/ready')).status).toBe(200);

@@ -16,6 +16,7 @@ import { ClientFactory } from './telegram/client-factory';
 import { AccountShards } from './shards/account-shards';
 import { ShardLeases } from './shards/shard-leases';
 import { LiveClients } from './telegram/live-clients';
+import { TelegramCalls } from './telegram/telegram-calls';
 
 export const SERVICE = 'connector-telegram-account';
 
@@ -27,7 +28,9 @@ export interface AccountConnector {
 
 /**
  * The account connector: Telegram user accounts over MTProto (GramJS). Connect flows, the accounts' live clients
- * (restored on start), sends as an account and their inbound messages as events.
+ * (restored in the background once their shard is taken), sends as an account and their inbound messages as
+ * events. `/health/live` answers as soon as the process runs; `/health/ready` once its first shards are taken and
+ * their commands consumed, whatever Telegram does meanwhile.
  */
 export async function startAccountConnector(
   config: AccountConnectorConfig,
@@ -48,21 +51,23 @@ export async function startAccountConnector(
   const cipher = createCipherFromEnv(config.secretsEnv);
   const store = new AccountStore(db, cipher);
   const factory = new ClientFactory(config);
+  const calls = new TelegramCalls({
+    timeoutMs: config.callTimeoutMs,
+    connectTimeoutMs: config.connectTimeoutMs,
+    resetMs: config.breakerResetMs,
+    registry,
+    logger,
+  });
   const live = new LiveClients({
     store,
     factory,
     messaging,
     relay,
     logger,
+    calls,
     callTimeoutMs: config.callTimeoutMs,
   });
-  const sender = new AccountSender({
-    intervalMs: config.sendIntervalMs,
-    breakerResetMs: config.breakerResetMs,
-    timeoutMs: config.callTimeoutMs,
-    registry,
-    logger,
-  });
+  const sender = new AccountSender({ intervalMs: config.sendIntervalMs, calls });
   const accounts = new AccountsService({ store, live, sender, messaging, relay, logger });
   const flows = new FlowsService({
     redis,
@@ -71,13 +76,15 @@ export async function startAccountConnector(
     factory,
     store,
     live,
+    calls,
+    callTimeoutMs: config.callTimeoutMs,
     messaging,
     relay,
     logger,
     apiId: config.apiId,
     apiHash: config.apiHash,
   });
-  const channels = new AccountChannelsService({ store, live, messaging, relay });
+  const channels = new AccountChannelsService({ store, live, calls, messaging, relay });
   const messages = new AccountMessagesService({
     store,
     live,
@@ -118,7 +125,6 @@ export async function startAccountConnector(
     registry,
     logger,
   });
-  await shards.route(COMMAND_BINDINGS);
   const leases = new ShardLeases({
     redis,
     prefix: config.redisPrefix,
@@ -127,23 +133,36 @@ export async function startAccountConnector(
     owner: shards,
     logger,
   });
-  const started = Date.now();
-  await leases.start();
-  logger.info('shards taken and their sessions restored', {
+  // Alive at once (a liveness probe never kills a replica that waits for Telegram); ready once shards are served.
+  let serving = false;
+  const ops = await base.serveOps({ port: config.port, host: config.host }, { shards: () => serving });
+  try {
+    await shards.route(COMMAND_BINDINGS);
+    await leases.start();
+  } catch (error) {
+    await leases.stop().catch(() => undefined);
+    await base.close();
+    throw error;
+  }
+  serving = true;
+  logger.info('account connector ready', {
+    port: ops.port,
+    mode: config.mode,
+    replica: leases.replicaId,
     shards: [...leases.owned.keys()],
-    live: live.size,
-    ms: Date.now() - started,
   });
   void keys.start({ userId: 'system' });
 
+  // Counted over the shards this replica holds, so the replicas' series add up to the table once.
   const metrics = telegramMetrics(registry);
   const gauges = async (): Promise<void> => {
-    const counts = await store.counts();
+    const counts = await store.counts(shards.held());
     metrics.sessionsTotal.set(
       { type: 'account' },
       counts.active + counts.error + counts.connecting + counts.revoked,
     );
     metrics.sessionsActive.set({ type: 'account' }, live.size);
+    metrics.sessionsConnecting.set({ type: 'account' }, counts.connecting);
     metrics.sessionsError.set({ type: 'account' }, counts.error + counts.revoked);
     metrics.sendQueueDepth.set({ type: 'account' }, sender.queued());
   };
@@ -167,14 +186,6 @@ export async function startAccountConnector(
       : undefined;
   sweepTimer?.unref();
 
-  const ops = await base.serveOps({ port: config.port, host: config.host });
-  logger.info('account connector ready', {
-    port: ops.port,
-    mode: config.mode,
-    replica: leases.replicaId,
-    live: live.size,
-  });
-
   return {
     url: ops.url,
     db,
@@ -188,7 +199,7 @@ export async function startAccountConnector(
       await messages.drain();
       await flows.close();
       await live.closeAll();
-      sender.close();
+      calls.close();
       await base.close();
     },
   };

@@ -21,6 +21,8 @@ export interface AccountConnectorConfig {
   breakerResetMs: number;
   /** The longest a call to Telegram may take (a send, a health check, a reconnect wait) before it counts as cut off. */
   callTimeoutMs: number;
+  /** The longest connecting a client may take (TCP and, for a new login, the key exchange, which is CPU-heavy). */
+  connectTimeoutMs: number;
   /** Sessions restored at once on start (each is a TCP connection and a few calls). */
   restoreConcurrency: number;
   /** How often every live session is checked (0 turns the sweep off). */
@@ -65,6 +67,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AccountConnect
     sendIntervalMs: number(env.TELEGRAM_ACCOUNT_SEND_INTERVAL_MS, 1000, 'TELEGRAM_ACCOUNT_SEND_INTERVAL_MS'),
     breakerResetMs: number(env.TELEGRAM_BREAKER_RESET_MS, 10_000, 'TELEGRAM_BREAKER_RESET_MS'),
     callTimeoutMs: Math.max(100, number(env.TELEGRAM_CALL_TIMEOUT_MS, 15_000, 'TELEGRAM_CALL_TIMEOUT_MS')),
+    connectTimeoutMs: Math.max(
+      100,
+      number(env.TELEGRAM_CONNECT_TIMEOUT_MS, 30_000, 'TELEGRAM_CONNECT_TIMEOUT_MS'),
+    ),
     restoreConcurrency: number(env.TELEGRAM_RESTORE_CONCURRENCY, 20, 'TELEGRAM_RESTORE_CONCURRENCY'),
     healthSweepMs: number(env.TELEGRAM_HEALTH_SWEEP_MS, 60_000, 'TELEGRAM_HEALTH_SWEEP_MS'),
     shards: Math.max(1, Math.floor(number(env.TELEGRAM_ACCOUNT_SHARDS, 8, 'TELEGRAM_ACCOUNT_SHARDS'))),

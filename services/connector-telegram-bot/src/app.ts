@@ -1,3 +1,4 @@
+import { BreakerSet } from '@integrations/connector-kit';
 import { createLogger, telegramMetrics, type Logger } from '@integrations/observability';
 import { KeyRotationJob, type Kysely } from '@integrations/persistence';
 import { KEY_NAMES, createCipherFromEnv, hashKeyFromEnv } from '@integrations/secrets';
@@ -13,7 +14,6 @@ import { WebhookReceiver } from './inbound/webhook';
 import { MessagesService } from './messages/messages.service';
 import { ReplicaPresence } from './messages/replica-presence';
 import { BotApiFactory } from './telegram/bot-api';
-import { Breakers } from './telegram/breakers';
 
 export const SERVICE = 'connector-telegram-bot';
 
@@ -41,7 +41,14 @@ export async function startBotConnector(
   const redis = base.redis!;
 
   const cipher = createCipherFromEnv(config.secretsEnv);
-  const breakers = new Breakers({ resetMs: config.breakerResetMs, registry, logger });
+  const breakers = new BreakerSet({
+    name: 'bot-api',
+    keyPrefix: 'bot',
+    timeoutMs: config.callTimeoutMs,
+    resetMs: config.breakerResetMs,
+    registry,
+    logger,
+  });
   const apis = new BotApiFactory(config, breakers);
   const hashKey = hashKeyFromEnv(config.secretsEnv);
   const bots = new BotsService(db, cipher, hashKey, apis, messaging, relay, {
@@ -60,7 +67,6 @@ export async function startBotConnector(
     relay,
     registry,
     logger,
-    breakerResetMs: config.breakerResetMs,
     presence,
   });
   const poller = new UpdatesPoller({
@@ -73,6 +79,8 @@ export async function startBotConnector(
     relay,
     logger,
     pollTimeoutSeconds: config.pollTimeoutSeconds,
+    breakers,
+    callTimeoutMs: config.callTimeoutMs,
   });
 
   const webhooks = new WebhookReceiver({ db, hashKey, messaging, relay });

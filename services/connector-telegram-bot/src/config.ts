@@ -20,6 +20,8 @@ export interface BotConnectorConfig {
   pollTimeoutSeconds: number;
   /** How long an open breaker waits before trying again. */
   breakerResetMs: number;
+  /** The longest a Bot API call may take (a long poll: its timeout plus this) before it counts as failed. */
+  callTimeoutMs: number;
   /** How long a replica's heartbeat lives: a killed replica's in-flight sends are settled after this. */
   replicaTtlMs: number;
   /** Where Telegram can reach the api; set, bots get updates by webhook instead of long polling. */
@@ -48,6 +50,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BotConnectorCo
     },
     pollTimeoutSeconds: Number(env.TELEGRAM_POLL_TIMEOUT_S ?? 25),
     breakerResetMs: Number(env.TELEGRAM_BREAKER_RESET_MS ?? 10_000),
+    callTimeoutMs: Number(env.TELEGRAM_CALL_TIMEOUT_MS ?? 15_000),
     replicaTtlMs: Number(env.TELEGRAM_REPLICA_TTL_MS ?? 15_000),
     ...(env.PUBLIC_BASE_URL ? { publicBaseUrl: env.PUBLIC_BASE_URL.replace(/\/$/, '') } : {}),
     secretsEnv: env,

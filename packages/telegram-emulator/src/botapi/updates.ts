@@ -34,6 +34,13 @@ export interface UpdateHubOptions {
   runWebhookReply?: (bot: Bot, method: string, params: Record<string, unknown>) => Promise<void>;
 }
 
+/** What the state file keeps of a bot's updates: the next update id (offsets go on), what is unconfirmed, its webhook. */
+export interface SavedBotUpdates {
+  nextId: number;
+  pending: Update[];
+  webhook?: WebhookConfig;
+}
+
 interface Waiter {
   resolve: (updates: Update[]) => void;
   reject: (error: Error) => void;
@@ -69,6 +76,9 @@ export class UpdateHub {
   private readonly onReset = (): void => this.clearAll();
   private readonly onRevoked = ({ bot }: { bot: Bot }): void => this.forget(bot.id);
 
+  /** Told when a webhook is set or deleted (updates change with world messages, which save anyway). */
+  onChange: () => void = () => undefined;
+
   constructor(
     private readonly world: World,
     options: UpdateHubOptions = {},
@@ -84,6 +94,30 @@ export class UpdateHub {
     world.on('message', this.onMessage);
     world.on('reset', this.onReset);
     world.on('botRevoked', this.onRevoked);
+  }
+
+  snapshot(): Record<string, SavedBotUpdates> {
+    return Object.fromEntries(
+      [...this.bots].map(([botId, state]) => [
+        String(botId),
+        {
+          nextId: state.nextId,
+          pending: state.pending,
+          ...(state.webhook ? { webhook: state.webhook } : {}),
+        },
+      ]),
+    );
+  }
+
+  /** Takes a saved state back (on start); webhooks with pending updates start delivering. */
+  restore(saved: Record<string, SavedBotUpdates>): void {
+    for (const [botId, entry] of Object.entries(saved)) {
+      const state = this.state(Number(botId));
+      state.nextId = entry.nextId;
+      state.pending = entry.pending;
+      state.webhook = entry.webhook;
+      if (state.webhook !== undefined) this.deliver(Number(botId), state);
+    }
   }
 
   private state(botId: number): BotUpdates {
@@ -181,6 +215,7 @@ export class UpdateHub {
     const state = this.state(botId);
     if (dropPending) state.pending = [];
     state.webhook = { ...config };
+    this.onChange();
     state.attempts = 0;
     if (state.retryTimer !== undefined) clearTimeout(state.retryTimer);
     state.retryTimer = undefined;
@@ -196,6 +231,7 @@ export class UpdateHub {
   deleteWebhook(botId: number, dropPending: boolean): void {
     const state = this.state(botId);
     state.webhook = undefined;
+    this.onChange();
     if (state.retryTimer !== undefined) clearTimeout(state.retryTimer);
     state.retryTimer = undefined;
     state.attempts = 0;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { AuthKeyMaterial } from './crypto';
+import { authKeyMaterial, type AuthKeyMaterial } from './crypto';
 
 /** What a live connection offers the key registry: pushing updates and being told it was superseded. */
 export interface LiveConnection {
@@ -41,9 +41,18 @@ export interface AuthKeyStats {
   duplicates: number;
 }
 
+/** An auth key as the state file keeps it: the key, its salt and who is signed in on it. */
+export interface SavedAuthKey {
+  key: string;
+  salt: string;
+  createdAt: number;
+  userId?: number;
+}
+
 /**
  * Every auth key the server has agreed with a client, for the life of the process (so a client that restarts
- * with a saved StringSession resumes), and which user each is signed in as.
+ * with a saved StringSession resumes) and, with a state file, across restarts; and which user each is signed
+ * in as. `onChange` hears of every key added and every sign-in or sign-out.
  */
 export class AuthKeyStore {
   private readonly keys = new Map<bigint, AuthKeyRecord>();
@@ -51,15 +60,34 @@ export class AuthKeyStore {
   private readonly byUser = new Map<number, Set<AuthKeyRecord>>();
   private duplicates = 0;
 
-  add(material: AuthKeyMaterial): AuthKeyRecord {
+  /** Set by the server once a saved state is loaded, so loading it does not count as a change. */
+  onChange: () => void = () => undefined;
+
+  add(material: AuthKeyMaterial, saved?: Omit<SavedAuthKey, 'key'>): AuthKeyRecord {
     const record: AuthKeyRecord = {
       material,
-      salt: randomBytes(8),
-      createdAt: Date.now(),
+      salt: saved ? Buffer.from(saved.salt, 'base64') : randomBytes(8),
+      createdAt: saved?.createdAt ?? Date.now(),
       connections: new Set(),
     };
     this.keys.set(material.id, record);
+    if (saved?.userId !== undefined) this.signIn(record, saved.userId);
+    else this.onChange();
     return record;
+  }
+
+  /** The keys to keep: only those a client could come back with (every key; sessions are small). */
+  snapshot(): SavedAuthKey[] {
+    return [...this.keys.values()].map((record) => ({
+      key: record.material.key.toString('base64'),
+      salt: record.salt.toString('base64'),
+      createdAt: record.createdAt,
+      ...(record.userId !== undefined ? { userId: record.userId } : {}),
+    }));
+  }
+
+  restore(saved: SavedAuthKey[]): void {
+    for (const entry of saved) this.add(authKeyMaterial(Buffer.from(entry.key, 'base64')), entry);
   }
 
   get(id: bigint): AuthKeyRecord | undefined {
@@ -92,6 +120,7 @@ export class AuthKeyStore {
     let keys = this.byUser.get(userId);
     if (keys === undefined) this.byUser.set(userId, (keys = new Set()));
     keys.add(record);
+    this.onChange();
   }
 
   signOut(record: AuthKeyRecord): void {
@@ -100,10 +129,12 @@ export class AuthKeyStore {
       keys?.delete(record);
       if (keys?.size === 0) this.byUser.delete(record.userId);
     }
+    const signedIn = record.userId !== undefined;
     record.userId = undefined;
     record.passwordPendingFor = undefined;
     record.srp = undefined;
     record.qrTokens = undefined;
+    if (signedIn) this.onChange();
   }
 
   /** Ends every session of a user (a revoke from the control API): their next call is AUTH_KEY_UNREGISTERED. */

@@ -1,6 +1,8 @@
 import {
   constants,
   createDiffieHellman,
+  createPrivateKey,
+  createPublicKey,
   createHash,
   generateKeyPairSync,
   privateDecrypt,
@@ -80,12 +82,18 @@ export interface ServerRsaKey {
   fingerprint: string;
 }
 
-/** A fresh 2048-bit RSA key for the handshake; clients learn it from `GET /_emulator/mtproto`. */
-export function createServerRsaKey(): ServerRsaKey {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    publicExponent: 65537,
-  });
+/**
+ * A fresh 2048-bit RSA key for the handshake, or the one a state file kept (its private key as PKCS#8 PEM);
+ * clients learn it from `GET /_emulator/mtproto`.
+ */
+export function createServerRsaKey(privateKeyPem?: string): ServerRsaKey {
+  const { privateKey, publicKey } =
+    privateKeyPem === undefined
+      ? generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 65537 })
+      : (() => {
+          const key = createPrivateKey(privateKeyPem);
+          return { privateKey: key, publicKey: createPublicKey(key) };
+        })();
   const jwk = publicKey.export({ format: 'jwk' });
   const n = Buffer.from(jwk.n!, 'base64url');
   const e = Buffer.from(jwk.e!, 'base64url');

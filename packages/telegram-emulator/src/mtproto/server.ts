@@ -1,6 +1,7 @@
 import { createServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { MtprotoHandle } from '../emulator';
+import type { SavedAuthKey } from './auth-keys';
 import type { Chat, Message, World } from '../world';
 import { dispatch } from './api/dispatch';
 import { pushMessage } from './api/messages';
@@ -18,7 +19,27 @@ export interface MtprotoServerOptions {
   rsa?: ServerRsaKey;
   /** Life of a QR login token (30 s, as Telegram). */
   qrTtlMs?: number;
+  /** What a state file kept of a previous run (its RSA key, auth keys and sign-ins, update counters). */
+  saved?: unknown;
+  /** Told when something `snapshot()` returns changed (an auth key added, signed in or out). */
+  onChange?(): void;
   onError?(error: unknown): void;
+}
+
+/** What the state file keeps of the MTProto server: a client that saved its session comes back to it. */
+export interface MtprotoSnapshot {
+  rsaPrivateKeyPem: string;
+  keys: SavedAuthKey[];
+  pts: Record<string, number>;
+  randomIds: [string, number][];
+}
+
+/** The newest random ids kept across a restart (the resends that matter are recent ones). */
+const SAVED_RANDOM_IDS = 10_000;
+
+function isSnapshot(value: unknown): value is MtprotoSnapshot {
+  const v = value as Partial<MtprotoSnapshot> | undefined;
+  return typeof v?.rsaPrivateKeyPem === 'string' && Array.isArray(v.keys);
 }
 
 /**
@@ -26,7 +47,8 @@ export interface MtprotoServerOptions {
  * send to users, groups and channels, and get messages posted in the world pushed as updates.
  */
 export async function startMtprotoServer(options: MtprotoServerOptions): Promise<MtprotoHandle> {
-  const rsa = options.rsa ?? createServerRsaKey();
+  const saved = isSnapshot(options.saved) ? options.saved : undefined;
+  const rsa = options.rsa ?? createServerRsaKey(saved?.rsaPrivateKeyPem);
   const sockets = new Set<Socket>();
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
@@ -44,6 +66,12 @@ export async function startMtprotoServer(options: MtprotoServerOptions): Promise
     port,
     qrTtlMs: options.qrTtlMs,
   });
+  if (saved !== undefined) {
+    state.keys.restore(saved.keys);
+    state.pts.restore(saved.pts ?? {});
+    state.randomIds.restore(saved.randomIds ?? []);
+  }
+  state.keys.onChange = options.onChange ?? (() => undefined);
   const deps = {
     rsa,
     keys: state.keys,
@@ -88,6 +116,12 @@ export async function startMtprotoServer(options: MtprotoServerOptions): Promise
 
   return {
     port,
+    snapshot: (): MtprotoSnapshot => ({
+      rsaPrivateKeyPem: rsa.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+      keys: state.keys.snapshot(),
+      pts: state.pts.snapshot(),
+      randomIds: state.randomIds.snapshot().slice(-SAVED_RANDOM_IDS),
+    }),
     info: () => ({
       host: options.host,
       port,

@@ -82,6 +82,14 @@ export class PtsCounters {
   clear(): void {
     this.values.clear();
   }
+
+  snapshot(): Record<string, number> {
+    return Object.fromEntries(this.values);
+  }
+
+  restore(saved: Record<string, number>): void {
+    for (const [key, value] of Object.entries(saved)) this.values.set(key, value);
+  }
 }
 
 /**
@@ -108,6 +116,14 @@ export class RandomIds {
 
   clear(): void {
     this.seen.clear();
+  }
+
+  snapshot(): [string, number][] {
+    return [...this.seen];
+  }
+
+  restore(saved: [string, number][]): void {
+    for (const [key, messageId] of saved) this.seen.set(key, messageId);
   }
 }
 

@@ -158,4 +158,14 @@ export interface WorldEvents {
   botRevoked: [event: { bot: Bot }];
   /** Everything was cleared. */
   reset: [];
+  /** Something that outlives a restart changed (users, bots, chats, members, messages): the state file saves. */
+  changed: [];
+}
+
+/** What the state file keeps of the world (`EMULATOR_STATE_FILE`): plain JSON, members and messages as arrays. */
+export interface WorldSnapshot {
+  seq: { user: number; bot: number; group: number; channel: number };
+  users: User[];
+  bots: Bot[];
+  chats: (Omit<Chat, 'members'> & { members: ChatMember[] })[];
 }

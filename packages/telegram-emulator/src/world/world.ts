@@ -27,6 +27,7 @@ import {
   type QrToken,
   type User,
   type WorldEvents,
+  type WorldSnapshot,
 } from './types';
 
 export interface CreateUserInput {
@@ -146,6 +147,7 @@ export class World extends EventEmitter<WorldEvents> {
     this.users.set(user.id, user);
     this.usersByPhone.set(phone, user);
     if (username !== undefined) this.usernames.set(username.toLowerCase(), { kind: 'user', user });
+    this.emit('changed');
     return user;
   }
 
@@ -168,12 +170,14 @@ export class World extends EventEmitter<WorldEvents> {
     if (user === undefined) throw notFound('user');
     user.password = password === '' ? undefined : password;
     user.passwordHint = hint;
+    this.emit('changed');
   }
 
   setDeactivated(userId: number, deactivated: boolean): void {
     const user = this.users.get(userId);
     if (user === undefined) throw notFound('user');
     user.deactivated = deactivated;
+    this.emit('changed');
   }
 
   setRestrictsMessages(userId: number, restricts: boolean): void {
@@ -208,6 +212,7 @@ export class World extends EventEmitter<WorldEvents> {
     this.bots.set(id, bot);
     this.botsByToken.set(bot.token, bot);
     this.usernames.set(username.toLowerCase(), { kind: 'bot', bot });
+    this.emit('changed');
     return bot;
   }
 
@@ -231,6 +236,7 @@ export class World extends EventEmitter<WorldEvents> {
     if (bot.revoked) return;
     bot.revoked = true;
     this.emit('botRevoked', { bot });
+    this.emit('changed');
   }
 
   // ---- usernames ----
@@ -293,6 +299,7 @@ export class World extends EventEmitter<WorldEvents> {
       chat.members.set(participantKey(member.ref), this.toMember(chat, member));
     this.chats.set(chat.key, chat);
     if (username !== undefined) this.usernames.set(username.toLowerCase(), { kind: 'chat', chat });
+    this.emit('changed');
     return chat;
   }
 
@@ -321,6 +328,7 @@ export class World extends EventEmitter<WorldEvents> {
       );
     }
     this.chats.set(key, chat);
+    this.emit('changed');
     return chat;
   }
 
@@ -389,6 +397,7 @@ export class World extends EventEmitter<WorldEvents> {
     if (previous !== undefined) member.joinedAt = previous.joinedAt;
     chat.members.set(participantKey(input.ref), member);
     this.emit('memberChanged', { chat, member });
+    this.emit('changed');
     return member;
   }
 
@@ -445,6 +454,7 @@ export class World extends EventEmitter<WorldEvents> {
       chat.messages.splice(0, chat.messages.length - this.maxMessagesPerChat);
     }
     this.emit('message', { chat, message });
+    this.emit('changed');
     return message;
   }
 
@@ -514,12 +524,7 @@ export class World extends EventEmitter<WorldEvents> {
 
   /** Forgets everything: users, bots, chats, codes, tokens, faults; limits go back to the start options. */
   reset(): void {
-    this.users.clear();
-    this.usersByPhone.clear();
-    this.bots.clear();
-    this.botsByToken.clear();
-    this.chats.clear();
-    this.usernames.clear();
+    this.clearParticipants();
     this.loginCodes.clear();
     this.qrTokens.clear();
     this.faults.clear();
@@ -528,6 +533,53 @@ export class World extends EventEmitter<WorldEvents> {
     // Id sequences go on: an id is never reused within a process, so a stale token or session of a previous
     // test can never reach a new user or bot.
     this.emit('reset');
+    this.emit('changed');
+  }
+
+  /** Users, bots and chats, and their lookups. */
+  private clearParticipants(): void {
+    this.users.clear();
+    this.usersByPhone.clear();
+    this.bots.clear();
+    this.botsByToken.clear();
+    this.chats.clear();
+    this.usernames.clear();
+  }
+
+  // ---- the state file ----
+
+  /** Users, bots, chats with their members and messages, and the id sequences: what a restart must keep. */
+  snapshot(): WorldSnapshot {
+    return {
+      seq: { ...this.seq },
+      users: [...this.users.values()],
+      bots: [...this.bots.values()],
+      chats: [...this.chats.values()].map((chat) => ({ ...chat, members: [...chat.members.values()] })),
+    };
+  }
+
+  /** Replaces the world's users, bots and chats with a snapshot's (on start, before anyone connects). */
+  restore(snapshot: WorldSnapshot): void {
+    this.clearParticipants();
+    this.seq = { ...snapshot.seq };
+    for (const user of snapshot.users) {
+      this.users.set(user.id, user);
+      this.usersByPhone.set(user.phone, user);
+      if (user.username) this.usernames.set(user.username.toLowerCase(), { kind: 'user', user });
+    }
+    for (const bot of snapshot.bots) {
+      this.bots.set(bot.id, bot);
+      this.botsByToken.set(bot.token, bot);
+      this.usernames.set(bot.username.toLowerCase(), { kind: 'bot', bot });
+    }
+    for (const saved of snapshot.chats) {
+      const chat: Chat = {
+        ...saved,
+        members: new Map(saved.members.map((member) => [participantKey(member.ref), member])),
+      };
+      this.chats.set(chat.key, chat);
+      if (chat.username) this.usernames.set(chat.username.toLowerCase(), { kind: 'chat', chat });
+    }
   }
 }
 

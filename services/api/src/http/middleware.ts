@@ -30,7 +30,11 @@ export function requestMetrics(registry: Registry) {
       const labels = { endpoint, method: req.method, status: String(res.statusCode) };
       end(labels);
       metrics.requestTotal.inc(labels);
-      if (res.statusCode >= 500) metrics.requestErrorTotal.inc(labels);
+      // 4xx too, by their problem code: what a security dashboard watches (401s, 403s, 404s, 429s).
+      if (res.statusCode >= 400) {
+        const code = typeof res.locals['problemCode'] === 'string' ? res.locals['problemCode'] : 'NONE';
+        metrics.requestErrorTotal.inc({ ...labels, code });
+      }
     });
     next();
   };

@@ -48,6 +48,8 @@ export function problemOf(error: DomainError, instance?: string): Problem {
 export function sendProblem(res: Response, error: DomainError, instance?: string): void {
   if (res.headersSent) return;
   const problem = problemOf(error, instance);
+  // The request metrics count failures by this code (`api_request_error_total{code}`).
+  res.locals['problemCode'] = problem.code;
   if (problem.retryAfter !== undefined)
     res.setHeader('Retry-After', String(Math.max(1, Math.ceil(problem.retryAfter))));
   res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));

@@ -4,6 +4,7 @@ import { sql, type Kysely, type Selectable, type Transaction } from '@integratio
 import { KEY_NAMES, type SecretCipher } from '@integrations/secrets';
 import { v7 as uuidv7 } from 'uuid';
 import type { AccountDatabase, SessionStatus, SessionTable } from '../db/schema';
+import { shardOfColumn } from '../shards/shard-leases';
 
 export type SessionRow = Selectable<SessionTable>;
 
@@ -58,13 +59,30 @@ export class AccountStore {
     return this.db.selectFrom('telegram_sessions').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  /** Every account whose session should be live (restored on start). */
-  restorable(): Promise<SessionRow[]> {
+  /** Every account whose session should be live, of the given shards (restored when a shard is taken). */
+  restorable(inShards: { shards: number[]; of: number }): Promise<SessionRow[]> {
+    if (inShards.shards.length === 0) return Promise.resolve([]);
     return this.db
       .selectFrom('telegram_sessions')
       .selectAll()
       .where('status', 'in', ['active', 'connecting', 'error'])
+      .where(shardOfColumn('user_id', inShards.of), 'in', inShards.shards)
       .orderBy('created_at')
+      .execute();
+  }
+
+  /**
+   * A shard was taken and its sessions are about to be restored: the accounts it says are `active` become
+   * `connecting` until their client is back (or marked `error` / `revoked`), so the API never shows an account
+   * active that has no live client.
+   */
+  async markConnecting(inShards: { shards: number[]; of: number }): Promise<void> {
+    if (inShards.shards.length === 0) return;
+    await this.db
+      .updateTable('telegram_sessions')
+      .set({ status: 'connecting', updated_at: sql<Date>`current_timestamp(3)` })
+      .where('status', '=', 'active')
+      .where(shardOfColumn('user_id', inShards.of), 'in', inShards.shards)
       .execute();
   }
 
@@ -133,12 +151,20 @@ export class AccountStore {
       .execute();
   }
 
-  async counts(): Promise<Record<SessionStatus, number>> {
-    const rows = await this.db
-      .selectFrom('telegram_sessions')
-      .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
-      .groupBy('status')
-      .execute();
+  /**
+   * Accounts by status in the given shards. Each replica counts the shards it holds, so the replicas' numbers add
+   * up to the table once (not once per replica).
+   */
+  async counts(inShards: { shards: number[]; of: number }): Promise<Record<SessionStatus, number>> {
+    const rows =
+      inShards.shards.length === 0
+        ? []
+        : await this.db
+            .selectFrom('telegram_sessions')
+            .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+            .where(shardOfColumn('user_id', inShards.of), 'in', inShards.shards)
+            .groupBy('status')
+            .execute();
     const out: Record<SessionStatus, number> = { connecting: 0, active: 0, error: 0, revoked: 0 };
     for (const row of rows) out[row.status] = Number(row.n);
     return out;

@@ -42,7 +42,7 @@ export class AccountsService {
     const row = await store.find(caller, id);
     const client = live.get(row.id) ?? (row.status === 'revoked' ? undefined : await live.start(row));
     if (client) {
-      await live.call(client, new Api.auth.LogOut()).catch((error: unknown) =>
+      await live.call(row.id, client, new Api.auth.LogOut()).catch((error: unknown) =>
         logger.warn('logging out at Telegram failed; erasing the session anyway', {
           accountId: row.id,
           error,

@@ -20,6 +20,7 @@ import type { AccountChannelTable } from '../db/schema';
 import type { StoredPeer } from '../messages/account-sender';
 import { toDomainError } from '../telegram/errors';
 import type { LiveClients } from '../telegram/live-clients';
+import type { TelegramCalls } from '../telegram/telegram-calls';
 
 export type ChannelRow = Selectable<AccountChannelTable>;
 
@@ -63,6 +64,7 @@ export class AccountChannelsService {
     private readonly deps: {
       store: AccountStore;
       live: LiveClients;
+      calls: TelegramCalls;
       messaging: Messaging;
       relay: OutboxRelay;
     },
@@ -73,12 +75,12 @@ export class AccountChannelsService {
     data: TelegramAccountChannelAttachCommand,
     ctx: MessageContext,
   ): Promise<Channel> {
-    const { store, live, messaging, relay } = this.deps;
+    const { store, live, calls, messaging, relay } = this.deps;
     if (data.via.type !== 'account')
       throw new DomainError('VALIDATION_FAILED', 'Attach through an account here.');
     const account = await store.find({ ...caller, admin: false }, data.via.id);
-    const client = await live.ready(account);
-    const chat = await this.lookUp(client, data.chat);
+    // Connecting the client and the lookup are one bounded call behind the account's breakers.
+    const chat = await calls.run(account.id, async () => this.lookUp(await live.ready(account), data.chat));
     if (!canPost(chat)) {
       throw new DomainError(
         'TELEGRAM_NOT_ADMIN',

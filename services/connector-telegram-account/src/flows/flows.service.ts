@@ -9,8 +9,10 @@ import { v7 as uuidv7 } from 'uuid';
 import type { AccountStore } from '../accounts/account-store';
 import type { ClientFactory } from '../telegram/client-factory';
 import { sessionOf } from '../telegram/client-factory';
+import { destroy, isDead, untilConnected } from '../telegram/connection-state';
 import { toDomainError } from '../telegram/errors';
 import type { LiveClients } from '../telegram/live-clients';
+import type { TelegramCalls } from '../telegram/telegram-calls';
 
 /** What Redis keeps of a flow: its public state and its owner; never a code, a password or a session. */
 interface FlowRecord extends Flow {
@@ -22,6 +24,8 @@ interface FlowWork {
   /** The platform user: flows move with the user's shard. */
   userId: string;
   client: TelegramClient;
+  /** QR flows: what the client does with Telegram's updates (attached again to a replacement client). */
+  onUpdate?: (update: unknown) => void;
   phone?: string;
   phoneCodeHash?: string;
   timers: NodeJS.Timeout[];
@@ -52,6 +56,10 @@ export class FlowsService {
       factory: ClientFactory;
       store: AccountStore;
       live: LiveClients;
+      /** Every login step is a bounded call behind the connector-wide breaker (no account exists yet). */
+      calls: TelegramCalls;
+      /** How long a step waits for a client that is reconnecting before it starts a new one. */
+      callTimeoutMs: number;
       messaging: Messaging;
       relay: OutboxRelay;
       logger: Logger;
@@ -76,21 +84,22 @@ export class FlowsService {
       status: data.method === 'qr' ? 'awaiting_qr_scan' : 'awaiting_code',
       expiresAt: expiresAt.toISOString(),
     };
+    const { calls } = this.deps;
     try {
-      await client.connect();
+      await calls.connect(undefined, client);
       if (data.method === 'code') {
-        const sent = await client.sendCode(
-          { apiId: this.deps.apiId, apiHash: this.deps.apiHash },
-          data.phone,
+        const sent = await calls.run(undefined, () =>
+          client.sendCode({ apiId: this.deps.apiId, apiHash: this.deps.apiHash }, data.phone),
         );
         work.phone = data.phone;
         work.phoneCodeHash = sent.phoneCodeHash;
         record.codeType = sent.isCodeViaApp ? 'app' : 'sms';
       } else {
-        client.addEventHandler((update: unknown) => {
+        work.onUpdate = (update: unknown) => {
           if (update instanceof Api.UpdateLoginToken)
             void this.step(flowId, () => this.qrScanned(flowId, ctx));
-        });
+        };
+        client.addEventHandler(work.onUpdate);
         record.qr = await this.exportQr(flowId, work);
       }
     } catch (raw) {
@@ -111,7 +120,8 @@ export class FlowsService {
     const record = await this.pending(caller, flowId, 'awaiting_code');
     return this.step(flowId, async (work) => {
       try {
-        const auth = await work.client.invoke(
+        const auth = await this.invoke(
+          work,
           new Api.auth.SignIn({
             phoneNumber: work.phone!,
             phoneCodeHash: work.phoneCodeHash!,
@@ -136,7 +146,8 @@ export class FlowsService {
     const record = await this.pending(caller, flowId, 'awaiting_code');
     return this.step(flowId, async (work) => {
       try {
-        const sent = await work.client.invoke(
+        const sent = await this.invoke(
+          work,
           new Api.auth.ResendCode({ phoneNumber: work.phone!, phoneCodeHash: work.phoneCodeHash! }),
         );
         if (!(sent instanceof Api.auth.SentCode))
@@ -163,8 +174,9 @@ export class FlowsService {
     const record = await this.pending(caller, flowId, 'awaiting_password');
     return this.step(flowId, async (work) => {
       try {
-        const params = await work.client.invoke(new Api.account.GetPassword());
-        const auth = await work.client.invoke(
+        const params = await this.invoke(work, new Api.account.GetPassword());
+        const auth = await this.invoke(
+          work,
           new Api.auth.CheckPassword({ password: await computeCheck(params, password) }),
         );
         return await this.finish(record, work, (auth as Api.auth.Authorization).user as Api.User, ctx);
@@ -212,7 +224,8 @@ export class FlowsService {
   }
 
   private async exportQr(flowId: string, work: FlowWork): Promise<{ url: string; expiresAt: string }> {
-    const token = await work.client.invoke(
+    const token = await this.invoke(
+      work,
       new Api.auth.ExportLoginToken({ apiId: this.deps.apiId, apiHash: this.deps.apiHash, exceptIds: [] }),
     );
     if (!(token instanceof Api.auth.LoginToken))
@@ -255,7 +268,8 @@ export class FlowsService {
     const work = this.work.get(flowId);
     if (!record || !work || record.status !== 'awaiting_qr_scan') return undefined;
     try {
-      const result = await work.client.invoke(
+      const result = await this.invoke(
+        work,
         new Api.auth.ExportLoginToken({ apiId: this.deps.apiId, apiHash: this.deps.apiHash, exceptIds: [] }),
       );
       if (result instanceof Api.auth.LoginTokenSuccess) {
@@ -273,7 +287,7 @@ export class FlowsService {
   }
 
   private async askPassword(record: FlowRecord, work: FlowWork): Promise<Flow> {
-    const params = await work.client.invoke(new Api.account.GetPassword());
+    const params = await this.invoke(work, new Api.account.GetPassword());
     record.status = 'awaiting_password';
     delete record.qr;
     delete record.error;
@@ -326,14 +340,37 @@ export class FlowsService {
   }
 
   /**
-   * A step failed: a wrong code or password keeps the flow waiting for another try; anything else (an expired
-   * code, a banned phone, a flood wait) ends it. The caller gets the error either way.
+   * A login step through the flow's client, bounded and behind the connector-wide breaker. A client that lost
+   * Telegram (GramJS gave up reconnecting, or is still trying after the call timeout) is replaced first by a new
+   * one on the same auth key, so the login goes on where it was once Telegram answers again.
+   */
+  private async invoke<R extends Api.AnyRequest>(work: FlowWork, request: R): Promise<R['__response']> {
+    const { calls, callTimeoutMs, factory } = this.deps;
+    return calls.run(undefined, async () => {
+      if (isDead(work.client) || !(await untilConnected(work.client, callTimeoutMs))) {
+        const session = sessionOf(work.client);
+        await destroy(work.client);
+        work.client = await factory.create(session);
+        if (work.onUpdate) work.client.addEventHandler(work.onUpdate);
+        await calls.connect(undefined, work.client);
+      }
+      return work.client.invoke(request);
+    });
+  }
+
+  /**
+   * A step failed: a wrong code or password keeps the flow waiting for another try, and so does Telegram being
+   * unreachable (the same code works once it is back); anything else (an expired code, a banned phone, a flood
+   * wait) ends it. The caller gets the error either way.
    */
   private async failStep(record: FlowRecord, raw: unknown): Promise<DomainError> {
     const error = toDomainError(raw);
     if (error.code === 'INTERNAL')
       this.deps.logger.error('connect flow step failed', { flowId: record.flowId, error: raw });
-    const retryable = error.code === 'TELEGRAM_CODE_INVALID' || error.code === 'TELEGRAM_PASSWORD_INVALID';
+    const retryable =
+      error.code === 'TELEGRAM_CODE_INVALID' ||
+      error.code === 'TELEGRAM_PASSWORD_INVALID' ||
+      error.code === 'TELEGRAM_UNAVAILABLE';
     record.error = { code: error.code, detail: error.message };
     if (!retryable) {
       record.status = 'failed';

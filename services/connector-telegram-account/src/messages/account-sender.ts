@@ -1,12 +1,11 @@
 import { DomainError } from '@integrations/contracts';
-import { telegramMetrics, type Logger, type Registry } from '@integrations/observability';
 import { createHash } from 'node:crypto';
 import bigInt from 'big-integer';
-import CircuitBreaker from 'opossum';
 import { Api, utils, type TelegramClient } from 'telegram';
 import { HTMLParser } from 'telegram/extensions/html';
 import { MarkdownV2Parser } from 'telegram/extensions/markdownv2';
 import { toDomainError } from '../telegram/errors';
+import type { TelegramCalls } from '../telegram/telegram-calls';
 
 export interface AccountSendRequest {
   text: string;
@@ -32,17 +31,15 @@ export interface AccountSent {
   date: Date;
 }
 
-/** Circuit breaker states as the `circuit_breaker_state` gauge reports them. */
-const STATE = { closed: 0, halfOpen: 1, open: 2 } as const;
-
 /** A connected client for the account (connecting, or reconnecting, it when needed). */
 export type ClientFor = () => Promise<TelegramClient>;
 
 /**
  * Sends as an account, one message at a time per account, spaced by `intervalMs` (user accounts that burst get
- * limited or banned), behind a breaker per account, and honouring FLOOD_WAIT: after one, the account's sends
- * fail fast with the time left instead of calling Telegram again. Getting a connected client happens inside the
- * breaker: while Telegram is unreachable the breaker opens, and sends fail fast instead of each trying to connect.
+ * limited or banned), through the connector's bounded calls (the account's breaker and the connector-wide one),
+ * and honouring FLOOD_WAIT: after one, the account's sends fail fast with the time left instead of calling
+ * Telegram again. Getting a connected client happens inside the call: while Telegram is unreachable the breaker
+ * opens, and sends fail fast instead of each trying to connect.
  *
  * `random_id` is derived from our message id, so a resend of the same message (after a crash between Telegram's
  * answer and our commit) is refused by Telegram as RANDOM_ID_DUPLICATE instead of posted twice.
@@ -51,16 +48,11 @@ export class AccountSender {
   private readonly chains = new Map<string, Promise<unknown>>();
   private readonly lastSend = new Map<string, number>();
   private readonly floodUntil = new Map<string, number>();
-  private readonly breakers = new Map<string, CircuitBreaker<[() => Promise<AccountSent>], AccountSent>>();
 
   constructor(
     private readonly options: {
       intervalMs: number;
-      breakerResetMs: number;
-      /** A send Telegram has not answered after this long fails (TELEGRAM_UNAVAILABLE). */
-      timeoutMs: number;
-      registry: Registry;
-      logger: Logger;
+      calls: TelegramCalls;
     },
   ) {}
 
@@ -108,11 +100,11 @@ export class AccountSender {
     if (gap > 0) await new Promise((resolve) => setTimeout(resolve, gap));
     this.lastSend.set(accountId, Date.now());
     try {
-      return await this.breaker(accountId).fire(async () =>
+      return await this.options.calls.run(accountId, async () =>
         deliver(await clientFor(), to, messageId, request),
       );
     } catch (raw) {
-      const error = toDomainError(raw, this.options.breakerResetMs);
+      const error = toDomainError(raw);
       if (error.code === 'TELEGRAM_FLOOD_WAIT' && error.retryAfter) {
         this.floodUntil.set(accountId, Date.now() + error.retryAfter * 1000);
       }
@@ -121,52 +113,9 @@ export class AccountSender {
   }
 
   forget(accountId: string): void {
-    this.breakers.get(accountId)?.shutdown();
-    this.breakers.delete(accountId);
-    this.gauge.remove({ breaker: `account:${accountId}` });
+    this.options.calls.forget(accountId);
     this.lastSend.delete(accountId);
     this.floodUntil.delete(accountId);
-  }
-
-  close(): void {
-    for (const breaker of this.breakers.values()) breaker.shutdown();
-    this.breakers.clear();
-  }
-
-  private get gauge() {
-    return telegramMetrics(this.options.registry).breakerState;
-  }
-
-  /**
-   * Opens on Telegram failing (unreachable, timeouts), not on answers about the message (bad peer, no rights).
-   * Its gauge series exists only while it is not closed: one per account would be too many to keep.
-   */
-  private breaker(accountId: string): CircuitBreaker<[() => Promise<AccountSent>], AccountSent> {
-    let breaker = this.breakers.get(accountId);
-    if (!breaker) {
-      const name = `account:${accountId}`;
-      const { logger } = this.options;
-      breaker = new CircuitBreaker((call: () => Promise<AccountSent>) => call(), {
-        name,
-        timeout: this.options.timeoutMs,
-        resetTimeout: this.options.breakerResetMs,
-        errorThresholdPercentage: 50,
-        volumeThreshold: 5,
-        errorFilter: (error: unknown) => toDomainError(error).code !== 'TELEGRAM_UNAVAILABLE',
-      });
-      breaker.on('reject', () => undefined);
-      breaker.on('open', () => {
-        this.gauge.set({ breaker: name }, STATE.open);
-        logger.warn('circuit breaker opened', { breaker: name });
-      });
-      breaker.on('halfOpen', () => this.gauge.set({ breaker: name }, STATE.halfOpen));
-      breaker.on('close', () => {
-        this.gauge.remove({ breaker: name });
-        logger.info('circuit breaker closed', { breaker: name });
-      });
-      this.breakers.set(accountId, breaker);
-    }
-    return breaker;
   }
 }
 

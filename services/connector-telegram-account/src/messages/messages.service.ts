@@ -263,7 +263,7 @@ export class AccountMessagesService {
     if (claimed.numUpdatedRows === 0n) return { message: toMessage(row) };
     const ctx = row.context ? (JSON.parse(row.context) as MessageContext) : { userId: row.user_id };
     const request = JSON.parse(row.request ?? '{"text":""}') as AccountSendRequest;
-    const end = this.metrics.sendDuration.startTimer({ type: 'account' });
+    const end = this.metrics.sendDuration.startTimer({ type: typeOf(row) });
     const account = await store.byId(row.account_id);
     try {
       if (!account) throw new DomainError('NOT_FOUND', 'The account was removed.');
@@ -310,7 +310,7 @@ export class AccountMessagesService {
         await enqueueOutbox(trx, this.deps.messaging.makeEnvelope('telegram.message.sent', data, ctx));
       });
       this.attempts.delete(id);
-      this.metrics.messagesSent.inc({ type: 'account' });
+      this.metrics.messagesSent.inc({ type: typeOf(row) });
       this.deps.relay.kick();
       return {
         message: {
@@ -411,7 +411,7 @@ export class AccountMessagesService {
       };
       await enqueueOutbox(trx, this.deps.messaging.makeEnvelope('telegram.message.failed', data, ctx));
     });
-    this.metrics.messagesError.inc({ type: 'account' });
+    this.metrics.messagesError.inc({ type: typeOf(row) });
     this.deps.relay.kick();
   }
 }
@@ -427,6 +427,10 @@ function historyOf(row: MessageRow, text: string): { text?: string; channelId?: 
     ...(!row.channel_id && row.recipient.startsWith('@') ? { chatTitle: row.recipient } : {}),
   };
 }
+
+/** The `type` label of the spec's message metrics: a send to an attached channel or group is `channel`. */
+const typeOf = (row: Pick<MessageRow, 'channel_id'>): 'account' | 'channel' =>
+  row.channel_id ? 'channel' : 'account';
 
 /** A send from another platform service with only an idempotency key gets a stable id from it. */
 function idFromKey(envelope: Envelope): string | undefined {

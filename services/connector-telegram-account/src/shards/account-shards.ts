@@ -13,10 +13,14 @@ export const SHARD_EXCHANGE = 'integrations.account.shards';
  * What serving a shard means for the account connector: consuming its queue, holding the live clients of its
  * users' accounts, and finishing their interrupted sends. Taking and giving up one shard never overlap (each
  * shard's changes run one after another); giving up waits for the commands in hand, so none is cut off.
+ *
+ * Taking a shard does not wait for its sessions: commands flow at once and the sessions are restored in the
+ * background, a few at a time, each a bounded call (an account a command needs first connects on that command).
  */
 export class AccountShards implements ShardOwner {
   private readonly consumers = new Map<number, StoppableConsumer>();
   private readonly changes = new Map<number, Promise<unknown>>();
+  private readonly restores = new Map<number, Promise<void>>();
   private readonly metrics;
 
   constructor(
@@ -55,20 +59,48 @@ export class AccountShards implements ShardOwner {
     });
   }
 
+  /** The shards this replica serves, for queries over them. */
+  held(): { shards: number[]; of: number } {
+    return { shards: [...this.consumers.keys()], of: this.deps.shards };
+  }
+
   acquire(shard: number): Promise<void> {
     return this.serially(shard, async () => {
-      const { messaging, handler, store, live, messages, service, restoreConcurrency } = this.deps;
-      const ofShard = this.ofShard(shard);
+      const { messaging, handler, store, messages, service, shards } = this.deps;
+      // Before anything can connect one of them: accounts said active have no client here yet.
+      await store.markConnecting({ shards: [shard], of: shards });
       // Sends the previous owner left unfinished are picked up before any new command can start one.
-      await messages.recover(ofShard);
+      await messages.recover(this.ofShard(shard));
       // Then commands flow at once; an account whose client is not back yet connects on its first command.
       this.consumers.set(
         shard,
         await messaging.consumeUntilStopped({ queue: this.queueOf(shard), deadKey: service, handler }),
       );
       this.metrics.shardLeasesHeld.set(this.consumers.size);
-      const rows = (await store.restorable()).filter((row) => ofShard(row.user_id));
-      await live.restoreAll(rows, restoreConcurrency);
+      this.restores.set(
+        shard,
+        this.restore(shard)
+          .catch((error: unknown) => {
+            this.deps.logger.error('restoring a shard failed', { shard, error });
+          })
+          .finally(() => this.restores.delete(shard)),
+      );
+    });
+  }
+
+  /** Sessions of a shard restored in the background; stops taking new ones once the shard is given up. */
+  private async restore(shard: number): Promise<void> {
+    const { store, live, restoreConcurrency, shards, logger } = this.deps;
+    const started = Date.now();
+    const rows = await store.restorable({ shards: [shard], of: shards });
+    const serving = () => this.consumers.has(shard);
+    const live0 = live.size;
+    await live.restoreAll(rows, restoreConcurrency, serving);
+    logger.info('shard sessions restored', {
+      shard,
+      accounts: rows.length,
+      connected: live.size - live0,
+      ms: Date.now() - started,
     });
   }
 
@@ -78,6 +110,8 @@ export class AccountShards implements ShardOwner {
       this.consumers.delete(shard);
       this.metrics.shardLeasesHeld.set(this.consumers.size);
       await consumer?.stop();
+      // A restore in progress takes no new account now; the ones it is connecting are bounded calls.
+      await this.restores.get(shard);
       const ofShard = this.ofShard(shard);
       // Sends accepted asynchronously finish here; the next owner would otherwise resend them (harmlessly).
       this.deps.messages.stopRetries(ofShard);
@@ -93,10 +127,8 @@ export class AccountShards implements ShardOwner {
    */
   async reconnectMissing(): Promise<void> {
     const { store, live, restoreConcurrency } = this.deps;
-    const missing = (await store.restorable()).filter(
-      (row) => this.consumers.has(shardOf(row.user_id, this.deps.shards)) && !live.has(row.id),
-    );
-    await live.restoreAll(missing, restoreConcurrency);
+    const missing = (await store.restorable(this.held())).filter((row) => !live.has(row.id));
+    await live.restoreAll(missing, restoreConcurrency, () => true);
   }
 
   private ofShard(shard: number): (userId: string) => boolean {

@@ -1,4 +1,5 @@
 import type { Logger } from '@integrations/observability';
+import { sql, type RawBuilder } from '@integrations/persistence';
 import type { Redis } from 'ioredis';
 import { createHash, randomUUID } from 'node:crypto';
 
@@ -210,4 +211,9 @@ export class ShardLeases {
 /** The shard of a platform user: all of a user's accounts, flows and sends live on one shard. */
 export function shardOf(userId: string, shards: number): number {
   return createHash('sha1').update(userId).digest().readUInt32BE(0) % shards;
+}
+
+/** `shardOf` in SQL (MariaDB and MySQL), for a column holding the platform user: the same shard for every id. */
+export function shardOfColumn(column: string, shards: number): RawBuilder<number> {
+  return sql<number>`conv(left(sha1(${sql.ref(column)}), 8), 16, 10) mod ${shards}`;
 }

@@ -38,7 +38,9 @@ export class ClientFactory {
   }
 
   private emulatorInfo(): Promise<EmulatorMtprotoInfo> {
-    this.emulator ??= fetch(`${this.config.emulatorUrl}/_emulator/mtproto`)
+    this.emulator ??= fetch(`${this.config.emulatorUrl}/_emulator/mtproto`, {
+      signal: AbortSignal.timeout(this.config.callTimeoutMs),
+    })
       .then(async (res) => {
         if (!res.ok) throw new Error(`the emulator answered ${res.status} for its MTProto address`);
         // The emulator reports the address it bound (0.0.0.0 in a container); reach it where its URL points.

@@ -1,6 +1,5 @@
+import { BreakerOpenError as Refused, CallTimeoutError } from '@integrations/connector-kit';
 import { DomainError } from '@integrations/contracts';
-
-export const BREAKER_OPEN = 'EOPENBREAKER';
 
 /** Telegram's MTProto error names, grouped by what they mean for our caller (API.md's codes). */
 const BY_NAME: Record<string, [DomainError['code'], string]> = {
@@ -46,24 +45,27 @@ const BY_NAME: Record<string, [DomainError['code'], string]> = {
 /** The session is gone at Telegram: the account must be connected again. */
 export const isSessionGone = (error: DomainError): boolean => error.code === 'TELEGRAM_SESSION_REVOKED';
 
-/** A send the open breaker refused: it never reached a client, so that client has nothing to answer for. */
+/** A call the open breaker refused: it never reached a client, so that client has nothing to answer for. */
 export class BreakerOpenError extends DomainError {
-  constructor(retryAfterMs: number) {
-    super('TELEGRAM_UNAVAILABLE', 'Telegram is failing for this account; paused for a moment.', {
+  constructor(retryAfterMs: number, everyone = false) {
+    const who = everyone ? 'for this connector' : 'for this account';
+    super('TELEGRAM_UNAVAILABLE', `Telegram is failing ${who}; paused for a moment.`, {
       retryAfter: Math.ceil(retryAfterMs / 1000),
     });
   }
 }
 
 /** What a GramJS failure means for our caller. Telegram's own words stay out of logs and replies. */
-export function toDomainError(error: unknown, retryAfterMs = 10_000): DomainError {
+export function toDomainError(error: unknown): DomainError {
   if (error instanceof DomainError) return error;
-  const e = error as { code?: unknown; errorMessage?: unknown; seconds?: unknown; message?: unknown };
-  if (e?.code === BREAKER_OPEN) return new BreakerOpenError(retryAfterMs);
-  // The breaker's own timeout: the call may have reached Telegram; a resend is safe (its random_id repeats).
-  if (e?.code === 'ETIMEDOUT') {
+  if (error instanceof Refused) {
+    return new BreakerOpenError(error.retryAfterMs, !error.breaker.startsWith('account:'));
+  }
+  // The call may have reached Telegram; a resend is safe (its random_id repeats).
+  if (error instanceof CallTimeoutError) {
     return new DomainError('TELEGRAM_UNAVAILABLE', 'Telegram did not answer in time.', { retryAfter: 5 });
   }
+  const e = error as { code?: unknown; errorMessage?: unknown; seconds?: unknown; message?: unknown };
   if (e?.code === 420 || e?.errorMessage === 'FLOOD') {
     const seconds = typeof e.seconds === 'number' ? e.seconds : 1;
     return new DomainError('TELEGRAM_FLOOD_WAIT', 'Telegram asks this account to wait before trying again.', {

@@ -6,8 +6,9 @@ import { Api, type TelegramClient } from 'telegram';
 import { NewMessage, type NewMessageEvent } from 'telegram/events';
 import type { AccountStore, SessionRow } from '../accounts/account-store';
 import type { ClientFactory } from './client-factory';
-import { isDead, unreachable, untilConnected, withTimeout } from './connection-state';
+import { destroy, isDead, unreachable, untilConnected, whenKeyForgotten } from './connection-state';
 import { isSessionGone, toDomainError } from './errors';
+import type { TelegramCalls } from './telegram-calls';
 
 interface Live {
   client: TelegramClient;
@@ -29,7 +30,9 @@ export class LiveClients {
       messaging: Messaging;
       relay: OutboxRelay;
       logger: Logger;
-      /** The longest a call to Telegram (or a wait for a reconnect) may take before the client counts as cut off. */
+      /** Every call to Telegram goes through these (bounded, behind the account's and the connector's breaker). */
+      calls: TelegramCalls;
+      /** The longest a wait for a reconnect may take before the client counts as cut off. */
       callTimeoutMs: number;
     },
   ) {}
@@ -52,9 +55,13 @@ export class LiveClients {
     return undefined;
   }
 
-  /** A call through a client, bounded: a cut-off connection fails it as TELEGRAM_UNAVAILABLE. */
-  call<R extends Api.AnyRequest>(client: TelegramClient, request: R): Promise<R['__response']> {
-    return withTimeout(client.invoke(request), this.deps.callTimeoutMs);
+  /** A call through an account's client, bounded and behind its breakers. */
+  call<R extends Api.AnyRequest>(
+    accountId: string,
+    client: TelegramClient,
+    request: R,
+  ): Promise<R['__response']> {
+    return this.deps.calls.invoke(accountId, client, request);
   }
 
   /**
@@ -93,14 +100,14 @@ export class LiveClients {
   }
 
   private async connect(row: SessionRow): Promise<TelegramClient | undefined> {
-    const { store, factory } = this.deps;
+    const { store, factory, calls } = this.deps;
     let client: TelegramClient | undefined;
     try {
       // Inside the try: an undecryptable session or an unreachable emulator marks the account too.
       client = await factory.create(await store.session(row));
-      // GramJS answers false (and would queue every later call forever) when no connection attempt succeeded.
-      if (!(await client.connect())) throw unreachable();
-      await withTimeout(client.getMe(), this.deps.callTimeoutMs);
+      const connecting = client;
+      await calls.connect(row.id, connecting);
+      await calls.run(row.id, () => Promise.race([connecting.getMe(), whenKeyForgotten(connecting)]));
     } catch (raw) {
       if (client) await destroy(client);
       await this.failed(row, toDomainError(raw));
@@ -179,7 +186,7 @@ export class LiveClients {
         const row = { id: accountId, user_id: live.userId, status: 'active' as const };
         try {
           if (isDead(live.client)) throw unreachable();
-          await this.call(live.client, new Api.updates.GetState());
+          await this.call(accountId, live.client, new Api.updates.GetState());
         } catch (raw) {
           const error = toDomainError(raw);
           // A flood wait says Telegram is busy with this account, not that the session is broken.
@@ -194,11 +201,14 @@ export class LiveClients {
     return unhealthy;
   }
 
-  /** Connects every stored account, a few at a time; answers how many are live. */
-  async restoreAll(rows: SessionRow[], concurrency: number): Promise<number> {
+  /**
+   * Connects stored accounts, a few at a time, while `wanted()` holds (a shard given up stops its restore).
+   * Each is a bounded call, so a Telegram that does not answer delays it by the call timeout at most.
+   */
+  async restoreAll(rows: SessionRow[], concurrency: number, wanted: () => boolean): Promise<void> {
     let next = 0;
     const worker = async (): Promise<void> => {
-      while (next < rows.length) {
+      while (next < rows.length && wanted()) {
         const row = rows[next]!;
         next += 1;
         await this.start(row).catch((error: unknown) =>
@@ -207,7 +217,6 @@ export class LiveClients {
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
-    return this.live.size;
   }
 
   /** Disconnects the accounts of some users (their shard moved to another replica); the table is untouched. */
@@ -249,17 +258,4 @@ export class LiveClients {
       this.deps.logger.error('recording an inbound message failed', { accountId: row.id, error });
     }
   }
-}
-
-/**
- * GramJS's `destroy()` stops its ping loop and reconnect timers too; a failure there changes nothing for us.
- * A reconnect GramJS has already begun runs to its end even after `destroy()`, so it is waited out first:
- * otherwise the old client could come back on the same auth key beside its replacement (AUTH_KEY_DUPLICATED).
- */
-async function destroy(client: TelegramClient): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (client._sender?.isReconnecting && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  await client.destroy().catch(() => undefined);
 }

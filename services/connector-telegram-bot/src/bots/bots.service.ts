@@ -49,7 +49,7 @@ export class BotsService {
     try {
       me = await this.apis.unstored(token).getMe();
     } catch (error) {
-      throw toDomainError(error, 'connect', 0);
+      throw toDomainError(error, 'connect');
     }
     const sealed = await this.cipher.encrypt(KEY_NAMES.bots, token);
     const now = new Date();

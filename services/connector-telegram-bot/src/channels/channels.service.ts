@@ -76,7 +76,7 @@ export class ChannelsService {
       chat = await query.getChat(data.chat);
       member = await query.getChatMember(chat.id, Number(bot.telegram_bot_id));
     } catch (error) {
-      throw toDomainError(error, 'attach', 0);
+      throw toDomainError(error, 'attach');
     }
     if (chat.type === 'private')
       throw new DomainError('TELEGRAM_CHAT_NOT_FOUND', 'This is a private chat, not a channel or a group.');

@@ -1,3 +1,4 @@
+import type { BreakerSet } from '@integrations/connector-kit';
 import type { Messaging } from '@integrations/messaging';
 import type { Logger } from '@integrations/observability';
 import { enqueueOutbox, type Kysely, type OutboxRelay } from '@integrations/persistence';
@@ -7,6 +8,7 @@ import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import type { BotsService } from '../bots/bots.service';
 import type { BotDatabase } from '../db/schema';
+import { breakerTransformer } from '../telegram/breaker-transformer';
 
 const LEASE_MS = 20_000;
 const SCAN_MS = 3_000;
@@ -36,6 +38,9 @@ export class UpdatesPoller {
       relay: OutboxRelay;
       logger: Logger;
       pollTimeoutSeconds: number;
+      /** Long polls go through the bot's breaker too, bounded by the poll timeout plus this. */
+      breakers: BreakerSet;
+      callTimeoutMs: number;
     },
   ) {}
 
@@ -108,6 +113,8 @@ export class UpdatesPoller {
       const first = rows[0];
       if (!first) return;
       const api = new Api(await this.deps.bots.tokenOf(first), { apiRoot: this.deps.botApiUrl });
+      const { breakers, pollTimeoutSeconds, callTimeoutMs } = this.deps;
+      api.config.use(breakerTransformer(breakers, first.id, pollTimeoutSeconds * 1000 + callTimeoutMs));
       const offset = Math.max(...rows.map((r) => Number(r.updates_offset)));
       let updates: Update[];
       // grammY types its signal as the abort-controller polyfill's; at run time Node's own AbortSignal is used.

@@ -71,7 +71,6 @@ export class MessagesService {
       relay: OutboxRelay;
       registry: Registry;
       logger: Logger;
-      breakerResetMs: number;
       presence: ReplicaPresence;
     },
   ) {
@@ -309,7 +308,7 @@ export class MessagesService {
         },
       };
     } catch (raw) {
-      const error = toDomainError(raw, 'send', this.deps.breakerResetMs);
+      const error = toDomainError(raw, 'send');
       if (bot && error.code === 'TELEGRAM_TOKEN_INVALID' && bot.status !== 'revoked')
         await this.deps.bots.markRevoked(bot);
       if (error.code === 'TELEGRAM_WRITE_FORBIDDEN' && row.channel_id) {

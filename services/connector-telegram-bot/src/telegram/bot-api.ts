@@ -1,7 +1,8 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import { Api } from 'grammy';
 import type { BotConnectorConfig } from '../config';
-import type { Breakers } from './breakers';
+import type { BreakerSet } from '@integrations/connector-kit';
+import { breakerTransformer } from './breaker-transformer';
 import { BotThrottle } from './throttle';
 
 export interface BotApis {
@@ -21,7 +22,7 @@ export class BotApiFactory {
 
   constructor(
     private readonly config: BotConnectorConfig,
-    private readonly breakers: Breakers,
+    private readonly breakers: BreakerSet,
   ) {}
 
   /** A client for a token that is not stored yet (connecting checks it with getMe). */
@@ -42,7 +43,7 @@ export class BotApiFactory {
     let apis = this.cache.get(botId);
     if (!apis) {
       const send = new Api(token, { apiRoot: this.config.botApiUrl });
-      send.config.use(this.breakers.transformer(botId));
+      send.config.use(breakerTransformer(this.breakers, botId));
       const throttle = new BotThrottle(this.config.limits);
       send.config.use(throttle.transformer());
       // Only a 429 is retried: it says the message was not sent. A 5xx or a broken connection leaves it unknown
@@ -56,7 +57,7 @@ export class BotApiFactory {
         }),
       );
       const query = new Api(token, { apiRoot: this.config.botApiUrl });
-      query.config.use(this.breakers.transformer(botId));
+      query.config.use(breakerTransformer(this.breakers, botId));
       query.config.use(
         autoRetry({
           maxRetryAttempts: 2,

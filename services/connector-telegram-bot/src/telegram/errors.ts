@@ -1,26 +1,23 @@
+import { BreakerOpenError, CallTimeoutError } from '@integrations/connector-kit';
 import { DomainError } from '@integrations/contracts';
 import { GrammyError, HttpError } from 'grammy';
-
-export const BREAKER_OPEN = 'EOPENBREAKER';
 
 /**
  * What a Bot API failure means for our caller, in the contract's codes. Telegram's descriptions are kept in the
  * detail for 400s (they explain a bad message), never the token or the payload.
  */
-export function toDomainError(
-  error: unknown,
-  context: 'connect' | 'send' | 'attach',
-  retryAfterMs: number,
-): DomainError {
+export function toDomainError(error: unknown, context: 'connect' | 'send' | 'attach'): DomainError {
   if (error instanceof DomainError) return error;
-  if ((error as { code?: string })?.code === BREAKER_OPEN) {
+  if (error instanceof BreakerOpenError) {
     return new DomainError(
       'TELEGRAM_UNAVAILABLE',
       'Telegram is failing for this bot; sending is paused for a moment.',
-      {
-        retryAfter: Math.ceil(retryAfterMs / 1000),
-      },
+      { retryAfter: Math.ceil(error.retryAfterMs / 1000) },
     );
+  }
+  // It may have reached Telegram: callers that send treat it like a broken connection (never resent blindly).
+  if (error instanceof CallTimeoutError) {
+    return new DomainError('TELEGRAM_UNAVAILABLE', 'Telegram did not answer in time.', { retryAfter: 5 });
   }
   if (error instanceof GrammyError) {
     const description = error.description.replace(

@@ -1,0 +1,8 @@
+export {
+  BREAKER_STATE,
+  BreakerOpenError,
+  BreakerSet,
+  CallTimeoutError,
+  withTimeout,
+  type BreakerSetOptions,
+} from './breakers';
