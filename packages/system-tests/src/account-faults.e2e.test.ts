@@ -29,8 +29,9 @@ describe('the account connector under faults', () => {
         TELEGRAM_BREAKER_RESET_MS: '1500',
         TELEGRAM_CALL_TIMEOUT_MS: '3000',
         TELEGRAM_HEALTH_SWEEP_MS: '500',
-        // Short leases: cutting Redis for 4 s must cost the connector its shards (see the Redis test below).
-        TELEGRAM_SHARD_LEASE_MS: '5000',
+        // Short leases: cutting Redis for 7 s must cost the connector its shards (see the Redis test below),
+        // yet long enough that a stall of this busy test process (the stack runs in it) keeps them.
+        TELEGRAM_SHARD_LEASE_MS: '10000',
       },
     });
     token = await stack.token('fault-user');
@@ -205,8 +206,8 @@ describe('the account connector under faults', () => {
     await acceptedAtLeast(5);
     const redisBefore = proxies.redis.accepted;
     await proxies.redis.cut();
-    // Longer than 60 % of a lease life (5 s): the connector stops serving its shards, then takes them back.
-    await sleep(4_000);
+    // Longer than 60 % of a lease life (10 s): the connector stops serving its shards, then takes them back.
+    await sleep(7_000);
     await proxies.redis.restore();
     const afterRedis = accepted.length;
     await acceptedAtLeast(afterRedis + 5);

@@ -63,8 +63,10 @@ describe('the bot connector killed mid-burst', () => {
   it('settles every accepted send: sent exactly once, or failed as uncertain, never twice', async () => {
     const { bot, created, chats } = await stack.connectBotWithGroups(token, 'survivor_bot', 8);
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    // Slow answers keep several calls to Telegram in flight, so the kill lands inside some of them.
-    await stack.control.addFault({ target: `bot:${created.id}`, kind: 'latency', ms: 100 });
+    // Slow answers keep several calls to Telegram in flight, so the kill lands inside some of them, and keep
+    // the burst going (one call per chat at a time: 12 × 400 ms each) well past its acceptance, which needs the
+    // connector up (it stores each message before the 202) and which a loaded machine makes slow.
+    await stack.control.addFault({ target: `bot:${created.id}`, kind: 'latency', ms: 400 });
 
     const send = async (i: number) => {
       const chat = chats[i % chats.length]!;

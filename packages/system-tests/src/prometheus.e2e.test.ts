@@ -210,6 +210,10 @@ describe('dashboards and rules in a real Prometheus', () => {
     await until(
       async () => (await value('sum(telegram_sessions_total{type="account"})')) === accounts.length,
     );
+    // The broker emits queue statistics every few seconds: the stack's queues show once it has.
+    await until(
+      async () => (await value(`count(rabbitmq_queue_messages_ready{vhost="${stack.vhost}"})`)) !== undefined,
+    );
     // A rate needs two samples of a counter: wait until the last counters to appear have them.
     for (const counter of [
       'telegram_messages_sent_total{type="channel"}',
