@@ -1,6 +1,8 @@
 import { AmqpConnection } from '@golevelup/nestjs-rabbitmq';
 import {
   DomainError,
+  ENVELOPE_CONTENT_TYPE,
+  TRACEPARENT_HEADER,
   type Envelope,
   type Reply,
   type ReplyError,
@@ -423,12 +425,15 @@ export class Messaging {
   private publishOptions(envelope: Envelope, extra: Options.Publish): Options.Publish {
     return {
       persistent: true,
-      contentType: 'application/cloudevents+json',
+      contentType: ENVELOPE_CONTENT_TYPE,
       messageId: envelope.id,
       type: envelope.type,
       timestamp: Math.floor(Date.parse(envelope.time) / 1000),
       ...extra,
-      headers: { ...(envelope.traceparent ? { traceparent: envelope.traceparent } : {}), ...extra.headers },
+      headers: {
+        ...(envelope.traceparent ? { [TRACEPARENT_HEADER]: envelope.traceparent } : {}),
+        ...extra.headers,
+      },
     };
   }
 
