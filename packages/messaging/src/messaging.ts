@@ -17,7 +17,6 @@ import {
   inSpan,
   queueMetrics,
   withRemoteContext,
-  type Logger,
   type Registry,
 } from '@integrations/observability';
 import type { Channel, ConsumeMessage, Options } from 'amqplib';
@@ -38,11 +37,18 @@ import {
   type Priority,
 } from './topology';
 
+/** The log methods the messaging layer uses: the services' winston logger fits, and so does `console`. */
+export interface MessagingLogger {
+  debug(message: string, meta?: Record<string, unknown>): unknown;
+  warn(message: string, meta?: Record<string, unknown>): unknown;
+  error(message: string, meta?: Record<string, unknown>): unknown;
+}
+
 export interface MessagingOptions {
   url: string;
   /** The service name: the envelope's `source` and the connection's name in RabbitMQ. */
   service: string;
-  logger?: Logger;
+  logger?: MessagingLogger;
   registry?: Registry;
   prefetch?: number;
   /** How long `connect` waits for the broker before failing. */
@@ -94,7 +100,7 @@ class InvalidMessage extends Error {}
  */
 export class Messaging {
   private readonly metrics;
-  private readonly logger: Logger | undefined;
+  private readonly logger: MessagingLogger | undefined;
   private readonly retryDelays: readonly number[];
 
   private constructor(
