@@ -11,6 +11,7 @@ export {
   Messaging,
   type CommandHandler,
   type EventHandler,
+  type MessagingLogger,
   type MessagingOptions,
   type StoppableConsumer,
 } from './messaging';

@@ -1,6 +1,8 @@
 import { AmqpConnection } from '@golevelup/nestjs-rabbitmq';
 import {
   DomainError,
+  ENVELOPE_CONTENT_TYPE,
+  TRACEPARENT_HEADER,
   type Envelope,
   type Reply,
   type ReplyError,
@@ -15,7 +17,6 @@ import {
   inSpan,
   queueMetrics,
   withRemoteContext,
-  type Logger,
   type Registry,
 } from '@integrations/observability';
 import type { Channel, ConsumeMessage, Options } from 'amqplib';
@@ -36,11 +37,18 @@ import {
   type Priority,
 } from './topology';
 
+/** The log methods the messaging layer uses: the services' winston logger fits, and so does `console`. */
+export interface MessagingLogger {
+  debug(message: string, meta?: Record<string, unknown>): unknown;
+  warn(message: string, meta?: Record<string, unknown>): unknown;
+  error(message: string, meta?: Record<string, unknown>): unknown;
+}
+
 export interface MessagingOptions {
   url: string;
   /** The service name: the envelope's `source` and the connection's name in RabbitMQ. */
   service: string;
-  logger?: Logger;
+  logger?: MessagingLogger;
   registry?: Registry;
   prefetch?: number;
   /** How long `connect` waits for the broker before failing. */
@@ -92,7 +100,7 @@ class InvalidMessage extends Error {}
  */
 export class Messaging {
   private readonly metrics;
-  private readonly logger: Logger | undefined;
+  private readonly logger: MessagingLogger | undefined;
   private readonly retryDelays: readonly number[];
 
   private constructor(
@@ -423,12 +431,15 @@ export class Messaging {
   private publishOptions(envelope: Envelope, extra: Options.Publish): Options.Publish {
     return {
       persistent: true,
-      contentType: 'application/cloudevents+json',
+      contentType: ENVELOPE_CONTENT_TYPE,
       messageId: envelope.id,
       type: envelope.type,
       timestamp: Math.floor(Date.parse(envelope.time) / 1000),
       ...extra,
-      headers: { ...(envelope.traceparent ? { traceparent: envelope.traceparent } : {}), ...extra.headers },
+      headers: {
+        ...(envelope.traceparent ? { [TRACEPARENT_HEADER]: envelope.traceparent } : {}),
+        ...extra.headers,
+      },
     };
   }
 

@@ -1,8 +1,7 @@
 import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
 import type { Channel, ConsumeMessage, Options } from 'amqplib';
+import { DIRECT_REPLY_TO } from '@integrations/contracts';
 import { randomUUID } from 'node:crypto';
-
-const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';
 
 /**
  * Request/reply over RabbitMQ's direct reply-to, on a channel of its own without publisher confirms: the reply

@@ -1,68 +1,15 @@
-/** Names of the exchanges and queues of ARCHITECTURE.md §4, in one place. */
-export const EXCHANGES = {
-  commands: 'integrations.commands',
-  events: 'integrations.events',
-  dlx: 'integrations.dlx',
-} as const;
-
-export type ExchangeAlias = keyof typeof EXCHANGES;
-
-export const PRIORITIES = ['high', 'mid', 'low'] as const;
-export type Priority = (typeof PRIORITIES)[number];
-
-/**
- * Routing keys carry the priority as a prefix (ADR 0002): `high.telegram.bot.send` is interactive (the api),
- * `low.…` is maintenance, and the bare key (what other platform services publish) is `mid`. The envelope's
- * `type` is always the bare key.
- */
-export function routingKeyFor(type: string, priority: Priority): string {
-  return priority === 'mid' ? type : `${priority}.${type}`;
-}
-
-export function bindingsFor(binding: string, priority: Priority): string[] {
-  return priority === 'mid' ? [binding, `mid.${binding}`] : [`${priority}.${binding}`];
-}
-
-/** Back-off of the TTL retry queues: a failed message waits this long before its next attempt. */
-export const RETRY_DELAYS_MS = [1_000, 5_000, 30_000] as const;
-
-export const queueNames = (lane: string) => ({
-  work: lane,
-  retry: (attempt: number) => `${lane}.retry.${attempt}`,
-});
-
-export const deadQueueName = (queue: string) => `${queue}.dead`;
-
-/**
- * Work queues. `mid` and `low` are quorum queues: replicated and durable, with a delivery limit as the backstop
- * against a message that crashes a worker. `high` carries only interactive request/reply traffic whose caller is
- * waiting (and times out): it is a durable classic queue of transient messages, because a quorum queue delivers
- * only after a replicated, fsynced commit, which costs every interactive call milliseconds (measured: 2.8 ms
- * against 0.6 ms per round trip here). A high message lost in a broker crash is a 504 its caller may retry.
- */
-export function workQueueArguments(deadKey: string, priority: Priority | 'events'): Record<string, unknown> {
-  const deadLetter = { 'x-dead-letter-exchange': EXCHANGES.dlx, 'x-dead-letter-routing-key': deadKey };
-  if (priority === 'high') return { 'x-queue-type': 'classic', ...deadLetter };
-  return { 'x-queue-type': 'quorum', 'x-delivery-limit': 10, ...deadLetter };
-}
-
-/**
- * A keyed (shard) queue takes all three lanes at once, so it is a classic queue ordered by message priority
- * (quorum queues have no priorities in RabbitMQ 3.10); durable, with persistent messages kept persistent.
- */
-export function keyedQueueArguments(deadKey: string): Record<string, unknown> {
-  return {
-    'x-queue-type': 'classic',
-    'x-max-priority': 3,
-    'x-dead-letter-exchange': EXCHANGES.dlx,
-    'x-dead-letter-routing-key': deadKey,
-  };
-}
-
-export function retryQueueArguments(workQueue: string, delayMs: number): Record<string, unknown> {
-  return {
-    'x-message-ttl': delayMs,
-    'x-dead-letter-exchange': '',
-    'x-dead-letter-routing-key': workQueue,
-  };
-}
+/** The topology lives in @integrations/contracts (one source for the code, the AsyncAPI document and the client). */
+export {
+  EXCHANGES,
+  PRIORITIES,
+  RETRY_DELAYS_MS,
+  bindingsFor,
+  deadQueueName,
+  keyedQueueArguments,
+  queueNames,
+  retryQueueArguments,
+  routingKeyFor,
+  workQueueArguments,
+  type ExchangeAlias,
+  type Priority,
+} from '@integrations/contracts';

@@ -38,6 +38,8 @@ export interface Stack {
   apiUrl: string;
   /** The RabbitMQ vhost every service of this stack uses. */
   vhost: string;
+  /** That vhost's AMQP URL, for platform services (`@integrations/client`) beside the stack. */
+  amqpUrl: string;
   /** The services' databases (bot connector, audit-log), for checks of what is stored. */
   databases: string[];
   emulatorUrl: string;
@@ -197,6 +199,7 @@ export async function startStack(
   return {
     apiUrl: api.url,
     vhost: vhost.name,
+    amqpUrl: vhost.url,
     databases: [botDb!.name, auditDb!.name],
     ...(accountDb ? { accountDatabase: accountDb.name } : {}),
     async restartAccounts() {

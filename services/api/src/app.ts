@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
+import { buildAsyncApi } from '@integrations/contracts';
 import { Messaging } from '@integrations/messaging';
 import { createLogger, createMetricsRegistry, type Logger } from '@integrations/observability';
 import express from 'express';
@@ -14,6 +15,7 @@ import type { ApiConfig } from './config';
 import { EventStream } from './events/event-stream';
 import { bodyErrors, ipRateLimit, requestId, requestMetrics } from './http/middleware';
 import { RateLimits } from './http/rate-limits';
+import { asyncApiRoutes } from './http/asyncapi-page';
 import { buildOpenApi } from './openapi';
 
 export const SERVICE = 'api';
@@ -72,6 +74,8 @@ export async function startApi(
     express.json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }),
   );
   app.use(bodyErrors);
+  // Before the Swagger UI, which serves everything under /api/docs. The broker's host only: never credentials.
+  app.use(asyncApiRoutes(buildAsyncApi({ brokerHost: new URL(config.amqpUrl).host })));
   SwaggerModule.setup('api/docs', app, buildOpenApi(app), { jsonDocumentUrl: 'api/docs-json' });
   app.enableShutdownHooks();
 

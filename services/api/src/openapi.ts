@@ -38,9 +38,38 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
     .build();
   const document = SwaggerModule.createDocument(app, config);
   document.openapi = '3.1.0';
+  // Relative: the document describes the server that serves it (Redocly rejects an empty `servers`).
+  document.servers = [{ url: '/', description: 'This deployment of the api' }];
+  // An internal API: no open-source licence; SPDX's form for a licence of one's own.
+  // (@nestjs/swagger's types are OpenAPI 3.0's, which has no `identifier`.)
+  Object.assign(document.info, { license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' } });
   document.components = {
     ...document.components,
-    schemas: { ...document.components?.schemas, ...schemaComponents() },
+    schemas: usedOnly(document, { ...document.components?.schemas, ...schemaComponents() }),
   };
   return document;
+}
+
+/**
+ * The schemas the paths use, directly or through other schemas: `schemas/` also holds bodies that are parsed
+ * from query strings or Telegram's webhook, which the document does not describe as schemas.
+ */
+function usedOnly<T>(document: OpenAPIObject, schemas: Record<string, T>): Record<string, T> {
+  const prefix = '#/components/schemas/';
+  const used = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (node === null || typeof node !== 'object') return;
+    for (const [key, value] of Object.entries(node)) {
+      if (key === '$ref' && typeof value === 'string' && value.startsWith(prefix)) {
+        const name = value.slice(prefix.length);
+        if (!used.has(name)) {
+          used.add(name);
+          visit(schemas[name]);
+        }
+      } else visit(value);
+    }
+  };
+  visit(document.paths);
+  return Object.fromEntries(Object.entries(schemas).filter(([name]) => used.has(name)));
 }

@@ -2,7 +2,8 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 
 const ref = (title: string) => ({ $ref: `#/components/schemas/${title}` });
-const problem = (status: number, description: string) =>
+/** A problem+json error response of a route. */
+export const problem = (status: number, description: string) =>
   ApiResponse({ status, description, content: { 'application/problem+json': { schema: ref('Problem') } } });
 
 /** The OpenAPI description of one route; schemas come from `schemas/` (see openapi.ts). */

@@ -1,0 +1,32 @@
+export {
+  IntegrationError,
+  IntegrationsClient,
+  connect,
+  type ClientLogger,
+  type ConnectOptions,
+  type EventHandler,
+  type OnOptions,
+  type RequestOptions,
+  type SendOptions,
+} from './client';
+/** The contract's types (generated from `schemas/`), so that a caller needs this package only. */
+export {
+  COMMAND_TYPES,
+  ERROR_STATUS,
+  EVENT_TYPES,
+  ErrorCode,
+  type CommandDataMap,
+  type CommandType,
+  type Account,
+  type Bot,
+  type Channel,
+  type Envelope,
+  type EventDataMap,
+  type EventType,
+  type FieldError,
+  type Flow,
+  type Message,
+  type Priority,
+  type ReplyDataMap,
+  type ReplyError,
+} from '@integrations/contracts';
