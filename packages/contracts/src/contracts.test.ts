@@ -57,7 +57,8 @@ describe('contract schemas', () => {
     expect(ERROR_STATUS.TELEGRAM_SESSION_REVOKED).toBe(409);
     expect(ERROR_STATUS.UPSTREAM_TIMEOUT).toBe(504);
     expect(ERROR_STATUS.TELEGRAM_PEER_NOT_FOUND).toBe(422);
-    expect(Object.keys(ERROR_STATUS)).toHaveLength(23);
+    expect(ERROR_STATUS.INTEGRATION_PAUSED).toBe(409);
+    expect(Object.keys(ERROR_STATUS)).toHaveLength(24);
     expect(ErrorCode.NOT_FOUND).toBe('NOT_FOUND');
   });
 });

@@ -31,6 +31,8 @@ type OwnedRow = { id: string; user_id: string; created_at: Date; status: string 
 /** What a list may be narrowed to: one status, and a text found in any of some columns (case as collated). */
 export interface ListFilter {
   status?: string;
+  /** Only active (true) or paused (false) rows; tables with an `is_active` column only. */
+  isActive?: boolean;
   search?: { text: string; columns: string[] };
 }
 
@@ -55,6 +57,7 @@ export async function listPage<DB, T extends keyof DB & string, Item>(
   let query = owned.selectFrom(table as 'owned').selectAll();
   if (!caller.admin) query = query.where('user_id', '=', caller.userId);
   if (filter.status) query = query.where('status', '=', filter.status);
+  if (filter.isActive !== undefined) query = query.where('is_active', '=', filter.isActive ? '1' : '0');
   const search = filter.search;
   if (search && search.text.trim()) {
     const pattern = likePattern(search.text.trim());

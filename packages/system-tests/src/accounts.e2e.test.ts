@@ -251,6 +251,69 @@ describe('accounts end to end through REST', () => {
     expect(channels.body.items.map((c) => c.id)).toContain(attached.body.id);
   });
 
+  it('pauses an account (client disconnected, session kept, sends refused), labels it, and resumes it without a login', async () => {
+    const connections = async () => (await stack.control.mtproto()).connections ?? 0;
+    const before = await connections();
+    const patch = (body: unknown, token = alice, path = `/telegram/accounts/${account.id}`) =>
+      stack.rest<Account & { code?: string }>(token, 'PATCH', path, body);
+    // Bad patches change nothing: unknown fields, wrong types, an empty patch; another user's account is a 404.
+    for (const bad of [{ isActive: 'no' }, { paused: true }, {}, { label: 'x'.repeat(101) }])
+      expect((await patch(bad)).status).toBe(422);
+    expect((await patch({ isActive: false }, mallory)).status).toBe(404);
+
+    const paused = await patch({ isActive: false, label: 'Support line' });
+    expect(paused.status).toBe(200);
+    expect(paused.body).toMatchObject({ id: account.id, isActive: false, label: 'Support line' });
+    await until(async () => (await connections()) < before);
+    const refused = await stack.rest<{ code: string }>(
+      alice,
+      'POST',
+      `/telegram/accounts/${account.id}/send`,
+      {
+        to: '@bob_tg',
+        text: 'while paused',
+      },
+    );
+    expect([refused.status, refused.body.code]).toEqual([409, 'INTEGRATION_PAUSED']);
+    const reconnect = await stack.rest<{ code: string }>(
+      alice,
+      'POST',
+      `/telegram/accounts/${account.id}/reconnect`,
+    );
+    expect([reconnect.status, reconnect.body.code]).toEqual([409, 'INTEGRATION_PAUSED']);
+    const listed = await stack.rest<{ items: Account[] }>(alice, 'GET', '/telegram/accounts?isActive=false');
+    expect(listed.body.items.map((a) => a.id)).toEqual([account.id]);
+    expect(
+      (await stack.rest<{ items: Account[] }>(alice, 'GET', '/telegram/accounts?isActive=true')).body.items,
+    ).toEqual([]);
+    expect((await stack.rest(alice, 'GET', '/telegram/accounts?isActive=maybe')).status).toBe(422);
+
+    const resumed = await patch({ isActive: true });
+    expect(resumed.body).toMatchObject({ isActive: true, label: 'Support line', status: 'active' });
+    const sent = await stack.rest<Message>(alice, 'POST', `/telegram/accounts/${account.id}/send`, {
+      to: '@bob_tg',
+      text: 'after a pause',
+    });
+    expect(sent.body.status).toBe('sent');
+    // A channel of the account pauses on its own, through the same route as a bot's.
+    const channel = (await stack.rest<{ items: Channel[] }>(alice, 'GET', '/telegram/channels?isActive=true'))
+      .body.items[0]!;
+    const channelPath = `/telegram/channels/${channel.id}`;
+    expect((await patch({ isActive: false }, alice, channelPath)).body).toMatchObject({
+      isActive: false,
+      via: { type: 'account', id: account.id },
+    });
+    const post = await stack.rest<{ code: string }>(alice, 'POST', `${channelPath}/send`, { text: 'paused' });
+    expect([post.status, post.body.code]).toEqual([409, 'INTEGRATION_PAUSED']);
+    expect((await patch({ isActive: true }, alice, channelPath)).body.isActive).toBe(true);
+    // Paused and resumed are in the activity log like every other change.
+    await until(async () => {
+      const logs = await stack.rest<LogEntryPage>(alice, 'GET', `/logs?resourceId=${account.id}`);
+      const actions = logs.body.items.map((entry) => entry.action);
+      return actions.includes('paused') && actions.includes('resumed');
+    });
+  });
+
   it('restores the session after a restart of the connector, without a new login', async () => {
     const keysBefore = (await stack.control.mtproto()) as unknown as { authKeys: number };
     await stack.restartAccounts();

@@ -78,6 +78,8 @@ export const bot = (id: string) => ({
   username: 'demo_bot',
   firstName: 'Demo',
   status: 'active' as const,
+  isActive: true,
+  label: null,
   updatesMode: 'polling' as const,
   createdAt: '2026-11-24T10:00:00.000Z',
   updatedAt: '2026-11-24T10:00:00.000Z',

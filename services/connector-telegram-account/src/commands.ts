@@ -34,6 +34,7 @@ export function commandHandler(
       },
       'telegram.account.list': (caller, data) => accounts.list(caller, data),
       'telegram.account.get': (caller, data) => accounts.get(caller, data.id),
+      'telegram.account.update': (caller, data, env) => accounts.update(caller, data, contextOf(env)),
       'telegram.account.remove': async (caller, data, env) => {
         await accounts.remove({ ...caller, admin: false }, data.id, contextOf(env));
         return {};
@@ -45,6 +46,7 @@ export function commandHandler(
       'telegram.account.channel.attach': (caller, data, env) => channels.attach(caller, data, contextOf(env)),
       'telegram.account.channel.list': (caller, data) => channels.list(caller, data),
       'telegram.account.channel.get': async (caller, data) => toChannel(await channels.find(caller, data.id)),
+      'telegram.account.channel.update': (caller, data, env) => channels.update(caller, data, contextOf(env)),
       'telegram.account.channel.remove': async (caller, data, env) => {
         await channels.remove({ ...caller, admin: false }, data.id, contextOf(env));
         return {};

@@ -106,6 +106,7 @@ export async function startBotConnector(
     handler: async (envelope) => {
       const result = await handle(envelope);
       if (envelope.type === 'telegram.bot.connect') poller.nudge();
+      if (envelope.type === 'telegram.bot.update') await poller.refresh();
       return result;
     },
   });

@@ -25,6 +25,7 @@ export function commandHandler(
       'telegram.bot.connect': (caller, data, env) => bots.connect(caller, data, contextOf(env)),
       'telegram.bot.list': (caller, data) => bots.list(caller, data),
       'telegram.bot.get': (caller, data) => bots.get(caller, data.id),
+      'telegram.bot.update': (caller, data, env) => bots.update(caller, data, contextOf(env)),
       'telegram.bot.remove': (caller, data, env) =>
         bots.remove({ ...caller, admin: false }, data.id, contextOf(env)),
       'telegram.bot.send': (caller, data, env) => messages.sendViaBot(caller, data, env),
@@ -37,6 +38,7 @@ export function commandHandler(
       'telegram.channel.attach': (caller, data, env) => channels.attach(caller, data, contextOf(env)),
       'telegram.channel.list': (caller, data) => channels.list(caller, data),
       'telegram.channel.get': async (caller, data) => toChannel(await channels.find(caller, data.id)),
+      'telegram.channel.update': (caller, data, env) => channels.update(caller, data, contextOf(env)),
       'telegram.channel.remove': (caller, data, env) =>
         channels.remove({ ...caller, admin: false }, data.id, contextOf(env)),
       'telegram.channel.send': (caller, data, env) => messages.sendViaChannel(caller, data, env),

@@ -241,6 +241,86 @@ describe('connector-telegram-bot against the emulator', () => {
       });
     });
 
+    it('pauses a bot and a channel: no polling, no sends (nothing stored), then resumes them without a new connect', async () => {
+      const typesOf = (type: string) => events.filter((e) => e.type === type);
+      const rowsBefore = (await connector.db.selectFrom('telegram_messages').select('id').execute()).length;
+      const paused = await ok<Bot>('telegram.bot.update', {
+        id: bot.id,
+        isActive: false,
+        label: 'Shop (EU)',
+      });
+      expect(paused).toMatchObject({ id: bot.id, isActive: false, label: 'Shop (EU)', status: 'active' });
+      await until(() => typesOf('telegram.bot.updated').length === 1);
+      expect(typesOf('telegram.bot.paused').map((e) => e.data)).toEqual([
+        { userId: 'alice', botId: bot.id, isActive: false, label: 'Shop (EU)' },
+      ]);
+      // Sends through the bot or its channel are refused, not queued; another user still sees a 404.
+      const refused = { ok: false, error: { code: 'INTEGRATION_PAUSED', status: 409 } };
+      expect(
+        await command('telegram.bot.send', { botId: bot.id, chatId: channel.chatId, text: 'x' }),
+      ).toMatchObject(refused);
+      expect(await command('telegram.channel.send', { channelId: channel.id, text: 'x' })).toMatchObject(
+        refused,
+      );
+      expect(
+        await command('telegram.bot.update', { id: bot.id, isActive: true }, { userId: 'mallory' }),
+      ).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+      expect(await connector.db.selectFrom('telegram_messages').select('id').execute()).toHaveLength(
+        rowsBefore,
+      );
+      // Lists filter by it.
+      expect(
+        (await ok<{ items: Bot[] }>('telegram.bot.list', { limit: 20, isActive: false })).items,
+      ).toHaveLength(1);
+      expect((await ok<{ items: Bot[] }>('telegram.bot.list', { limit: 20, isActive: true })).items).toEqual(
+        [],
+      );
+      // Not polled: what a user writes meanwhile waits at Telegram.
+      const sender = await control.createUser({ phone: '+15550001112', username: 'paused_writer' });
+      await control.postMessage(botTelegramId, { fromUserId: sender.id, text: 'while paused' });
+      const webhookInfo = () =>
+        fetch(`${emulator.url}/bot${botToken}/getWebhookInfo`).then(
+          async (r) => ((await r.json()) as { result: { pending_update_count: number } }).result,
+        );
+      expect((await webhookInfo()).pending_update_count).toBe(1);
+
+      // The same patch again changes nothing and announces nothing (the next event proves the order).
+      await ok<Bot>('telegram.bot.update', { id: bot.id, isActive: false, label: 'Shop (EU)' });
+      const resumed = await ok<Bot>('telegram.bot.update', { id: bot.id, isActive: true });
+      expect(resumed).toMatchObject({ isActive: true, label: 'Shop (EU)' });
+      await until(() => typesOf('telegram.bot.resumed').length === 1);
+      expect(typesOf('telegram.bot.paused')).toHaveLength(1);
+      // Polled again: the waiting message arrives, and only now (both events leave through the outbox in order).
+      const whilePaused = (e: Envelope) =>
+        e.type === 'telegram.message.received' && (e.data as { text?: string }).text === 'while paused';
+      await until(() => events.some(whilePaused));
+      expect(events.findIndex(whilePaused)).toBeGreaterThan(
+        events.findIndex((e) => e.type === 'telegram.bot.resumed'),
+      );
+
+      // A channel pauses on its own too.
+      const channelPaused = await ok<Channel>('telegram.channel.update', { id: channel.id, isActive: false });
+      expect(channelPaused).toMatchObject({ isActive: false, label: null });
+      expect(await command('telegram.channel.send', { channelId: channel.id, text: 'x' })).toMatchObject(
+        refused,
+      );
+      await until(() => typesOf('telegram.channel.paused').length === 1);
+      expect(typesOf('telegram.channel.paused')[0]?.data).toEqual({
+        userId: 'alice',
+        channelId: channel.id,
+        via: { type: 'bot', id: bot.id },
+        isActive: false,
+        label: null,
+      });
+      await ok<Channel>('telegram.channel.update', { id: channel.id, isActive: true });
+      const sent = await ok<Message>('telegram.channel.send', { channelId: channel.id, text: 'back' });
+      expect(sent.status).toBe('sent');
+      // A patch with nothing in it is not a command (refused before it is published).
+      await expect(command('telegram.bot.update', { id: bot.id })).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+      });
+    });
+
     it('queues a burst to one group and delivers all of it in order, without a 429 reaching anyone', async () => {
       group = await control.createChat({
         type: 'supergroup',

@@ -24,6 +24,7 @@ import type {
   TelegramAccountChannelListCommand,
   TelegramAccountChannelRemoveCommand,
   TelegramAccountChannelSendCommand,
+  TelegramAccountChannelUpdateCommand,
   TelegramAccountConnectCommand,
   TelegramAccountConnectedEvent,
   TelegramAccountDisconnectedEvent,
@@ -35,27 +36,39 @@ import type {
   TelegramAccountGetCommand,
   TelegramAccountListCommand,
   TelegramAccountMessageGetCommand,
+  TelegramAccountPausedEvent,
   TelegramAccountReconnectCommand,
   TelegramAccountRemoveCommand,
+  TelegramAccountResumedEvent,
   TelegramAccountSendCommand,
   TelegramAccountSessionErrorEvent,
+  TelegramAccountUpdateCommand,
+  TelegramAccountUpdatedEvent,
   TelegramBotConnectCommand,
   TelegramBotConnectedEvent,
   TelegramBotGetCommand,
   TelegramBotKeysRotateCommand,
   TelegramBotListCommand,
   TelegramBotMessageGetCommand,
+  TelegramBotPausedEvent,
   TelegramBotRemoveCommand,
   TelegramBotRemovedEvent,
+  TelegramBotResumedEvent,
   TelegramBotSendCommand,
+  TelegramBotUpdateCommand,
+  TelegramBotUpdatedEvent,
   TelegramBotWebhookCommand,
   TelegramChannelAttachCommand,
   TelegramChannelAttachedEvent,
   TelegramChannelGetCommand,
   TelegramChannelListCommand,
+  TelegramChannelPausedEvent,
   TelegramChannelRemoveCommand,
   TelegramChannelRemovedEvent,
+  TelegramChannelResumedEvent,
   TelegramChannelSendCommand,
+  TelegramChannelUpdateCommand,
+  TelegramChannelUpdatedEvent,
   TelegramChannelWriteForbiddenEvent,
   TelegramMessageFailedEvent,
   TelegramMessageReceivedEvent,
@@ -82,6 +95,7 @@ export const COMMAND_TYPES = [
   'telegram.account.channel.list',
   'telegram.account.channel.remove',
   'telegram.account.channel.send',
+  'telegram.account.channel.update',
   'telegram.account.connect',
   'telegram.account.flow.cancel',
   'telegram.account.flow.code',
@@ -94,6 +108,7 @@ export const COMMAND_TYPES = [
   'telegram.account.reconnect',
   'telegram.account.remove',
   'telegram.account.send',
+  'telegram.account.update',
   'telegram.bot.connect',
   'telegram.bot.get',
   'telegram.bot.keys.rotate',
@@ -101,12 +116,14 @@ export const COMMAND_TYPES = [
   'telegram.bot.message.get',
   'telegram.bot.remove',
   'telegram.bot.send',
+  'telegram.bot.update',
   'telegram.bot.webhook',
   'telegram.channel.attach',
   'telegram.channel.get',
   'telegram.channel.list',
   'telegram.channel.remove',
   'telegram.channel.send',
+  'telegram.channel.update',
   'webhooks.create',
   'webhooks.deliveries',
   'webhooks.get',
@@ -126,11 +143,20 @@ export const EVENT_TYPES = [
   'security.webhook.removed',
   'telegram.account.connected',
   'telegram.account.disconnected',
+  'telegram.account.paused',
+  'telegram.account.resumed',
   'telegram.account.session_error',
+  'telegram.account.updated',
   'telegram.bot.connected',
+  'telegram.bot.paused',
   'telegram.bot.removed',
+  'telegram.bot.resumed',
+  'telegram.bot.updated',
   'telegram.channel.attached',
+  'telegram.channel.paused',
   'telegram.channel.removed',
+  'telegram.channel.resumed',
+  'telegram.channel.updated',
   'telegram.channel.write_forbidden',
   'telegram.message.failed',
   'telegram.message.received',
@@ -147,6 +173,7 @@ export interface CommandDataMap {
   'telegram.account.channel.list': TelegramAccountChannelListCommand;
   'telegram.account.channel.remove': TelegramAccountChannelRemoveCommand;
   'telegram.account.channel.send': TelegramAccountChannelSendCommand;
+  'telegram.account.channel.update': TelegramAccountChannelUpdateCommand;
   'telegram.account.connect': TelegramAccountConnectCommand;
   'telegram.account.flow.cancel': TelegramAccountFlowCancelCommand;
   'telegram.account.flow.code': TelegramAccountFlowCodeCommand;
@@ -159,6 +186,7 @@ export interface CommandDataMap {
   'telegram.account.reconnect': TelegramAccountReconnectCommand;
   'telegram.account.remove': TelegramAccountRemoveCommand;
   'telegram.account.send': TelegramAccountSendCommand;
+  'telegram.account.update': TelegramAccountUpdateCommand;
   'telegram.bot.connect': TelegramBotConnectCommand;
   'telegram.bot.get': TelegramBotGetCommand;
   'telegram.bot.keys.rotate': TelegramBotKeysRotateCommand;
@@ -166,12 +194,14 @@ export interface CommandDataMap {
   'telegram.bot.message.get': TelegramBotMessageGetCommand;
   'telegram.bot.remove': TelegramBotRemoveCommand;
   'telegram.bot.send': TelegramBotSendCommand;
+  'telegram.bot.update': TelegramBotUpdateCommand;
   'telegram.bot.webhook': TelegramBotWebhookCommand;
   'telegram.channel.attach': TelegramChannelAttachCommand;
   'telegram.channel.get': TelegramChannelGetCommand;
   'telegram.channel.list': TelegramChannelListCommand;
   'telegram.channel.remove': TelegramChannelRemoveCommand;
   'telegram.channel.send': TelegramChannelSendCommand;
+  'telegram.channel.update': TelegramChannelUpdateCommand;
   'webhooks.create': WebhooksCreateCommand;
   'webhooks.deliveries': WebhooksDeliveriesCommand;
   'webhooks.get': WebhooksGetCommand;
@@ -189,6 +219,7 @@ export interface ReplyDataMap {
   'telegram.account.channel.list': ChannelPage;
   'telegram.account.channel.remove': Empty;
   'telegram.account.channel.send': Message;
+  'telegram.account.channel.update': Channel;
   'telegram.account.connect': Flow;
   'telegram.account.flow.cancel': Empty;
   'telegram.account.flow.code': Flow;
@@ -201,6 +232,7 @@ export interface ReplyDataMap {
   'telegram.account.reconnect': Account;
   'telegram.account.remove': Empty;
   'telegram.account.send': Message;
+  'telegram.account.update': Account;
   'telegram.bot.connect': Bot;
   'telegram.bot.get': Bot;
   'telegram.bot.keys.rotate': KeyRotation;
@@ -208,12 +240,14 @@ export interface ReplyDataMap {
   'telegram.bot.message.get': Message;
   'telegram.bot.remove': Empty;
   'telegram.bot.send': Message;
+  'telegram.bot.update': Bot;
   'telegram.bot.webhook': Empty;
   'telegram.channel.attach': Channel;
   'telegram.channel.get': Channel;
   'telegram.channel.list': ChannelPage;
   'telegram.channel.remove': Empty;
   'telegram.channel.send': Message;
+  'telegram.channel.update': Channel;
   'webhooks.create': WebhookCreated;
   'webhooks.deliveries': WebhookDeliveryPage;
   'webhooks.get': Webhook;
@@ -231,11 +265,20 @@ export interface EventDataMap {
   'security.webhook.removed': SecurityWebhookRemovedEvent;
   'telegram.account.connected': TelegramAccountConnectedEvent;
   'telegram.account.disconnected': TelegramAccountDisconnectedEvent;
+  'telegram.account.paused': TelegramAccountPausedEvent;
+  'telegram.account.resumed': TelegramAccountResumedEvent;
   'telegram.account.session_error': TelegramAccountSessionErrorEvent;
+  'telegram.account.updated': TelegramAccountUpdatedEvent;
   'telegram.bot.connected': TelegramBotConnectedEvent;
+  'telegram.bot.paused': TelegramBotPausedEvent;
   'telegram.bot.removed': TelegramBotRemovedEvent;
+  'telegram.bot.resumed': TelegramBotResumedEvent;
+  'telegram.bot.updated': TelegramBotUpdatedEvent;
   'telegram.channel.attached': TelegramChannelAttachedEvent;
+  'telegram.channel.paused': TelegramChannelPausedEvent;
   'telegram.channel.removed': TelegramChannelRemovedEvent;
+  'telegram.channel.resumed': TelegramChannelResumedEvent;
+  'telegram.channel.updated': TelegramChannelUpdatedEvent;
   'telegram.channel.write_forbidden': TelegramChannelWriteForbiddenEvent;
   'telegram.message.failed': TelegramMessageFailedEvent;
   'telegram.message.received': TelegramMessageReceivedEvent;
@@ -251,6 +294,7 @@ export const REST_BODIES = [
   'connect',
   'flow-code',
   'flow-password',
+  'integration-patch',
   'key-rotate',
   'list-query',
   'logs-query',

@@ -19,6 +19,7 @@ export type ErrorCodeName =
   | 'IDEMPOTENCY_KEY_REUSED'
   | 'PAYLOAD_TOO_LARGE'
   | 'RATE_LIMITED'
+  | 'INTEGRATION_PAUSED'
   | 'TELEGRAM_TOKEN_INVALID'
   | 'TELEGRAM_PHONE_INVALID'
   | 'TELEGRAM_CODE_INVALID'
@@ -119,6 +120,10 @@ export interface TelegramAccountChannelListCommand {
    * Only items in this status.
    */
   status?: 'active' | 'error' | 'revoked' | 'connecting' | 'write_forbidden';
+  /**
+   * Only active (true) or paused (false) items.
+   */
+  isActive?: boolean;
 }
 /**
  * Data of the command telegram.account.channel.remove.
@@ -158,6 +163,26 @@ export interface TelegramAccountChannelSendCommand {
    * Prefer: respond-async: store as queued, answer at once, send in the background.
    */
   async?: boolean;
+}
+/**
+ * Data of the command telegram.account.channel.update: pause, resume or label a channel.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountChannelUpdateCommand".
+ */
+export interface TelegramAccountChannelUpdateCommand {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+  /**
+   * false: paused. A paused bot does not poll (its webhook is removed), a paused account's client is disconnected (the session stays stored), and sends through it or its channels answer 409 INTEGRATION_PAUSED.
+   */
+  isActive?: boolean;
+  /**
+   * The user's own name for it (null: none); shown instead of the Telegram name where set.
+   */
+  label?: string | null;
 }
 export interface AccountConnectQr {
   method: 'qr';
@@ -260,6 +285,10 @@ export interface TelegramAccountListCommand {
    * Only items in this status.
    */
   status?: 'active' | 'error' | 'revoked' | 'connecting' | 'write_forbidden';
+  /**
+   * Only active (true) or paused (false) items.
+   */
+  isActive?: boolean;
 }
 /**
  * Data of the command telegram.account.message.get.
@@ -326,6 +355,26 @@ export interface TelegramAccountSendCommand {
   async?: boolean;
 }
 /**
+ * Data of the command telegram.account.update: pause, resume or label a account.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountUpdateCommand".
+ */
+export interface TelegramAccountUpdateCommand {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+  /**
+   * false: paused. A paused bot does not poll (its webhook is removed), a paused account's client is disconnected (the session stays stored), and sends through it or its channels answer 409 INTEGRATION_PAUSED.
+   */
+  isActive?: boolean;
+  /**
+   * The user's own name for it (null: none); shown instead of the Telegram name where set.
+   */
+  label?: string | null;
+}
+/**
  * Data of the command telegram.bot.connect.
  *
  * This interface was referenced by `Contracts`'s JSON-Schema
@@ -370,6 +419,10 @@ export interface TelegramBotListCommand {
    * Only items in this status.
    */
   status?: 'active' | 'error' | 'revoked' | 'connecting' | 'write_forbidden';
+  /**
+   * Only active (true) or paused (false) items.
+   */
+  isActive?: boolean;
 }
 /**
  * Data of the command telegram.bot.message.get.
@@ -422,6 +475,26 @@ export interface TelegramBotSendCommand {
    * Prefer: respond-async: store as queued, answer at once, send in the background.
    */
   async?: boolean;
+}
+/**
+ * Data of the command telegram.bot.update: pause, resume or label a bot.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramBotUpdateCommand".
+ */
+export interface TelegramBotUpdateCommand {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+  /**
+   * false: paused. A paused bot does not poll (its webhook is removed), a paused account's client is disconnected (the session stays stored), and sends through it or its channels answer 409 INTEGRATION_PAUSED.
+   */
+  isActive?: boolean;
+  /**
+   * The user's own name for it (null: none); shown instead of the Telegram name where set.
+   */
+  label?: string | null;
 }
 /**
  * Data of the command telegram.bot.webhook.
@@ -486,6 +559,10 @@ export interface TelegramChannelListCommand {
    * Only items in this status.
    */
   status?: 'active' | 'error' | 'revoked' | 'connecting' | 'write_forbidden';
+  /**
+   * Only active (true) or paused (false) items.
+   */
+  isActive?: boolean;
 }
 /**
  * Data of the command telegram.channel.remove.
@@ -525,6 +602,26 @@ export interface TelegramChannelSendCommand {
    * Prefer: respond-async: store as queued, answer at once, send in the background.
    */
   async?: boolean;
+}
+/**
+ * Data of the command telegram.channel.update: pause, resume or label a channel.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramChannelUpdateCommand".
+ */
+export interface TelegramChannelUpdateCommand {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+  /**
+   * false: paused. A paused bot does not poll (its webhook is removed), a paused account's client is disconnected (the session stays stored), and sends through it or its channels answer 409 INTEGRATION_PAUSED.
+   */
+  isActive?: boolean;
+  /**
+   * The user's own name for it (null: none); shown instead of the Telegram name where set.
+   */
+  label?: string | null;
 }
 /**
  * Data of the command webhooks.create.
@@ -788,6 +885,42 @@ export interface TelegramAccountDisconnectedEvent {
   reason?: string;
 }
 /**
+ * Data of the event telegram.account.paused: the account was paused.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountPausedEvent".
+ */
+export interface TelegramAccountPausedEvent {
+  userId: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  accountId: string;
+  isActive: boolean;
+  /**
+   * The user's own name for it (null: none); shown instead of the Telegram name where set.
+   */
+  label: string | null;
+}
+/**
+ * Data of the event telegram.account.resumed: the account was resumed.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountResumedEvent".
+ */
+export interface TelegramAccountResumedEvent {
+  userId: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  accountId: string;
+  isActive: boolean;
+  /**
+   * The user's own name for it (null: none); shown instead of the Telegram name where set.
+   */
+  label: string | null;
+}
+/**
  * Data of the event telegram.account.session_error.
  *
  * This interface was referenced by `Contracts`'s JSON-Schema
@@ -804,6 +937,24 @@ export interface TelegramAccountSessionErrorEvent {
 export interface EventError {
   code: ErrorCodeName;
   detail: string;
+}
+/**
+ * Data of the event telegram.account.updated: the account was renamed (its label changed).
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountUpdatedEvent".
+ */
+export interface TelegramAccountUpdatedEvent {
+  userId: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  accountId: string;
+  isActive: boolean;
+  /**
+   * The user's own name for it (null: none); shown instead of the Telegram name where set.
+   */
+  label: string | null;
 }
 /**
  * Data of the event telegram.bot.connected.
@@ -824,6 +975,24 @@ export interface TelegramBotConnectedEvent {
   username: string;
 }
 /**
+ * Data of the event telegram.bot.paused: the bot was paused.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramBotPausedEvent".
+ */
+export interface TelegramBotPausedEvent {
+  userId: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  botId: string;
+  isActive: boolean;
+  /**
+   * The user's own name for it (null: none); shown instead of the Telegram name where set.
+   */
+  label: string | null;
+}
+/**
  * Data of the event telegram.bot.removed.
  *
  * This interface was referenced by `Contracts`'s JSON-Schema
@@ -835,6 +1004,42 @@ export interface TelegramBotRemovedEvent {
    * An opaque id of our own (UUIDv7).
    */
   botId: string;
+}
+/**
+ * Data of the event telegram.bot.resumed: the bot was resumed.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramBotResumedEvent".
+ */
+export interface TelegramBotResumedEvent {
+  userId: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  botId: string;
+  isActive: boolean;
+  /**
+   * The user's own name for it (null: none); shown instead of the Telegram name where set.
+   */
+  label: string | null;
+}
+/**
+ * Data of the event telegram.bot.updated: the bot was renamed (its label changed).
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramBotUpdatedEvent".
+ */
+export interface TelegramBotUpdatedEvent {
+  userId: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  botId: string;
+  isActive: boolean;
+  /**
+   * The user's own name for it (null: none); shown instead of the Telegram name where set.
+   */
+  label: string | null;
 }
 /**
  * Data of the event telegram.channel.attached.
@@ -857,6 +1062,25 @@ export interface TelegramChannelAttachedEvent {
   via: Via;
 }
 /**
+ * Data of the event telegram.channel.paused: the channel was paused.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramChannelPausedEvent".
+ */
+export interface TelegramChannelPausedEvent {
+  userId: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  channelId: string;
+  isActive: boolean;
+  /**
+   * The user's own name for it (null: none); shown instead of the Telegram name where set.
+   */
+  label: string | null;
+  via?: Via;
+}
+/**
  * Data of the event telegram.channel.removed.
  *
  * This interface was referenced by `Contracts`'s JSON-Schema
@@ -868,6 +1092,44 @@ export interface TelegramChannelRemovedEvent {
    * An opaque id of our own (UUIDv7).
    */
   channelId: string;
+}
+/**
+ * Data of the event telegram.channel.resumed: the channel was resumed.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramChannelResumedEvent".
+ */
+export interface TelegramChannelResumedEvent {
+  userId: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  channelId: string;
+  isActive: boolean;
+  /**
+   * The user's own name for it (null: none); shown instead of the Telegram name where set.
+   */
+  label: string | null;
+  via?: Via;
+}
+/**
+ * Data of the event telegram.channel.updated: the channel was renamed (its label changed).
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramChannelUpdatedEvent".
+ */
+export interface TelegramChannelUpdatedEvent {
+  userId: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  channelId: string;
+  isActive: boolean;
+  /**
+   * The user's own name for it (null: none); shown instead of the Telegram name where set.
+   */
+  label: string | null;
+  via?: Via;
 }
 /**
  * Data of the event telegram.channel.write_forbidden.
@@ -1099,6 +1361,14 @@ export interface TelegramAccountChannelAttachReply {
   lastCheckedAt: string | null;
   createdAt: string;
   updatedAt: string;
+  /**
+   * false: paused. A paused bot does not poll (its webhook is removed), a paused account's client is disconnected (the session stays stored), and sends through it or its channels answer 409 INTEGRATION_PAUSED.
+   */
+  isActive: boolean;
+  /**
+   * The user's own name for it (null: none); shown instead of the Telegram name where set.
+   */
+  label: string | null;
 }
 /**
  * Reply data of telegram.account.channel.get.
@@ -1124,6 +1394,14 @@ export interface TelegramAccountChannelGetReply {
   lastCheckedAt: string | null;
   createdAt: string;
   updatedAt: string;
+  /**
+   * false: paused. A paused bot does not poll (its webhook is removed), a paused account's client is disconnected (the session stays stored), and sends through it or its channels answer 409 INTEGRATION_PAUSED.
+   */
+  isActive: boolean;
+  /**
+   * The user's own name for it (null: none); shown instead of the Telegram name where set.
+   */
+  label: string | null;
 }
 /**
  * Reply data of telegram.account.channel.list.
@@ -1157,6 +1435,14 @@ export interface Channel {
   lastCheckedAt: string | null;
   createdAt: string;
   updatedAt: string;
+  /**
+   * false: paused. A paused bot does not poll (its webhook is removed), a paused account's client is disconnected (the session stays stored), and sends through it or its channels answer 409 INTEGRATION_PAUSED.
+   */
+  isActive: boolean;
+  /**
+   * The user's own name for it (null: none); shown instead of the Telegram name where set.
+   */
+  label: string | null;
 }
 /**
  * Reply data of telegram.account.channel.remove.
@@ -1191,6 +1477,39 @@ export interface TelegramAccountChannelSendReply {
 export interface MessageError {
   code: ErrorCodeName;
   detail: string;
+}
+/**
+ * Reply data of telegram.account.channel.update.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountChannelUpdateReply".
+ */
+export interface Channel1 {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  chatId: string;
+  title: string;
+  type: 'channel' | 'group';
+  username?: string | null;
+  via: Via;
+  canPost: boolean;
+  status: 'active' | 'write_forbidden' | 'error';
+  lastCheckedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  /**
+   * false: paused. A paused bot does not poll (its webhook is removed), a paused account's client is disconnected (the session stays stored), and sends through it or its channels answer 409 INTEGRATION_PAUSED.
+   */
+  isActive: boolean;
+  /**
+   * The user's own name for it (null: none); shown instead of the Telegram name where set.
+   */
+  label: string | null;
 }
 /**
  * Reply data of telegram.account.connect.
@@ -1345,6 +1664,14 @@ export interface TelegramAccountGetReply {
   lastError: string | null;
   createdAt: string;
   updatedAt: string;
+  /**
+   * false: paused. A paused bot does not poll (its webhook is removed), a paused account's client is disconnected (the session stays stored), and sends through it or its channels answer 409 INTEGRATION_PAUSED.
+   */
+  isActive: boolean;
+  /**
+   * The user's own name for it (null: none); shown instead of the Telegram name where set.
+   */
+  label: string | null;
 }
 /**
  * Reply data of telegram.account.list.
@@ -1377,6 +1704,14 @@ export interface Account {
   lastError: string | null;
   createdAt: string;
   updatedAt: string;
+  /**
+   * false: paused. A paused bot does not poll (its webhook is removed), a paused account's client is disconnected (the session stays stored), and sends through it or its channels answer 409 INTEGRATION_PAUSED.
+   */
+  isActive: boolean;
+  /**
+   * The user's own name for it (null: none); shown instead of the Telegram name where set.
+   */
+  label: string | null;
 }
 /**
  * Reply data of telegram.account.message.get.
@@ -1424,6 +1759,14 @@ export interface Account1 {
   lastError: string | null;
   createdAt: string;
   updatedAt: string;
+  /**
+   * false: paused. A paused bot does not poll (its webhook is removed), a paused account's client is disconnected (the session stays stored), and sends through it or its channels answer 409 INTEGRATION_PAUSED.
+   */
+  isActive: boolean;
+  /**
+   * The user's own name for it (null: none); shown instead of the Telegram name where set.
+   */
+  label: string | null;
 }
 /**
  * Reply data of telegram.account.remove.
@@ -1456,6 +1799,38 @@ export interface TelegramAccountSendReply {
   error?: MessageError;
 }
 /**
+ * Reply data of telegram.account.update.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountUpdateReply".
+ */
+export interface Account2 {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+  phone: string | null;
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  telegramUserId: string;
+  username: string | null;
+  firstName: string | null;
+  status: 'active' | 'error' | 'revoked' | 'connecting';
+  lastSeenAt: string | null;
+  lastError: string | null;
+  createdAt: string;
+  updatedAt: string;
+  /**
+   * false: paused. A paused bot does not poll (its webhook is removed), a paused account's client is disconnected (the session stays stored), and sends through it or its channels answer 409 INTEGRATION_PAUSED.
+   */
+  isActive: boolean;
+  /**
+   * The user's own name for it (null: none); shown instead of the Telegram name where set.
+   */
+  label: string | null;
+}
+/**
  * Reply data of telegram.bot.connect.
  *
  * This interface was referenced by `Contracts`'s JSON-Schema
@@ -1477,6 +1852,14 @@ export interface TelegramBotConnectReply {
   lastError?: string | null;
   createdAt: string;
   updatedAt: string;
+  /**
+   * false: paused. A paused bot does not poll (its webhook is removed), a paused account's client is disconnected (the session stays stored), and sends through it or its channels answer 409 INTEGRATION_PAUSED.
+   */
+  isActive: boolean;
+  /**
+   * The user's own name for it (null: none); shown instead of the Telegram name where set.
+   */
+  label: string | null;
 }
 /**
  * Reply data of telegram.bot.get.
@@ -1500,6 +1883,14 @@ export interface TelegramBotGetReply {
   lastError?: string | null;
   createdAt: string;
   updatedAt: string;
+  /**
+   * false: paused. A paused bot does not poll (its webhook is removed), a paused account's client is disconnected (the session stays stored), and sends through it or its channels answer 409 INTEGRATION_PAUSED.
+   */
+  isActive: boolean;
+  /**
+   * The user's own name for it (null: none); shown instead of the Telegram name where set.
+   */
+  label: string | null;
 }
 /**
  * Reply data of telegram.bot.keys.rotate.
@@ -1545,6 +1936,14 @@ export interface Bot {
   lastError?: string | null;
   createdAt: string;
   updatedAt: string;
+  /**
+   * false: paused. A paused bot does not poll (its webhook is removed), a paused account's client is disconnected (the session stays stored), and sends through it or its channels answer 409 INTEGRATION_PAUSED.
+   */
+  isActive: boolean;
+  /**
+   * The user's own name for it (null: none); shown instead of the Telegram name where set.
+   */
+  label: string | null;
 }
 /**
  * Reply data of telegram.bot.message.get.
@@ -1600,6 +1999,37 @@ export interface TelegramBotSendReply {
   error?: MessageError;
 }
 /**
+ * Reply data of telegram.bot.update.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramBotUpdateReply".
+ */
+export interface Bot1 {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  telegramBotId: string;
+  username: string;
+  firstName: string;
+  status: 'active' | 'error' | 'revoked';
+  updatesMode: 'webhook' | 'polling' | 'none';
+  lastError?: string | null;
+  createdAt: string;
+  updatedAt: string;
+  /**
+   * false: paused. A paused bot does not poll (its webhook is removed), a paused account's client is disconnected (the session stays stored), and sends through it or its channels answer 409 INTEGRATION_PAUSED.
+   */
+  isActive: boolean;
+  /**
+   * The user's own name for it (null: none); shown instead of the Telegram name where set.
+   */
+  label: string | null;
+}
+/**
  * Reply data of telegram.bot.webhook.
  *
  * This interface was referenced by `Contracts`'s JSON-Schema
@@ -1611,31 +2041,6 @@ export interface TelegramBotWebhookReply {}
  *
  * This interface was referenced by `Contracts`'s JSON-Schema
  * via the `definition` "TelegramChannelAttachReply".
- */
-export interface Channel1 {
-  /**
-   * An opaque id of our own (UUIDv7).
-   */
-  id: string;
-  /**
-   * A Telegram id as a string (they exceed 2^53).
-   */
-  chatId: string;
-  title: string;
-  type: 'channel' | 'group';
-  username?: string | null;
-  via: Via;
-  canPost: boolean;
-  status: 'active' | 'write_forbidden' | 'error';
-  lastCheckedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-/**
- * Reply data of telegram.channel.get.
- *
- * This interface was referenced by `Contracts`'s JSON-Schema
- * via the `definition` "TelegramChannelGetReply".
  */
 export interface Channel2 {
   /**
@@ -1655,6 +2060,47 @@ export interface Channel2 {
   lastCheckedAt: string | null;
   createdAt: string;
   updatedAt: string;
+  /**
+   * false: paused. A paused bot does not poll (its webhook is removed), a paused account's client is disconnected (the session stays stored), and sends through it or its channels answer 409 INTEGRATION_PAUSED.
+   */
+  isActive: boolean;
+  /**
+   * The user's own name for it (null: none); shown instead of the Telegram name where set.
+   */
+  label: string | null;
+}
+/**
+ * Reply data of telegram.channel.get.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramChannelGetReply".
+ */
+export interface Channel3 {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  chatId: string;
+  title: string;
+  type: 'channel' | 'group';
+  username?: string | null;
+  via: Via;
+  canPost: boolean;
+  status: 'active' | 'write_forbidden' | 'error';
+  lastCheckedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  /**
+   * false: paused. A paused bot does not poll (its webhook is removed), a paused account's client is disconnected (the session stays stored), and sends through it or its channels answer 409 INTEGRATION_PAUSED.
+   */
+  isActive: boolean;
+  /**
+   * The user's own name for it (null: none); shown instead of the Telegram name where set.
+   */
+  label: string | null;
 }
 /**
  * Reply data of telegram.channel.list.
@@ -1695,6 +2141,39 @@ export interface TelegramChannelSendReply {
   chatId: string;
   sentAt?: string;
   error?: MessageError;
+}
+/**
+ * Reply data of telegram.channel.update.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramChannelUpdateReply".
+ */
+export interface Channel4 {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  chatId: string;
+  title: string;
+  type: 'channel' | 'group';
+  username?: string | null;
+  via: Via;
+  canPost: boolean;
+  status: 'active' | 'write_forbidden' | 'error';
+  lastCheckedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  /**
+   * false: paused. A paused bot does not poll (its webhook is removed), a paused account's client is disconnected (the session stays stored), and sends through it or its channels answer 409 INTEGRATION_PAUSED.
+   */
+  isActive: boolean;
+  /**
+   * The user's own name for it (null: none); shown instead of the Telegram name where set.
+   */
+  label: string | null;
 }
 /**
  * Reply data of webhooks.create.
@@ -2107,6 +2586,22 @@ export interface FlowPasswordBody {
   password: string;
 }
 /**
+ * A JSON merge patch (RFC 7396) of a bot, account or channel: pause or resume it, name it. Fields left out stay as they are.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "IntegrationPatchBody".
+ */
+export interface IntegrationPatchBody {
+  /**
+   * false: paused. A paused bot does not poll (its webhook is removed), a paused account's client is disconnected (the session stays stored), and sends through it or its channels answer 409 INTEGRATION_PAUSED.
+   */
+  isActive?: boolean;
+  /**
+   * The user's own name for it (null: none); shown instead of the Telegram name where set.
+   */
+  label?: string | null;
+}
+/**
  * This interface was referenced by `Contracts`'s JSON-Schema
  * via the `definition` "KeyRotateBody".
  */
@@ -2158,6 +2653,10 @@ export interface SearchQuery {
    * Only items in this status.
    */
   status?: 'active' | 'error' | 'revoked' | 'connecting' | 'write_forbidden';
+  /**
+   * Only active (true) or paused (false) items.
+   */
+  isActive?: boolean;
 }
 /**
  * This interface was referenced by `Contracts`'s JSON-Schema

@@ -26,12 +26,17 @@ export class SchemaPipe implements PipeTransform {
 
 /** The query parameters that are integers in their schemas; every other value stays text. */
 const INTEGER_QUERY_KEYS = new Set(['limit', 'days']);
+/** The query parameters that are booleans in their schemas (`true` / `false`); anything else fails validation. */
+const BOOLEAN_QUERY_KEYS = new Set(['isActive']);
 
 function coerceQuery(value: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, raw] of Object.entries((value ?? {}) as Record<string, unknown>)) {
-    out[key] =
-      typeof raw === 'string' && /^\d{1,6}$/.test(raw) && INTEGER_QUERY_KEYS.has(key) ? Number(raw) : raw;
+    if (typeof raw === 'string' && BOOLEAN_QUERY_KEYS.has(key) && (raw === 'true' || raw === 'false'))
+      out[key] = raw === 'true';
+    else
+      out[key] =
+        typeof raw === 'string' && /^\d{1,6}$/.test(raw) && INTEGER_QUERY_KEYS.has(key) ? Number(raw) : raw;
   }
   return out;
 }

@@ -6,6 +6,7 @@ import {
   Headers,
   HttpCode,
   Param,
+  Patch,
   Post,
   Query,
   Req,
@@ -16,6 +17,7 @@ import type {
   ConnectBody,
   FlowCodeBody,
   FlowPasswordBody,
+  IntegrationPatchBody,
   SearchQuery,
 } from '@integrations/contracts';
 import type { Response } from 'express';
@@ -172,6 +174,24 @@ export class AccountsController {
   })
   get(@Param('id', IdParam) id: string, @Req() req: AuthedRequest) {
     return this.gateway.call('telegram.account.get', { id }, req);
+  }
+
+  @Patch('accounts/:id')
+  @RequireScope(SCOPES.write)
+  @Doc({
+    tag: 'accounts',
+    summary:
+      'Pause, resume or label an account (JSON merge patch); a paused account is disconnected, its session kept',
+    body: 'IntegrationPatchBody',
+    ok: { status: 200, schema: 'Account' },
+    errors: [[404, 'Not found']],
+  })
+  update(
+    @Param('id', IdParam) id: string,
+    @Body(new SchemaPipe('integration-patch')) body: IntegrationPatchBody,
+    @Req() req: AuthedRequest,
+  ) {
+    return this.gateway.call('telegram.account.update', { ...body, id }, req);
   }
 
   @Delete('accounts/:id')

@@ -6,12 +6,13 @@ import {
   Headers,
   HttpCode,
   Param,
+  Patch,
   Post,
   Query,
   Req,
   Res,
 } from '@nestjs/common';
-import type { BotCreateBody, BotSendBody, SearchQuery } from '@integrations/contracts';
+import type { BotCreateBody, BotSendBody, IntegrationPatchBody, SearchQuery } from '@integrations/contracts';
 import type { Response } from 'express';
 import { type AuthedRequest, RequireScope } from '../auth/auth.guard';
 import { SCOPES } from '../auth/token-verifier';
@@ -72,6 +73,23 @@ export class BotsController {
   @Doc({ tag: 'bots', summary: 'One bot', ok: { status: 200, schema: 'Bot' }, errors: [[404, 'Not found']] })
   get(@Param('id', IdParam) id: string, @Req() req: AuthedRequest) {
     return this.gateway.call('telegram.bot.get', { id }, req);
+  }
+
+  @Patch(':id')
+  @RequireScope(SCOPES.write)
+  @Doc({
+    tag: 'bots',
+    summary: 'Pause, resume or label a bot (JSON merge patch)',
+    body: 'IntegrationPatchBody',
+    ok: { status: 200, schema: 'Bot' },
+    errors: [[404, 'Not found']],
+  })
+  update(
+    @Param('id', IdParam) id: string,
+    @Body(new SchemaPipe('integration-patch')) body: IntegrationPatchBody,
+    @Req() req: AuthedRequest,
+  ) {
+    return this.gateway.call('telegram.bot.update', { ...body, id }, req);
   }
 
   @Delete(':id')

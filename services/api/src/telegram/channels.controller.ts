@@ -7,6 +7,7 @@ import {
   Headers,
   HttpCode,
   Param,
+  Patch,
   Post,
   Query,
   Req,
@@ -18,6 +19,7 @@ import {
   type ChannelPage,
   type ChannelSendBody,
   DomainError,
+  type IntegrationPatchBody,
   type SearchQuery,
 } from '@integrations/contracts';
 import type { Response } from 'express';
@@ -124,6 +126,7 @@ export class ChannelsController {
         ...(position.cursor ? { cursor: position.cursor } : {}),
         ...(query.q ? { q: query.q } : {}),
         ...(query.status ? { status: query.status } : {}),
+        ...(query.isActive !== undefined ? { isActive: query.isActive } : {}),
       };
       const page =
         position.owner === 'bot'
@@ -152,6 +155,27 @@ export class ChannelsController {
       owner === 'bot'
         ? this.gateway.call('telegram.channel.get', { id }, req)
         : this.gateway.call('telegram.account.channel.get', { id }, req),
+    );
+  }
+
+  @Patch(':id')
+  @RequireScope(SCOPES.write)
+  @Doc({
+    tag: 'channels',
+    summary: 'Pause, resume or label a channel or group (JSON merge patch)',
+    body: 'IntegrationPatchBody',
+    ok: { status: 200, schema: 'Channel' },
+    errors: [[404, 'Not found']],
+  })
+  update(
+    @Param('id', IdParam) id: string,
+    @Body(new SchemaPipe('integration-patch')) body: IntegrationPatchBody,
+    @Req() req: AuthedRequest,
+  ) {
+    return this.owners.resolve('channel', id, (owner) =>
+      owner === 'bot'
+        ? this.gateway.call('telegram.channel.update', { ...body, id }, req)
+        : this.gateway.call('telegram.account.channel.update', { ...body, id }, req),
     );
   }
 

@@ -25,6 +25,8 @@ export function toAccount(row: SessionRow): Account {
     username: row.username,
     firstName: row.first_name,
     status: row.status,
+    isActive: Boolean(row.is_active),
+    label: row.label,
     lastSeenAt: iso(row.last_seen_at),
     lastError: row.last_error,
     createdAt: iso(row.created_at)!,
@@ -59,13 +61,14 @@ export class AccountStore {
     return this.db.selectFrom('telegram_sessions').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  /** Every account whose session should be live, of the given shards (restored when a shard is taken). */
+  /** Every account whose session should be live (not revoked, not paused), of the given shards (restored when a shard is taken). */
   restorable(inShards: { shards: number[]; of: number }): Promise<SessionRow[]> {
     if (inShards.shards.length === 0) return Promise.resolve([]);
     return this.db
       .selectFrom('telegram_sessions')
       .selectAll()
       .where('status', 'in', ['active', 'connecting', 'error'])
+      .where('is_active', '=', 1)
       .where(shardOfColumn('user_id', inShards.of), 'in', inShards.shards)
       .orderBy('created_at')
       .execute();
@@ -82,6 +85,7 @@ export class AccountStore {
       .updateTable('telegram_sessions')
       .set({ status: 'connecting', updated_at: sql<Date>`current_timestamp(3)` })
       .where('status', '=', 'active')
+      .where('is_active', '=', 1)
       .where(shardOfColumn('user_id', inShards.of), 'in', inShards.shards)
       .execute();
   }

@@ -1,4 +1,10 @@
-import type { Account, EventDataMap, TelegramAccountListCommand } from '@integrations/contracts';
+import type {
+  Account,
+  EventDataMap,
+  TelegramAccountListCommand,
+  TelegramAccountUpdateCommand,
+} from '@integrations/contracts';
+import { ensureActive, writeLifecycle } from '@integrations/connector-kit';
 import type { CommandCaller, MessageContext, Messaging } from '@integrations/messaging';
 import type { Logger } from '@integrations/observability';
 import { enqueueOutbox, listPage, type OutboxRelay } from '@integrations/persistence';
@@ -23,6 +29,7 @@ export class AccountsService {
   list(caller: CommandCaller, data: TelegramAccountListCommand) {
     return listPage(this.deps.store.db, 'telegram_sessions', caller, data, toAccount, {
       status: data.status,
+      isActive: data.isActive,
       search: data.q
         ? { text: data.q.replace(/^@/, ''), columns: ['username', 'first_name', 'phone_masked'] }
         : undefined,
@@ -31,6 +38,40 @@ export class AccountsService {
 
   async get(caller: CommandCaller, id: string): Promise<Account> {
     return toAccount(await this.deps.store.find(caller, id));
+  }
+
+  /**
+   * Pauses, resumes or names an account. Pausing disconnects its client (the session stays stored, encrypted,
+   * and is not restored on start or by the health sweep); resuming connects it again from that session, with
+   * no new login. Each real change is announced (`telegram.account.paused|resumed|updated`).
+   */
+  async update(
+    caller: CommandCaller,
+    data: TelegramAccountUpdateCommand,
+    ctx: MessageContext,
+  ): Promise<Account> {
+    const { store, live, messaging, relay } = this.deps;
+    const row = await store.find({ ...caller, admin: false }, data.id);
+    const { row: next, verbs } = await writeLifecycle({
+      db: store.db,
+      table: 'telegram_sessions',
+      row,
+      patch: data,
+      eventPrefix: 'telegram.account',
+      eventData: { userId: row.user_id, accountId: row.id },
+      makeEnvelope: (type, eventData) => messaging.makeEnvelope(type, eventData, ctx),
+      sideEffects: async (changes) => {
+        if (changes.includes('paused')) await live.stop(row.id);
+        return {};
+      },
+    });
+    relay.kick();
+    if (verbs.includes('resumed') && next.status !== 'revoked') {
+      await live.stop(row.id);
+      await live.start(next);
+      return toAccount((await store.byId(row.id)) ?? next);
+    }
+    return toAccount(next);
   }
 
   /**
@@ -81,6 +122,7 @@ export class AccountsService {
   async reconnect(caller: CommandCaller, id: string): Promise<Account> {
     const { store, live } = this.deps;
     const row = await store.find(caller, id);
+    ensureActive(row, 'account');
     if (row.status !== 'revoked') {
       await live.stop(row.id);
       await live.start(row);

@@ -4,7 +4,9 @@ import {
   type EventDataMap,
   type TelegramAccountChannelAttachCommand,
   type TelegramAccountChannelListCommand,
+  type TelegramAccountChannelUpdateCommand,
 } from '@integrations/contracts';
+import { writeLifecycle } from '@integrations/connector-kit';
 import {
   ownedOrNotFound,
   type CommandCaller,
@@ -35,6 +37,8 @@ export function toChannel(row: ChannelRow): Channel {
     via: { type: 'account', id: row.account_id },
     canPost: Boolean(row.can_post),
     status: row.status,
+    isActive: Boolean(row.is_active),
+    label: row.label,
     lastCheckedAt: iso(row.last_checked_at),
     createdAt: iso(row.created_at)!,
     updatedAt: iso(row.updated_at)!,
@@ -156,6 +160,7 @@ export class AccountChannelsService {
   list(caller: CommandCaller, data: TelegramAccountChannelListCommand) {
     return listPage(this.deps.store.db, 'telegram_account_channels', caller, data, toChannel, {
       status: data.status,
+      isActive: data.isActive,
       search: data.q
         ? { text: data.q.replace(/^@/, ''), columns: ['title', 'username', 'chat_id'] }
         : undefined,
@@ -169,6 +174,26 @@ export class AccountChannelsService {
       .where('id', '=', id)
       .executeTakeFirst();
     return ownedOrNotFound(row, caller, 'channel', 'No such channel.');
+  }
+
+  /** Pauses, resumes or names a channel of an account; a paused channel is kept but not sent to. */
+  async update(
+    caller: CommandCaller,
+    data: TelegramAccountChannelUpdateCommand,
+    ctx: MessageContext,
+  ): Promise<Channel> {
+    const row = await this.find({ ...caller, admin: false }, data.id);
+    const { row: next } = await writeLifecycle({
+      db: this.deps.store.db,
+      table: 'telegram_account_channels',
+      row,
+      patch: data,
+      eventPrefix: 'telegram.channel',
+      eventData: { userId: row.user_id, channelId: row.id, via: { type: 'account', id: row.account_id } },
+      makeEnvelope: (type, eventData) => this.deps.messaging.makeEnvelope(type, eventData, ctx),
+    });
+    this.deps.relay.kick();
+    return toChannel(next);
   }
 
   async remove(caller: CommandCaller, id: string, ctx: MessageContext): Promise<void> {

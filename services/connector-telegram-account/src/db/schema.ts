@@ -16,6 +16,9 @@ export interface SessionTable {
   session_enc: string;
   session_key_version: number;
   status: SessionStatus;
+  /** 0: paused by its user (client disconnected, session kept, nothing sent). */
+  is_active: Generated<number>;
+  label: Generated<string | null>;
   last_error: string | null;
   last_seen_at: Date | null;
   created_at: Date;
@@ -37,6 +40,9 @@ export interface AccountChannelTable {
   username: string | null;
   can_post: number;
   status: 'active' | 'write_forbidden' | 'error';
+  /** 0: paused by its user (not sent to). */
+  is_active: Generated<number>;
+  label: Generated<string | null>;
   last_checked_at: Date | null;
   created_at: Date;
   updated_at: Date;

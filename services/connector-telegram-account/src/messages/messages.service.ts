@@ -1,3 +1,4 @@
+import { ensureActive } from '@integrations/connector-kit';
 import {
   DomainError,
   type Envelope,
@@ -75,6 +76,7 @@ export class AccountMessagesService {
 
   async send(caller: CommandCaller, data: TelegramAccountSendCommand, envelope: Envelope): Promise<Message> {
     const account = await this.deps.store.find({ ...caller, admin: false }, data.accountId);
+    ensureActive(account, 'account');
     return this.accept(envelope, data, {
       accountId: account.id,
       status: account.status,
@@ -89,7 +91,9 @@ export class AccountMessagesService {
     envelope: Envelope,
   ): Promise<Message> {
     const channel = await this.deps.channels.find({ ...caller, admin: false }, data.channelId);
+    ensureActive(channel, 'channel');
     const account = await this.deps.store.byId(channel.account_id);
+    if (account) ensureActive(account, 'account');
     return this.accept(envelope, data, {
       accountId: channel.account_id,
       status: account?.status ?? 'revoked',
@@ -273,6 +277,8 @@ export class AccountMessagesService {
           'The Telegram session was ended; connect the account again.',
         );
       }
+      // Paused after this was accepted: it fails visibly rather than waking the client its user stopped.
+      ensureActive(account, 'account');
       // Ids only in the span: never the text, the recipient or the session.
       const sent = await inSpan(
         'telegram messages.sendMessage',

@@ -18,6 +18,8 @@ export function toBot(row: BotRow): Bot {
     username: row.username,
     firstName: row.first_name,
     status: row.status,
+    isActive: Boolean(row.is_active),
+    label: row.label,
     updatesMode: row.updates_mode,
     lastError: row.last_error,
     createdAt: new Date(row.created_at).toISOString(),

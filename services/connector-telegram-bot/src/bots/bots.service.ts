@@ -3,7 +3,9 @@ import type {
   BotPage,
   TelegramBotConnectCommand,
   TelegramBotListCommand,
+  TelegramBotUpdateCommand,
 } from '@integrations/contracts';
+import { writeLifecycle } from '@integrations/connector-kit';
 import { DomainError } from '@integrations/contracts';
 import type { MessageContext, Messaging } from '@integrations/messaging';
 import { enqueueOutbox, listPage, sql, type Kysely, type OutboxRelay } from '@integrations/persistence';
@@ -65,6 +67,8 @@ export class BotsService {
       bot_token_key_version: sealed.keyVersion,
       bot_token_hash: hash,
       status: 'active',
+      is_active: 1,
+      label: null,
       updates_mode: webhook ? 'webhook' : 'polling',
       updates_offset: '0',
       webhook_secret_hash: webhook?.secretHash ?? null,
@@ -123,12 +127,49 @@ export class BotsService {
   async list(caller: Caller, data: TelegramBotListCommand): Promise<BotPage> {
     return listPage(this.db, 'telegram_bots', caller, data, toBot, {
       status: data.status,
+      isActive: data.isActive,
       search: data.q ? { text: data.q, columns: ['username', 'first_name'] } : undefined,
     });
   }
 
   async get(caller: Caller, id: string): Promise<Bot> {
     return toBot(await findBot(this.db, caller, id));
+  }
+
+  /**
+   * Pauses, resumes or names a bot. Pausing stops its updates: the poller skips paused bots, and a webhook we
+   * set is deleted at Telegram (resuming sets a new one, or polls). The token stays stored, so resuming needs no
+   * new connect. Each real change is announced (`telegram.bot.paused|resumed|updated`) with the row's update.
+   */
+  async update(caller: Caller, data: TelegramBotUpdateCommand, ctx: MessageContext): Promise<Bot> {
+    const row = await findBot(this.db, { ...caller, admin: false }, data.id);
+    const { row: next } = await writeLifecycle({
+      db: this.db,
+      table: 'telegram_bots',
+      row,
+      patch: data,
+      eventPrefix: 'telegram.bot',
+      eventData: { userId: row.user_id, botId: row.id },
+      makeEnvelope: (type, eventData) => this.messaging.makeEnvelope(type, eventData, ctx),
+      sideEffects: async (verbs): Promise<Partial<BotRow>> => {
+        if (verbs.includes('paused') && row.updates_mode === 'webhook') {
+          try {
+            await this.apis.unstored(await this.tokenOf(row)).deleteWebhook();
+          } catch (error) {
+            // The secret is forgotten below, so whatever Telegram still posts is refused.
+            this.options.logger?.warn('deleteWebhook of a paused bot failed', { botId: row.id, error });
+          }
+          return { updates_mode: 'polling', webhook_secret_hash: null };
+        }
+        if (verbs.includes('resumed') && this.options.publicBaseUrl) {
+          const webhook = await this.setWebhook(row.id, await this.tokenOf(row));
+          if (webhook) return { updates_mode: 'webhook', webhook_secret_hash: webhook.secretHash };
+        }
+        return {};
+      },
+    });
+    this.relay.kick();
+    return toBot(next);
   }
 
   /**

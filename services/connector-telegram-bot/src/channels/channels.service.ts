@@ -3,7 +3,9 @@ import type {
   ChannelPage,
   TelegramChannelAttachCommand,
   TelegramChannelListCommand,
+  TelegramChannelUpdateCommand,
 } from '@integrations/contracts';
+import { ensureActive, writeLifecycle } from '@integrations/connector-kit';
 import { DomainError } from '@integrations/contracts';
 import { ownedOrNotFound, type MessageContext, type Messaging } from '@integrations/messaging';
 import {
@@ -26,8 +28,9 @@ import { toDomainError } from '../telegram/errors';
 export type ChannelRow = Selectable<ChannelTable>;
 
 /** A list of channels narrowed by status and by a text in the title, @username or chat id. */
-export const channelFilter = (data: { q?: string; status?: string }): ListFilter => ({
+export const channelFilter = (data: { q?: string; status?: string; isActive?: boolean }): ListFilter => ({
   status: data.status,
+  isActive: data.isActive,
   search: data.q ? { text: data.q.replace(/^@/, ''), columns: ['title', 'username', 'chat_id'] } : undefined,
 });
 
@@ -41,6 +44,8 @@ export function toChannel(row: ChannelRow): Channel {
     via: { type: 'bot', id: row.bot_id },
     canPost: Boolean(row.can_post),
     status: row.status,
+    isActive: Boolean(row.is_active),
+    label: row.label,
     lastCheckedAt: row.last_checked_at ? new Date(row.last_checked_at).toISOString() : null,
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
@@ -100,6 +105,8 @@ export class ChannelsService {
       username: 'username' in chat && chat.username ? chat.username : null,
       can_post: 1,
       status: 'active',
+      is_active: 1,
+      label: null,
       last_checked_at: now,
       created_at: now,
       updated_at: now,
@@ -143,6 +150,42 @@ export class ChannelsService {
       .where('id', '=', id)
       .executeTakeFirst();
     return ownedOrNotFound(row, caller, 'channel', 'No such channel or group.');
+  }
+
+  /** Pauses, resumes or names a channel; a paused channel is kept but not sent to. */
+  async update(caller: Caller, data: TelegramChannelUpdateCommand, ctx: MessageContext): Promise<Channel> {
+    const row = await this.find({ ...caller, admin: false }, data.id);
+    const { row: next } = await writeLifecycle({
+      db: this.db,
+      table: 'telegram_channels',
+      row,
+      patch: data,
+      eventPrefix: 'telegram.channel',
+      eventData: { userId: row.user_id, channelId: row.id, via: { type: 'bot', id: row.bot_id } },
+      makeEnvelope: (type, eventData) => this.messaging.makeEnvelope(type, eventData, ctx),
+    });
+    this.relay.kick();
+    return toChannel(next);
+  }
+
+  /** A channel to send to: its own and its bot's pause are checked in the same read. */
+  async findSendable(caller: Caller, id: string): Promise<ChannelRow> {
+    const found = await this.db
+      .selectFrom('telegram_channels as c')
+      .innerJoin('telegram_bots as b', 'b.id', 'c.bot_id')
+      .selectAll('c')
+      .select('b.is_active as bot_is_active')
+      .where('c.id', '=', id)
+      .executeTakeFirst();
+    const { bot_is_active: botIsActive, ...row } = ownedOrNotFound(
+      found,
+      caller,
+      'channel',
+      'No such channel or group.',
+    );
+    ensureActive(row, 'channel');
+    ensureActive({ is_active: botIsActive }, 'bot');
+    return row;
   }
 
   async remove(caller: Caller, id: string, ctx: MessageContext): Promise<Record<string, never>> {

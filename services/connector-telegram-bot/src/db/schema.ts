@@ -15,6 +15,9 @@ export interface BotTable {
   bot_token_key_version: number;
   bot_token_hash: string;
   status: BotStatus;
+  /** 0: paused by its user (not polled, not sent through). */
+  is_active: Generated<number>;
+  label: Generated<string | null>;
   updates_mode: 'webhook' | 'polling' | 'none';
   updates_offset: Generated<string>;
   /** Keyed hash of the webhook's secret_token (the token itself is only at Telegram). */
@@ -35,6 +38,9 @@ export interface ChannelTable {
   username: string | null;
   can_post: number;
   status: ChannelStatus;
+  /** 0: paused by its user (not sent through). */
+  is_active: Generated<number>;
+  label: Generated<string | null>;
   last_checked_at: Date | null;
   created_at: Date;
   updated_at: Date;

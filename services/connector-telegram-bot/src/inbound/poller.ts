@@ -56,6 +56,28 @@ export class UpdatesPoller {
     void this.scan().catch(() => undefined);
   }
 
+  /**
+   * Called after a bot is paused or resumed here: the long poll of a bot with no active row left ends now (not
+   * after its timeout), and a resumed one is picked up at once. Another replica's poll ends by its next round.
+   */
+  async refresh(): Promise<void> {
+    const polled = new Set(
+      (
+        await this.deps.db
+          .selectFrom('telegram_bots')
+          .select('telegram_bot_id')
+          .where('status', '=', 'active')
+          .where('is_active', '=', 1)
+          .where('updates_mode', '=', 'polling')
+          .groupBy('telegram_bot_id')
+          .execute()
+      ).map((row) => row.telegram_bot_id),
+    );
+    for (const [telegramBotId, controller] of this.running)
+      if (!polled.has(telegramBotId)) controller.abort();
+    await this.scan();
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
@@ -76,6 +98,7 @@ export class UpdatesPoller {
       .selectFrom('telegram_bots')
       .select(['telegram_bot_id'])
       .where('status', '=', 'active')
+      .where('is_active', '=', 1)
       .where('updates_mode', '=', 'polling')
       .groupBy('telegram_bot_id')
       .execute();
@@ -109,6 +132,7 @@ export class UpdatesPoller {
         .selectAll()
         .where('telegram_bot_id', '=', telegramBotId)
         .where('status', '=', 'active')
+        .where('is_active', '=', 1)
         .execute();
       const first = rows[0];
       if (!first) return;

@@ -16,6 +16,7 @@ import {
 } from '@integrations/persistence';
 import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
+import { ensureActive } from '@integrations/connector-kit';
 import { type Caller, findBot } from '../bots/bot-repository';
 import type { BotsService } from '../bots/bots.service';
 import type { ChannelsService } from '../channels/channels.service';
@@ -80,6 +81,7 @@ export class MessagesService {
   sendViaBot(caller: Caller, data: TelegramBotSendCommand, envelope: Envelope): Promise<Message> {
     return this.inOrder(`bot:${data.botId}:${data.chatId}`, async (enqueue) => {
       const bot = await findBot(this.deps.db, { ...caller, admin: false }, data.botId);
+      ensureActive(bot, 'bot');
       const target = { via_type: 'bot' as const, bot_id: bot.id, channel_id: null, chat_id: data.chatId };
       return this.accept(envelope, data, target, enqueue);
     });
@@ -87,7 +89,7 @@ export class MessagesService {
 
   sendViaChannel(caller: Caller, data: TelegramChannelSendCommand, envelope: Envelope): Promise<Message> {
     return this.inOrder(`channel:${data.channelId}`, async (enqueue) => {
-      const channel = await this.deps.channels.find({ ...caller, admin: false }, data.channelId);
+      const channel = await this.deps.channels.findSendable({ ...caller, admin: false }, data.channelId);
       const target = {
         via_type: 'channel' as const,
         bot_id: channel.bot_id,
@@ -240,6 +242,8 @@ export class MessagesService {
           'TELEGRAM_TOKEN_INVALID',
           'The bot token was revoked at Telegram; connect the bot again.',
         );
+      // Paused after this was accepted: nothing goes out through a bot its user stopped.
+      ensureActive(bot, 'bot');
       const { send } = this.deps.apis.forBot(bot.id, await this.deps.bots.tokenOf(bot));
       const options = {
         ...(request.parseMode ? { parse_mode: request.parseMode } : {}),

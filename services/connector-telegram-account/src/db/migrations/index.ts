@@ -1,7 +1,9 @@
 import { outboxMigration, type Migration } from '@integrations/persistence';
 import { initial } from './0001_initial';
+import { lifecycle } from './0003_lifecycle';
 
 export const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_outbox': outboxMigration,
+  '0003_lifecycle': lifecycle,
 };
