@@ -54,6 +54,12 @@ describe('web UI end to end in Chromium', () => {
 
   /** Every WCAG 2.2 A/AA rule axe-core knows, on what the page shows now; fails naming each violation. */
   const checkA11y = async (screen: string, on: Page = page) => {
+    // Contrast is measured on what settles: a dialog fading in is not yet at full opacity. Transitions are
+    // waited for, at most a second (a countdown or a spinner never settles; a cancelled one rejects).
+    await on.evaluate(`Promise.race([
+      Promise.all(document.getAnimations().map((a) => a.finished.catch(() => null))),
+      new Promise((resolve) => setTimeout(resolve, 1000)),
+    ]).then(() => true)`);
     const { violations } = await new AxeBuilder({ page: on }).withTags(WCAG_22_AA).analyze();
     const found = violations.map(
       (v) =>

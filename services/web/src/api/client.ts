@@ -24,7 +24,7 @@ export class ApiError extends Error {
 }
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   body?: unknown;
   /** Sends `Idempotency-Key`, so that a retried click cannot create or send twice. */
   idempotencyKey?: string;
@@ -37,7 +37,9 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
   const token = options.token ?? getToken();
   const headers: Record<string, string> = { accept: 'application/json' };
   if (token) headers['authorization'] = `Bearer ${token}`;
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (options.body !== undefined)
+    headers['content-type'] =
+      options.method === 'PATCH' ? 'application/merge-patch+json' : 'application/json';
   if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
   let res: Response;
   try {

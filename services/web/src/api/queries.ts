@@ -53,6 +53,10 @@ const search = (params: Record<string, string | number | undefined | null>) => {
   return out.toString();
 };
 
+/** "Paused" sits among a list's statuses for the user; to the api it is `isActive=false`, not a status. */
+const statusParams = (status: string | undefined) => (status === PAUSED ? { isActive: 'false' } : { status });
+export const PAUSED = 'paused';
+
 /** One list, page by page (the api's cursor), narrowed by a search text and a status. */
 export function useList<K extends ListKind>(kind: K, filters: ListFilters) {
   return useInfiniteQuery({
@@ -60,7 +64,7 @@ export function useList<K extends ListKind>(kind: K, filters: ListFilters) {
     initialPageParam: null as string | null,
     queryFn: ({ pageParam, signal }) =>
       apiRequest<{ items: ItemOf<K>[]; nextCursor: string | null }>(
-        `${PATHS[kind]}?${search({ limit: PAGE_SIZE, q: filters.q, status: filters.status, cursor: pageParam })}`,
+        `${PATHS[kind]}?${search({ limit: PAGE_SIZE, q: filters.q, ...statusParams(filters.status), cursor: pageParam })}`,
         { signal },
       ),
     getNextPageParam: (last) => last.nextCursor,
@@ -178,6 +182,13 @@ export const useAddBot = () =>
 export const useRemoveBot = () =>
   useListChange(['bots', 'channels'], (id: string) =>
     apiRequest<void>(`/telegram/bots/${id}`, { method: 'DELETE' }),
+  );
+/** Pause, resume or label a bot, an account or a channel (a JSON merge patch: what is left out stays). */
+export const useUpdateIntegration = (kind: ListKind) =>
+  useListChange(
+    [kind],
+    ({ id, patch }: { id: string; patch: { isActive?: boolean; label?: string | null } }) =>
+      apiRequest<Account | Bot | Channel>(`${PATHS[kind]}/${id}`, { method: 'PATCH', body: patch }),
   );
 export const useAttachChannel = () =>
   useListChange(['channels'], (body: { chat: string; via: Via }) =>

@@ -7,6 +7,7 @@ const LOOK: Record<string, { color: string; label: string }> = {
   revoked: { color: 'orange', label: 'Session ended' },
   write_forbidden: { color: 'orange', label: 'Cannot post' },
   disabled: { color: 'gray', label: 'Disabled' },
+  paused: { color: 'gray', label: 'Paused' },
   success: { color: 'green', label: 'Success' },
   info: { color: 'blue', label: 'Info' },
   sent: { color: 'green', label: 'Sent' },

@@ -1,8 +1,15 @@
 import type { Account } from '@integrations/contracts';
 import { Button, Group, Stack, Text, Title } from '@mantine/core';
 import { Link } from 'react-router';
-import { useList, useReconnectAccount, useRemoveAccount } from '../../api/queries';
+import {
+  PAUSED,
+  useList,
+  useReconnectAccount,
+  useRemoveAccount,
+  useUpdateIntegration,
+} from '../../api/queries';
 import { ConfirmButton } from '../../components/ConfirmButton';
+import { LifecycleControls } from '../../components/LifecycleControls';
 import { ListFilters, useListFilters } from '../../components/ListFilters';
 import { accountLabel } from '../../components/names';
 import { ProblemAlert } from '../../components/ProblemAlert';
@@ -16,6 +23,7 @@ const STATUSES = [
   { value: 'connecting', label: 'Connecting' },
   { value: 'error', label: 'Error' },
   { value: 'revoked', label: 'Session ended' },
+  { value: PAUSED, label: 'Paused' },
 ];
 
 export function AccountsPage() {
@@ -23,6 +31,7 @@ export function AccountsPage() {
   const accounts = useList('accounts', filters);
   const reconnect = useReconnectAccount();
   const remove = useRemoveAccount();
+  const update = useUpdateIntegration('accounts');
   const all = accounts.data?.pages.flatMap((page) => page.items) ?? [];
   const name = (account: Account) => accountLabel(account, all);
   return (
@@ -40,18 +49,31 @@ export function AccountsPage() {
         searchLabel="accounts"
         placeholder="Name, @username or phone digits"
       />
-      <ProblemAlert error={reconnect.error ?? remove.error} />
+      <ProblemAlert error={update.error ?? reconnect.error ?? remove.error} />
       <ResourceList
         query={accounts}
         label="Telegram accounts"
         columns={[
-          { label: 'Account', render: (account) => name(account) },
+          {
+            label: 'Account',
+            render: (account) =>
+              account.label ? (
+                <>
+                  <Text fw={500}>{account.label}</Text>
+                  <Text size="xs" c="dimmed">
+                    {name(account)}
+                  </Text>
+                </>
+              ) : (
+                name(account)
+              ),
+          },
           { label: 'Phone', render: (account) => account.phone ?? 'hidden' },
           {
             label: 'Status',
             render: (account) => (
               <Stack gap={2}>
-                <StatusBadge status={account.status} />
+                <StatusBadge status={account.isActive ? account.status : PAUSED} />
                 {account.lastError && (
                   <Text size="xs" c="red">
                     {account.lastError}
@@ -72,12 +94,13 @@ export function AccountsPage() {
         }}
         actions={(account) => (
           <>
+            <LifecycleControls item={account} name={name(account)} update={update} />
             <SendModal
               title={`Send as ${name(account)}`}
               target={{ kind: 'account', id: account.id }}
               recipient={{ label: 'To', placeholder: '@username, +phone of a contact, or chat id' }}
             />
-            {account.status === 'revoked' ? (
+            {!account.isActive ? null : account.status === 'revoked' ? (
               <Button component={Link} to="/accounts/connect" size="xs" variant="light" color="orange">
                 Sign in again
               </Button>

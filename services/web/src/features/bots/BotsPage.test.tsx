@@ -10,6 +10,8 @@ const bot = {
   username: 'news_bot',
   firstName: 'News',
   status: 'active',
+  isActive: true,
+  label: null,
   updatesMode: 'polling',
   lastError: null,
   createdAt: new Date().toISOString(),
@@ -75,5 +77,44 @@ describe('BotsPage', () => {
     expect(
       calls.filter((c) => c.method === 'GET' && c.url.includes('/telegram/channels')).length,
     ).toBeGreaterThan(1);
+  });
+
+  it('pauses a bot with its switch and names it, through merge patches, and the list shows both', async () => {
+    let current = { ...bot };
+    const calls = fakeApi((url, init) => {
+      if (init.method === 'PATCH') {
+        current = { ...current, ...(JSON.parse(String(init.body)) as Partial<typeof bot>) };
+        return { status: 200, body: current };
+      }
+      if (url.includes('/telegram/bots'))
+        return { status: 200, body: { items: [current], nextCursor: null } };
+      return { status: 200, body: { items: [], nextCursor: null } };
+    });
+    const user = userEvent.setup();
+    renderWithApp(<BotsPage />, '/bots');
+    await user.click(await screen.findByRole('switch', { name: 'Active: @news_bot' }));
+    const table = await screen.findByRole('table', { name: 'Telegram bots' });
+    expect(await within(table).findByText('Paused')).toBeInTheDocument();
+    expect(screen.getByRole('switch', { name: 'Active: @news_bot' })).not.toBeChecked();
+
+    await user.click(screen.getByRole('button', { name: 'Label @news_bot' }));
+    await user.type(await screen.findByLabelText('Your name for @news_bot'), '  Support desk ');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText('Support desk')).toBeInTheDocument();
+
+    const patches = calls.filter((c) => c.method === 'PATCH');
+    expect(patches.map((c) => [c.url, c.body, c.headers['content-type']])).toEqual([
+      ['/api/integrations/telegram/bots/b-1', { isActive: false }, 'application/merge-patch+json'],
+      ['/api/integrations/telegram/bots/b-1', { label: 'Support desk' }, 'application/merge-patch+json'],
+    ]);
+  });
+
+  it('asks the api for paused bots as isActive=false, not as a status', async () => {
+    const calls = fakeApi(() => ({ status: 200, body: { items: [], nextCursor: null } }));
+    renderWithApp(<BotsPage />, '/bots?status=paused');
+    await screen.findByText('No bot matches');
+    const lists = calls.filter((c) => c.url.includes('/telegram/bots?'));
+    expect(lists.map((c) => new URL(c.url, 'http://x').searchParams.get('isActive'))).toContain('false');
+    expect(lists.every((c) => !c.url.includes('status='))).toBe(true);
   });
 });

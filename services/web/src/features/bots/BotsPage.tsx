@@ -1,8 +1,9 @@
 import { Anchor, Button, Card, Group, PasswordInput, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { BOT_TOKEN } from '../../api/field-errors';
-import { useAddBot, useList, useRemoveBot } from '../../api/queries';
+import { PAUSED, useAddBot, useList, useRemoveBot, useUpdateIntegration } from '../../api/queries';
 import { ConfirmButton } from '../../components/ConfirmButton';
+import { LifecycleControls } from '../../components/LifecycleControls';
 import { ListFilters, useListFilters } from '../../components/ListFilters';
 import { botName } from '../../components/names';
 import { ProblemAlert } from '../../components/ProblemAlert';
@@ -16,6 +17,7 @@ const STATUSES = [
   { value: 'active', label: 'Active' },
   { value: 'error', label: 'Error' },
   { value: 'revoked', label: 'Token revoked' },
+  { value: PAUSED, label: 'Paused' },
 ];
 
 function AddBotForm() {
@@ -77,6 +79,7 @@ export function BotsPage() {
   const [filters, setFilters] = useListFilters();
   const bots = useList('bots', filters);
   const remove = useRemoveBot();
+  const update = useUpdateIntegration('bots');
   return (
     <Stack>
       <Title order={2}>Bots</Title>
@@ -88,7 +91,7 @@ export function BotsPage() {
         searchLabel="bots"
         placeholder="@username or name"
       />
-      <ProblemAlert error={remove.error} />
+      <ProblemAlert error={update.error ?? remove.error} />
       <ResourceList
         query={bots}
         label="Telegram bots"
@@ -97,14 +100,17 @@ export function BotsPage() {
             label: 'Bot',
             render: (bot) => (
               <>
-                <Text fw={500}>{botName(bot)}</Text>
+                <Text fw={500}>{bot.label ?? botName(bot)}</Text>
                 <Text size="xs" c="dimmed">
-                  {bot.firstName}
+                  {bot.label ? `${botName(bot)} · ${bot.firstName}` : bot.firstName}
                 </Text>
               </>
             ),
           },
-          { label: 'Status', render: (bot) => <StatusBadge status={bot.status} /> },
+          {
+            label: 'Status',
+            render: (bot) => <StatusBadge status={bot.isActive ? bot.status : PAUSED} />,
+          },
           { label: 'Updates', render: (bot) => UPDATES[bot.updatesMode] ?? bot.updatesMode },
           { label: 'Added', render: (bot) => <TimeAgo iso={bot.createdAt} /> },
         ]}
@@ -118,6 +124,7 @@ export function BotsPage() {
         }}
         actions={(bot) => (
           <>
+            <LifecycleControls item={bot} name={botName(bot)} update={update} />
             <SendModal
               title={`Send with ${botName(bot)}`}
               target={{ kind: 'bot', id: bot.id }}

@@ -2,8 +2,9 @@ import type { Channel } from '@integrations/contracts';
 import { Anchor, Button, Card, Group, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { useAttachChannel, useList, useRemoveChannel } from '../../api/queries';
+import { PAUSED, useAttachChannel, useList, useRemoveChannel, useUpdateIntegration } from '../../api/queries';
 import { ConfirmButton } from '../../components/ConfirmButton';
+import { LifecycleControls } from '../../components/LifecycleControls';
 import { ListFilters, useListFilters } from '../../components/ListFilters';
 import { accountLabel, botName, useNames } from '../../components/names';
 import { ProblemAlert } from '../../components/ProblemAlert';
@@ -16,6 +17,7 @@ const STATUSES = [
   { value: 'active', label: 'Active' },
   { value: 'write_forbidden', label: 'Cannot post' },
   { value: 'error', label: 'Error' },
+  { value: PAUSED, label: 'Paused' },
 ];
 
 /** The bots and active accounts a channel can be attached through, and a name for any channel's `via`. */
@@ -108,6 +110,7 @@ export function ChannelsPage() {
   const [filters, setFilters] = useListFilters();
   const channels = useList('channels', filters);
   const remove = useRemoveChannel();
+  const update = useUpdateIntegration('channels');
   const senders = useSenders();
   return (
     <Stack>
@@ -120,7 +123,7 @@ export function ChannelsPage() {
         searchLabel="channels and groups"
         placeholder="Title, @username or chat id"
       />
-      <ProblemAlert error={remove.error} />
+      <ProblemAlert error={update.error ?? remove.error} />
       <ResourceList
         query={channels}
         label="Channels and groups"
@@ -130,10 +133,15 @@ export function ChannelsPage() {
             render: (channel) => (
               <>
                 <Anchor component={Link} to={`/channels/${channel.id}`} fw={500}>
-                  {channel.title}
+                  {channel.label ?? channel.title}
                 </Anchor>
                 <Text size="xs" c="dimmed">
-                  {channel.username ? `@${channel.username}` : channel.chatId}
+                  {[
+                    channel.label ? channel.title : null,
+                    channel.username ? `@${channel.username}` : channel.chatId,
+                  ]
+                    .filter(Boolean)
+                    .join(' · ')}
                 </Text>
               </>
             ),
@@ -148,7 +156,7 @@ export function ChannelsPage() {
             label: 'Status',
             render: (channel) => (
               <Stack gap={2}>
-                <StatusBadge status={channel.status} />
+                <StatusBadge status={channel.isActive ? channel.status : PAUSED} />
                 <Text size="xs" c="dimmed">
                   <TimeAgo iso={channel.lastCheckedAt} prefix="checked" />
                 </Text>
@@ -170,6 +178,7 @@ export function ChannelsPage() {
         }}
         actions={(channel) => (
           <>
+            <LifecycleControls item={channel} name={channel.title} update={update} />
             <SendModal title={`Post to ${channel.title}`} target={{ kind: 'channel', id: channel.id }} />
             <ConfirmButton
               label="Remove"
