@@ -332,6 +332,10 @@ export class AccountMessagesService {
           return { message: { id, status: 'queued', chatId: row.recipient } };
         }
       }
+      if (retry && error.code === 'TELEGRAM_FLOOD_WAIT') {
+        await this.waitOutFlood(row, error);
+        return { message: { id, status: 'queued', chatId: row.recipient } };
+      }
       this.attempts.delete(id);
       if (row.channel_id && error.code === 'TELEGRAM_WRITE_FORBIDDEN') {
         await this.deps.channels.markWriteForbidden(row.channel_id, ctx);
@@ -373,6 +377,23 @@ export class AccountMessagesService {
       delayMs,
     });
     return true;
+  }
+
+  /**
+   * An accepted asynchronous send that Telegram (or the account's pending FLOOD_WAIT) told to wait goes back to the
+   * queue and is tried again once the wait is over: it is not a failure and does not count as an attempt. Durable:
+   * the row is `queued` while it waits, so a restart, or the shard's next owner, sends it from the table.
+   */
+  private async waitOutFlood(row: MessageRow, error: DomainError): Promise<void> {
+    await this.backToQueued(row.id);
+    const delayMs = Math.max(1, error.retryAfter ?? 1) * 1000;
+    const timer = setTimeout(() => {
+      this.retries.delete(row.id);
+      this.inBackground(row.id, 'send after FLOOD_WAIT failed');
+    }, delayMs);
+    timer.unref();
+    this.retries.set(row.id, { timer, userId: row.user_id });
+    this.deps.logger.debug('FLOOD_WAIT: send queued until the wait is over', { messageId: row.id, delayMs });
   }
 
   /** An attached channel is reached through its stored peer; anything else by what the caller wrote. */
