@@ -55,11 +55,17 @@ export function startService(root, entry, env) {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  child.on('exit', (code, signal) => {
+    if (!stopping) console.error(`${entry} exited early (${signal ?? code})`);
+  });
   children.push(child);
   return child;
 }
 
+let stopping = false;
+
 export async function stopServices() {
+  stopping = true;
   for (const child of children) child.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, 1500));
 }
@@ -102,9 +108,12 @@ export function report(name, samples, width = 46) {
 }
 
 /** The emulator's CLI as a child process with its flood limits off; answers once its control API is up. */
-export async function startEmulatorProcess(root, { port, mtprotoPort = 0 }) {
+export async function startEmulatorProcess(root, { port, mtprotoPort = 0, env = {} }) {
   const child = startService(root, 'packages/telegram-emulator/dist/cli.js', {
+    ...env,
     EMULATOR_PORT: String(port),
+    // A world of its own, in memory only (not the state file `npm start`'s emulator keeps).
+    EMULATOR_STATE_FILE: 'off',
     EMULATOR_MTPROTO_PORT: String(mtprotoPort),
     EMULATOR_LIMITS: 'off',
   });
