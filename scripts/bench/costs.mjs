@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { children, cpuSeconds, freePort } from './lib.mjs';
+import { cpuSeconds, freePort } from './lib.mjs';
 
 const MANAGEMENT = 'http://127.0.0.1:15672/api';
 const GUEST = `Basic ${Buffer.from('guest:guest').toString('base64')}`;
@@ -42,8 +42,15 @@ export async function startRedis() {
       stdio: ['ignore', 'ignore', 'inherit'],
     },
   );
-  children.push(child);
-  return { url: `redis://127.0.0.1:${port}`, pid: child.pid };
+  // Stopped after the services (`stop`), which would otherwise see it go first.
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    pid: child.pid,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    },
+  };
 }
 
 /** A MariaDB user of the run's own, with rights on the run's databases (`bench_%`), and per-user statistics on. */

@@ -113,6 +113,7 @@ async function main() {
   const vhost = `bench_${id}`;
   await createVhost(vhost);
   const redis = await startRedis();
+  stopLast.push(redis.stop);
   const sql = await sqlCounter(root, 'bench_');
   cleanups.push(() => sql.close());
   const http = httpCounter();
@@ -362,6 +363,8 @@ async function main() {
 
 /** What the run set up outside its own processes (a MariaDB user, per-user statistics), undone at the end. */
 const cleanups = [];
+/** What stops after the services (the run's Redis). */
+const stopLast = [];
 
 main()
   .catch((error) => {
@@ -371,4 +374,5 @@ main()
   .finally(async () => {
     for (const cleanup of cleanups) await cleanup().catch((error) => console.error(error));
     await stopServices();
+    for (const stop of stopLast) await stop();
   });
