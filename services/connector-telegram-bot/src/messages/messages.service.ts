@@ -104,9 +104,10 @@ export class MessagesService {
    */
   private async inOrder(
     key: string,
-    accept: (enqueue: (id: string) => Promise<Outcome>) => Promise<Message | Pending>,
+    accept: (enqueue: (id: string, inserted: MessageRow) => Promise<Outcome>) => Promise<Message | Pending>,
   ): Promise<Message> {
-    const enqueue = (id: string) => this.chain(`deliver:${key}`, () => this.deliver(id));
+    const enqueue = (id: string, inserted: MessageRow) =>
+      this.chain(`deliver:${key}`, () => this.deliver(id, inserted));
     const accepted = await this.chain(`accept:${key}`, () => accept(enqueue));
     if (!('delivery' in accepted)) return accepted;
     const outcome = await accepted.delivery;
@@ -154,7 +155,7 @@ export class MessagesService {
     envelope: Envelope,
     data: SendRequest & { messageId?: string; async?: boolean },
     target: Pick<MessageRow, 'via_type' | 'bot_id' | 'channel_id' | 'chat_id'>,
-    enqueue: (id: string) => Promise<Outcome>,
+    enqueue: (id: string, inserted: MessageRow) => Promise<Outcome>,
   ): Promise<Message | Pending> {
     const id = data.messageId ?? idFromKey(envelope) ?? uuidv7();
     const request: SendRequest = {
@@ -163,22 +164,20 @@ export class MessagesService {
       ...(data.disableNotification !== undefined ? { disableNotification: data.disableNotification } : {}),
       ...(data.replyToMessageId ? { replyToMessageId: data.replyToMessageId } : {}),
     };
+    const values = {
+      id,
+      user_id: envelope.userid,
+      ...target,
+      request: JSON.stringify(request),
+      status: 'queued' as const,
+      telegram_message_id: null,
+      error_code: null,
+      error_detail: null,
+      sent_at: null,
+      context: JSON.stringify(contextOf(envelope)),
+    };
     try {
-      await this.deps.db
-        .insertInto('telegram_messages')
-        .values({
-          id,
-          user_id: envelope.userid,
-          ...target,
-          request: JSON.stringify(request),
-          status: 'queued',
-          telegram_message_id: null,
-          error_code: null,
-          error_detail: null,
-          sent_at: null,
-          context: JSON.stringify(contextOf(envelope)),
-        })
-        .execute();
+      await this.deps.db.insertInto('telegram_messages').values(values).execute();
     } catch (error) {
       if ((error as { code?: string }).code !== 'ER_DUP_ENTRY') throw error;
       // The same message again (a retried command): answer with what happened to the first one.
@@ -192,7 +191,11 @@ export class MessagesService {
       return toMessage(existing);
     }
     // Wrapped, not returned: an async function would flatten the promise and hold the chat's accept queue.
-    const pending: Pending = { delivery: this.track(enqueue(id)) };
+    // What was just inserted is what delivery reads: it is handed over rather than read back (its timestamps, which
+    // delivery does not use, are the database's).
+    const now = new Date();
+    const inserted: MessageRow = { ...values, sending_replica: null, created_at: now, updated_at: now };
+    const pending: Pending = { delivery: this.track(enqueue(id, inserted)) };
     if (data.async) return { id, status: 'queued', chatId: target.chat_id };
     return pending;
   }
@@ -209,15 +212,15 @@ export class MessagesService {
     );
   }
 
-  private async deliver(id: string): Promise<Outcome> {
+  /** `inserted`: the row as this replica just accepted it (not read again); otherwise it is read from the table. */
+  private async deliver(id: string, inserted?: MessageRow): Promise<Outcome> {
     const { db } = this.deps;
-    const row = await db
-      .selectFrom('telegram_messages')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow();
+    const row =
+      inserted ??
+      (await db.selectFrom('telegram_messages').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
     if (row.status !== 'queued') return { message: toMessage(row) };
-    // Claimed before Telegram is called: another replica (recovering queued rows) cannot send it too.
+    // Claimed before Telegram is called: another replica (recovering queued rows) cannot send it too. Only a row
+    // still `queued` is claimed, so a handed-over row that moved on meanwhile is not sent again.
     const claimed = await db
       .updateTable('telegram_messages')
       .set({ status: 'sending', sending_replica: this.deps.presence.id })
