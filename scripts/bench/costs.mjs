@@ -47,6 +47,7 @@ export async function startRedis() {
     url: `redis://127.0.0.1:${port}`,
     pid: child.pid,
     stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
     },
@@ -76,7 +77,9 @@ export async function sqlCounter(root, databasePrefix) {
       );
       return Number(rows[0]?.n ?? 0);
     },
-    async close() {
+    /** Drops the run's databases (`names`), its user, and per-user statistics if the run switched them on. */
+    async close(names = []) {
+      for (const name of names) await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
       if (!on) await admin.query('SET GLOBAL userstat = 0');
       await admin.query(`DROP USER ?@'127.0.0.1'`, [user]);
       await admin.end();

@@ -87,6 +87,15 @@ export async function createVhost(vhost) {
   await call(`permissions/${vhost}/guest`, { configure: '.*', write: '.*', read: '.*' });
 }
 
+/** Deletes a vhost a benchmark run created (management API). */
+export async function deleteVhost(vhost) {
+  const res = await fetch(`${MANAGEMENT}/vhosts/${encodeURIComponent(vhost)}`, {
+    method: 'DELETE',
+    headers: { authorization: GUEST },
+  });
+  if (!res.ok && res.status !== 404) throw new Error(`management DELETE vhosts/${vhost}: ${res.status}`);
+}
+
 /** Resident memory of a process in MiB (Linux /proc). */
 export function rssMiB(pid) {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8')

@@ -29,6 +29,7 @@ import {
 } from './costs.mjs';
 import {
   createVhost,
+  deleteVhost,
   freePort,
   percentile,
   startEmulatorProcess,
@@ -115,7 +116,11 @@ async function main() {
   const redis = await startRedis();
   stopLast.push(redis.stop);
   const sql = await sqlCounter(root, 'bench_');
-  cleanups.push(() => sql.close());
+  // After the services stopped: the run's databases and vhost go, with its MariaDB user.
+  stopLast.push(
+    () => sql.close([`bench_audit_${id}`, `bench_bot_${id}`]),
+    () => deleteVhost(vhost),
+  );
   const http = httpCounter();
   const [emulatorPort, apiPort, botPort, auditPort] = await Promise.all([
     freePort(),
@@ -361,9 +366,9 @@ async function main() {
   if (lost || duplicated) process.exitCode = 1;
 }
 
-/** What the run set up outside its own processes (a MariaDB user, per-user statistics), undone at the end. */
+/** Connections of the benchmark itself, closed before the services stop. */
 const cleanups = [];
-/** What stops after the services (the run's Redis). */
+/** What is undone after the services stopped: the run's Redis, databases, vhost, MariaDB user. */
 const stopLast = [];
 
 main()
@@ -374,5 +379,5 @@ main()
   .finally(async () => {
     for (const cleanup of cleanups) await cleanup().catch((error) => console.error(error));
     await stopServices();
-    for (const stop of stopLast) await stop();
+    for (const stop of stopLast) await stop().catch((error) => console.error(error));
   });
