@@ -77,6 +77,19 @@ export async function sqlCounter(root, databasePrefix) {
       );
       return Number(rows[0]?.n ?? 0);
     },
+    /** The same by kind: reads, writes (INSERT, UPDATE, DELETE) and the rest (BEGIN, COMMIT, SET...). */
+    async detail() {
+      const [rows] = await admin.query(
+        'SELECT SELECT_COMMANDS AS `reads`, UPDATE_COMMANDS AS `writes`, OTHER_COMMANDS AS `other` FROM information_schema.USER_STATISTICS WHERE USER = ?',
+        [user],
+      );
+      const row = rows[0] ?? {};
+      return {
+        reads: Number(row.reads ?? 0),
+        writes: Number(row.writes ?? 0),
+        other: Number(row.other ?? 0),
+      };
+    },
     /** Drops the run's databases (`names`), its user, and per-user statistics if the run switched them on. */
     async close(names = []) {
       for (const name of names) await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
@@ -91,15 +104,20 @@ export async function sqlCounter(root, databasePrefix) {
 export function redisCounter(root, url) {
   const Redis = createRequire(path.join(root, 'services/api/package.json'))('ioredis');
   const client = new Redis(url, { retryStrategy: () => null });
+  const detail = async () => {
+    const info = await client.info('commandstats');
+    const calls = {};
+    for (const match of info.matchAll(/^cmdstat_([\w|]+):calls=(\d+)/gm)) {
+      if (match[1] !== 'info') calls[match[1]] = Number(match[2]);
+    }
+    return calls;
+  };
   return {
     async read() {
-      const info = await client.info('commandstats');
-      let total = 0;
-      for (const match of info.matchAll(/^cmdstat_(\w+):calls=(\d+)/gm)) {
-        if (match[1] !== 'info') total += Number(match[2]);
-      }
-      return total;
+      return Object.values(await detail()).reduce((sum, n) => sum + n, 0);
     },
+    /** Calls so far by command name. */
+    detail,
     close: async () => client.disconnect(),
   };
 }
@@ -229,6 +247,16 @@ export function sampler({ processes, sql, redis, broker, http, httpProcesses }) 
       };
     },
   };
+}
+
+/** Per send, by name, between two `detail()` readings (not corrected for the idle rate). */
+export function perSendByName(start, end, sends) {
+  const out = {};
+  for (const [name, n] of Object.entries(end)) {
+    const delta = n - (start[name] ?? 0);
+    if (delta > 0) out[name] = round(delta / sends);
+  }
+  return out;
 }
 
 export const round = (n) => (Number.isFinite(n) ? Math.round(n * 100) / 100 : null);

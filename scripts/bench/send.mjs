@@ -19,6 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   brokerCounter,
+  perSendByName,
   httpCounter,
   pidOf,
   redisCounter,
@@ -285,7 +286,9 @@ async function main() {
 
   const rows = [];
   const byPath = {};
+  const details = {};
   for (const kind of paths) {
+    const detailStart = { sql: await sql.detail(), redis: await redisCount.detail() };
     const start = await costs.sample();
     const before = sent[kind].length;
     for (const concurrency of loads) {
@@ -302,7 +305,18 @@ async function main() {
       );
     }
     const end = await costs.sample();
-    byPath[kind] = costs.perSend(start, end, await broker.settled(), sent[kind].length - before, idle);
+    const sends = sent[kind].length - before;
+    const detailEnd = { sql: await sql.detail(), redis: await redisCount.detail() };
+    byPath[kind] = costs.perSend(start, end, await broker.settled(), sends, idle);
+    details[kind] = {
+      ...perSendByName(detailStart.sql, detailEnd.sql, sends),
+      ...Object.fromEntries(
+        Object.entries(perSendByName(detailStart.redis, detailEnd.redis, sends)).map(([k, v]) => [
+          `redis ${k}`,
+          v,
+        ]),
+      ),
+    };
   }
 
   console.log(
@@ -320,6 +334,8 @@ async function main() {
     'Per send: broker publishes and deliveries, SQL statements, Redis commands, HTTP requests served:',
   );
   console.table(Object.fromEntries(Object.entries(byPath).map(([kind, c]) => [kind, c.perSend])));
+  console.log('The same by kind (SQL reads, writes, other) and Redis command, idle polling included:');
+  console.table(details);
 
   // Count what reached "Telegram": every send exactly once.
   let lost = 0;
