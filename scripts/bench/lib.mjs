@@ -49,9 +49,15 @@ export function percentile(sorted, p) {
 /** Every service a benchmark started, to stop them all at the end. */
 export const children = [];
 
-/** Starts `entry` (relative to the repository root) as a child process with `env` added. */
+/**
+ * Starts `entry` (relative to the repository root) as a child process with `env` added. With BENCH_CPU_PROF=<dir>,
+ * each child writes a CPU profile there when it exits (`node --cpu-prof`; open it in Chrome DevTools).
+ */
 export function startService(root, entry, env) {
-  const child = spawn(process.execPath, [path.join(root, entry)], {
+  const profile = process.env.BENCH_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`]
+    : [];
+  const child = spawn(process.execPath, [...profile, path.join(root, entry)], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
