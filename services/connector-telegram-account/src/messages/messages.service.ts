@@ -117,25 +117,28 @@ export class AccountMessagesService {
       ...(data.disableNotification !== undefined ? { disableNotification: data.disableNotification } : {}),
       ...(data.replyToMessageId ? { replyToMessageId: data.replyToMessageId } : {}),
     };
+    const values = {
+      id,
+      user_id: envelope.userid,
+      account_id: target.accountId,
+      recipient: target.recipient,
+      channel_id: target.channelId,
+      chat_id: null,
+      request: JSON.stringify(request),
+      context: JSON.stringify(contextOf(envelope)),
+      status: 'queued' as const,
+      telegram_message_id: null,
+      error_code: null,
+      error_detail: null,
+      sent_at: null,
+    };
+    // What was just inserted is what delivery reads: handed over rather than read back (its timestamps, which
+    // delivery does not use, are the database's). A repeat queued again is read from the table.
+    let inserted: MessageRow | undefined;
     try {
-      await this.deps.store.db
-        .insertInto('telegram_account_messages')
-        .values({
-          id,
-          user_id: envelope.userid,
-          account_id: target.accountId,
-          recipient: target.recipient,
-          channel_id: target.channelId,
-          chat_id: null,
-          request: JSON.stringify(request),
-          context: JSON.stringify(contextOf(envelope)),
-          status: 'queued',
-          telegram_message_id: null,
-          error_code: null,
-          error_detail: null,
-          sent_at: null,
-        })
-        .execute();
+      await this.deps.store.db.insertInto('telegram_account_messages').values(values).execute();
+      const now = new Date();
+      inserted = { ...values, created_at: now, updated_at: now };
     } catch (error) {
       if ((error as { code?: string }).code !== 'ER_DUP_ENTRY') throw error;
       const existing = await this.row(id);
@@ -143,7 +146,7 @@ export class AccountMessagesService {
         throw new DomainError('CONFLICT', 'This message id is taken.');
       if (!(await this.again(existing, request))) return toMessage(existing);
     }
-    const delivery = this.track(this.deliver(id, data.async === true));
+    const delivery = this.track(this.deliver(id, data.async === true, inserted));
     if (data.async) return { id, status: 'queued', chatId: target.recipient };
     const outcome = await delivery;
     if (outcome.error) throw outcome.error;
@@ -241,17 +244,28 @@ export class AccountMessagesService {
     );
   }
 
-  /** `retry`: an asynchronous send, which waits out Telegram being unreachable instead of failing at once. */
-  private async deliver(id: string, retry: boolean): Promise<{ message: Message; error?: DomainError }> {
+  /**
+   * `retry`: an asynchronous send, which waits out Telegram being unreachable instead of failing at once.
+   * `inserted`: the row as this replica just accepted it (not read again once claimed).
+   */
+  private async deliver(
+    id: string,
+    retry: boolean,
+    inserted?: MessageRow,
+  ): Promise<{ message: Message; error?: DomainError }> {
     this.delivering.add(id);
     try {
-      return await this.deliverOnce(id, retry);
+      return await this.deliverOnce(id, retry, inserted);
     } finally {
       this.delivering.delete(id);
     }
   }
 
-  private async deliverOnce(id: string, retry: boolean): Promise<{ message: Message; error?: DomainError }> {
+  private async deliverOnce(
+    id: string,
+    retry: boolean,
+    inserted?: MessageRow,
+  ): Promise<{ message: Message; error?: DomainError }> {
     const { store, live, sender } = this.deps;
     const claimed = await store.db
       .updateTable('telegram_account_messages')
@@ -259,7 +273,11 @@ export class AccountMessagesService {
       .where('id', '=', id)
       .where('status', '=', 'queued')
       .executeTakeFirst();
-    const row = await this.row(id);
+    // Claimed, a handed-over row is the row (only this claim changed it); otherwise it is read.
+    const row =
+      claimed.numUpdatedRows > 0n && inserted
+        ? { ...inserted, status: 'sending' as const }
+        : await this.row(id);
     if (claimed.numUpdatedRows === 0n) return { message: toMessage(row) };
     const ctx = row.context ? (JSON.parse(row.context) as MessageContext) : { userId: row.user_id };
     const request = JSON.parse(row.request ?? '{"text":""}') as AccountSendRequest;
