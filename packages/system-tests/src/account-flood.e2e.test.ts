@@ -50,6 +50,31 @@ describe('account sends after a FLOOD_WAIT', () => {
 
   const messageOf = async (id: string) => (await stack.rest<Message>(token, 'GET', `/messages/${id}`)).body;
 
+  it('answers a synchronous send with 429 and Retry-After; the same key sent again after the wait is sent', async () => {
+    const [{ account, phone, peer }] = accounts;
+    await stack.control.addFault({ target: `user:${phone}`, kind: 'rate_limit', retryAfter: 2, count: 1 });
+    const send = () =>
+      stack.rest<Message & { code?: string }>(
+        token,
+        'POST',
+        `/telegram/accounts/${account!.id}/send`,
+        { to: peer, text: 'sync after a wait' },
+        { 'idempotency-key': 'sync-after-a-wait' },
+      );
+    const refused = await send();
+    expect([refused.status, refused.body.code]).toEqual([429, 'TELEGRAM_FLOOD_WAIT']);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    // The client waits as told and sends the same request again; until the wait is over it is refused again.
+    let again = await send();
+    while (again.status === 429) {
+      await new Promise((resolve) => setTimeout(resolve, Number(again.headers.get('retry-after')) * 1000));
+      again = await send();
+    }
+    expect([again.status, again.body.status]).toEqual([200, 'sent']);
+    const texts = (await stack.control.messages(Number(account!.telegramUserId))).map((m) => m.text);
+    expect(texts.filter((t) => t === 'sync after a wait')).toHaveLength(1);
+  });
+
   it('sends every accepted message once the wait is over, also across a connector restart', async () => {
     // One FLOOD_WAIT per account on its next call, long enough for the restart below to fall inside it.
     for (const { phone } of accounts) {

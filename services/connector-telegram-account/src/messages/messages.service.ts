@@ -29,6 +29,8 @@ type MessageRow = Selectable<AccountMessageTable>;
 /** How often an asynchronous send is tried again while Telegram is unreachable (about 7 minutes in all). */
 const MAX_ATTEMPTS = 10;
 const MAX_RETRY_DELAY_MS = 60_000;
+/** Failures a client may retry with the same message id: nothing was sent. */
+const RETRYABLE = new Set(['TELEGRAM_UNAVAILABLE', 'TELEGRAM_FLOOD_WAIT']);
 
 export function toMessage(row: MessageRow): Message {
   return {
@@ -154,12 +156,13 @@ export class AccountMessagesService {
   }
 
   /**
-   * The same message again after Telegram was unreachable (a client retrying a 503 with its Idempotency-Key):
-   * it is tried again rather than answered with the old failure. Safe: the try that failed either sent nothing
-   * or carried the same random_id, which Telegram refuses to post twice. Answers whether it was queued again.
+   * The same message again after Telegram was unreachable or asked to wait (a client retrying a 503, or a 429 after
+   * its Retry-After, with its Idempotency-Key): it is tried again rather than answered with the old failure. Safe:
+   * the try that failed either sent nothing or carried the same random_id, which Telegram refuses to post twice.
+   * Answers whether it was queued again.
    */
   private async again(existing: MessageRow, request: AccountSendRequest): Promise<boolean> {
-    if (existing.status !== 'failed' || existing.error_code !== 'TELEGRAM_UNAVAILABLE') return false;
+    if (existing.status !== 'failed' || !RETRYABLE.has(existing.error_code ?? '')) return false;
     const requeued = await this.deps.store.db
       .updateTable('telegram_account_messages')
       .set({ status: 'queued', request: JSON.stringify(request), error_code: null, error_detail: null })
