@@ -16,7 +16,7 @@ import {
 } from '@integrations/persistence';
 import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
-import { type Caller, findBot } from '../bots/bot-repository';
+import { type BotRow, type Caller, findBot } from '../bots/bot-repository';
 import type { BotsService } from '../bots/bots.service';
 import type { ChannelsService } from '../channels/channels.service';
 import type { BotDatabase, MessageTable } from '../db/schema';
@@ -81,7 +81,7 @@ export class MessagesService {
     return this.inOrder(`bot:${data.botId}:${data.chatId}`, async (enqueue) => {
       const bot = await findBot(this.deps.db, { ...caller, admin: false }, data.botId);
       const target = { via_type: 'bot' as const, bot_id: bot.id, channel_id: null, chat_id: data.chatId };
-      return this.accept(envelope, data, target, enqueue);
+      return this.accept(envelope, data, target, (id, inserted) => enqueue(id, inserted, bot));
     });
   }
 
@@ -104,10 +104,16 @@ export class MessagesService {
    */
   private async inOrder(
     key: string,
-    accept: (enqueue: (id: string, inserted: MessageRow) => Promise<Outcome>) => Promise<Message | Pending>,
+    accept: (
+      enqueue: (id: string, inserted: MessageRow, bot?: BotRow) => Promise<Outcome>,
+    ) => Promise<Message | Pending>,
   ): Promise<Message> {
-    const enqueue = (id: string, inserted: MessageRow) =>
-      this.chain(`deliver:${key}`, () => this.deliver(id, inserted));
+    const enqueue = (id: string, inserted: MessageRow, bot?: BotRow) => {
+      // The bot as accepting just read it serves delivery only when delivery starts at once (nothing of this chat
+      // queued before it); a send that waits reads the bot when its turn comes (removed or revoked meanwhile).
+      const now = this.chains.has(`deliver:${key}`) ? undefined : bot;
+      return this.chain(`deliver:${key}`, () => this.deliver(id, inserted, now));
+    };
     const accepted = await this.chain(`accept:${key}`, () => accept(enqueue));
     if (!('delivery' in accepted)) return accepted;
     const outcome = await accepted.delivery;
@@ -212,8 +218,11 @@ export class MessagesService {
     );
   }
 
-  /** `inserted`: the row as this replica just accepted it (not read again); otherwise it is read from the table. */
-  private async deliver(id: string, inserted?: MessageRow): Promise<Outcome> {
+  /**
+   * `inserted`: the row as this replica just accepted it (not read again); otherwise it is read from the table.
+   * `botNow`: the bot as accepting read it an instant ago, when delivery follows at once; otherwise it is read.
+   */
+  private async deliver(id: string, inserted?: MessageRow, botNow?: BotRow): Promise<Outcome> {
     const { db } = this.deps;
     const row =
       inserted ??
@@ -230,11 +239,9 @@ export class MessagesService {
     if (claimed.numUpdatedRows === 0n) return { message: toMessage({ ...row, status: 'sending' }) };
     const ctx = row.context ? (JSON.parse(row.context) as MessageContext) : { userId: row.user_id };
     const request = JSON.parse(row.request ?? '{"text":""}') as SendRequest;
-    const bot = await db
-      .selectFrom('telegram_bots')
-      .selectAll()
-      .where('id', '=', row.bot_id)
-      .executeTakeFirst();
+    const bot =
+      botNow ??
+      (await db.selectFrom('telegram_bots').selectAll().where('id', '=', row.bot_id).executeTakeFirst());
     const end = this.metrics.sendDuration.startTimer({ type: row.via_type });
     try {
       if (!bot) throw new DomainError('NOT_FOUND', 'The bot was removed.');
