@@ -182,6 +182,8 @@ export function httpCounter() {
       return total;
     },
     dir,
+    /** Removes the count files. */
+    remove: async () => rmSync(dir, { recursive: true, force: true }),
   };
 }
 

@@ -123,6 +123,7 @@ async function main() {
     () => deleteVhost(vhost),
   );
   const http = httpCounter();
+  stopLast.push(http.remove);
   const [emulatorPort, apiPort, botPort, auditPort] = await Promise.all([
     freePort(),
     freePort(),
