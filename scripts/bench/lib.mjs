@@ -49,17 +49,29 @@ export function percentile(sorted, p) {
 /** Every service a benchmark started, to stop them all at the end. */
 export const children = [];
 
-/** Starts `entry` (relative to the repository root) as a child process with `env` added. */
+/**
+ * Starts `entry` (relative to the repository root) as a child process with `env` added. With BENCH_CPU_PROF=<dir>,
+ * each child writes a CPU profile there when it exits (`node --cpu-prof`; open it in Chrome DevTools).
+ */
 export function startService(root, entry, env) {
-  const child = spawn(process.execPath, [path.join(root, entry)], {
+  const profile = process.env.BENCH_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`]
+    : [];
+  const child = spawn(process.execPath, [...profile, path.join(root, entry)], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  child.on('exit', (code, signal) => {
+    if (!stopping) console.error(`${entry} exited early (${signal ?? code})`);
   });
   children.push(child);
   return child;
 }
 
+let stopping = false;
+
 export async function stopServices() {
+  stopping = true;
   for (const child of children) child.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, 1500));
 }
@@ -79,6 +91,15 @@ export async function createVhost(vhost) {
   };
   await call(`vhosts/${vhost}`, {});
   await call(`permissions/${vhost}/guest`, { configure: '.*', write: '.*', read: '.*' });
+}
+
+/** Deletes a vhost a benchmark run created (management API). */
+export async function deleteVhost(vhost) {
+  const res = await fetch(`${MANAGEMENT}/vhosts/${encodeURIComponent(vhost)}`, {
+    method: 'DELETE',
+    headers: { authorization: GUEST },
+  });
+  if (!res.ok && res.status !== 404) throw new Error(`management DELETE vhosts/${vhost}: ${res.status}`);
 }
 
 /** Resident memory of a process in MiB (Linux /proc). */
@@ -102,9 +123,12 @@ export function report(name, samples, width = 46) {
 }
 
 /** The emulator's CLI as a child process with its flood limits off; answers once its control API is up. */
-export async function startEmulatorProcess(root, { port, mtprotoPort = 0 }) {
+export async function startEmulatorProcess(root, { port, mtprotoPort = 0, env = {} }) {
   const child = startService(root, 'packages/telegram-emulator/dist/cli.js', {
+    ...env,
     EMULATOR_PORT: String(port),
+    // A world of its own, in memory only (not the state file `npm start`'s emulator keeps).
+    EMULATOR_STATE_FILE: 'off',
     EMULATOR_MTPROTO_PORT: String(mtprotoPort),
     EMULATOR_LIMITS: 'off',
   });

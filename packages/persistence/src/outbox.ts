@@ -117,7 +117,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         .forUpdate()
         .skipLocked()
         .execute();
-      let published = 0;
+      const published: (typeof rows)[number]['id'][] = [];
       for (const row of rows) {
         try {
           await options.publish(row.exchange, row.routing_key, JSON.parse(row.envelope));
@@ -137,14 +137,17 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
           pausedUntil = Date.now() + backoffMs(failures);
           break;
         }
+        published.push(row.id);
+      }
+      // One statement marks the whole batch: the rows stay locked until the commit, so none is published twice.
+      if (published.length > 0) {
         await trx
           .updateTable('outbox')
           .set({ published_at: sql<Date>`current_timestamp(3)` })
-          .where('id', '=', row.id)
+          .where('id', 'in', published)
           .execute();
-        published += 1;
       }
-      return published;
+      return published.length;
     });
 
   const prune = async () => {

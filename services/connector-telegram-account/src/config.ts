@@ -15,7 +15,10 @@ export interface AccountConnectorConfig {
   apiHash: string;
   /** How long a connect flow lives (Telegram's codes live about as long). */
   flowTtlMs: number;
-  /** Minimum gap between two sends of one account (Telegram bans accounts that burst). */
+  /**
+   * Minimum gap between one send's answer and the account's next send (Telegram bans accounts that burst). The
+   * default leaves a margin over Telegram's 1 message/s per private chat.
+   */
   sendIntervalMs: number;
   /** How long an open breaker waits before trying again. */
   breakerResetMs: number;
@@ -64,7 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AccountConnect
     apiId,
     apiHash,
     flowTtlMs: number(env.TELEGRAM_FLOW_TTL_MS, 5 * 60_000, 'TELEGRAM_FLOW_TTL_MS'),
-    sendIntervalMs: number(env.TELEGRAM_ACCOUNT_SEND_INTERVAL_MS, 1000, 'TELEGRAM_ACCOUNT_SEND_INTERVAL_MS'),
+    sendIntervalMs: number(env.TELEGRAM_ACCOUNT_SEND_INTERVAL_MS, 1100, 'TELEGRAM_ACCOUNT_SEND_INTERVAL_MS'),
     breakerResetMs: number(env.TELEGRAM_BREAKER_RESET_MS, 10_000, 'TELEGRAM_BREAKER_RESET_MS'),
     callTimeoutMs: Math.max(100, number(env.TELEGRAM_CALL_TIMEOUT_MS, 15_000, 'TELEGRAM_CALL_TIMEOUT_MS')),
     connectTimeoutMs: Math.max(

@@ -35,10 +35,10 @@ export interface AccountSent {
 export type ClientFor = () => Promise<TelegramClient>;
 
 /**
- * Sends as an account, one message at a time per account, spaced by `intervalMs` (user accounts that burst get
- * limited or banned), through the connector's bounded calls (the account's breaker and the connector-wide one),
- * and honouring FLOOD_WAIT: after one, the account's sends fail fast with the time left instead of calling
- * Telegram again. Getting a connected client happens inside the call: while Telegram is unreachable the breaker
+ * Sends as an account, one message at a time per account, spaced by `intervalMs` from the previous answer (user
+ * accounts that burst get limited or banned), through the connector's bounded calls (the account's breaker and the
+ * connector-wide one), and honouring FLOOD_WAIT: after one, the account's sends fail fast with the time left
+ * instead of calling Telegram again (asynchronous ones are queued again for after the wait by the caller). Getting a connected client happens inside the call: while Telegram is unreachable the breaker
  * opens, and sends fail fast instead of each trying to connect.
  *
  * `random_id` is derived from our message id, so a resend of the same message (after a crash between Telegram's
@@ -98,7 +98,6 @@ export class AccountSender {
     }
     const gap = (this.lastSend.get(accountId) ?? 0) + this.options.intervalMs - Date.now();
     if (gap > 0) await new Promise((resolve) => setTimeout(resolve, gap));
-    this.lastSend.set(accountId, Date.now());
     try {
       return await this.options.calls.run(accountId, async () =>
         deliver(await clientFor(), to, messageId, request),
@@ -109,6 +108,10 @@ export class AccountSender {
         this.floodUntil.set(accountId, Date.now() + error.retryAfter * 1000);
       }
       throw error;
+    } finally {
+      // Counted from Telegram's answer, not from the request: the next send reaches Telegram at least
+      // `intervalMs` after this one did, however the network delays either.
+      this.lastSend.set(accountId, Date.now());
     }
   }
 

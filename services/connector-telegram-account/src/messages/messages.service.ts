@@ -30,6 +30,8 @@ type MessageRow = Selectable<AccountMessageTable>;
 /** How often an asynchronous send is tried again while Telegram is unreachable (about 7 minutes in all). */
 const MAX_ATTEMPTS = 10;
 const MAX_RETRY_DELAY_MS = 60_000;
+/** Failures a client may retry with the same message id: nothing was sent. */
+const RETRYABLE = new Set(['TELEGRAM_UNAVAILABLE', 'TELEGRAM_FLOOD_WAIT']);
 
 export function toMessage(row: MessageRow): Message {
   return {
@@ -121,25 +123,28 @@ export class AccountMessagesService {
       ...(data.disableNotification !== undefined ? { disableNotification: data.disableNotification } : {}),
       ...(data.replyToMessageId ? { replyToMessageId: data.replyToMessageId } : {}),
     };
+    const values = {
+      id,
+      user_id: envelope.userid,
+      account_id: target.accountId,
+      recipient: target.recipient,
+      channel_id: target.channelId,
+      chat_id: null,
+      request: JSON.stringify(request),
+      context: JSON.stringify(contextOf(envelope)),
+      status: 'queued' as const,
+      telegram_message_id: null,
+      error_code: null,
+      error_detail: null,
+      sent_at: null,
+    };
+    // What was just inserted is what delivery reads: handed over rather than read back (its timestamps, which
+    // delivery does not use, are the database's). A repeat queued again is read from the table.
+    let inserted: MessageRow | undefined;
     try {
-      await this.deps.store.db
-        .insertInto('telegram_account_messages')
-        .values({
-          id,
-          user_id: envelope.userid,
-          account_id: target.accountId,
-          recipient: target.recipient,
-          channel_id: target.channelId,
-          chat_id: null,
-          request: JSON.stringify(request),
-          context: JSON.stringify(contextOf(envelope)),
-          status: 'queued',
-          telegram_message_id: null,
-          error_code: null,
-          error_detail: null,
-          sent_at: null,
-        })
-        .execute();
+      await this.deps.store.db.insertInto('telegram_account_messages').values(values).execute();
+      const now = new Date();
+      inserted = { ...values, created_at: now, updated_at: now };
     } catch (error) {
       if ((error as { code?: string }).code !== 'ER_DUP_ENTRY') throw error;
       const existing = await this.row(id);
@@ -147,7 +152,7 @@ export class AccountMessagesService {
         throw new DomainError('CONFLICT', 'This message id is taken.');
       if (!(await this.again(existing, request))) return toMessage(existing);
     }
-    const delivery = this.track(this.deliver(id, data.async === true));
+    const delivery = this.track(this.deliver(id, data.async === true, inserted));
     if (data.async) return { id, status: 'queued', chatId: target.recipient };
     const outcome = await delivery;
     if (outcome.error) throw outcome.error;
@@ -155,12 +160,13 @@ export class AccountMessagesService {
   }
 
   /**
-   * The same message again after Telegram was unreachable (a client retrying a 503 with its Idempotency-Key):
-   * it is tried again rather than answered with the old failure. Safe: the try that failed either sent nothing
-   * or carried the same random_id, which Telegram refuses to post twice. Answers whether it was queued again.
+   * The same message again after Telegram was unreachable or asked to wait (a client retrying a 503, or a 429 after
+   * its Retry-After, with its Idempotency-Key): it is tried again rather than answered with the old failure. Safe:
+   * the try that failed either sent nothing or carried the same random_id, which Telegram refuses to post twice.
+   * Answers whether it was queued again.
    */
   private async again(existing: MessageRow, request: AccountSendRequest): Promise<boolean> {
-    if (existing.status !== 'failed' || existing.error_code !== 'TELEGRAM_UNAVAILABLE') return false;
+    if (existing.status !== 'failed' || !RETRYABLE.has(existing.error_code ?? '')) return false;
     const requeued = await this.deps.store.db
       .updateTable('telegram_account_messages')
       .set({ status: 'queued', request: JSON.stringify(request), error_code: null, error_detail: null })
@@ -245,17 +251,28 @@ export class AccountMessagesService {
     );
   }
 
-  /** `retry`: an asynchronous send, which waits out Telegram being unreachable instead of failing at once. */
-  private async deliver(id: string, retry: boolean): Promise<{ message: Message; error?: DomainError }> {
+  /**
+   * `retry`: an asynchronous send, which waits out Telegram being unreachable instead of failing at once.
+   * `inserted`: the row as this replica just accepted it (not read again once claimed).
+   */
+  private async deliver(
+    id: string,
+    retry: boolean,
+    inserted?: MessageRow,
+  ): Promise<{ message: Message; error?: DomainError }> {
     this.delivering.add(id);
     try {
-      return await this.deliverOnce(id, retry);
+      return await this.deliverOnce(id, retry, inserted);
     } finally {
       this.delivering.delete(id);
     }
   }
 
-  private async deliverOnce(id: string, retry: boolean): Promise<{ message: Message; error?: DomainError }> {
+  private async deliverOnce(
+    id: string,
+    retry: boolean,
+    inserted?: MessageRow,
+  ): Promise<{ message: Message; error?: DomainError }> {
     const { store, live, sender } = this.deps;
     const claimed = await store.db
       .updateTable('telegram_account_messages')
@@ -263,7 +280,11 @@ export class AccountMessagesService {
       .where('id', '=', id)
       .where('status', '=', 'queued')
       .executeTakeFirst();
-    const row = await this.row(id);
+    // Claimed, a handed-over row is the row (only this claim changed it); otherwise it is read.
+    const row =
+      claimed.numUpdatedRows > 0n && inserted
+        ? { ...inserted, status: 'sending' as const }
+        : await this.row(id);
     if (claimed.numUpdatedRows === 0n) return { message: toMessage(row) };
     const ctx = row.context ? (JSON.parse(row.context) as MessageContext) : { userId: row.user_id };
     const request = JSON.parse(row.request ?? '{"text":""}') as AccountSendRequest;
@@ -338,6 +359,10 @@ export class AccountMessagesService {
           return { message: { id, status: 'queued', chatId: row.recipient } };
         }
       }
+      if (retry && error.code === 'TELEGRAM_FLOOD_WAIT') {
+        await this.waitOutFlood(row, error);
+        return { message: { id, status: 'queued', chatId: row.recipient } };
+      }
       this.attempts.delete(id);
       if (row.channel_id && error.code === 'TELEGRAM_WRITE_FORBIDDEN') {
         await this.deps.channels.markWriteForbidden(row.channel_id, ctx);
@@ -379,6 +404,23 @@ export class AccountMessagesService {
       delayMs,
     });
     return true;
+  }
+
+  /**
+   * An accepted asynchronous send that Telegram (or the account's pending FLOOD_WAIT) told to wait goes back to the
+   * queue and is tried again once the wait is over: it is not a failure and does not count as an attempt. Durable:
+   * the row is `queued` while it waits, so a restart, or the shard's next owner, sends it from the table.
+   */
+  private async waitOutFlood(row: MessageRow, error: DomainError): Promise<void> {
+    await this.backToQueued(row.id);
+    const delayMs = Math.max(1, error.retryAfter ?? 1) * 1000;
+    const timer = setTimeout(() => {
+      this.retries.delete(row.id);
+      this.inBackground(row.id, 'send after FLOOD_WAIT failed');
+    }, delayMs);
+    timer.unref();
+    this.retries.set(row.id, { timer, userId: row.user_id });
+    this.deps.logger.debug('FLOOD_WAIT: send queued until the wait is over', { messageId: row.id, delayMs });
   }
 
   /** An attached channel is reached through its stored peer; anything else by what the caller wrote. */

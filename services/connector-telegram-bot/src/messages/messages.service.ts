@@ -17,7 +17,7 @@ import {
 import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import { ensureActive } from '@integrations/connector-kit';
-import { type Caller, findBot } from '../bots/bot-repository';
+import { type BotRow, type Caller, findBot } from '../bots/bot-repository';
 import type { BotsService } from '../bots/bots.service';
 import type { ChannelsService } from '../channels/channels.service';
 import type { BotDatabase, MessageTable } from '../db/schema';
@@ -83,7 +83,7 @@ export class MessagesService {
       const bot = await findBot(this.deps.db, { ...caller, admin: false }, data.botId);
       ensureActive(bot, 'bot');
       const target = { via_type: 'bot' as const, bot_id: bot.id, channel_id: null, chat_id: data.chatId };
-      return this.accept(envelope, data, target, enqueue);
+      return this.accept(envelope, data, target, (id, inserted) => enqueue(id, inserted, bot));
     });
   }
 
@@ -106,9 +106,16 @@ export class MessagesService {
    */
   private async inOrder(
     key: string,
-    accept: (enqueue: (id: string) => Promise<Outcome>) => Promise<Message | Pending>,
+    accept: (
+      enqueue: (id: string, inserted: MessageRow, bot?: BotRow) => Promise<Outcome>,
+    ) => Promise<Message | Pending>,
   ): Promise<Message> {
-    const enqueue = (id: string) => this.chain(`deliver:${key}`, () => this.deliver(id));
+    const enqueue = (id: string, inserted: MessageRow, bot?: BotRow) => {
+      // The bot as accepting just read it serves delivery only when delivery starts at once (nothing of this chat
+      // queued before it); a send that waits reads the bot when its turn comes (removed or revoked meanwhile).
+      const now = this.chains.has(`deliver:${key}`) ? undefined : bot;
+      return this.chain(`deliver:${key}`, () => this.deliver(id, inserted, now));
+    };
     const accepted = await this.chain(`accept:${key}`, () => accept(enqueue));
     if (!('delivery' in accepted)) return accepted;
     const outcome = await accepted.delivery;
@@ -156,7 +163,7 @@ export class MessagesService {
     envelope: Envelope,
     data: SendRequest & { messageId?: string; async?: boolean },
     target: Pick<MessageRow, 'via_type' | 'bot_id' | 'channel_id' | 'chat_id'>,
-    enqueue: (id: string) => Promise<Outcome>,
+    enqueue: (id: string, inserted: MessageRow) => Promise<Outcome>,
   ): Promise<Message | Pending> {
     const id = data.messageId ?? idFromKey(envelope) ?? uuidv7();
     const request: SendRequest = {
@@ -165,22 +172,20 @@ export class MessagesService {
       ...(data.disableNotification !== undefined ? { disableNotification: data.disableNotification } : {}),
       ...(data.replyToMessageId ? { replyToMessageId: data.replyToMessageId } : {}),
     };
+    const values = {
+      id,
+      user_id: envelope.userid,
+      ...target,
+      request: JSON.stringify(request),
+      status: 'queued' as const,
+      telegram_message_id: null,
+      error_code: null,
+      error_detail: null,
+      sent_at: null,
+      context: JSON.stringify(contextOf(envelope)),
+    };
     try {
-      await this.deps.db
-        .insertInto('telegram_messages')
-        .values({
-          id,
-          user_id: envelope.userid,
-          ...target,
-          request: JSON.stringify(request),
-          status: 'queued',
-          telegram_message_id: null,
-          error_code: null,
-          error_detail: null,
-          sent_at: null,
-          context: JSON.stringify(contextOf(envelope)),
-        })
-        .execute();
+      await this.deps.db.insertInto('telegram_messages').values(values).execute();
     } catch (error) {
       if ((error as { code?: string }).code !== 'ER_DUP_ENTRY') throw error;
       // The same message again (a retried command): answer with what happened to the first one.
@@ -194,7 +199,11 @@ export class MessagesService {
       return toMessage(existing);
     }
     // Wrapped, not returned: an async function would flatten the promise and hold the chat's accept queue.
-    const pending: Pending = { delivery: this.track(enqueue(id)) };
+    // What was just inserted is what delivery reads: it is handed over rather than read back (its timestamps, which
+    // delivery does not use, are the database's).
+    const now = new Date();
+    const inserted: MessageRow = { ...values, sending_replica: null, created_at: now, updated_at: now };
+    const pending: Pending = { delivery: this.track(enqueue(id, inserted)) };
     if (data.async) return { id, status: 'queued', chatId: target.chat_id };
     return pending;
   }
@@ -211,15 +220,18 @@ export class MessagesService {
     );
   }
 
-  private async deliver(id: string): Promise<Outcome> {
+  /**
+   * `inserted`: the row as this replica just accepted it (not read again); otherwise it is read from the table.
+   * `botNow`: the bot as accepting read it an instant ago, when delivery follows at once; otherwise it is read.
+   */
+  private async deliver(id: string, inserted?: MessageRow, botNow?: BotRow): Promise<Outcome> {
     const { db } = this.deps;
-    const row = await db
-      .selectFrom('telegram_messages')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow();
+    const row =
+      inserted ??
+      (await db.selectFrom('telegram_messages').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
     if (row.status !== 'queued') return { message: toMessage(row) };
-    // Claimed before Telegram is called: another replica (recovering queued rows) cannot send it too.
+    // Claimed before Telegram is called: another replica (recovering queued rows) cannot send it too. Only a row
+    // still `queued` is claimed, so a handed-over row that moved on meanwhile is not sent again.
     const claimed = await db
       .updateTable('telegram_messages')
       .set({ status: 'sending', sending_replica: this.deps.presence.id })
@@ -229,11 +241,9 @@ export class MessagesService {
     if (claimed.numUpdatedRows === 0n) return { message: toMessage({ ...row, status: 'sending' }) };
     const ctx = row.context ? (JSON.parse(row.context) as MessageContext) : { userId: row.user_id };
     const request = JSON.parse(row.request ?? '{"text":""}') as SendRequest;
-    const bot = await db
-      .selectFrom('telegram_bots')
-      .selectAll()
-      .where('id', '=', row.bot_id)
-      .executeTakeFirst();
+    const bot =
+      botNow ??
+      (await db.selectFrom('telegram_bots').selectAll().where('id', '=', row.bot_id).executeTakeFirst());
     const end = this.metrics.sendDuration.startTimer({ type: row.via_type });
     try {
       if (!bot) throw new DomainError('NOT_FOUND', 'The bot was removed.');
