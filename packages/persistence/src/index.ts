@@ -5,6 +5,7 @@ export {
   type KeyRotationResult,
   type RewrapCipher,
 } from './key-rotation';
+export { retentionJob, type RetentionJob, type RetentionOptions, type RetentionRule } from './retention';
 export { migrateToLatest, runMigrationsCli, type MigrationLogger } from './migrations';
 export {
   enqueueOutbox,

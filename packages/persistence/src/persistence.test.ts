@@ -6,6 +6,7 @@ import {
   ensureDatabase,
   migrateToLatest,
   outboxMigration,
+  retentionJob,
   startOutboxRelay,
   sql,
   type Kysely,
@@ -33,6 +34,38 @@ describe('persistence', () => {
     id: `evt-${n}-${Math.random().toString(36).slice(2)}`,
     type: 'telegram.bot.connected',
     n,
+  });
+
+  it('forgets rows past their retention in small batches, only those its rule allows', async () => {
+    await sql`create table retained (
+      id int primary key auto_increment,
+      status varchar(16) not null,
+      created_at datetime(3) not null,
+      index (status, created_at)
+    )`.execute(db);
+    const now = new Date('2026-12-02T12:00:00Z');
+    const daysAgo = (d: number) => new Date(now.getTime() - d * 86_400_000);
+    const rows = [
+      ...Array.from({ length: 5 }, () => ({ status: 'sent', created_at: daysAgo(40) })),
+      { status: 'failed', created_at: daysAgo(31) },
+      // Younger than the retention, or not finished: kept.
+      { status: 'sent', created_at: daysAgo(29) },
+      { status: 'queued', created_at: daysAgo(60) },
+    ];
+    for (const row of rows)
+      await sql`insert into retained (status, created_at) values (${row.status}, ${row.created_at})`.execute(
+        db,
+      );
+    const job = retentionJob(db as Kysely<unknown>, {
+      batchSize: 2,
+      rules: ['sent', 'failed'].map((status) => ({ table: 'retained', days: 30, where: { status } })),
+    });
+    expect(await job.sweep(now)).toEqual({ retained: 6 });
+    const left = await sql<{ status: string }>`select status from retained order by id`.execute(db);
+    expect(left.rows.map((r) => r.status)).toEqual(['sent', 'queued']);
+    expect(await job.sweep(now)).toEqual({ retained: 0 });
+    await job.stop();
+    await sql`drop table retained`.execute(db);
   });
 
   it('migrations are idempotent and ensureDatabase tolerates an existing database', async () => {

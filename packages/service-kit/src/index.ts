@@ -1,1 +1,1 @@
-export { startServiceBase, type ServiceBase, type ServiceBaseOptions } from './service-base';
+export { retentionDays, startServiceBase, type ServiceBase, type ServiceBaseOptions } from './service-base';

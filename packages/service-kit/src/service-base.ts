@@ -12,14 +12,29 @@ import {
   createDb,
   ensureDatabase,
   migrateToLatest,
+  retentionJob,
   sql,
   startOutboxRelay,
   type Kysely,
   type Migration,
   type OutboxRelay,
   type OutboxTable,
+  type RetentionRule,
 } from '@integrations/persistence';
 import { Redis } from 'ioredis';
+
+/**
+ * A number of days from the environment: a whole number at least `min` (the fallback when unset); anything else
+ * stops the service at start with the variable's name, rather than running with a retention nobody meant.
+ */
+export function retentionDays(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const days = Number(raw);
+  if (!Number.isInteger(days) || days < min)
+    throw new Error(`${name} must be a whole number of days, at least ${min}`);
+  return days;
+}
 
 export interface ServiceBaseOptions {
   service: string;
@@ -30,6 +45,8 @@ export interface ServiceBaseOptions {
   amqpUrl: string;
   /** Services that keep state in Redis (flows, leases, heartbeats) get a client, and a readiness check for it. */
   redisUrl?: string;
+  /** What the service forgets with age (old messages, old log entries), swept in small batches in the background. */
+  retention?: { rules: RetentionRule[]; intervalMs: number };
 }
 
 export interface ServiceBase<DB> {
@@ -74,6 +91,17 @@ export async function startServiceBase<DB extends OutboxTable>(
       messaging.publishEnvelope(exchange, routingKey, envelope as Envelope),
   });
   let ops: OpsServer | undefined;
+  const retention = options.retention?.rules.length
+    ? retentionJob(db as unknown as Kysely<unknown>, {
+        rules: options.retention.rules,
+        intervalMs: options.retention.intervalMs,
+        onSwept: (deleted) => {
+          if (Object.values(deleted).some((n) => n > 0)) logger.info('retention sweep', { deleted });
+        },
+        onError: (error) => logger.warn('retention sweep failed; the next one continues', { error }),
+      })
+    : undefined;
+  retention?.start();
 
   return {
     registry,
@@ -95,6 +123,7 @@ export async function startServiceBase<DB extends OutboxTable>(
       return ops;
     },
     async close() {
+      await retention?.stop();
       await relay.stop();
       await ops?.close();
       // Services close messaging first to stop taking commands while they drain; closing twice is harmless.

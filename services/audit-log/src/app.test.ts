@@ -31,6 +31,7 @@ describe('audit-log', () => {
         MYSQL_URL: infra.mysqlUrl,
         AUDIT_DATABASE: database.name,
         SECRETS_KEYRING: '{}',
+        RETENTION_INTERVAL_MS: '100',
       }),
       createLogger({ service: 'audit-log', stream: new PassThrough() }),
     );
@@ -209,5 +210,41 @@ describe('audit-log', () => {
     const res = await fetch(`${service.url}/health/ready`);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ checks: { rabbitmq: 'up', mysql: 'up' } });
+  });
+
+  it('forgets entries past LOG_RETENTION_DAYS in the background, and refuses a retention shorter than the statistics', async () => {
+    const entry = (eventId: string, daysAgo: number) => ({
+      event_id: eventId,
+      event_type: 'telegram.bot.connected',
+      user_id: 'retention-user',
+      integration_type: 'telegram_bot' as const,
+      action: 'connected',
+      status: 'success' as const,
+      error_message: null,
+      target_id: null,
+      resource_type: null,
+      resource_id: null,
+      actor: null,
+      request_id: null,
+      trace_id: null,
+      details: '{}',
+      created_at: new Date(Date.now() - daysAgo * 86_400_000),
+    });
+    await service.db
+      .insertInto('integration_logs')
+      .values([entry('old-entry', 91), entry('recent-entry', 89)])
+      .execute();
+    const ofUser = async () =>
+      (
+        await service.db
+          .selectFrom('integration_logs')
+          .select('event_id')
+          .where('user_id', '=', 'retention-user')
+          .execute()
+      ).map((r) => r.event_id);
+    await until(async () => !(await ofUser()).includes('old-entry'));
+    expect(await ofUser()).toEqual(['recent-entry']);
+    expect(() => loadConfig({ LOG_RETENTION_DAYS: '30' })).toThrow(/LOG_RETENTION_DAYS .* at least 90/);
+    expect(() => loadConfig({ LOG_RETENTION_DAYS: 'forever' })).toThrow(/LOG_RETENTION_DAYS/);
   });
 });

@@ -36,6 +36,18 @@ export async function startAuditLog(
     database: config.database,
     migrations,
     amqpUrl: config.amqpUrl,
+    retention: {
+      intervalMs: config.retentionIntervalMs,
+      rules: [
+        { table: 'integration_logs', days: config.logRetentionDays },
+        // A delivery still pending is never that old; finished ones go with the log (their attempts cascade).
+        ...['delivered', 'failed'].map((status) => ({
+          table: 'webhook_deliveries',
+          days: config.logRetentionDays,
+          where: { status },
+        })),
+      ],
+    },
   });
   const { registry, db, messaging, relay } = base;
   const repository = new LogsRepository(db);

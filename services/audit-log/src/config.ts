@@ -1,3 +1,4 @@
+import { retentionDays } from '@integrations/service-kit';
 import { parseRetrySchedule, type DispatcherOptions } from './webhooks/dispatcher';
 
 export interface AuditLogConfig {
@@ -7,6 +8,9 @@ export interface AuditLogConfig {
   mysqlUrl: string;
   database: string;
   webhooks: DispatcherOptions & { maxPerUser: number };
+  /** Log entries and webhook deliveries older than this many days are deleted (statistics reach 90 days back). */
+  logRetentionDays: number;
+  retentionIntervalMs: number;
   secretsEnv: NodeJS.ProcessEnv;
 }
 
@@ -29,6 +33,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AuditLogConfig
       pollMs: Number(env.WEBHOOK_POLL_MS ?? 1000),
       maxPerUser: Number(env.WEBHOOK_MAX_PER_USER ?? 20),
     },
+    logRetentionDays: retentionDays(env, 'LOG_RETENTION_DAYS', 90, 90),
+    retentionIntervalMs: Number(env.RETENTION_INTERVAL_MS ?? 3_600_000),
     secretsEnv: env,
   };
 }

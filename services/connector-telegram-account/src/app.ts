@@ -44,6 +44,15 @@ export async function startAccountConnector(
     migrations,
     amqpUrl: config.amqpUrl,
     redisUrl: config.redisUrl,
+    retention: {
+      intervalMs: config.retentionIntervalMs,
+      // One rule per finished status: each is a range scan of the (status, created_at) index.
+      rules: ['sent', 'failed'].map((status) => ({
+        table: 'telegram_account_messages',
+        days: config.messageRetentionDays,
+        where: { status },
+      })),
+    },
   });
   const { registry, db, messaging, relay } = base;
   const redis = base.redis!;

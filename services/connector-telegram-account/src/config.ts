@@ -1,3 +1,4 @@
+import { retentionDays } from '@integrations/service-kit';
 export interface AccountConnectorConfig {
   port: number;
   host: string;
@@ -34,6 +35,9 @@ export interface AccountConnectorConfig {
   shards: number;
   /** How long a shard lease lives without renewal: a dead replica's shards move after about this long. */
   shardLeaseMs: number;
+  /** Sent and failed messages older than this many days are deleted (queued ones never). */
+  messageRetentionDays: number;
+  retentionIntervalMs: number;
   secretsEnv: NodeJS.ProcessEnv;
 }
 
@@ -78,6 +82,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AccountConnect
     healthSweepMs: number(env.TELEGRAM_HEALTH_SWEEP_MS, 60_000, 'TELEGRAM_HEALTH_SWEEP_MS'),
     shards: Math.max(1, Math.floor(number(env.TELEGRAM_ACCOUNT_SHARDS, 8, 'TELEGRAM_ACCOUNT_SHARDS'))),
     shardLeaseMs: Math.max(500, number(env.TELEGRAM_SHARD_LEASE_MS, 5_000, 'TELEGRAM_SHARD_LEASE_MS')),
+    messageRetentionDays: retentionDays(env, 'MESSAGE_RETENTION_DAYS', 30),
+    retentionIntervalMs: Number(env.RETENTION_INTERVAL_MS ?? 3_600_000),
     secretsEnv: env,
   };
 }

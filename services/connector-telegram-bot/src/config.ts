@@ -1,3 +1,4 @@
+import { retentionDays } from '@integrations/service-kit';
 /** `count` requests per `windowMs`. */
 export interface RateRule {
   count: number;
@@ -26,6 +27,9 @@ export interface BotConnectorConfig {
   replicaTtlMs: number;
   /** Where Telegram can reach the api; set, bots get updates by webhook instead of long polling. */
   publicBaseUrl?: string;
+  /** Sent and failed messages older than this many days are deleted (queued ones never). */
+  messageRetentionDays: number;
+  retentionIntervalMs: number;
   secretsEnv: NodeJS.ProcessEnv;
 }
 
@@ -53,6 +57,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BotConnectorCo
     callTimeoutMs: Number(env.TELEGRAM_CALL_TIMEOUT_MS ?? 15_000),
     replicaTtlMs: Number(env.TELEGRAM_REPLICA_TTL_MS ?? 15_000),
     ...(env.PUBLIC_BASE_URL ? { publicBaseUrl: env.PUBLIC_BASE_URL.replace(/\/$/, '') } : {}),
+    messageRetentionDays: retentionDays(env, 'MESSAGE_RETENTION_DAYS', 30),
+    retentionIntervalMs: Number(env.RETENTION_INTERVAL_MS ?? 3_600_000),
     secretsEnv: env,
   };
 }

@@ -3,6 +3,7 @@ import { integrationLogs } from './0001_integration_logs';
 import { webhooks } from './0003_webhooks';
 import { logsByDay } from './0004_logs_by_day';
 import { logsByResource } from './0005_logs_by_resource';
+import { deliveriesByAge } from './0006_deliveries_by_age';
 
 export const migrations: Record<string, Migration> = {
   '0001_integration_logs': integrationLogs,
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '0003_webhooks': webhooks,
   '0004_logs_by_day': logsByDay,
   '0005_logs_by_resource': logsByResource,
+  '0006_deliveries_by_age': deliveriesByAge,
 };
