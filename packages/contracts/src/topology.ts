@@ -93,6 +93,8 @@ const COMMAND_CONSUMERS: [prefix: string, service: string][] = [
   ['telegram.channel.', 'connector-telegram-bot'],
   ['audit.', 'audit-log'],
   ['webhooks.', 'audit-log'],
+  // Every service holds something of a user: each purges its own part (and announces it as `platform.user.purged`).
+  ['platform.user.', 'connector-telegram-bot, connector-telegram-account and audit-log, each'],
 ];
 
 export function commandConsumer(type: string): string | undefined {

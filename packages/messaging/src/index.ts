@@ -24,3 +24,4 @@ export {
   type ExchangeAlias,
   type Priority,
 } from './topology';
+export { purgeSubject, userPurge } from './user-purge';

@@ -69,6 +69,8 @@ describe('Messaging against RabbitMQ', () => {
           username: 'demo_bot',
           firstName: 'Demo',
           status: 'active',
+          isActive: true,
+          label: null,
           updatesMode: 'polling',
           createdAt: '2026-11-24T10:00:00.000Z',
           updatedAt: '2026-11-24T10:00:00.000Z',

@@ -578,7 +578,9 @@ export class Messaging {
         async () => {
           try {
             const data = await handle(envelope, msg);
-            if (data !== FORWARDED) await this.replyIfAsked(msg, this.successReply(envelope.type, data));
+            // Only a request has a reply to check: an event or a fire-and-forget command answers no one.
+            if (data !== FORWARDED && msg.properties.replyTo)
+              await this.replyIfAsked(msg, this.successReply(envelope.type, data));
           } catch (error) {
             this.metrics?.tasksError.inc({ queue: lane.label });
             if (error instanceof DomainError) {

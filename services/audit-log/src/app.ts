@@ -1,4 +1,10 @@
-import type { AuditLogsQueryCommand, AuditStatsQueryCommand, Envelope } from '@integrations/contracts';
+import type {
+  AuditLogsQueryCommand,
+  AuditStatsQueryCommand,
+  Envelope,
+  PlatformUserDeletedCommand,
+} from '@integrations/contracts';
+import { contextOf, purgeSubject } from '@integrations/messaging';
 import { createLogger, type Logger } from '@integrations/observability';
 import { KeyRotationJob, type Kysely } from '@integrations/persistence';
 import { KEY_NAMES, createCipherFromEnv } from '@integrations/secrets';
@@ -8,6 +14,7 @@ import { migrations } from './db/migrations';
 import type { AuditDatabase } from './db/schema';
 import { LogsRepository } from './logs/logs.repository';
 import { StatsRepository } from './logs/stats.repository';
+import { UserPurgeService } from './users/user-purge';
 import { WEBHOOK_COMMAND_BINDINGS, webhookCommandHandler } from './webhooks/commands';
 import { WebhookDispatcher } from './webhooks/dispatcher';
 import { WebhooksService } from './webhooks/webhooks.service';
@@ -97,10 +104,15 @@ export async function startAuditLog(
     registry,
   });
   const onWebhookCommand = webhookCommandHandler(webhooks, keys, registry);
+  const purges = new UserPurgeService({ db, messaging, relay });
   await messaging.consumeCommands({
     queue: SERVICE,
-    bindings: ['audit.logs.query', 'audit.stats.query', ...WEBHOOK_COMMAND_BINDINGS],
+    bindings: ['audit.logs.query', 'audit.stats.query', 'platform.user.deleted', ...WEBHOOK_COMMAND_BINDINGS],
     handler: async (envelope: Envelope) => {
+      if (envelope.type === 'platform.user.deleted') {
+        const userId = purgeSubject({ userId: envelope.userid }, envelope.data as PlatformUserDeletedCommand);
+        return purges.purge(userId, contextOf(envelope));
+      }
       if (envelope.type === 'audit.logs.query')
         return repository.query(
           envelope.userid,

@@ -1,4 +1,4 @@
-import { contextOf, routeCommands } from '@integrations/messaging';
+import { contextOf, purgeSubject, routeCommands } from '@integrations/messaging';
 import type { Registry } from '@integrations/observability';
 import type { AccountsService } from './accounts/accounts.service';
 import { toChannel, type AccountChannelsService } from './channels/channels.service';
@@ -6,7 +6,7 @@ import type { FlowsService } from './flows/flows.service';
 import type { AccountMessagesService } from './messages/messages.service';
 
 /** Account commands, including channels and groups attached through an account. */
-export const COMMAND_BINDINGS = ['telegram.account.#'];
+export const COMMAND_BINDINGS = ['telegram.account.#', 'platform.user.deleted'];
 
 /** Routes each account command to its service; the caller is always the envelope's `userid`. */
 export function commandHandler(
@@ -34,6 +34,12 @@ export function commandHandler(
       },
       'telegram.account.list': (caller, data) => accounts.list(caller, data),
       'telegram.account.get': (caller, data) => accounts.get(caller, data.id),
+      // Routed by the envelope's user, so it runs on the replica holding their live clients and flows.
+      'platform.user.deleted': async (caller, data, env) => {
+        const userId = purgeSubject(caller, data);
+        await flows.expireWhere((owner) => owner === userId);
+        return accounts.purgeUser(userId, contextOf(env));
+      },
       'telegram.account.update': (caller, data, env) => accounts.update(caller, data, contextOf(env)),
       'telegram.account.remove': async (caller, data, env) => {
         await accounts.remove({ ...caller, admin: false }, data.id, contextOf(env));

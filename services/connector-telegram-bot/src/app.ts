@@ -115,7 +115,8 @@ export async function startBotConnector(
     handler: async (envelope) => {
       const result = await handle(envelope);
       if (envelope.type === 'telegram.bot.connect') poller.nudge();
-      if (envelope.type === 'telegram.bot.update') await poller.refresh();
+      if (envelope.type === 'telegram.bot.update' || envelope.type === 'platform.user.deleted')
+        await poller.refresh();
       return result;
     },
   });

@@ -1,4 +1,4 @@
-import { contextOf, requireAdmin, routeCommands } from '@integrations/messaging';
+import { contextOf, purgeSubject, requireAdmin, routeCommands } from '@integrations/messaging';
 import type { Registry } from '@integrations/observability';
 import type { KeyRotationJob } from '@integrations/persistence';
 import type { BotsService } from './bots/bots.service';
@@ -6,7 +6,7 @@ import { toChannel, type ChannelsService } from './channels/channels.service';
 import type { WebhookReceiver } from './inbound/webhook';
 import type { MessagesService } from './messages/messages.service';
 
-export const COMMAND_BINDINGS = ['telegram.bot.#', 'telegram.channel.#'];
+export const COMMAND_BINDINGS = ['telegram.bot.#', 'telegram.channel.#', 'platform.user.deleted'];
 
 /** Routes each command of this connector to its service; the caller is always the envelope's `userid`. */
 export function commandHandler(
@@ -42,6 +42,8 @@ export function commandHandler(
       'telegram.channel.remove': (caller, data, env) =>
         channels.remove({ ...caller, admin: false }, data.id, contextOf(env)),
       'telegram.channel.send': (caller, data, env) => messages.sendViaChannel(caller, data, env),
+      'platform.user.deleted': (caller, data, env) =>
+        bots.purgeUser(purgeSubject(caller, data), contextOf(env)),
     },
     { registry },
   );

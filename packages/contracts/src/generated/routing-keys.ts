@@ -14,6 +14,7 @@ import type {
   LogEntryPage,
   Message,
   MessageStats,
+  PlatformUserDeletedCommand,
   SecurityKeyRewrappedEvent,
   SecurityKeyRotatedEvent,
   SecurityWebhookCreatedEvent,
@@ -73,6 +74,7 @@ import type {
   TelegramMessageFailedEvent,
   TelegramMessageReceivedEvent,
   TelegramMessageSentEvent,
+  UserPurge,
   Webhook,
   WebhookCreated,
   WebhookDelivery,
@@ -90,6 +92,7 @@ import type {
 export const COMMAND_TYPES = [
   'audit.logs.query',
   'audit.stats.query',
+  'platform.user.deleted',
   'telegram.account.channel.attach',
   'telegram.account.channel.get',
   'telegram.account.channel.list',
@@ -136,6 +139,7 @@ export const COMMAND_TYPES = [
 export type CommandType = (typeof COMMAND_TYPES)[number];
 
 export const EVENT_TYPES = [
+  'platform.user.purged',
   'security.key.rewrapped',
   'security.key.rotated',
   'security.webhook.created',
@@ -168,6 +172,7 @@ export type EventType = (typeof EVENT_TYPES)[number];
 export interface CommandDataMap {
   'audit.logs.query': AuditLogsQueryCommand;
   'audit.stats.query': AuditStatsQueryCommand;
+  'platform.user.deleted': PlatformUserDeletedCommand;
   'telegram.account.channel.attach': TelegramAccountChannelAttachCommand;
   'telegram.account.channel.get': TelegramAccountChannelGetCommand;
   'telegram.account.channel.list': TelegramAccountChannelListCommand;
@@ -214,6 +219,7 @@ export interface CommandDataMap {
 export interface ReplyDataMap {
   'audit.logs.query': LogEntryPage;
   'audit.stats.query': MessageStats;
+  'platform.user.deleted': UserPurge;
   'telegram.account.channel.attach': Channel;
   'telegram.account.channel.get': Channel;
   'telegram.account.channel.list': ChannelPage;
@@ -258,6 +264,7 @@ export interface ReplyDataMap {
 }
 
 export interface EventDataMap {
+  'platform.user.purged': UserPurge;
   'security.key.rewrapped': SecurityKeyRewrappedEvent;
   'security.key.rotated': SecurityKeyRotatedEvent;
   'security.webhook.created': SecurityWebhookCreatedEvent;

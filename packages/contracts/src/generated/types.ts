@@ -71,6 +71,18 @@ export interface AuditStatsQueryCommand {
   days: number;
 }
 /**
+ * The platform deleted one of its users: every service purges what it owns for them (sessions logged out at Telegram, webhooks removed, rows deleted) and announces it with `platform.user.purged` (its name in `service`). Sent by the platform's User Service (the envelope's `userid` is the same user) or by the api for `DELETE /admin/users/{userId}`. Idempotent.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "PlatformUserDeletedCommand".
+ */
+export interface PlatformUserDeletedCommand {
+  /**
+   * The platform user's id (a token's sub).
+   */
+  userId: string;
+}
+/**
  * Data of the command telegram.account.channel.attach.
  *
  * This interface was referenced by `Contracts`'s JSON-Schema
@@ -782,6 +794,25 @@ export interface CloudEvent {
   useradmin?: boolean;
 }
 /**
+ * Data of the event platform.user.purged: what one service (named in `service`) purged for a deleted platform user. Each service that holds user data publishes its own (connector-telegram-bot, connector-telegram-account, audit-log).
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "PlatformUserPurgedEvent".
+ */
+export interface PlatformUserPurgedEvent {
+  /**
+   * The platform user's id (a token's sub).
+   */
+  userId: string;
+  service: string;
+  /**
+   * What was deleted, by kind (0 when a repeated purge found nothing).
+   */
+  counts: {
+    [k: string]: number;
+  };
+}
+/**
  * Data of the event security.key.rewrapped.
  *
  * This interface was referenced by `Contracts`'s JSON-Schema
@@ -1336,6 +1367,25 @@ export interface AuditStatsQueryReply {
     failed: number;
     received: number;
   }[];
+}
+/**
+ * Reply data of platform.user.deleted (from whichever service answers first; every service announces its own purge).
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "PlatformUserDeletedReply".
+ */
+export interface PlatformUserDeletedReply {
+  /**
+   * The platform user's id (a token's sub).
+   */
+  userId: string;
+  service: string;
+  /**
+   * What was deleted, by kind (0 when a repeated purge found nothing).
+   */
+  counts: {
+    [k: string]: number;
+  };
 }
 /**
  * Reply data of telegram.account.channel.attach.
@@ -2464,6 +2514,25 @@ export interface Message {
   chatId: string;
   sentAt?: string;
   error?: MessageError;
+}
+/**
+ * What one service purged for a deleted platform user.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "UserPurge".
+ */
+export interface UserPurge {
+  /**
+   * The platform user's id (a token's sub).
+   */
+  userId: string;
+  service: string;
+  /**
+   * What was deleted, by kind (0 when a repeated purge found nothing).
+   */
+  counts: {
+    [k: string]: number;
+  };
 }
 /**
  * This interface was referenced by `Contracts`'s JSON-Schema

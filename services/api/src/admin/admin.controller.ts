@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
+import { Body, Controller, Delete, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import type { KeyRotateBody, KeyRotation } from '@integrations/contracts';
 import { type AuthedRequest, RequireScope } from '../auth/auth.guard';
 import { SCOPES } from '../auth/token-verifier';
@@ -40,5 +40,28 @@ export class AdminController {
       rotations.push(await this.gateway.call('webhooks.keys.rotate', {}, req));
     // telegram-sessions belongs to the account connector, which rotates its own key when it is deployed.
     return { rotations };
+  }
+
+  /**
+   * The platform deleted a user: every service purges what it holds of them (sessions logged out at Telegram,
+   * webhooks removed, rows deleted) and announces `platform.user.purged` (with its name); audit-log keeps one `user_purged`
+   * entry. The same as the User Service publishing `platform.user.deleted`; repeating it is harmless.
+   */
+  @Delete('users/:userId')
+  @HttpCode(202)
+  @RequireScope(SCOPES.admin)
+  @Doc({
+    tag: 'admin',
+    summary:
+      'Purge a deleted platform user everywhere (each service announces its part as platform.user.purged)',
+    ok: { status: 202, description: 'Sent to every service; each announces platform.user.purged' },
+    errors: [[422, 'Not a user id']],
+  })
+  async purgeUser(
+    @Param('userId') userId: string,
+    @Req() req: AuthedRequest,
+  ): Promise<{ userId: string; status: 'purging' }> {
+    await this.gateway.send('platform.user.deleted', { userId }, req, { userId });
+    return { userId, status: 'purging' };
   }
 }

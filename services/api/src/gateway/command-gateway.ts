@@ -33,6 +33,19 @@ export class CommandGateway {
     };
   }
 
+  /**
+   * A command no one answers to the caller (its effects are announced as events): resolves once the broker has
+   * it. Its `userid` may be overridden (`extra.userId`): a command about a user is sent as that user.
+   */
+  async send<T extends CommandType>(
+    type: T,
+    data: CommandDataMap[T],
+    req: AuthedRequest,
+    extra: Partial<MessageContext> = {},
+  ): Promise<void> {
+    await this.messaging.sendCommand(type, data, this.contextOf(req, extra));
+  }
+
   async call<T extends CommandType>(
     type: T,
     data: CommandDataMap[T],

@@ -26,6 +26,10 @@ export interface AuditDatabase extends OutboxTable {
     details: string;
     created_at: Date;
   };
+  purged_users: {
+    user_id: string;
+    purged_at: Generated<Date>;
+  };
   webhooks: {
     id: string;
     user_id: string;

@@ -9,31 +9,35 @@ const traceIdOf = (traceparent: string | undefined) => traceparent?.split('-')[1
 export class LogsRepository {
   constructor(private readonly db: Kysely<AuditDatabase>) {}
 
-  /** One row per event id: a redelivered event changes nothing. Resolves true when the row is new. */
+  /**
+   * One row per event id: a redelivered event changes nothing. An event about a user purged everywhere (one
+   * that was in flight when they were deleted) is not recorded: the check is part of the one INSERT.
+   * Resolves true when the row is new.
+   */
   async record(envelope: Envelope): Promise<boolean> {
     const fields = mapEvent(envelope);
-    const result = await this.db
-      .insertInto('integration_logs')
-      .ignore()
-      .values({
-        event_id: envelope.id,
-        event_type: envelope.type,
-        user_id: envelope.userid,
-        integration_type: fields.integrationType,
-        action: fields.action,
-        status: fields.status,
-        error_message: fields.errorMessage,
-        target_id: fields.targetId,
-        resource_type: fields.resource?.type ?? null,
-        resource_id: fields.resource?.id ?? null,
-        actor: envelope.source,
-        request_id: envelope.requestid ?? null,
-        trace_id: traceIdOf(envelope.traceparent),
-        details: JSON.stringify(envelope.data ?? {}),
-        created_at: new Date(envelope.time),
-      })
-      .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+    const row = {
+      event_id: envelope.id,
+      event_type: envelope.type,
+      user_id: envelope.userid,
+      integration_type: fields.integrationType,
+      action: fields.action,
+      status: fields.status,
+      error_message: fields.errorMessage,
+      target_id: fields.targetId,
+      resource_type: fields.resource?.type ?? null,
+      resource_id: fields.resource?.id ?? null,
+      actor: envelope.source,
+      request_id: envelope.requestid ?? null,
+      trace_id: traceIdOf(envelope.traceparent),
+      details: JSON.stringify(envelope.data ?? {}),
+      created_at: new Date(envelope.time),
+    };
+    const columns = Object.keys(row);
+    const result = await sql`insert ignore into integration_logs (${sql.join(columns.map((c) => sql.ref(c)))})
+      select ${sql.join(Object.values(row).map((value) => sql`${value}`))} from dual
+      where not exists (select 1 from purged_users where user_id = ${envelope.userid})`.execute(this.db);
+    return Number(result.numAffectedRows ?? 0) > 0;
   }
 
   /** Newest first; the caller's own entries unless `admin`. The cursor is the last id seen. */

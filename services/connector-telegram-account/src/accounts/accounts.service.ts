@@ -3,15 +3,19 @@ import type {
   EventDataMap,
   TelegramAccountListCommand,
   TelegramAccountUpdateCommand,
+  UserPurge,
 } from '@integrations/contracts';
 import { ensureActive, writeLifecycle } from '@integrations/connector-kit';
-import type { CommandCaller, MessageContext, Messaging } from '@integrations/messaging';
+import { userPurge, type CommandCaller, type MessageContext, type Messaging } from '@integrations/messaging';
 import type { Logger } from '@integrations/observability';
 import { enqueueOutbox, listPage, type OutboxRelay } from '@integrations/persistence';
 import { Api } from 'telegram';
 import type { AccountSender } from '../messages/account-sender';
 import type { LiveClients } from '../telegram/live-clients';
 import { toAccount, type AccountStore } from './account-store';
+
+/** This service's name in `platform.user.purged`, which each service holding user data publishes. */
+const SERVICE_NAME = 'connector-telegram-account';
 
 /** The caller's accounts: list, read, remove (logged out at Telegram, session erased) and reconnect. */
 export class AccountsService {
@@ -116,6 +120,41 @@ export class AccountsService {
       await enqueueOutbox(trx, messaging.makeEnvelope('telegram.account.disconnected', data, ctx));
     });
     relay.kick();
+  }
+
+  /**
+   * A deleted platform user: each account is removed as its owner would (logged out at Telegram, so the session
+   * dies there too; its channels and session erased, each announced), then their messages, queued ones
+   * included. A repeat finds nothing and answers zeros.
+   */
+  async purgeUser(userId: string, ctx: MessageContext): Promise<UserPurge> {
+    const { store, messaging, relay } = this.deps;
+    const owned = await store.db
+      .selectFrom('telegram_sessions')
+      .select('id')
+      .where('user_id', '=', userId)
+      .execute();
+    const channels = await store.db
+      .selectFrom('telegram_account_channels')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    for (const account of owned) await this.remove({ userId, admin: false }, account.id, ctx);
+    const purge = await store.db.transaction().execute(async (trx) => {
+      const messages = await trx
+        .deleteFrom('telegram_account_messages')
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      const result = userPurge(SERVICE_NAME, userId, {
+        accounts: owned.length,
+        channels: Number(channels?.n ?? 0),
+        messages: Number(messages.numDeletedRows),
+      });
+      await enqueueOutbox(trx, messaging.makeEnvelope('platform.user.purged', result, ctx));
+      return result;
+    });
+    relay.kick();
+    return purge;
   }
 
   /** Connects the account again from its stored session; answers the status after the attempt. */

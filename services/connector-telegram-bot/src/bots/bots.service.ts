@@ -4,10 +4,11 @@ import type {
   TelegramBotConnectCommand,
   TelegramBotListCommand,
   TelegramBotUpdateCommand,
+  UserPurge,
 } from '@integrations/contracts';
 import { writeLifecycle } from '@integrations/connector-kit';
 import { DomainError } from '@integrations/contracts';
-import type { MessageContext, Messaging } from '@integrations/messaging';
+import { userPurge, type MessageContext, type Messaging } from '@integrations/messaging';
 import { enqueueOutbox, listPage, sql, type Kysely, type OutboxRelay } from '@integrations/persistence';
 import { KEY_NAMES, keyedHash, type SecretCipher } from '@integrations/secrets';
 import { randomBytes } from 'node:crypto';
@@ -17,6 +18,9 @@ import type { BotDatabase } from '../db/schema';
 import type { BotApiFactory } from '../telegram/bot-api';
 import { toDomainError } from '../telegram/errors';
 import { type Caller, findBot, toBot, type BotRow } from './bot-repository';
+
+/** This service's name in `platform.user.purged`, which each service holding user data publishes. */
+const SERVICE_NAME = 'connector-telegram-bot';
 
 export class BotsService {
   constructor(
@@ -210,6 +214,44 @@ export class BotsService {
     this.apis.forget(row.id);
     this.relay.kick();
     return {};
+  }
+
+  /**
+   * A deleted platform user: each bot is removed as its owner would (webhook deleted at Telegram, channels and
+   * token gone, each announced), then their messages, queued ones included, so nothing more is sent for them.
+   * A repeat finds nothing and answers zeros.
+   */
+  async purgeUser(userId: string, ctx: MessageContext): Promise<UserPurge> {
+    const owned = await this.db
+      .selectFrom('telegram_bots')
+      .select('id')
+      .where('user_id', '=', userId)
+      .execute();
+    const channels = Number(
+      (
+        await this.db
+          .selectFrom('telegram_channels')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('user_id', '=', userId)
+          .executeTakeFirst()
+      )?.n ?? 0,
+    );
+    for (const bot of owned) await this.remove({ userId, admin: false }, bot.id, ctx);
+    const purge = await this.db.transaction().execute(async (trx) => {
+      const messages = await trx
+        .deleteFrom('telegram_messages')
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      const result = userPurge(SERVICE_NAME, userId, {
+        bots: owned.length,
+        channels,
+        messages: Number(messages.numDeletedRows),
+      });
+      await enqueueOutbox(trx, this.messaging.makeEnvelope('platform.user.purged', result, ctx));
+      return result;
+    });
+    this.relay.kick();
+    return purge;
   }
 
   /** The decrypted token of an owned bot, for the senders and the poller. Never logged. */

@@ -4,6 +4,7 @@ import { webhooks } from './0003_webhooks';
 import { logsByDay } from './0004_logs_by_day';
 import { logsByResource } from './0005_logs_by_resource';
 import { deliveriesByAge } from './0006_deliveries_by_age';
+import { purgedUsers } from './0007_purged_users';
 
 export const migrations: Record<string, Migration> = {
   '0001_integration_logs': integrationLogs,
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '0004_logs_by_day': logsByDay,
   '0005_logs_by_resource': logsByResource,
   '0006_deliveries_by_age': deliveriesByAge,
+  '0007_purged_users': purgedUsers,
 };
