@@ -1,33 +1,26 @@
 import type { Bot } from '@integrations/contracts';
-import { context, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-  type ReadableSpan,
-} from '@opentelemetry/sdk-trace-base';
+import { startTracing, type Tracing } from '@integrations/observability';
+import { waitFor } from '@integrations/testing';
+import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { startStack, type Stack } from './stack';
 
 /**
  * One REST send is one trace: api request → RabbitMQ → connector → the Telegram call → the event → audit-log.
- * The SDK's in-memory exporter collects what every service in this process recorded.
+ * The production tracing (startTracing: the SDK, the HTTP instrumentation, the redacting processor) exports to an
+ * in-memory exporter what every service in this process recorded.
  */
 describe('tracing across the services', () => {
   const exporter = new InMemorySpanExporter();
   let stack: Stack;
+  let tracing: Tracing;
 
   beforeAll(async () => {
-    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-    trace.setGlobalTracerProvider(
-      new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }),
-    );
+    tracing = startTracing({ service: 'system-test', exporter, exportEachSpan: true, env: {} });
     stack = await startStack('trace');
   });
   afterAll(async () => {
     await stack?.close();
-    trace.disable();
-    context.disable();
+    await tracing?.shutdown();
   });
 
   it('links every hop of a send into one trace, with no secret in any attribute', async () => {
@@ -57,10 +50,10 @@ describe('tracing across the services', () => {
       'telegram.message.sent publish',
       'telegram.message.sent process',
     ];
-    while (!expected.every((name) => byName(name, spans))) {
-      await new Promise((r) => setTimeout(r, 50));
+    await waitFor(`the spans ${expected.join(', ')}`, () => {
       spans = exporter.getFinishedSpans();
-    }
+      return expected.every((name) => byName(name, spans));
+    });
     const request = byName('telegram.bot.send request', spans);
     const processed = byName('telegram.bot.send process', spans);
     const telegramCall = byName('telegram sendMessage', spans);
@@ -76,6 +69,9 @@ describe('tracing across the services', () => {
       'telegram.method': 'sendMessage',
       'integrations.bot_id': bot.id,
     });
+    // The HTTP call to the Bot API is traced too (the production instrumentation), below the Telegram call.
+    const httpCall = spans.find((s) => s.parentSpanContext?.spanId === telegramCall?.spanContext().spanId);
+    expect(String(httpCall?.attributes['url.full'])).toMatch(/\/bot\[REDACTED\]\/sendMessage$/);
 
     const everything = JSON.stringify(
       exporter.getFinishedSpans().map((s) => ({ name: s.name, attributes: s.attributes, events: s.events })),
