@@ -23,3 +23,11 @@ export {
   type ExchangeAlias,
   type Priority,
 } from './topology';
+export {
+  REDACTED_HEADER,
+  SEALED_HEADER,
+  carriesSecrets,
+  redactSecrets,
+  secretFieldsOf,
+  type FieldSealer,
+} from './secret-fields';

@@ -13,6 +13,7 @@ import {
   currentTraceparent,
   hasActiveSpan,
   inSpan,
+  redactText,
   queueMetrics,
   withRemoteContext,
   type Logger,
@@ -21,6 +22,15 @@ import {
 import type { Channel, ConsumeMessage, Options } from 'amqplib';
 import { makeEnvelope, type MessageContext } from './envelope';
 import { RpcClient } from './rpc-client';
+import {
+  REDACTED_HEADER,
+  SEALED_HEADER,
+  carriesSecrets,
+  redactSecrets,
+  sealSecrets,
+  unsealSecrets,
+  type FieldSealer,
+} from './secret-fields';
 import {
   EXCHANGES,
   PRIORITIES,
@@ -47,7 +57,17 @@ export interface MessagingOptions {
   connectTimeoutMs?: number;
   /** Back-off of the retry queues (tests shorten it). */
   retryDelaysMs?: readonly number[];
+  /**
+   * Seals a command's secret fields (token, password, login code) before it waits in a retry queue. Without one, a
+   * command carrying a secret is not retried through the broker: it is dead-lettered (redacted) at once.
+   */
+  sealer?: FieldSealer;
+  /** How long a dead letter is kept (per-message TTL); 7 days by default. */
+  deadLetterTtlMs?: number;
 }
+
+/** Dead letters expire: a week is enough to look at and redeliver them, and nothing piles up for ever. */
+const DEAD_LETTER_TTL_MS = 7 * 24 * 3600 * 1000;
 
 export type CommandHandler = (
   envelope: Envelope,
@@ -83,6 +103,7 @@ const RETRY_HEADER = 'x-retry-count';
 const REASON_HEADER = 'x-dead-reason';
 
 class InvalidMessage extends Error {}
+class SealedMessage extends Error {}
 
 /**
  * The service's one RabbitMQ connection (golevelup's AmqpConnection over amqp-connection-manager: it reconnects
@@ -532,16 +553,21 @@ export class Messaging {
 
   private async process(
     lane: Lane,
-    msg: ConsumeMessage,
+    received: ConsumeMessage,
     handle: (envelope: Envelope, msg: ConsumeMessage) => Promise<unknown>,
   ): Promise<void> {
     this.metrics?.tasksTotal.inc({ queue: lane.label });
     let envelope: Envelope;
+    let msg = received;
     try {
+      msg = await this.unsealed(received);
       envelope = this.parse(msg);
     } catch (error) {
       this.metrics?.tasksError.inc({ queue: lane.label });
-      const reason = error instanceof InvalidMessage ? error.message : 'unreadable message';
+      const reason =
+        error instanceof InvalidMessage || error instanceof SealedMessage
+          ? error.message
+          : 'unreadable message';
       this.logger?.warn('invalid message dead-lettered', {
         queue: lane.queue,
         reason,
@@ -580,6 +606,19 @@ export class Messaging {
         SpanKind.CONSUMER,
       ),
     );
+  }
+
+  /** A message back from a retry queue, with its sealed secret fields opened again. */
+  private async unsealed(msg: ConsumeMessage): Promise<ConsumeMessage> {
+    const header = msg.properties.headers?.[SEALED_HEADER];
+    if (typeof header !== 'string' || header === '') return msg;
+    if (!this.options.sealer) throw new SealedMessage('sealed fields, and no key to open them');
+    try {
+      const content = await unsealSecrets(msg.content, header.split(','), this.options.sealer);
+      return { ...msg, content };
+    } catch {
+      throw new SealedMessage('sealed fields that do not open');
+    }
   }
 
   private parse(msg: ConsumeMessage): Envelope {
@@ -630,16 +669,24 @@ export class Messaging {
       this.logger?.warn('event handler failed (transient queue, dropped)', { type: envelope.type, error });
       return;
     }
-    if (attempt < this.retryDelays.length) {
+    const secret = carriesSecrets(msg.content);
+    if (attempt < this.retryDelays.length && (!secret || this.options.sealer)) {
       this.logger?.warn('message handling failed; retrying', {
         type: envelope.type,
         attempt: attempt + 1,
         error,
       });
+      // A secret never waits in a retry queue in plain text: sealed with the consuming service's key.
+      const { sealer } = this.options;
+      const sealed =
+        secret && sealer ? await sealSecrets(msg.content, sealer) : { content: msg.content, fields: [] };
+      const headers: Record<string, unknown> = { ...msg.properties.headers, [RETRY_HEADER]: attempt + 1 };
+      delete headers[SEALED_HEADER];
+      if (sealed.fields.length > 0) headers[SEALED_HEADER] = sealed.fields.join(',');
       // Confirmed before the original is acked: a crash in between gives a duplicate, never a loss.
-      await this.amqp.publish('', queueNames(lane.queue).retry(attempt + 1), msg.content, {
+      await this.amqp.publish('', queueNames(lane.queue).retry(attempt + 1), sealed.content, {
         ...msg.properties,
-        headers: { ...msg.properties.headers, [RETRY_HEADER]: attempt + 1 },
+        headers,
       });
       return;
     }
@@ -652,17 +699,26 @@ export class Messaging {
     );
   }
 
+  /**
+   * Parks a message in `<queue>.dead`: secret fields replaced by `[REDACTED]` (named in a header), the reason
+   * redacted, and a per-message TTL so dead letters do not stay for ever.
+   */
   private async deadLetter(lane: Lane, msg: ConsumeMessage, reason: string): Promise<void> {
     const deadKey = lane.deadQueue.slice(0, -'.dead'.length);
-    await this.amqp.publish(EXCHANGES.dlx, deadKey, msg.content, {
+    const redacted = redactSecrets(msg.content);
+    const headers: Record<string, unknown> = {
+      ...msg.properties.headers,
+      [REASON_HEADER]: redactText(reason).slice(0, 1000),
+      'x-original-queue': lane.queue,
+      'x-original-routing-key': msg.fields.routingKey,
+    };
+    delete headers[SEALED_HEADER];
+    if (redacted.fields.length > 0) headers[REDACTED_HEADER] = redacted.fields.join(',');
+    await this.amqp.publish(EXCHANGES.dlx, deadKey, redacted.content, {
       ...msg.properties,
       replyTo: undefined,
-      headers: {
-        ...msg.properties.headers,
-        [REASON_HEADER]: reason.slice(0, 1000),
-        'x-original-queue': lane.queue,
-        'x-original-routing-key': msg.fields.routingKey,
-      },
+      expiration: String(this.options.deadLetterTtlMs ?? DEAD_LETTER_TTL_MS),
+      headers,
     });
   }
 }

@@ -23,7 +23,20 @@ export const KEY_NAMES = {
   sessions: 'telegram-sessions',
   bots: 'telegram-bots',
   webhooks: 'integration-webhooks',
+  /** Secret fields of commands waiting in a retry queue (sealed by the consuming connector for itself). */
+  messages: 'integration-messages',
 } as const;
+
+/** Seal/unseal with one key name: what Messaging needs to keep a retried command's secrets sealed. */
+export function fieldSealer(
+  cipher: SecretCipher,
+  keyName: string = KEY_NAMES.messages,
+): { seal(plaintext: string): Promise<string>; unseal(sealed: string): Promise<string> } {
+  return {
+    seal: async (plaintext) => (await cipher.encrypt(keyName, plaintext)).ciphertext,
+    unseal: (sealed) => cipher.decrypt(keyName, sealed),
+  };
+}
 
 export class SecretError extends Error {}
 

@@ -1,4 +1,4 @@
-export { KEY_NAMES, SecretError, keyVersionOf, type Sealed, type SecretCipher } from './cipher';
+export { KEY_NAMES, SecretError, fieldSealer, keyVersionOf, type Sealed, type SecretCipher } from './cipher';
 export { createCipherFromEnv, hashKeyFromEnv } from './factory';
 export { keyedHash } from './keyed-hash';
 export { LocalKeyringCipher, type KeyringData } from './local-keyring';

@@ -1,6 +1,6 @@
 import { createLogger, telegramMetrics, type Logger } from '@integrations/observability';
 import { KeyRotationJob, type Kysely } from '@integrations/persistence';
-import { createCipherFromEnv, KEY_NAMES } from '@integrations/secrets';
+import { createCipherFromEnv, fieldSealer, KEY_NAMES } from '@integrations/secrets';
 import { startServiceBase } from '@integrations/service-kit';
 import { AccountStore } from './accounts/account-store';
 import { AccountsService } from './accounts/accounts.service';
@@ -36,6 +36,7 @@ export async function startAccountConnector(
   config: AccountConnectorConfig,
   logger: Logger = createLogger({ service: SERVICE }),
 ): Promise<AccountConnector> {
+  const cipher = createCipherFromEnv(config.secretsEnv);
   const base = await startServiceBase<AccountDatabase>({
     service: SERVICE,
     logger,
@@ -43,12 +44,13 @@ export async function startAccountConnector(
     database: config.database,
     migrations,
     amqpUrl: config.amqpUrl,
+    // A command that waits in a retry queue keeps its token, password or code sealed with this key.
+    sealer: fieldSealer(cipher),
     redisUrl: config.redisUrl,
   });
   const { registry, db, messaging, relay } = base;
   const redis = base.redis!;
 
-  const cipher = createCipherFromEnv(config.secretsEnv);
   const store = new AccountStore(db, cipher);
   const factory = new ClientFactory(config);
   const calls = new TelegramCalls({

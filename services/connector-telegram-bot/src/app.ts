@@ -1,7 +1,7 @@
 import { BreakerSet } from '@integrations/connector-kit';
 import { createLogger, telegramMetrics, type Logger } from '@integrations/observability';
 import { KeyRotationJob, type Kysely } from '@integrations/persistence';
-import { KEY_NAMES, createCipherFromEnv, hashKeyFromEnv } from '@integrations/secrets';
+import { KEY_NAMES, createCipherFromEnv, fieldSealer, hashKeyFromEnv } from '@integrations/secrets';
 import { startServiceBase } from '@integrations/service-kit';
 import { BotsService } from './bots/bots.service';
 import { ChannelsService } from './channels/channels.service';
@@ -28,6 +28,7 @@ export async function startBotConnector(
   config: BotConnectorConfig,
   logger: Logger = createLogger({ service: SERVICE }),
 ): Promise<BotConnector> {
+  const cipher = createCipherFromEnv(config.secretsEnv);
   const base = await startServiceBase<BotDatabase>({
     service: SERVICE,
     logger,
@@ -35,12 +36,13 @@ export async function startBotConnector(
     database: config.database,
     migrations,
     amqpUrl: config.amqpUrl,
+    // A command that waits in a retry queue keeps its token, password or code sealed with this key.
+    sealer: fieldSealer(cipher),
     redisUrl: config.redisUrl,
   });
   const { registry, db, messaging, relay } = base;
   const redis = base.redis!;
 
-  const cipher = createCipherFromEnv(config.secretsEnv);
   const breakers = new BreakerSet({
     name: 'bot-api',
     keyPrefix: 'bot',
