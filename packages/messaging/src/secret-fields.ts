@@ -25,7 +25,7 @@ export function secretFieldsOf(type: string): string[] {
   if (!byType) {
     byType = new Map();
     for (const { rel, schema } of loadSchemas()) {
-      const match = /^(?:commands|events)\/(.+)\.json$/.exec(rel);
+      const match = /^commands\/(.+)\.json$/.exec(rel);
       const properties = schema['properties'];
       if (!match?.[1] || typeof properties !== 'object' || properties === null) continue;
       const secret = Object.keys(properties).filter((name) => isSecretKey(name));
