@@ -138,7 +138,7 @@ describe('ACL: a second user against every route', () => {
       expect(dump).toContain(bot.id);
       expect(dump).not.toContain(botToken.split(':')[1]);
       expect(dump).toContain(webhook.id);
-      expect(dump).not.toContain(webhook.secret.slice('whsec_'.length));
+      expect(dump).not.toContain(String(webhook.secret).slice('whsec_'.length));
     } finally {
       await conn.end();
     }

@@ -1718,9 +1718,13 @@ export interface WebhooksCreateReply {
   status: 'active' | 'disabled';
   createdAt: string;
   /**
-   * The signing secret (Standard Webhooks `whsec_` form); shown once, here.
+   * The signing secret (Standard Webhooks `whsec_` form); shown once, in the first answer to the creation.
    */
-  secret: string;
+  secret?: string;
+  /**
+   * On a replay of the creation (the same Idempotency-Key): the secret was in the first answer only and is not kept anywhere to show again.
+   */
+  secretShownOnce?: true;
 }
 /**
  * Reply data of webhooks.deliveries.
@@ -2006,9 +2010,13 @@ export interface WebhookCreated {
   status: 'active' | 'disabled';
   createdAt: string;
   /**
-   * The signing secret (Standard Webhooks `whsec_` form); shown once, here.
+   * The signing secret (Standard Webhooks `whsec_` form); shown once, in the first answer to the creation.
    */
-  secret: string;
+  secret?: string;
+  /**
+   * On a replay of the creation (the same Idempotency-Key): the secret was in the first answer only and is not kept anywhere to show again.
+   */
+  secretShownOnce?: true;
 }
 /**
  * This interface was referenced by `Contracts`'s JSON-Schema
