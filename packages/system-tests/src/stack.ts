@@ -13,6 +13,9 @@ import {
   type TestVhost,
 } from '@integrations/testing';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createServer } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { startApi } from '../../../services/api/src/app';
@@ -128,6 +131,13 @@ export async function startStack(
   const apiPort = options.webhooks ? await freePort() : 0;
   const keyringKey = randomBytes(32).toString('base64');
   secrets.add(keyringKey);
+  const keyringDir = mkdtempSync(path.join(tmpdir(), 'stack-keyring-'));
+  const keyringFile = path.join(keyringDir, 'keyring.json');
+  writeFileSync(
+    keyringFile,
+    JSON.stringify({ 'telegram-bots': { '1': keyringKey }, 'telegram-sessions': { '1': keyringKey } }),
+    { mode: 0o600 },
+  );
   const proxies = options.proxied
     ? { redis: await startProxyFor(infra.redisUrl, 6379), amqp: await startProxyFor(vhost.url, 5672) }
     : undefined;
@@ -137,10 +147,8 @@ export async function startStack(
     REDIS_URL: proxies ? proxies.redis.url(infra.redisUrl) : infra.redisUrl,
     AUTH_JWT_SECRET: SECRET,
     TELEGRAM_BOT_API_URL: emulator.url,
-    SECRETS_KEYRING: JSON.stringify({
-      'telegram-bots': { '1': keyringKey },
-      'telegram-sessions': { '1': keyringKey },
-    }),
+    // A keyring file, as a deployment without Vault has: a rotation's new version survives a restart.
+    SECRETS_KEYRING_FILE: keyringFile,
   };
   const audit = await startAuditLog(
     auditConfig({
@@ -280,6 +288,7 @@ export async function startStack(
       await proxies?.redis.close();
       await proxies?.amqp.close();
       await Promise.all([vhost.delete(), botDb!.drop(), auditDb!.drop(), accountDb?.drop()]);
+      rmSync(keyringDir, { recursive: true, force: true });
       // Every end-to-end test file gets this check for free; the message names how many, never the values.
       if (leaked.length) throw new Error(`${leaked.length} secret(s) appeared in the services' logs`);
     },

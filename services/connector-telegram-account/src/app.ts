@@ -118,7 +118,7 @@ export async function startAccountConnector(
     service: SERVICE,
     shards: config.shards,
     messaging,
-    handler: commandHandler({ accounts, channels, flows, messages }, registry),
+    handler: commandHandler({ accounts, channels, flows, messages, keys }, registry),
     store,
     live,
     flows,

@@ -1,5 +1,6 @@
-import { contextOf, routeCommands } from '@integrations/messaging';
+import { contextOf, requireAdmin, routeCommands } from '@integrations/messaging';
 import type { Registry } from '@integrations/observability';
+import type { KeyRotationJob } from '@integrations/persistence';
 import type { AccountsService } from './accounts/accounts.service';
 import { toChannel, type AccountChannelsService } from './channels/channels.service';
 import type { FlowsService } from './flows/flows.service';
@@ -15,10 +16,12 @@ export function commandHandler(
     channels: AccountChannelsService;
     flows: FlowsService;
     messages: AccountMessagesService;
+    /** Rotates `telegram-sessions` and rewraps every stored session (live clients keep their decrypted copy). */
+    keys: KeyRotationJob;
   },
   registry: Registry,
 ) {
-  const { accounts, channels, flows, messages } = services;
+  const { accounts, channels, flows, messages, keys } = services;
   return routeCommands(
     {
       'telegram.account.connect': (caller, data, env) => flows.start(caller, data, contextOf(env)),
@@ -50,6 +53,10 @@ export function commandHandler(
         return {};
       },
       'telegram.account.channel.send': (caller, data, env) => messages.sendViaChannel(caller, data, env),
+      'telegram.account.keys.rotate': async (caller, _data, env) => {
+        requireAdmin(caller, 'Key rotation');
+        return keys.rotate(contextOf(env));
+      },
     },
     { registry },
   );

@@ -33,6 +33,7 @@ import type {
   TelegramAccountFlowPasswordCommand,
   TelegramAccountFlowResendCommand,
   TelegramAccountGetCommand,
+  TelegramAccountKeysRotateCommand,
   TelegramAccountListCommand,
   TelegramAccountMessageGetCommand,
   TelegramAccountReconnectCommand,
@@ -89,6 +90,7 @@ export const COMMAND_TYPES = [
   'telegram.account.flow.password',
   'telegram.account.flow.resend',
   'telegram.account.get',
+  'telegram.account.keys.rotate',
   'telegram.account.list',
   'telegram.account.message.get',
   'telegram.account.reconnect',
@@ -154,6 +156,7 @@ export interface CommandDataMap {
   'telegram.account.flow.password': TelegramAccountFlowPasswordCommand;
   'telegram.account.flow.resend': TelegramAccountFlowResendCommand;
   'telegram.account.get': TelegramAccountGetCommand;
+  'telegram.account.keys.rotate': TelegramAccountKeysRotateCommand;
   'telegram.account.list': TelegramAccountListCommand;
   'telegram.account.message.get': TelegramAccountMessageGetCommand;
   'telegram.account.reconnect': TelegramAccountReconnectCommand;
@@ -196,6 +199,7 @@ export interface ReplyDataMap {
   'telegram.account.flow.password': Flow;
   'telegram.account.flow.resend': Flow;
   'telegram.account.get': Account;
+  'telegram.account.keys.rotate': KeyRotation;
   'telegram.account.list': AccountPage;
   'telegram.account.message.get': Message;
   'telegram.account.reconnect': Account;

@@ -244,6 +244,13 @@ export interface TelegramAccountGetCommand {
   id: string;
 }
 /**
+ * Data of the command telegram.account.keys.rotate.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountKeysRotateCommand".
+ */
+export interface TelegramAccountKeysRotateCommand {}
+/**
  * Data of the command telegram.account.list.
  *
  * This interface was referenced by `Contracts`'s JSON-Schema
@@ -1345,6 +1352,20 @@ export interface TelegramAccountGetReply {
   lastError: string | null;
   createdAt: string;
   updatedAt: string;
+}
+/**
+ * Reply data of telegram.account.keys.rotate.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountKeysRotateReply".
+ */
+export interface TelegramAccountKeysRotateReply {
+  keyName: 'telegram-bots' | 'telegram-sessions' | 'integration-webhooks';
+  version: number;
+  /**
+   * Rows still encrypted with an older version; the rewrap job works them down.
+   */
+  pendingRows: number;
 }
 /**
  * Reply data of telegram.account.list.
