@@ -7,7 +7,17 @@ export interface ApiConfig {
   redisUrl: string;
   /** Key prefix in Redis (tests isolate themselves with it). */
   redisPrefix: string;
-  auth: { jwtSecret?: string; jwksUrl?: string; issuer?: string; audience?: string; jwksCooldownMs?: number };
+  auth: {
+    jwtSecret?: string;
+    jwksUrl?: string;
+    issuer?: string;
+    audience?: string;
+    jwksCooldownMs?: number;
+    /** The longest a token may live (`exp - iat`); a token without `exp` is refused. */
+    maxTokenAgeS: number;
+  };
+  /** Open event streams (SSE) per user on one api instance; one more is a 429. */
+  sseMaxPerUser: number;
   corsOrigins: string[];
   /** How long a synchronous request waits for its connector. */
   commandTimeoutMs: number;
@@ -35,7 +45,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       audience: env.AUTH_AUDIENCE || undefined,
       // How soon an unknown `kid` may refetch the JWKS (a rotated key is picked up on first use after it).
       jwksCooldownMs: Number(env.AUTH_JWKS_COOLDOWN_MS ?? 30_000),
+      // A day in production; locally 31 days, so the dev token `npm start` prints (30 days) is accepted.
+      maxTokenAgeS: Number(env.AUTH_MAX_TOKEN_AGE_S ?? (production ? 86_400 : 31 * 86_400)),
     },
+    sseMaxPerUser: Number(env.API_SSE_MAX_PER_USER ?? 5),
     corsOrigins: (env.CORS_ORIGINS ?? '')
       .split(',')
       .map((o) => o.trim())

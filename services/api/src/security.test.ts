@@ -1,7 +1,8 @@
 import { DomainError, type Envelope } from '@integrations/contracts';
+import { SignJWT } from 'jose';
 import { infra } from '@integrations/testing';
 import { Redis } from 'ioredis';
-import { startHarness, type Harness } from './test-harness';
+import { SECRET, startHarness, type Harness } from './test-harness';
 
 /** Security properties of the api (issue 19): what it keeps, whom it trusts, what it refuses. */
 describe('api security', () => {
@@ -35,6 +36,7 @@ describe('api security', () => {
         throw new DomainError('NOT_FOUND', 'unknown');
       },
       ['webhooks.*'],
+      { AUTH_MAX_TOKEN_AGE_S: '3600', API_SSE_MAX_PER_USER: '2' },
     );
     redis = new Redis(infra.redisUrl);
   });
@@ -68,5 +70,68 @@ describe('api security', () => {
     expect(body).toMatchObject({ id: 'w-1', secretShownOnce: true });
     expect(body).not.toHaveProperty('secret');
     expect(h.received.filter((e) => e.type === 'webhooks.create')).toHaveLength(1);
+  });
+
+  describe('tokens', () => {
+    const sign = (claims: { exp?: number; iat?: number }) => {
+      let jwt = new SignJWT({ scope: 'integrations:read' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('alice');
+      if (claims.iat !== undefined) jwt = jwt.setIssuedAt(claims.iat);
+      if (claims.exp !== undefined) jwt = jwt.setExpirationTime(claims.exp);
+      return jwt.sign(new TextEncoder().encode(SECRET));
+    };
+    const now = () => Math.floor(Date.now() / 1000);
+    const status = async (token: string) => (await call('/api/integrations/telegram/bots', { token })).status;
+
+    it('refuses a token without exp', async () => {
+      expect(await status(await sign({ iat: now() }))).toBe(401);
+    });
+
+    it('refuses a token that lives longer than the maximum token age, and takes one within it', async () => {
+      expect(await status(await sign({ iat: now(), exp: now() + 2 * 3600 }))).toBe(401);
+      expect(await status(await sign({ exp: now() + 2 * 3600 }))).toBe(401);
+      const ok = await call('/api/integrations/events', {
+        token: await sign({ iat: now(), exp: now() + 600 }),
+      });
+      expect(ok.status).toBe(200);
+      await ok.body?.cancel();
+    });
+  });
+
+  describe('event streams', () => {
+    /** Reads a stream to its end (the server closing it) and answers everything it sent. */
+    const readToEnd = async (res: Response): Promise<string> => {
+      const reader = res.body!.getReader();
+      const decoder = new TextDecoder();
+      let text = '';
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return text;
+        text += decoder.decode(value, { stream: true });
+      }
+    };
+
+    it('closes a stream when its token expires', async () => {
+      const token = await h.token('expiring', 'integrations:read', '2s');
+      const res = await call('/api/integrations/events', { token });
+      expect(res.status).toBe(200);
+      // The server ends the stream: reading to the end returns (a stream left open would hit the test timeout).
+      const text = await readToEnd(res);
+      expect(text).toContain('event: token-expired');
+    });
+
+    it('caps the open streams per user', async () => {
+      const token = await h.token('streamer', 'integrations:read');
+      const open = [
+        await call('/api/integrations/events', { token }),
+        await call('/api/integrations/events', { token }),
+      ];
+      expect(open.map((r) => r.status)).toEqual([200, 200]);
+      const third = await call('/api/integrations/events', { token });
+      expect(third.status).toBe(429);
+      expect(third.headers.get('content-type')).toContain('application/problem+json');
+      for (const res of open) await res.body?.cancel();
+    });
   });
 });

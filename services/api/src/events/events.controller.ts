@@ -1,15 +1,23 @@
-import { Controller, Get, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
+import { DomainError } from '@integrations/contracts';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { type AuthedRequest, RequireScope } from '../auth/auth.guard';
 import { SCOPES } from '../auth/token-verifier';
+import type { ApiConfig } from '../config';
+import { TOKENS } from '../tokens';
 import { EventStream } from './event-stream';
 
 const HEARTBEAT_MS = 15_000;
+/** setTimeout's limit (about 24.8 days); a longer-lived token's stream is closed then and reopened. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 @Controller('api/integrations/events')
 export class EventsController {
-  constructor(private readonly stream: EventStream) {}
+  constructor(
+    private readonly stream: EventStream,
+    @Inject(TOKENS.config) private readonly config: ApiConfig,
+  ) {}
 
   @Get()
   @RequireScope(SCOPES.read)
@@ -18,6 +26,16 @@ export class EventsController {
   @ApiProduces('text/event-stream')
   @ApiOperation({ summary: "Server-Sent Events: the caller's own events as they happen" })
   open(@Req() req: AuthedRequest, @Res() res: Response): void {
+    const { sub, expiresAt } = req.principal;
+    if (this.stream.openFor(sub) >= this.config.sseMaxPerUser) {
+      throw new DomainError(
+        'RATE_LIMITED',
+        `At most ${this.config.sseMaxPerUser} open event streams per user.`,
+        {
+          retryAfter: 30,
+        },
+      );
+    }
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
@@ -26,10 +44,20 @@ export class EventsController {
       'x-accel-buffering': 'no',
     });
     res.write(`retry: 3000\n: connected\n\n`);
-    const unsubscribe = this.stream.subscribe(req.principal.sub, res);
+    const unsubscribe = this.stream.subscribe(sub, res);
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    // The token was checked once, at the start: the stream ends when it expires, and the client reconnects
+    // with a fresh one (a closed stream is re-checked like any request).
+    const expiry = setTimeout(
+      () => {
+        res.write('event: token-expired\ndata: {}\n\n');
+        res.end();
+      },
+      Math.max(0, Math.min(expiresAt - Date.now(), MAX_TIMER_MS)),
+    );
     req.on('close', () => {
       clearInterval(heartbeat);
+      clearTimeout(expiry);
       unsubscribe();
     });
   }
