@@ -1,6 +1,7 @@
 export { contextOf, makeEnvelope, type MessageContext } from './envelope';
 export {
   NotOwned,
+  asOwner,
   ownedOrNotFound,
   requireAdmin,
   routeCommands,

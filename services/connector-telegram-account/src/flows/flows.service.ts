@@ -430,7 +430,8 @@ export class FlowsService {
   private async owned(caller: CommandCaller, flowId: string): Promise<FlowRecord> {
     const record = await this.load(flowId);
     if (!record) throw new DomainError('NOT_FOUND', 'No such connect flow.');
-    if (record.userId !== caller.userId && !caller.admin) throw new NotOwned('flow', 'No such connect flow.');
+    // Owner only, whatever the scope: a flow holds a live QR login token and takes codes and passwords.
+    if (record.userId !== caller.userId) throw new NotOwned('flow', 'No such connect flow.');
     return record;
   }
 
