@@ -50,7 +50,9 @@ export async function startApi(
     },
   );
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  // X-Forwarded-For is believed only from the configured proxies (TRUSTED_PROXIES); from anyone else the peer
+  // address is the client, so a caller cannot pick its own rate-limit bucket.
+  app.set('trust proxy', config.trustedProxies.length > 0 ? config.trustedProxies : false);
   app.use(requestId);
   app.use(requestMetrics(registry));
   app.use(ipRateLimit(rateLimits));

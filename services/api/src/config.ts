@@ -16,6 +16,8 @@ export interface ApiConfig {
     /** The longest a token may live (`exp - iat`); a token without `exp` is refused. */
     maxTokenAgeS: number;
   };
+  /** Addresses or CIDRs of the proxies whose X-Forwarded-For is believed (none by default). */
+  trustedProxies: string[];
   /** Open event streams (SSE) per user on one api instance; one more is a 429. */
   sseMaxPerUser: number;
   corsOrigins: string[];
@@ -49,6 +51,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       maxTokenAgeS: Number(env.AUTH_MAX_TOKEN_AGE_S ?? (production ? 86_400 : 31 * 86_400)),
     },
     sseMaxPerUser: Number(env.API_SSE_MAX_PER_USER ?? 5),
+    trustedProxies: (env.TRUSTED_PROXIES ?? '')
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean),
     corsOrigins: (env.CORS_ORIGINS ?? '')
       .split(',')
       .map((o) => o.trim())

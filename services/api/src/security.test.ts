@@ -36,7 +36,7 @@ describe('api security', () => {
         throw new DomainError('NOT_FOUND', 'unknown');
       },
       ['webhooks.*'],
-      { AUTH_MAX_TOKEN_AGE_S: '3600', API_SSE_MAX_PER_USER: '2' },
+      { AUTH_MAX_TOKEN_AGE_S: '3600', API_SSE_MAX_PER_USER: '2', RATE_LIMIT_SENSITIVE: '2' },
     );
     redis = new Redis(infra.redisUrl);
   });
@@ -133,5 +133,58 @@ describe('api security', () => {
       expect(third.headers.get('content-type')).toContain('application/problem+json');
       for (const res of open) await res.body?.cancel();
     });
+  });
+
+  it('gives account sends the sensitive limit, like bot and channel sends', async () => {
+    const token = await h.token('sender');
+    const send = () =>
+      call('/api/integrations/telegram/accounts/acc-1/send', {
+        method: 'POST',
+        token,
+        body: JSON.stringify({ to: '@someone', text: 'hello' }),
+      });
+    // Two pass the limit (no connector answers here: 504); the third is over the sensitive limit of 2.
+    expect([(await send()).status, (await send()).status]).toEqual([504, 504]);
+    const third = await send();
+    expect(third.status).toBe(429);
+    expect(third.headers.get('ratelimit-limit')).toBe('2');
+  });
+});
+
+/** Per-IP limits key on the peer address; X-Forwarded-For counts only when it comes from a configured proxy. */
+describe('X-Forwarded-For and TRUSTED_PROXIES', () => {
+  const threeFromDifferentClients = async (h: Harness) => {
+    const statuses: number[] = [];
+    for (const client of ['203.0.113.1', '203.0.113.2', '203.0.113.3'])
+      statuses.push(
+        (
+          await fetch(`${h.api.url}/api/integrations/telegram/bots`, {
+            headers: { 'x-forwarded-for': client },
+          })
+        ).status,
+      );
+    return statuses;
+  };
+
+  it('ignores X-Forwarded-For from a peer that is not a trusted proxy', async () => {
+    const h = await startHarness(async () => ({}), ['webhooks.*'], { RATE_LIMIT_PER_IP: '2' });
+    try {
+      // Every request is the same client (the peer, 127.0.0.1) whatever it claims: the third is over the limit.
+      expect(await threeFromDifferentClients(h)).toEqual([401, 401, 429]);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('believes X-Forwarded-For from a configured proxy', async () => {
+    const h = await startHarness(async () => ({}), ['webhooks.*'], {
+      RATE_LIMIT_PER_IP: '2',
+      TRUSTED_PROXIES: '127.0.0.1',
+    });
+    try {
+      expect(await threeFromDifferentClients(h)).toEqual([401, 401, 401]);
+    } finally {
+      await h.close();
+    }
   });
 });
