@@ -7,7 +7,9 @@ import {
   LocalKeyringCipher,
   VaultTransitCipher,
   createCipherFromEnv,
+  isBound,
   keyVersionOf,
+  rowContext,
   keyedHash,
   type SecretCipher,
 } from './index';
@@ -48,6 +50,33 @@ function behavesLikeACipher(label: string, make: () => Promise<SecretCipher>) {
       expect(rewrapped.keyVersion).toBe(version);
       expect(await cipher.decrypt(KEY_NAMES.bots, rewrapped.ciphertext)).toBe('old secret');
       expect((await cipher.encrypt(KEY_NAMES.bots, 'new')).keyVersion).toBe(version);
+    });
+
+    it('binds a ciphertext to its row: copied into another row or another user’s, it does not decrypt', async () => {
+      const mine = rowContext('telegram_sessions', 'row-1', 'alice');
+      const sealed = await cipher.encrypt(KEY_NAMES.sessions, SESSION, mine);
+      expect(isBound(sealed.ciphertext)).toBe(true);
+      expect(await cipher.decrypt(KEY_NAMES.sessions, sealed.ciphertext, mine)).toBe(SESSION);
+      for (const elsewhere of [
+        rowContext('telegram_sessions', 'row-1', 'mallory'),
+        rowContext('telegram_sessions', 'row-2', 'alice'),
+        rowContext('telegram_bots', 'row-1', 'alice'),
+      ])
+        await expect(cipher.decrypt(KEY_NAMES.sessions, sealed.ciphertext, elsewhere)).rejects.toThrow();
+      await expect(cipher.decrypt(KEY_NAMES.sessions, sealed.ciphertext)).rejects.toThrow(/context/);
+    });
+
+    it('migrates an unbound ciphertext: rewrapped with its context, it is bound from then on', async () => {
+      const legacy = await cipher.encrypt(KEY_NAMES.bots, 'legacy token');
+      expect(isBound(legacy.ciphertext)).toBe(false);
+      const context = rowContext('telegram_bots', 'b-1', 'alice');
+      expect(await cipher.decrypt(KEY_NAMES.bots, legacy.ciphertext, context)).toBe('legacy token');
+      const bound = await cipher.rewrap(KEY_NAMES.bots, legacy.ciphertext, context);
+      expect(isBound(bound.ciphertext)).toBe(true);
+      expect(await cipher.decrypt(KEY_NAMES.bots, bound.ciphertext, context)).toBe('legacy token');
+      await expect(
+        cipher.decrypt(KEY_NAMES.bots, bound.ciphertext, rowContext('telegram_bots', 'b-2', 'alice')),
+      ).rejects.toThrow();
     });
   });
 }

@@ -1,6 +1,8 @@
 import type { Account, Bot, Flow, LogEntryPage, Message } from '@integrations/contracts';
+import { KEY_NAMES, createCipherFromEnv, isBound } from '@integrations/secrets';
 import { infra, until, waitFor } from '@integrations/testing';
 import { createConnection } from 'mysql2/promise';
+import { sessionContext } from '../../../services/connector-telegram-account/src/accounts/account-store';
 import { startStack, type Stack } from './stack';
 
 /** Key rotation: a new version at once, every row rewrapped in the background, reads working throughout. */
@@ -206,5 +208,61 @@ describe('session key rotation', () => {
       text: 'after a restart on the new key',
     });
     expect(sent.body.status).toBe('sent');
+  });
+
+  const setSession = async (enc: string) => {
+    const conn = await createConnection(infra.mysqlUrl);
+    try {
+      await conn.query(`UPDATE \`${stack.accountDatabase}\`.telegram_sessions SET session_enc = ?`, [enc]);
+    } finally {
+      await conn.end();
+    }
+  };
+  const sessionRow = async () => {
+    const conn = await createConnection(infra.mysqlUrl);
+    try {
+      const [rows] = await conn.query(
+        `SELECT session_enc AS enc, telegram_user_id AS tg, user_id AS owner FROM \`${stack.accountDatabase}\`.telegram_sessions`,
+      );
+      return (rows as { enc: string; tg: string; owner: string }[])[0]!;
+    } finally {
+      await conn.end();
+    }
+  };
+
+  it('binds a session written before binding to its row at start-up (the rewrap migration)', async () => {
+    const cipher = createCipherFromEnv(stack.botEnv);
+    const row = await sessionRow();
+    const session = await cipher.decrypt(KEY_NAMES.sessions, row.enc, sessionContext(row.tg, row.owner));
+    stack.rememberSecret(session);
+    await setSession((await cipher.encrypt(KEY_NAMES.sessions, session)).ciphertext);
+    expect(isBound((await sessionRow()).enc)).toBe(false);
+    await stack.restartAccounts();
+    await waitFor('the session bound to its row', async () => isBound((await sessionRow()).enc));
+    const sent = await stack.rest<Message>(alice, 'POST', `/telegram/accounts/${account.id}/send`, {
+      to: '@peer_tg',
+      text: 'after the binding migration',
+    });
+    expect(sent.body.status).toBe('sent');
+  });
+
+  it('refuses a session ciphertext copied from another user’s row', async () => {
+    const cipher = createCipherFromEnv(stack.botEnv);
+    const row = await sessionRow();
+    const session = await cipher.decrypt(KEY_NAMES.sessions, row.enc, sessionContext(row.tg, row.owner));
+    // What another user's row would hold: the same kind of ciphertext, bound to that row.
+    await setSession(
+      (await cipher.encrypt(KEY_NAMES.sessions, session, sessionContext(row.tg, 'mallory'))).ciphertext,
+    );
+    await stack.restartAccounts();
+    await waitFor('the account to be refused its session', async () => {
+      const after = await stack.rest<Account>(alice, 'GET', `/telegram/accounts/${account.id}`);
+      return after.body.status !== 'active' && after.body.status !== 'connecting';
+    });
+    const sent = await stack.rest<{ code: string }>(alice, 'POST', `/telegram/accounts/${account.id}/send`, {
+      to: '@peer_tg',
+      text: 'must not go out',
+    });
+    expect(sent.status).toBeGreaterThanOrEqual(400);
   });
 });

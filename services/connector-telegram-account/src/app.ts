@@ -2,7 +2,7 @@ import { createLogger, telegramMetrics, type Logger } from '@integrations/observ
 import { KeyRotationJob, type Kysely } from '@integrations/persistence';
 import { createCipherFromEnv, fieldSealer, KEY_NAMES } from '@integrations/secrets';
 import { startServiceBase } from '@integrations/service-kit';
-import { AccountStore } from './accounts/account-store';
+import { AccountStore, sessionContext } from './accounts/account-store';
 import { AccountsService } from './accounts/accounts.service';
 import { AccountChannelsService } from './channels/channels.service';
 import { COMMAND_BINDINGS, commandHandler } from './commands';
@@ -106,6 +106,11 @@ export async function startAccountConnector(
       id: 'id',
       ciphertext: 'session_enc',
       version: 'session_key_version',
+      binding: {
+        rowKey: 'telegram_user_id',
+        user: 'user_id',
+        of: (row) => sessionContext(row.rowKey, row.user),
+      },
     },
     envelope: (type, data, ctx) => messaging.makeEnvelope(type, data, ctx),
     relay,

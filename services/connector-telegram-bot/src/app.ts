@@ -3,7 +3,7 @@ import { createLogger, telegramMetrics, type Logger } from '@integrations/observ
 import { KeyRotationJob, type Kysely } from '@integrations/persistence';
 import { KEY_NAMES, createCipherFromEnv, fieldSealer, hashKeyFromEnv } from '@integrations/secrets';
 import { startServiceBase } from '@integrations/service-kit';
-import { BotsService } from './bots/bots.service';
+import { BotsService, botTokenContext } from './bots/bots.service';
 import { ChannelsService } from './channels/channels.service';
 import { COMMAND_BINDINGS, commandHandler } from './commands';
 import type { BotConnectorConfig } from './config';
@@ -95,6 +95,7 @@ export async function startBotConnector(
       id: 'id',
       ciphertext: 'bot_token_enc',
       version: 'bot_token_key_version',
+      binding: { rowKey: 'id', user: 'user_id', of: (row) => botTokenContext(row.rowKey, row.user) },
     },
     envelope: (type, data, ctx) => messaging.makeEnvelope(type, data, ctx),
     relay,

@@ -13,6 +13,7 @@ import { Agent, request } from 'undici';
 import { v7 as uuidv7 } from 'uuid';
 import type { AuditDatabase } from '../db/schema';
 import { signatureHeaders } from './signature';
+import { webhookSecretContext } from './webhooks.service';
 import { checkWebhookUrl, guardedLookup, type UrlPolicy } from './url-guard';
 
 export interface DispatcherOptions {
@@ -156,7 +157,11 @@ export class WebhookDispatcher {
     } else {
       outcome = await this.post(
         webhook.url,
-        await this.deps.cipher.decrypt(KEY_NAMES.webhooks, webhook.secret_enc),
+        await this.deps.cipher.decrypt(
+          KEY_NAMES.webhooks,
+          webhook.secret_enc,
+          webhookSecretContext(webhook.id, webhook.user_id),
+        ),
         delivery,
       );
     }
