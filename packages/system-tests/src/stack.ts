@@ -19,6 +19,7 @@ import path from 'node:path';
 import { createServer } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { startApi } from '../../../services/api/src/app';
+import { collectStoredText } from './leak-scan';
 import { loadConfig as apiConfig } from '../../../services/api/src/config';
 import { startAuditLog } from '../../../services/audit-log/src/app';
 import { loadConfig as auditConfig } from '../../../services/audit-log/src/config';
@@ -96,6 +97,8 @@ export async function startStack(
     accounts?: boolean | 'processes';
     accountEnv?: Record<string, string>;
     proxied?: boolean;
+    /** The spans a test's exporter holds, so that `close()` scans them for secrets too. */
+    spans?: () => unknown[];
   } = {},
 ): Promise<Stack> {
   const logs: string[] = [];
@@ -119,6 +122,25 @@ export async function startStack(
     const bot = await createBot(input);
     secrets.add(bot.token.split(':')[1] ?? bot.token);
     return bot;
+  };
+  // 2FA passwords and login codes are secrets too: nothing may keep them (codes are looked for as JSON strings,
+  // where a stored one would be, so that a five-digit number elsewhere is not taken for one).
+  const codes = new Set<string>();
+  const createUser = control.createUser.bind(control);
+  control.createUser = async (input) => {
+    if (input.password) secrets.add(input.password);
+    return createUser(input);
+  };
+  const updateUser = control.updateUser.bind(control);
+  control.updateUser = async (phone, input) => {
+    if (input.password) secrets.add(input.password);
+    return updateUser(phone, input);
+  };
+  const loginCode = control.loginCode.bind(control);
+  control.loginCode = async (phone) => {
+    const code = await loginCode(phone);
+    if (code) codes.add(code);
+    return code;
   };
   const vhost: TestVhost = await createTestVhost(name);
   const [botDb, auditDb, accountDb]: (TestDatabase | undefined)[] = await Promise.all([
@@ -287,10 +309,29 @@ export async function startStack(
       await emulator.stop();
       await proxies?.redis.close();
       await proxies?.amqp.close();
+      // Not only the logs: Redis, every queue (retry and dead letters included), every table, exported spans.
+      const stored = await collectStoredText({
+        redisPrefix: prefix,
+        vhost: vhost.name,
+        databases: [botDb!.name, auditDb!.name, ...(accountDb ? [accountDb.name] : [])],
+        ...(options.spans ? { spans: options.spans } : {}),
+      });
+      const storedLeaks = Object.entries(stored)
+        .map(([place, text]) => ({
+          place,
+          count:
+            [...secrets].filter((secret) => text.includes(secret)).length +
+            [...codes].filter((code) => text.includes(`"${code}"`)).length,
+        }))
+        .filter(({ count }) => count > 0);
       await Promise.all([vhost.delete(), botDb!.drop(), auditDb!.drop(), accountDb?.drop()]);
       rmSync(keyringDir, { recursive: true, force: true });
-      // Every end-to-end test file gets this check for free; the message names how many, never the values.
+      // Every end-to-end test file gets these checks for free; the message names how many and where, never values.
       if (leaked.length) throw new Error(`${leaked.length} secret(s) appeared in the services' logs`);
+      if (storedLeaks.length)
+        throw new Error(
+          `secrets stored in plain text: ${storedLeaks.map(({ place, count }) => `${count} in ${place}`).join(', ')}`,
+        );
     },
   };
 }

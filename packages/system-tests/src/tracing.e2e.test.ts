@@ -16,7 +16,12 @@ describe('tracing across the services', () => {
 
   beforeAll(async () => {
     tracing = startTracing({ service: 'system-test', exporter, exportEachSpan: true, env: {} });
-    stack = await startStack('trace');
+    stack = await startStack('trace', {
+      spans: () =>
+        exporter
+          .getFinishedSpans()
+          .map((s) => ({ name: s.name, attributes: s.attributes, events: s.events })),
+    });
   });
   afterAll(async () => {
     await stack?.close();
