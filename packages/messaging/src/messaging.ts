@@ -58,8 +58,9 @@ export interface MessagingOptions {
   /** Back-off of the retry queues (tests shorten it). */
   retryDelaysMs?: readonly number[];
   /**
-   * Seals a command's secret fields (token, password, login code) before it waits in a retry queue. Without one, a
-   * command carrying a secret is not retried through the broker: it is dead-lettered (redacted) at once.
+   * Seals a command's secret fields (token, password, login code) before the command is published (the api) or
+   * waits in a retry queue (a connector); the consumer opens them with the same key. Without one, a command
+   * carrying a secret is published as it is and not retried through the broker: dead-lettered (redacted) at once.
    */
   sealer?: FieldSealer;
   /** How long a dead letter is kept (per-message TTL); 7 days by default. */
@@ -213,12 +214,17 @@ export class Messaging {
           'messaging.message.id': envelope.id,
         },
         async () => {
+          // A command's secret fields leave sealed when this service has a key (the consumer opens them).
+          const sealed = exchange === 'commands' ? await this.sealForPublish(envelope) : undefined;
           await this.amqp.publish(
             EXCHANGES[exchange],
             routingKey,
-            envelope,
+            sealed?.content ?? envelope,
             // The header names this publish span, so the consumer's span becomes its child.
-            this.publishOptions(envelope, withTraceHeader(extra)),
+            this.publishOptions(
+              envelope,
+              withTraceHeader({ ...extra, headers: { ...extra.headers, ...sealed?.headers } }),
+            ),
           );
         },
         SpanKind.PRODUCER,
@@ -255,11 +261,15 @@ export class Messaging {
         const envelope = this.makeEnvelope(type, data, { ...ctx, traceparent: currentTraceparent() });
         span.setAttribute('messaging.message.id', envelope.id);
         // The request expires with its caller: nobody would read a late reply.
+        const sealed = await this.sealForPublish(envelope);
         const content = await this.rpc.call(
           EXCHANGES.commands,
           routingKeyFor(type, opts.priority ?? 'high'),
-          Buffer.from(JSON.stringify(envelope)),
-          this.publishOptions(envelope, withTraceHeader({ persistent: false })),
+          sealed?.content ?? Buffer.from(JSON.stringify(envelope)),
+          this.publishOptions(
+            envelope,
+            withTraceHeader({ persistent: false, headers: sealed?.headers ?? {} }),
+          ),
           timeout,
         );
         if (!content) {
@@ -441,6 +451,18 @@ export class Messaging {
 
   // ---------------------------------------------------------------------------------------------------------
 
+  /** The envelope with its secret fields sealed, and the header naming them; undefined when there is nothing to seal. */
+  private async sealForPublish(
+    envelope: Envelope,
+  ): Promise<{ content: Buffer; headers: Record<string, string> } | undefined> {
+    const { sealer } = this.options;
+    if (!sealer) return undefined;
+    const raw = Buffer.from(JSON.stringify(envelope));
+    if (!carriesSecrets(raw)) return undefined;
+    const sealed = await sealSecrets(raw, sealer);
+    return { content: sealed.content, headers: { [SEALED_HEADER]: sealed.fields.join(',') } };
+  }
+
   private publishOptions(envelope: Envelope, extra: Options.Publish): Options.Publish {
     return {
       persistent: true,
@@ -592,7 +614,8 @@ export class Messaging {
         },
         async () => {
           try {
-            const data = await handle(envelope, msg);
+            // The handler sees the opened envelope; a forward passes on the message as received (still sealed).
+            const data = await handle(envelope, received);
             if (data !== FORWARDED) await this.replyIfAsked(msg, this.successReply(envelope.type, data));
           } catch (error) {
             this.metrics?.tasksError.inc({ queue: lane.label });

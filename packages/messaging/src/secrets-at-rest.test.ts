@@ -138,4 +138,36 @@ describe('secrets in RabbitMQ', () => {
     expect(dead?.properties.headers).toMatchObject({ 'x-redacted-fields': 'code' });
     expect(Number(dead?.properties.expiration)).toBeGreaterThan(0);
   });
+
+  it('publishes a command sealed when the publisher has the key, and the consumer opens it', async () => {
+    const sealer = testSealer();
+    const received: string[] = [];
+    const handler = async (data: Record<string, string>) => {
+      received.push(data['token'] ?? '');
+      return {};
+    };
+    // Declare the queue, then stop consuming, so that the published command waits in it for a look.
+    const first = await Messaging.connect({
+      url: vhost.url,
+      service: 'test-first',
+      sealer,
+      retryDelaysMs: [50],
+    });
+    await first.consumeCommands({
+      queue: 'sealedpub',
+      bindings: ['telegram.bot.remove', 'telegram.bot.connect'],
+      handler: async (e) => handler(e.data as Record<string, string>),
+    });
+    await first.close();
+    const api = await Messaging.connect({ url: vhost.url, service: 'test-sealing-api', sealer });
+    connections.push(api);
+    await api.sendCommand('telegram.bot.connect', { token: TOKEN }, ctx);
+    await waitFor('the command in sealedpub.mid', async () => (await queued('sealedpub.mid')).length === 1);
+    const [waiting] = await queued('sealedpub.mid');
+    expect(waiting?.payload).not.toContain(TOKEN.split(':')[1]);
+    expect(waiting?.properties.headers?.['x-sealed-fields']).toBe('token');
+    await consumer('sealedpub', 'telegram.bot.connect', { retryDelaysMs: [50], sealer }, handler);
+    await waitFor('the consumer to open the command', () => received.length === 1);
+    expect(received).toEqual([TOKEN]);
+  });
 });

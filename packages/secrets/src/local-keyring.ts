@@ -87,6 +87,10 @@ export class LocalKeyringCipher implements SecretCipher {
     const versions = Object.keys(this.keys[keyName] ?? {}).map(Number);
     if (versions.length > 0) return Math.max(...versions);
     if (!create) return 0;
+    // Another process sharing the file may have made this key since we loaded it: use theirs, never a second v1.
+    this.mergeFromFile();
+    const shared = Object.keys(this.keys[keyName] ?? {}).map(Number);
+    if (shared.length > 0) return Math.max(...shared);
     this.keys[keyName] = { '1': randomBytes(32).toString('base64') };
     this.persist();
     return 1;

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { Messaging } from '@integrations/messaging';
+import { createCipherFromEnv, fieldSealer } from '@integrations/secrets';
 import { createLogger, createMetricsRegistry, type Logger } from '@integrations/observability';
 import express from 'express';
 import helmet from 'helmet';
@@ -38,7 +39,16 @@ export async function startApi(
   });
   redis.on('error', (error) => logger.warn('redis error', { error }));
   await redis.connect();
-  const messaging = await Messaging.connect({ url: config.amqpUrl, service: SERVICE, logger, registry });
+  // With a key, the secret fields of the commands it publishes leave sealed for the connectors (ADR 0013).
+  const sealer = config.secretsEnv ? fieldSealer(createCipherFromEnv(config.secretsEnv)) : undefined;
+  if (!sealer) logger.warn('no secrets backend configured: commands carry their secret fields unsealed');
+  const messaging = await Messaging.connect({
+    url: config.amqpUrl,
+    service: SERVICE,
+    logger,
+    registry,
+    ...(sealer ? { sealer } : {}),
+  });
   const verifier = createTokenVerifier(config.auth);
   const rateLimits = new RateLimits(redis, config.redisPrefix, config.rateLimits, registry);
 

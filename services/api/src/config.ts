@@ -16,6 +16,11 @@ export interface ApiConfig {
     /** The longest a token may live (`exp - iat`); a token without `exp` is refused. */
     maxTokenAgeS: number;
   };
+  /**
+   * The secrets settings when the api has a key (Vault with a token, or a local keyring): it then seals the secret
+   * fields of the commands it publishes (bot tokens, 2FA passwords, login codes) for the connectors.
+   */
+  secretsEnv?: NodeJS.ProcessEnv;
   /** Addresses or CIDRs of the proxies whose X-Forwarded-For is believed (none by default). */
   trustedProxies: string[];
   /** Open event streams (SSE) per user on one api instance; one more is a 429. */
@@ -67,6 +72,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       sensitive: { points: Number(env.RATE_LIMIT_SENSITIVE ?? 120), windowSeconds: 60 },
     },
     production,
+    ...((env.VAULT_ADDR && env.VAULT_TOKEN) ||
+    env.SECRETS_BACKEND ||
+    env.SECRETS_KEYRING ||
+    env.SECRETS_KEYRING_FILE
+      ? { secretsEnv: env }
+      : {}),
   };
   if (!config.auth.jwtSecret && !config.auth.jwksUrl) {
     throw new ConfigError(
