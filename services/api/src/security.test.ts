@@ -118,7 +118,9 @@ describe('api security', () => {
       expect(res.status).toBe(200);
       // The server ends the stream: reading to the end returns (a stream left open would hit the test timeout).
       const text = await readToEnd(res);
-      expect(text).toContain('event: token-expired');
+      expect(text).toContain(': token expired');
+      // Reconnecting with it is refused (within the clock tolerance too), so the client stops and signs out.
+      expect((await call('/api/integrations/events', { token })).status).toBe(401);
     });
 
     it('caps the open streams per user', async () => {

@@ -27,6 +27,8 @@ export class EventsController {
   @ApiOperation({ summary: "Server-Sent Events: the caller's own events as they happen" })
   open(@Req() req: AuthedRequest, @Res() res: Response): void {
     const { sub, expiresAt } = req.principal;
+    // Within the verifier's clock tolerance a token past its `exp` still passes; a stream would end at once.
+    if (expiresAt <= Date.now()) throw new DomainError('UNAUTHORIZED', 'The token has expired.');
     if (this.stream.openFor(sub) >= this.config.sseMaxPerUser) {
       throw new DomainError(
         'RATE_LIMITED',
@@ -50,7 +52,8 @@ export class EventsController {
     // with a fresh one (a closed stream is re-checked like any request).
     const expiry = setTimeout(
       () => {
-        res.write('event: token-expired\ndata: {}\n\n');
+        // A comment, not an event: clients see the stream end and reconnect, and the expired token gets a 401.
+        res.write(': token expired\n\n');
         res.end();
       },
       Math.max(0, Math.min(expiresAt - Date.now(), MAX_TIMER_MS)),
