@@ -29,6 +29,7 @@ export class AdminController {
     summary: 'Rotate encryption keys (one, or every key when none is named) and rewrap every row',
     body: 'KeyRotateBody',
     ok: { status: 202, description: 'Rotated; the rewrap runs in the background' },
+    errors: [[422, 'The key belongs to a connector this deployment does not run']],
   })
   async rotate(
     @Body(new SchemaPipe('key-rotate')) body: KeyRotateBody,
