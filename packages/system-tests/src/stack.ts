@@ -4,6 +4,7 @@ import { EmulatorClient, startEmulator } from '@integrations/telegram-emulator';
 import {
   createTestDatabase,
   createTestVhost,
+  freePort,
   infra,
   mintToken,
   startProxyFor,
@@ -16,7 +17,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createServer } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { startApi } from '../../../services/api/src/app';
 import { collectStoredText } from './leak-scan';
@@ -334,16 +334,4 @@ export async function startStack(
         );
     },
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
