@@ -138,17 +138,23 @@ async function main() {
   }
 
   const token = mintDevToken(secret);
+  const adminToken = mintDevToken(secret, {
+    sub: 'dev-admin',
+    scope: 'integrations:read integrations:write integrations:admin',
+  });
   const lines = services.flatMap((s) =>
     Object.entries(s.urls).map(([what, url]) => `  ${what.padEnd(44)} ${url}`),
   );
   process.stdout.write(
     `\n\x1b[32mIntegration Service is up in ${((Date.now() - started) / 1000).toFixed(1)}s\x1b[0m\n${lines.join('\n')}\n\n` +
-      `Dev token (sub=dev-user, all scopes, 30 days):\n  ${token}\n\n` +
+      `Dev token (sub=dev-user, read and write, 30 days):\n  ${token}\n\n` +
+      `An admin token (full audit log, key rotation) is in ${path.relative(root, path.join(runDir, 'dev-admin-token'))}.\n\n` +
       `Try:  curl -H "Authorization: Bearer ${token.slice(0, 12)}…" http://127.0.0.1:${process.env.API_PORT ?? 8080}/api/integrations/logs\n` +
       `      (the full token is also in ${path.relative(root, path.join(runDir, 'dev-token'))})\nCtrl-C stops everything.\n\n`,
   );
   mkdirSync(runDir, { recursive: true });
   writeFileSync(path.join(runDir, 'dev-token'), token + '\n', { mode: 0o600 });
+  writeFileSync(path.join(runDir, 'dev-admin-token'), adminToken + '\n', { mode: 0o600 });
 }
 
 main().catch((error) => {

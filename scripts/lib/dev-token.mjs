@@ -22,7 +22,8 @@ export function mintDevToken(secret, { sub = 'dev-user', scope, days = 30 } = {}
   const payload = b64url(
     JSON.stringify({
       sub,
-      scope: scope ?? 'integrations:read integrations:write integrations:admin',
+      // Read and write only: the admin scope (the full audit log, key rotation) is a separate token.
+      scope: scope ?? 'integrations:read integrations:write',
       iat: now,
       exp: now + days * 86400,
     }),

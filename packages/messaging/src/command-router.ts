@@ -62,6 +62,14 @@ export function ownedOrNotFound<T extends { user_id: string }>(
   return row;
 }
 
+/**
+ * The caller as the owner only: the admin scope reads other users' resources, but never changes them, never
+ * drives their connect flows and never sees their login secrets.
+ */
+export function asOwner(caller: CommandCaller): CommandCaller {
+  return { ...caller, admin: false };
+}
+
 /** For commands that only an admin may send (the api checks the scope; a command from elsewhere must say so). */
 export function requireAdmin(caller: CommandCaller, what: string): void {
   if (!caller.admin) throw new DomainError('FORBIDDEN', `${what} needs the integrations:admin scope.`);

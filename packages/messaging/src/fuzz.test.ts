@@ -1,4 +1,4 @@
-import { createTestVhost, type TestVhost } from '@integrations/testing';
+import { createTestVhost, waitFor, type TestVhost } from '@integrations/testing';
 import amqplib from 'amqplib';
 import fc from 'fast-check';
 import { Messaging } from './index';
@@ -71,10 +71,10 @@ describe('consumers under random messages', () => {
     expect(reply).toEqual({ ok: true, data: {} });
     expect(handled).toEqual([{ id: 'valid' }]);
     let dead = 0;
-    while (dead < sent) {
+    await waitFor(`${sent} dead letters in fuzz.dead`, async () => {
       dead = (await channel.checkQueue('fuzz.dead')).messageCount;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+      return dead >= sent;
+    });
     expect(dead).toBe(sent);
   });
 });

@@ -1,6 +1,7 @@
 export { contextOf, makeEnvelope, type MessageContext } from './envelope';
 export {
   NotOwned,
+  asOwner,
   ownedOrNotFound,
   requireAdmin,
   routeCommands,
@@ -25,3 +26,11 @@ export {
   type Priority,
 } from './topology';
 export { purgeSubject, userPurge } from './user-purge';
+export {
+  REDACTED_HEADER,
+  SEALED_HEADER,
+  carriesSecrets,
+  redactSecrets,
+  secretFieldsOf,
+  type FieldSealer,
+} from './secret-fields';

@@ -1,6 +1,6 @@
 import { DomainError, type Envelope } from '@integrations/contracts';
 import { createMetricsRegistry, inSpan } from '@integrations/observability';
-import { createTestVhost, infra, type TestVhost } from '@integrations/testing';
+import { createTestVhost, infra, waitFor, type TestVhost } from '@integrations/testing';
 import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
@@ -11,9 +11,8 @@ import {
 import { Messaging, type Priority } from './index';
 
 const ctx = { userId: 'user-1', requestId: 'req-1' };
-const until = async (check: () => boolean | Promise<boolean>) => {
-  while (!(await check())) await new Promise((r) => setTimeout(r, 25));
-};
+/** Polls with a deadline: a condition that never holds fails with a message, not at Jest's timeout. */
+const until = (check: () => boolean | Promise<boolean>) => waitFor('the condition of this step', check);
 const management = (path: string, init?: RequestInit) => {
   const base = new URL(infra.rabbitManagementUrl);
   const auth = Buffer.from(

@@ -15,6 +15,7 @@ import {
   currentTraceparent,
   hasActiveSpan,
   inSpan,
+  redactText,
   queueMetrics,
   withRemoteContext,
   type Registry,
@@ -22,6 +23,15 @@ import {
 import type { Channel, ConsumeMessage, Options } from 'amqplib';
 import { makeEnvelope, type MessageContext } from './envelope';
 import { RpcClient } from './rpc-client';
+import {
+  REDACTED_HEADER,
+  SEALED_HEADER,
+  carriesSecrets,
+  redactSecrets,
+  sealSecrets,
+  unsealSecrets,
+  type FieldSealer,
+} from './secret-fields';
 import {
   EXCHANGES,
   PRIORITIES,
@@ -55,7 +65,18 @@ export interface MessagingOptions {
   connectTimeoutMs?: number;
   /** Back-off of the retry queues (tests shorten it). */
   retryDelaysMs?: readonly number[];
+  /**
+   * Seals a command's secret fields (token, password, login code) before the command is published (the api) or
+   * waits in a retry queue (a connector); the consumer opens them with the same key. Without one, a command
+   * carrying a secret is published as it is and not retried through the broker: dead-lettered (redacted) at once.
+   */
+  sealer?: FieldSealer;
+  /** How long a dead letter is kept (per-message TTL); 7 days by default. */
+  deadLetterTtlMs?: number;
 }
+
+/** Dead letters expire: a week is enough to look at and redeliver them, and nothing piles up for ever. */
+const DEAD_LETTER_TTL_MS = 7 * 24 * 3600 * 1000;
 
 export type CommandHandler = (
   envelope: Envelope,
@@ -91,6 +112,7 @@ const RETRY_HEADER = 'x-retry-count';
 const REASON_HEADER = 'x-dead-reason';
 
 class InvalidMessage extends Error {}
+class SealedMessage extends Error {}
 
 /**
  * The service's one RabbitMQ connection (golevelup's AmqpConnection over amqp-connection-manager: it reconnects
@@ -200,12 +222,17 @@ export class Messaging {
           'messaging.message.id': envelope.id,
         },
         async () => {
+          // A command's secret fields leave sealed when this service has a key (the consumer opens them).
+          const sealed = exchange === 'commands' ? await this.sealForPublish(envelope) : undefined;
           await this.amqp.publish(
             EXCHANGES[exchange],
             routingKey,
-            envelope,
+            sealed?.content ?? envelope,
             // The header names this publish span, so the consumer's span becomes its child.
-            this.publishOptions(envelope, withTraceHeader(extra)),
+            this.publishOptions(
+              envelope,
+              withTraceHeader({ ...extra, headers: { ...extra.headers, ...sealed?.headers } }),
+            ),
           );
         },
         SpanKind.PRODUCER,
@@ -242,11 +269,15 @@ export class Messaging {
         const envelope = this.makeEnvelope(type, data, { ...ctx, traceparent: currentTraceparent() });
         span.setAttribute('messaging.message.id', envelope.id);
         // The request expires with its caller: nobody would read a late reply.
+        const sealed = await this.sealForPublish(envelope);
         const content = await this.rpc.call(
           EXCHANGES.commands,
           routingKeyFor(type, opts.priority ?? 'high'),
-          Buffer.from(JSON.stringify(envelope)),
-          this.publishOptions(envelope, withTraceHeader({ persistent: false })),
+          sealed?.content ?? Buffer.from(JSON.stringify(envelope)),
+          this.publishOptions(
+            envelope,
+            withTraceHeader({ persistent: false, headers: sealed?.headers ?? {} }),
+          ),
           timeout,
         );
         if (!content) {
@@ -428,6 +459,18 @@ export class Messaging {
 
   // ---------------------------------------------------------------------------------------------------------
 
+  /** The envelope with its secret fields sealed, and the header naming them; undefined when there is nothing to seal. */
+  private async sealForPublish(
+    envelope: Envelope,
+  ): Promise<{ content: Buffer; headers: Record<string, string> } | undefined> {
+    const { sealer } = this.options;
+    if (!sealer) return undefined;
+    const raw = Buffer.from(JSON.stringify(envelope));
+    if (!carriesSecrets(raw)) return undefined;
+    const sealed = await sealSecrets(raw, sealer);
+    return { content: sealed.content, headers: { [SEALED_HEADER]: sealed.fields.join(',') } };
+  }
+
   private publishOptions(envelope: Envelope, extra: Options.Publish): Options.Publish {
     return {
       persistent: true,
@@ -543,16 +586,21 @@ export class Messaging {
 
   private async process(
     lane: Lane,
-    msg: ConsumeMessage,
+    received: ConsumeMessage,
     handle: (envelope: Envelope, msg: ConsumeMessage) => Promise<unknown>,
   ): Promise<void> {
     this.metrics?.tasksTotal.inc({ queue: lane.label });
     let envelope: Envelope;
+    let msg = received;
     try {
+      msg = await this.unsealed(received);
       envelope = this.parse(msg);
     } catch (error) {
       this.metrics?.tasksError.inc({ queue: lane.label });
-      const reason = error instanceof InvalidMessage ? error.message : 'unreadable message';
+      const reason =
+        error instanceof InvalidMessage || error instanceof SealedMessage
+          ? error.message
+          : 'unreadable message';
       this.logger?.warn('invalid message dead-lettered', {
         queue: lane.queue,
         reason,
@@ -577,7 +625,8 @@ export class Messaging {
         },
         async () => {
           try {
-            const data = await handle(envelope, msg);
+            // The handler sees the opened envelope; a forward passes on the message as received (still sealed).
+            const data = await handle(envelope, received);
             // Only a request has a reply to check: an event or a fire-and-forget command answers no one.
             if (data !== FORWARDED && msg.properties.replyTo)
               await this.replyIfAsked(msg, this.successReply(envelope.type, data));
@@ -593,6 +642,19 @@ export class Messaging {
         SpanKind.CONSUMER,
       ),
     );
+  }
+
+  /** A message back from a retry queue, with its sealed secret fields opened again. */
+  private async unsealed(msg: ConsumeMessage): Promise<ConsumeMessage> {
+    const header = msg.properties.headers?.[SEALED_HEADER];
+    if (typeof header !== 'string' || header === '') return msg;
+    if (!this.options.sealer) throw new SealedMessage('sealed fields, and no key to open them');
+    try {
+      const content = await unsealSecrets(msg.content, header.split(','), this.options.sealer);
+      return { ...msg, content };
+    } catch {
+      throw new SealedMessage('sealed fields that do not open');
+    }
   }
 
   private parse(msg: ConsumeMessage): Envelope {
@@ -643,16 +705,24 @@ export class Messaging {
       this.logger?.warn('event handler failed (transient queue, dropped)', { type: envelope.type, error });
       return;
     }
-    if (attempt < this.retryDelays.length) {
+    const secret = carriesSecrets(msg.content);
+    if (attempt < this.retryDelays.length && (!secret || this.options.sealer)) {
       this.logger?.warn('message handling failed; retrying', {
         type: envelope.type,
         attempt: attempt + 1,
         error,
       });
+      // A secret never waits in a retry queue in plain text: sealed with the consuming service's key.
+      const { sealer } = this.options;
+      const sealed =
+        secret && sealer ? await sealSecrets(msg.content, sealer) : { content: msg.content, fields: [] };
+      const headers: Record<string, unknown> = { ...msg.properties.headers, [RETRY_HEADER]: attempt + 1 };
+      delete headers[SEALED_HEADER];
+      if (sealed.fields.length > 0) headers[SEALED_HEADER] = sealed.fields.join(',');
       // Confirmed before the original is acked: a crash in between gives a duplicate, never a loss.
-      await this.amqp.publish('', queueNames(lane.queue).retry(attempt + 1), msg.content, {
+      await this.amqp.publish('', queueNames(lane.queue).retry(attempt + 1), sealed.content, {
         ...msg.properties,
-        headers: { ...msg.properties.headers, [RETRY_HEADER]: attempt + 1 },
+        headers,
       });
       return;
     }
@@ -665,17 +735,26 @@ export class Messaging {
     );
   }
 
+  /**
+   * Parks a message in `<queue>.dead`: secret fields replaced by `[REDACTED]` (named in a header), the reason
+   * redacted, and a per-message TTL so dead letters do not stay for ever.
+   */
   private async deadLetter(lane: Lane, msg: ConsumeMessage, reason: string): Promise<void> {
     const deadKey = lane.deadQueue.slice(0, -'.dead'.length);
-    await this.amqp.publish(EXCHANGES.dlx, deadKey, msg.content, {
+    const redacted = redactSecrets(msg.content);
+    const headers: Record<string, unknown> = {
+      ...msg.properties.headers,
+      [REASON_HEADER]: redactText(reason).slice(0, 1000),
+      'x-original-queue': lane.queue,
+      'x-original-routing-key': msg.fields.routingKey,
+    };
+    delete headers[SEALED_HEADER];
+    if (redacted.fields.length > 0) headers[REDACTED_HEADER] = redacted.fields.join(',');
+    await this.amqp.publish(EXCHANGES.dlx, deadKey, redacted.content, {
       ...msg.properties,
       replyTo: undefined,
-      headers: {
-        ...msg.properties.headers,
-        [REASON_HEADER]: reason.slice(0, 1000),
-        'x-original-queue': lane.queue,
-        'x-original-routing-key': msg.fields.routingKey,
-      },
+      expiration: String(this.options.deadLetterTtlMs ?? DEAD_LETTER_TTL_MS),
+      headers,
     });
   }
 }

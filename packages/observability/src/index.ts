@@ -1,5 +1,6 @@
 export { createLogger, type Logger, type LoggerOptions } from './logger';
-export { REDACTED, maskPhone, redact, redactText } from './redact';
+export { REDACTED, isSecretKey, maskPhone, redact, redactText } from './redact';
+export { RedactingSpanProcessor, redactAttributes, redactSpan, redactUrl } from './span-redaction';
 export {
   LATENCY_BUCKETS,
   aclMetrics,
@@ -12,6 +13,7 @@ export {
 } from './metrics';
 export {
   SpanKind,
+  SpanStatusCode,
   contextFromTraceparent,
   currentTraceparent,
   hasActiveSpan,

@@ -4,10 +4,12 @@ import {
   BasicTracerProvider,
   InMemorySpanExporter,
   SimpleSpanProcessor,
+  type ReadableSpan,
 } from '@opentelemetry/sdk-trace-base';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
+import { waitFor } from '@integrations/testing';
 import {
   apiMetrics,
   createLogger,
@@ -16,7 +18,9 @@ import {
   inSpan,
   maskPhone,
   queueMetrics,
+  REDACTED,
   redact,
+  redactSpan,
   startOpsServer,
   telegramMetrics,
   withRemoteContext,
@@ -51,11 +55,61 @@ describe('redaction', () => {
       count: 3,
     };
     const out = redact(input);
-    expect(JSON.stringify(out)).not.toMatch(/abc|hunter2|12345"|AAHdq|eyJhbGci|BAABBAAB|1234567|5112345/);
+    expect(JSON.stringify(out)).not.toMatch(
+      /abc|hunter2|12345"|fake_test_token|eyJhbGci|BAABBAAB|1234567|5112345/,
+    );
     expect(out.nested.list[0]?.code).toBe('[REDACTED]');
     expect(out.phone).toBe('+7999***4567');
     expect(out.count).toBe(3);
     expect(input.token).toBe('abc');
+  });
+
+  it('matches secret key names by pattern and secret values by shape', () => {
+    const shortToken = `123:${'x'.repeat(24)}`;
+    const out = redact({
+      webhookSecret: 'a',
+      apiToken: 'b',
+      newPassword: 'c',
+      botTokenEnc: 'd',
+      session_enc: 'e',
+      tokenType: 'Bearer',
+      session_key_version: 2,
+      url: `https://api.telegram.org/botANY-shape-here/sendMessage`,
+      note: `token ${shortToken}, signing whsec_${'q'.repeat(20)}, secret_token=opensesame1 end`,
+    });
+    expect(out).toMatchObject({
+      webhookSecret: REDACTED,
+      apiToken: REDACTED,
+      newPassword: REDACTED,
+      botTokenEnc: REDACTED,
+      session_enc: REDACTED,
+      tokenType: 'Bearer',
+      session_key_version: 2,
+      url: `https://api.telegram.org/bot${REDACTED}/sendMessage`,
+    });
+    expect(out.note).not.toMatch(/xxxxxxxx|qqqqqqqq|opensesame1/);
+  });
+
+  it('redacts every exported span: name, attributes, events and status', () => {
+    const span = {
+      name: `GET /bot${BOT_TOKEN}/getMe`,
+      attributes: { 'url.full': `http://t/bot${BOT_TOKEN}/getMe`, 'http.request.header.authorization': 'x' },
+      events: [{ name: 'exception', time: [0, 0], attributes: { 'exception.message': `bad ${SESSION}` } }],
+      status: { code: 2, message: `failed with ${BOT_TOKEN}` },
+      links: [],
+      spanContext: () => ({ traceId: 't', spanId: 's', traceFlags: 1 }),
+    } as unknown as ReadableSpan;
+    const exported = redactSpan(span);
+    const text = JSON.stringify({
+      name: exported.name,
+      attributes: exported.attributes,
+      events: exported.events,
+      status: exported.status,
+    });
+    expect(text).not.toContain(BOT_TOKEN.split(':')[1]);
+    expect(text).not.toContain('BAABBAAB');
+    expect(exported.attributes['http.request.header.authorization']).toBe(REDACTED);
+    expect(exported.spanContext().spanId).toBe('s');
   });
 
   it('survives cycles and errors', () => {
@@ -63,7 +117,7 @@ describe('redaction', () => {
     loop['self'] = loop;
     expect(redact(loop)).toEqual({ name: 'x', self: '[Circular]' });
     const error = Object.assign(new Error(`bad token ${BOT_TOKEN}`), { code: 'E1' });
-    expect(JSON.stringify(redact(error))).not.toContain('AAHdq');
+    expect(JSON.stringify(redact(error))).not.toContain(BOT_TOKEN.split(':')[1]);
   });
 });
 
@@ -106,7 +160,7 @@ describe('logger', () => {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const logger = createLogger({ service: 'es-svc', stream, elasticsearchUrl: url });
     logger.info('to elastic', { password: 'secret-pw' });
-    while (bodies.length === 0) await new Promise((r) => setTimeout(r, 50));
+    await waitFor('a bulk request to Elasticsearch', () => bodies.length > 0);
     logger.close();
     await new Promise<void>((r) => server.close(() => r()));
     expect(bodies.join('')).toContain('to elastic');

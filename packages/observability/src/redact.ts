@@ -7,10 +7,27 @@ export const REDACTED = '[REDACTED]';
 
 const SECRET_KEYS =
   /^(token|bot_?token|access_?token|refresh_?token|password|passwd|pass|code|phone_?code|login_?code|session|session_?string|session_?data|string_?session|secret|client_?secret|api_?hash|authorization|cookie|set-cookie|x-vault-token|vault_?token|private_?key|plaintext|bot_token_enc|session_enc|srp|otp)$/i;
+/** Key names by pattern: anything naming a secret, token, password, or an encrypted column (`*Enc`, `*_enc`). */
+const SECRET_KEY_PATTERNS =
+  /(secret|token|password|passwd|passphrase|api_?hash|private_?key|session_?string|string_?session)|(enc|_enc)$/i;
+/** Keys that look like secrets but only count/describe them. */
+const NOT_SECRET_KEYS = /^(token_?type|tokens?_?count|.*(_at|_version|_id|_ids))$|(At|Version|Id|Ids)$/i;
+
+/** Whether a field with this name holds a secret (its value is dropped whatever it looks like). */
+export function isSecretKey(key: string): boolean {
+  if (SECRET_KEYS.test(key)) return true;
+  if (NOT_SECRET_KEYS.test(key)) return false;
+  const last = key.split('.').pop() ?? key;
+  return SECRET_KEYS.test(last) || SECRET_KEY_PATTERNS.test(key);
+}
+
 const PHONE_KEYS = /^(phone|phone_?number|msisdn)$/i;
 
 const VALUE_PATTERNS: RegExp[] = [
-  /\b\d{5,16}:[A-Za-z0-9_-]{30,}\b/g, // Telegram bot token
+  /(?<!\d)\d{3,20}:[A-Za-z0-9_-]{20,100}(?![A-Za-z0-9_-])/g, // a bot token, as the connector accepts them
+  /\/bot[^/?#\s]+\//g, // a Bot API URL path (`/bot<token>/`), whatever the token looks like
+  /\bwhsec_[A-Za-z0-9+/=_-]{8,}/g, // a webhook signing secret
+  /(secret_token["']?\s*[=:]\s*["']?)[^&\s"',}]+/gi, // Telegram's webhook secret_token
   /\bBearer\s+[A-Za-z0-9._~+/=-]+/gi, // bearer credentials
   /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, // a JWT
   /\b1[A-Za-z0-9+/_-]{200,}={0,2}/g, // a GramJS StringSession ("1" + base64)
@@ -27,7 +44,11 @@ export function maskPhone(phone: string): string {
 
 export function redactText(text: string): string {
   let out = text;
-  for (const pattern of VALUE_PATTERNS) out = out.replace(pattern, REDACTED);
+  for (const pattern of VALUE_PATTERNS)
+    out = out.replace(pattern, (match: string, prefix?: unknown) => {
+      if (match.startsWith('/bot')) return `/bot${REDACTED}/`;
+      return typeof prefix === 'string' ? `${prefix}${REDACTED}` : REDACTED;
+    });
   return out.replace(PHONE_IN_TEXT, (phone) => maskPhone(phone));
 }
 
@@ -37,7 +58,7 @@ export function redact<T>(value: T, depth = 0, seen = new WeakSet<object>()): T 
 }
 
 function redactValue(value: unknown, key: string | undefined, depth: number, seen: WeakSet<object>): unknown {
-  if (key !== undefined && SECRET_KEYS.test(key) && value !== undefined && value !== null && value !== '') {
+  if (key !== undefined && isSecretKey(key) && value !== undefined && value !== null && value !== '') {
     return REDACTED;
   }
   if (typeof value === 'string') {

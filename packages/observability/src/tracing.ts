@@ -13,7 +13,15 @@ import { JaegerExporter } from '@opentelemetry/exporter-jaeger';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import {
+  BatchSpanProcessor,
+  SimpleSpanProcessor,
+  type SpanExporter,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import type { ClientRequest } from 'node:http';
+import { createRequire } from 'node:module';
+import { RedactingSpanProcessor, redactUrl } from './span-redaction';
 
 export interface Tracing {
   shutdown(): Promise<void>;
@@ -28,21 +36,46 @@ export function startTracing(options: {
   service: string;
   exporter?: SpanExporter;
   env?: NodeJS.ProcessEnv;
+  /** Export each span as it ends (tests reading an in-memory exporter); production batches. */
+  exportEachSpan?: boolean;
 }): Tracing {
   const env = options.env ?? process.env;
   const exporter = options.exporter ?? exporterFromEnv(env);
   if (!exporter || env.OTEL_SDK_DISABLED === 'true') return { shutdown: async () => undefined };
+  const exporting: SpanProcessor = options.exportEachSpan
+    ? new SimpleSpanProcessor(exporter)
+    : new BatchSpanProcessor(exporter);
+  const http = new HttpInstrumentation({
+    // Health and metrics scrapes would drown every trace: leave them out.
+    ignoreIncomingRequestHook: (req) => /^\/(health|metrics)/.test(req.url ?? ''),
+    // Scrub at the source too: grammY calls `…/bot<token>/<method>`; the span keeps the method, not the token.
+    requestHook: (span, request) => {
+      if (!isClientRequest(request)) return;
+      const host = String(request.getHeader('host') ?? request.host);
+      const full = redactUrl(`${request.protocol}//${host}${request.path}`);
+      span.setAttribute('url.full', full);
+      span.setAttribute('http.url', full);
+      span.setAttribute('url.path', redactUrl(request.path.split('?')[0] ?? ''));
+      const method = /\/bot[^/]+\/([A-Za-z]+)$/.exec(request.path.split('?')[0] ?? '');
+      if (method?.[1]) span.setAttribute('telegram.method', method[1]);
+    },
+  });
   const sdk = new NodeSDK({
     serviceName: options.service,
-    traceExporter: exporter,
-    // Health and metrics scrapes would drown every trace: leave them out.
-    instrumentations: [
-      new HttpInstrumentation({
-        ignoreIncomingRequestHook: (req) => /^\/(health|metrics)/.test(req.url ?? ''),
-      }),
-    ],
+    // Every span passes the redaction before any exporter sees it: bot tokens in URLs, phone numbers, secrets.
+    spanProcessors: [new RedactingSpanProcessor(exporting)],
+    instrumentations: [http],
   });
   sdk.start();
+  // The instrumentation patches `http`/`https` from a require hook, when they are required after this point; a
+  // service's imports (grammY's node-fetch among them) load them first, and under Jest the hook never fires. Patch
+  // the loaded modules in place (the instrumentation guards against patching twice), so every client is traced.
+  for (const definition of http.getModuleDefinitions()) {
+    if (definition.moduleExports || !definition.patch) continue;
+    const loaded: unknown = nodeRequire(definition.name);
+    definition.moduleExports = loaded;
+    definition.patch(loaded);
+  }
   return {
     // The last flush must not fail a stop: with the collector down its spans are dropped, the service exits 0.
     shutdown: () =>
@@ -52,6 +85,14 @@ export function startTracing(options: {
         sdk.shutdown().then(resolve, resolve);
       }),
   };
+}
+
+const nodeRequire = createRequire(__filename);
+
+function isClientRequest(request: unknown): request is ClientRequest {
+  return (
+    typeof (request as ClientRequest).path === 'string' && typeof (request as ClientRequest).host === 'string'
+  );
 }
 
 /** How long a stop waits for the last spans to leave (the exporter's own timeout is 10 s). */
@@ -124,4 +165,4 @@ export async function inSpan<T>(
   });
 }
 
-export { SpanKind, propagation };
+export { SpanKind, SpanStatusCode, propagation };

@@ -6,7 +6,11 @@ import { enqueueOutbox, type OutboxEnvelope, type OutboxRelay, type OutboxTable 
 export interface RewrapCipher {
   rotate(keyName: string): Promise<number>;
   currentVersion(keyName: string): Promise<number>;
-  rewrap(keyName: string, ciphertext: string): Promise<{ ciphertext: string; keyVersion: number }>;
+  rewrap(
+    keyName: string,
+    ciphertext: string,
+    context?: string,
+  ): Promise<{ ciphertext: string; keyVersion: number }>;
 }
 
 /** The encrypted column of one table and the column that records its key version. */
@@ -15,6 +19,15 @@ export interface EncryptedColumn {
   id: string;
   ciphertext: string;
   version: string;
+  /**
+   * Ciphertexts bound to their row: `rowKey` and `user` name the columns the context is made of, `of` makes it
+   * (the service's `rowContext`). Rows still unbound (written before binding) are rewrapped bound, as a migration.
+   */
+  binding?: {
+    rowKey: string;
+    user: string;
+    of: (row: { rowKey: string; user: string }) => string;
+  };
 }
 
 export interface KeyRotationResult {
@@ -90,26 +103,40 @@ export class KeyRotationJob {
 
   private async rewrapAll<C extends { userId: string }>(ctx: C): Promise<void> {
     const { db, cipher, keyName } = this.deps;
-    const { table, id, ciphertext, version: versionColumn } = this.deps.column;
+    const { table, id, ciphertext, version: versionColumn, binding } = this.deps.column;
     const version = await cipher.currentVersion(keyName);
+    // Bound ciphertexts read `local:v3:b:…` / `vault:v3:b:…`; anything else is still to be bound.
+    const unbound = binding
+      ? sql`or (${sql.ref(ciphertext)} not like 'local:v%:b:%' and ${sql.ref(ciphertext)} not like 'vault:v%:b:%')`
+      : sql``;
     let total = 0;
     for (;;) {
-      const { rows } = await sql<{ id: string; enc: string }>`
-        select ${sql.ref(id)} as id, ${sql.ref(ciphertext)} as enc from ${sql.table(table)}
-         where ${sql.ref(versionColumn)} < ${version} limit ${BATCH}`.execute(db);
+      const { rows } = await sql<{ id: string; enc: string; row_key: string | null; owner: string | null }>`
+        select ${sql.ref(id)} as id, ${sql.ref(ciphertext)} as enc,
+               ${binding ? sql.ref(binding.rowKey) : sql`null`} as row_key,
+               ${binding ? sql.ref(binding.user) : sql`null`} as owner
+          from ${sql.table(table)}
+         where ${sql.ref(versionColumn)} < ${version} ${unbound} limit ${BATCH}`.execute(db);
       if (rows.length === 0) break;
+      let moved = 0;
       for (const row of rows) {
-        const sealed = await cipher.rewrap(keyName, row.enc);
+        const context = binding
+          ? binding.of({ rowKey: String(row.row_key), user: String(row.owner) })
+          : undefined;
+        const sealed = await cipher.rewrap(keyName, row.enc, context);
         const result = await sql`
           update ${sql.table(table)}
              set ${sql.ref(ciphertext)} = ${sealed.ciphertext}, ${sql.ref(versionColumn)} = ${sealed.keyVersion}
            where ${sql.ref(id)} = ${row.id} and ${sql.ref(ciphertext)} = ${row.enc}`.execute(db);
         // A row rewritten meanwhile (its secret replaced) already carries the new version: not ours to count.
         if (!result.numAffectedRows) continue;
+        moved += 1;
         total += 1;
         this.metrics.rewrapped.inc({ key: keyName });
       }
       await this.countOld(version);
+      // Every row of the batch was rewritten by others meanwhile: the next select finds what is left.
+      if (moved === 0 && rows.length < BATCH) break;
     }
     // Nothing moved (the start-up check with every row current) is not an event worth auditing.
     if (total === 0) return;

@@ -1,5 +1,5 @@
 import { createTestDatabase, type TestDatabase } from '@integrations/testing';
-import { infra } from '@integrations/testing';
+import { infra, waitFor } from '@integrations/testing';
 import {
   createDb,
   enqueueOutbox,
@@ -115,7 +115,7 @@ describe('persistence', () => {
         published.push((env as { id: string }).id);
       },
     });
-    while (published.length < events.length) await new Promise((r) => setTimeout(r, 50));
+    await waitFor('every event published', () => published.length >= events.length);
     await relay.stop();
     expect(published).toEqual(events.map((e) => e.id));
     const attempts = await db.selectFrom('outbox').select(['attempts']).orderBy('id').execute();
@@ -135,7 +135,15 @@ describe('persistence', () => {
     const second = createDb<OutboxTable>({ url: infra.mysqlUrl, database: database.name });
     const a = startOutboxRelay({ db, publish, batch: 7, intervalMs: 10_000 });
     const b = startOutboxRelay({ db: second, publish, batch: 7, intervalMs: 10_000 });
-    while (counts.size < events.length) await Promise.all([a.flushNow(), b.flushNow()]);
+    await waitFor(
+      'every event published once by the two relays',
+      async () => {
+        await Promise.all([a.flushNow(), b.flushNow()]);
+        return counts.size >= events.length;
+      },
+      20_000,
+      0,
+    );
     await Promise.all([a.stop(), b.stop()]);
     await second.destroy();
     expect([...counts.values()].every((n) => n === 1)).toBe(true);

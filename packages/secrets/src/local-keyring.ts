@@ -1,7 +1,11 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { SecretError, keyVersionOf, type Sealed, type SecretCipher } from './cipher';
+import { BOUND_MARKER, SecretError, isBound, keyVersionOf, type Sealed, type SecretCipher } from './cipher';
+
+/** The associated data: the key name and version, and for a bound ciphertext where it is stored. */
+const aad = (keyName: string, version: number, context: string | undefined) =>
+  context === undefined ? `${keyName}:v${version}` : `${keyName}:v${version}:${context}`;
 
 /** `{ "<key name>": { "<version>": "<base64 of 32 bytes>" } }` */
 export type KeyringData = Record<string, Record<string, string>>;
@@ -11,8 +15,9 @@ const TAG_BYTES = 16;
 
 /**
  * The embedded default: AES-256-GCM with versioned keys per key name, from `SECRETS_KEYRING` (JSON) or a keyring
- * file (created with fresh random keys when missing, mode 0600). The key name and version are bound into the
- * ciphertext as associated data, so a ciphertext cannot be replayed under another key.
+ * file (created with fresh random keys when missing, mode 0600). The key name and version, and the row context
+ * when one is given, are bound into the ciphertext as associated data, so a ciphertext cannot be replayed under
+ * another key or in another row.
  */
 export class LocalKeyringCipher implements SecretCipher {
   readonly kind = 'local';
@@ -35,19 +40,22 @@ export class LocalKeyringCipher implements SecretCipher {
     return new LocalKeyringCipher(parseKeyring(readFileSync(file, 'utf8')), file);
   }
 
-  async encrypt(keyName: string, plaintext: string): Promise<Sealed> {
+  async encrypt(keyName: string, plaintext: string, context?: string): Promise<Sealed> {
     const version = this.latest(keyName, true);
-    return { ciphertext: this.seal(keyName, version, plaintext), keyVersion: version };
+    return { ciphertext: this.seal(keyName, version, plaintext, context), keyVersion: version };
   }
 
-  async decrypt(keyName: string, ciphertext: string): Promise<string> {
+  async decrypt(keyName: string, ciphertext: string, context?: string): Promise<string> {
     const version = keyVersionOf(ciphertext);
     const key = this.key(keyName, version);
-    const raw = Buffer.from(ciphertext.slice(ciphertext.indexOf(':', 6) + 1), 'base64');
+    const bound = isBound(ciphertext);
+    if (bound && context === undefined) throw new SecretError('a bound ciphertext needs its context');
+    const body = ciphertext.slice(ciphertext.indexOf(':', 6) + 1);
+    const raw = Buffer.from(bound ? body.slice(BOUND_MARKER.length) : body, 'base64');
     if (!ciphertext.startsWith('local:') || raw.length < IV_BYTES + TAG_BYTES)
       throw new SecretError('malformed ciphertext');
     const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, IV_BYTES));
-    decipher.setAAD(Buffer.from(`${keyName}:v${version}`));
+    decipher.setAAD(Buffer.from(aad(keyName, version, bound ? context : undefined)));
     decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
     try {
       return Buffer.concat([
@@ -59,8 +67,8 @@ export class LocalKeyringCipher implements SecretCipher {
     }
   }
 
-  async rewrap(keyName: string, ciphertext: string): Promise<Sealed> {
-    return this.encrypt(keyName, await this.decrypt(keyName, ciphertext));
+  async rewrap(keyName: string, ciphertext: string, context?: string): Promise<Sealed> {
+    return this.encrypt(keyName, await this.decrypt(keyName, ciphertext, context), context);
   }
 
   async rotate(keyName: string): Promise<number> {
@@ -79,6 +87,10 @@ export class LocalKeyringCipher implements SecretCipher {
     const versions = Object.keys(this.keys[keyName] ?? {}).map(Number);
     if (versions.length > 0) return Math.max(...versions);
     if (!create) return 0;
+    // Another process sharing the file may have made this key since we loaded it: use theirs, never a second v1.
+    this.mergeFromFile();
+    const shared = Object.keys(this.keys[keyName] ?? {}).map(Number);
+    if (shared.length > 0) return Math.max(...shared);
     this.keys[keyName] = { '1': randomBytes(32).toString('base64') };
     this.persist();
     return 1;
@@ -111,12 +123,13 @@ export class LocalKeyringCipher implements SecretCipher {
     return Buffer.from(encoded, 'base64');
   }
 
-  private seal(keyName: string, version: number, plaintext: string): string {
+  private seal(keyName: string, version: number, plaintext: string, context?: string): string {
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.key(keyName, version), iv);
-    cipher.setAAD(Buffer.from(`${keyName}:v${version}`));
+    cipher.setAAD(Buffer.from(aad(keyName, version, context)));
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return `local:v${version}:${Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64')}`;
+    const sealed = Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64');
+    return `local:v${version}:${context === undefined ? '' : BOUND_MARKER}${sealed}`;
   }
 }
 

@@ -1,5 +1,5 @@
 import { startFakeVault, type FakeVault } from '@integrations/testing';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -7,7 +7,9 @@ import {
   LocalKeyringCipher,
   VaultTransitCipher,
   createCipherFromEnv,
+  isBound,
   keyVersionOf,
+  rowContext,
   keyedHash,
   type SecretCipher,
 } from './index';
@@ -48,6 +50,33 @@ function behavesLikeACipher(label: string, make: () => Promise<SecretCipher>) {
       expect(rewrapped.keyVersion).toBe(version);
       expect(await cipher.decrypt(KEY_NAMES.bots, rewrapped.ciphertext)).toBe('old secret');
       expect((await cipher.encrypt(KEY_NAMES.bots, 'new')).keyVersion).toBe(version);
+    });
+
+    it('binds a ciphertext to its row: copied into another row or another user’s, it does not decrypt', async () => {
+      const mine = rowContext('telegram_sessions', 'row-1', 'alice');
+      const sealed = await cipher.encrypt(KEY_NAMES.sessions, SESSION, mine);
+      expect(isBound(sealed.ciphertext)).toBe(true);
+      expect(await cipher.decrypt(KEY_NAMES.sessions, sealed.ciphertext, mine)).toBe(SESSION);
+      for (const elsewhere of [
+        rowContext('telegram_sessions', 'row-1', 'mallory'),
+        rowContext('telegram_sessions', 'row-2', 'alice'),
+        rowContext('telegram_bots', 'row-1', 'alice'),
+      ])
+        await expect(cipher.decrypt(KEY_NAMES.sessions, sealed.ciphertext, elsewhere)).rejects.toThrow();
+      await expect(cipher.decrypt(KEY_NAMES.sessions, sealed.ciphertext)).rejects.toThrow(/context/);
+    });
+
+    it('migrates an unbound ciphertext: rewrapped with its context, it is bound from then on', async () => {
+      const legacy = await cipher.encrypt(KEY_NAMES.bots, 'legacy token');
+      expect(isBound(legacy.ciphertext)).toBe(false);
+      const context = rowContext('telegram_bots', 'b-1', 'alice');
+      expect(await cipher.decrypt(KEY_NAMES.bots, legacy.ciphertext, context)).toBe('legacy token');
+      const bound = await cipher.rewrap(KEY_NAMES.bots, legacy.ciphertext, context);
+      expect(isBound(bound.ciphertext)).toBe(true);
+      expect(await cipher.decrypt(KEY_NAMES.bots, bound.ciphertext, context)).toBe('legacy token');
+      await expect(
+        cipher.decrypt(KEY_NAMES.bots, bound.ciphertext, rowContext('telegram_bots', 'b-2', 'alice')),
+      ).rejects.toThrow();
     });
   });
 }
@@ -101,6 +130,37 @@ describe('secrets configuration', () => {
     expect(() => createCipherFromEnv({ VAULT_ADDR: vault.url })).toThrow(/VAULT_TOKEN/);
   });
 
+  it('needs Vault in production unless a mounted local keyring is chosen explicitly', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'keyring-prod-'));
+    const production = { NODE_ENV: 'production' };
+    expect(() => createCipherFromEnv(production)).toThrow(/needs Vault/);
+    expect(() => createCipherFromEnv({ ...production, SECRETS_KEYRING: '{}' })).toThrow(/needs Vault/);
+    expect(() => createCipherFromEnv({ ...production, SECRETS_BACKEND: 'local' })).toThrow(/mounted file/);
+    expect(() =>
+      createCipherFromEnv({
+        ...production,
+        SECRETS_BACKEND: 'local',
+        SECRETS_KEYRING_FILE: path.join(dir, 'none.json'),
+      }),
+    ).toThrow(/mounted file/);
+    const file = path.join(dir, 'mounted.json');
+    writeFileSync(file, '{}');
+    expect(
+      createCipherFromEnv({ ...production, SECRETS_BACKEND: 'local', SECRETS_KEYRING_FILE: file }).kind,
+    ).toBe('local');
+    expect(() => createCipherFromEnv({ SECRETS_BACKEND: 'vault' })).toThrow(/needs VAULT_ADDR/);
+    expect(() =>
+      createCipherFromEnv({ ...production, VAULT_ADDR: 'http://vault.vault.svc:8200', VAULT_TOKEN: 't' }),
+    ).toThrow(/https/);
+    expect(
+      createCipherFromEnv({ ...production, VAULT_ADDR: 'https://vault.vault.svc:8200', VAULT_TOKEN: 't' })
+        .kind,
+    ).toBe('vault');
+    expect(
+      createCipherFromEnv({ ...production, VAULT_ADDR: 'http://127.0.0.1:8200', VAULT_TOKEN: 't' }).kind,
+    ).toBe('vault');
+  });
+
   it('refuses a keyring with a short key', () => {
     expect(() =>
       createCipherFromEnv({ SECRETS_KEYRING: JSON.stringify({ k: { '1': 'c2hvcnQ=' } }) }),
@@ -112,9 +172,12 @@ describe('secrets configuration', () => {
     await expect(cipher.encrypt('telegram-bots', 'super-secret-value')).rejects.toThrow(
       /\(403\): permission denied/,
     );
-    await cipher
-      .encrypt('telegram-bots', 'super-secret-value')
-      .catch((error: Error) => expect(error.message).not.toContain('super-secret'));
+    const failure = await cipher.encrypt('telegram-bots', 'super-secret-value').then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as Error).message).not.toContain('super-secret');
   });
 
   it('hashes with a key, so equal inputs match and different keys do not', () => {

@@ -1,5 +1,5 @@
 import nodeVault from 'node-vault';
-import { SecretError, type Sealed, type SecretCipher } from './cipher';
+import { BOUND_MARKER, SecretError, isBound, type Sealed, type SecretCipher } from './cipher';
 
 export interface VaultOptions {
   address: string;
@@ -31,21 +31,31 @@ export class VaultTransitCipher implements SecretCipher {
     this.mount = options.mount ?? 'transit';
   }
 
-  async encrypt(keyName: string, plaintext: string): Promise<Sealed> {
+  /** With a context, Vault authenticates it as the AEAD's associated data (`associated_data`). */
+  async encrypt(keyName: string, plaintext: string, context?: string): Promise<Sealed> {
     const data = await this.write(`encrypt/${name(keyName)}`, {
       plaintext: Buffer.from(plaintext, 'utf8').toString('base64'),
+      ...associatedData(context),
     });
-    return sealed(data);
+    return context === undefined ? sealed(data) : bind(sealed(data));
   }
 
-  async decrypt(keyName: string, ciphertext: string): Promise<string> {
-    const data = await this.write(`decrypt/${name(keyName)}`, { ciphertext });
+  async decrypt(keyName: string, ciphertext: string, context?: string): Promise<string> {
+    const bound = isBound(ciphertext);
+    if (bound && context === undefined) throw new SecretError('a bound ciphertext needs its context');
+    const data = await this.write(`decrypt/${name(keyName)}`, {
+      ciphertext: bound ? unbind(ciphertext) : ciphertext,
+      ...(bound ? associatedData(context) : {}),
+    });
     if (typeof data['plaintext'] !== 'string') throw new SecretError('Vault answered without plaintext');
     return Buffer.from(data['plaintext'], 'base64').toString('utf8');
   }
 
-  async rewrap(keyName: string, ciphertext: string): Promise<Sealed> {
-    return sealed(await this.write(`rewrap/${name(keyName)}`, { ciphertext }));
+  async rewrap(keyName: string, ciphertext: string, context?: string): Promise<Sealed> {
+    if (context === undefined && !isBound(ciphertext))
+      return sealed(await this.write(`rewrap/${name(keyName)}`, { ciphertext }));
+    // Binding (or re-binding) changes the associated data, which Vault's rewrap keeps: decrypt and encrypt again.
+    return this.encrypt(keyName, await this.decrypt(keyName, ciphertext, context), context);
   }
 
   async rotate(keyName: string): Promise<number> {
@@ -90,6 +100,25 @@ export class VaultTransitCipher implements SecretCipher {
       throw new SecretError(`Vault transit request failed${status ? ` (${status})` : ''}: ${detail}`);
     }
   }
+}
+
+function associatedData(context: string | undefined): { associated_data?: string } {
+  return context === undefined ? {} : { associated_data: Buffer.from(context, 'utf8').toString('base64') };
+}
+
+/** `vault:v3:XXXX` → `vault:v3:b:XXXX`: what we store for a bound ciphertext. */
+function bind(value: Sealed): Sealed {
+  const at = value.ciphertext.indexOf(':', 6) + 1;
+  return {
+    ciphertext: `${value.ciphertext.slice(0, at)}${BOUND_MARKER}${value.ciphertext.slice(at)}`,
+    keyVersion: value.keyVersion,
+  };
+}
+
+/** The ciphertext as Vault made it. */
+function unbind(ciphertext: string): string {
+  const at = ciphertext.indexOf(':', 6) + 1;
+  return `${ciphertext.slice(0, at)}${ciphertext.slice(at + BOUND_MARKER.length)}`;
 }
 
 function name(keyName: string): string {

@@ -1,5 +1,5 @@
 import type { Envelope } from '@integrations/contracts';
-import { Messaging } from '@integrations/messaging';
+import { Messaging, type FieldSealer } from '@integrations/messaging';
 import {
   createMetricsRegistry,
   startOpsServer,
@@ -43,6 +43,8 @@ export interface ServiceBaseOptions {
   database: string;
   migrations: Record<string, Migration>;
   amqpUrl: string;
+  /** Seals secret fields of commands waiting in retry queues (see MessagingOptions.sealer). */
+  sealer?: FieldSealer;
   /** Services that keep state in Redis (flows, leases, heartbeats) get a client, and a readiness check for it. */
   redisUrl?: string;
   /** What the service forgets with age (old messages, old log entries), swept in small batches in the background. */
@@ -82,7 +84,13 @@ export async function startServiceBase<DB extends OutboxTable>(
     redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 2 });
     redis.on('error', (error) => logger.warn('redis error', { error }));
   }
-  const messaging = await Messaging.connect({ url: options.amqpUrl, service, logger, registry });
+  const messaging = await Messaging.connect({
+    url: options.amqpUrl,
+    service,
+    logger,
+    registry,
+    ...(options.sealer ? { sealer: options.sealer } : {}),
+  });
   const relay = startOutboxRelay({
     // Every service database has the outbox table; Kysely cannot narrow a generic database to it.
     db: db as unknown as Kysely<OutboxTable>,

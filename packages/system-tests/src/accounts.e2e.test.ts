@@ -2,6 +2,7 @@ import type { Account, Channel, Flow, LogEntryPage, Message } from '@integration
 import { createCipherFromEnv, KEY_NAMES } from '@integrations/secrets';
 import { until } from '@integrations/testing';
 import { createConnection } from 'mysql2/promise';
+import { sessionContext } from '../../../services/connector-telegram-account/src/accounts/account-store';
 import { startStack, type Stack } from './stack';
 
 /**
@@ -77,9 +78,14 @@ describe('accounts end to end through REST', () => {
   it('keeps the session only encrypted', async () => {
     const conn = await createConnection({ uri: `mysql://root@127.0.0.1:3306/${stack.accountDatabase}` });
     try {
-      const [rows] = await conn.query('select session_enc from telegram_sessions');
-      const stored = (rows as { session_enc: string }[])[0]!.session_enc;
-      const session = await createCipherFromEnv(stack.botEnv).decrypt(KEY_NAMES.sessions, stored);
+      const [rows] = await conn.query('select session_enc, telegram_user_id, user_id from telegram_sessions');
+      const row = (rows as { session_enc: string; telegram_user_id: string; user_id: string }[])[0]!;
+      const stored = row.session_enc;
+      const session = await createCipherFromEnv(stack.botEnv).decrypt(
+        KEY_NAMES.sessions,
+        stored,
+        sessionContext(row.telegram_user_id, row.user_id),
+      );
       // A GramJS StringSession is "1" followed by base64; the stored form is the keyring's envelope around it.
       expect(session).toMatch(/^1[A-Za-z0-9+/=]{100,}$/);
       expect(stored).not.toContain(session);

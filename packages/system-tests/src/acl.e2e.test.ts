@@ -1,4 +1,4 @@
-import type { Bot, Channel, Message, WebhookCreated } from '@integrations/contracts';
+import type { Account, Bot, Channel, Flow, Message, WebhookCreated } from '@integrations/contracts';
 import { infra } from '@integrations/testing';
 import { createConnection } from 'mysql2/promise';
 import { startStack, type Stack } from './stack';
@@ -7,11 +7,18 @@ import { startStack, type Stack } from './stack';
 const BODIES: Record<string, unknown> = {
   'POST /api/integrations/telegram/bots/{id}/send': { chatId: '1', text: 'x' },
   'POST /api/integrations/telegram/channels/{id}/send': { text: 'x' },
+  'POST /api/integrations/telegram/accounts/{id}/send': { to: '@acl_peer', text: 'x' },
+  'POST /api/integrations/telegram/connect/{flowId}/code': { code: '12345' },
+  'POST /api/integrations/telegram/connect/{flowId}/password': { password: 'not-theirs' },
 };
+const ALL_BUT_ADMIN = ['integrations:read', 'integrations:write'];
+
+type OpenApi = { paths: Record<string, Record<string, { 'x-required-scope'?: string }>> };
 
 /**
  * Another user's token against every route of the OpenAPI document that names a resource: 404, never a leak;
- * lists show nothing of the owner's. Routes served by the account connector are not walked: it is not built yet.
+ * lists show nothing of the owner's; each too-small scope against every route: 403. The admin scope reads others'
+ * resources but never drives their connect flows or changes their webhooks.
  */
 describe('ACL: a second user against every route', () => {
   let stack: Stack;
@@ -22,6 +29,8 @@ describe('ACL: a second user against every route', () => {
   let message: Message;
   let botToken: string;
   let webhook: WebhookCreated;
+  let account: Account;
+  let openFlow: Flow;
 
   const call = async (token: string, method: string, path: string, body?: unknown) => {
     const res = await fetch(`${stack.apiUrl}${path}`, {
@@ -33,7 +42,7 @@ describe('ACL: a second user against every route', () => {
   };
 
   beforeAll(async () => {
-    stack = await startStack('acl');
+    stack = await startStack('acl', { accounts: true });
     alice = await stack.token('alice');
     mallory = await stack.token('mallory', 'integrations:read integrations:write');
     const created = await stack.control.createBot({ username: 'acl_owner_bot' });
@@ -63,6 +72,17 @@ describe('ACL: a second user against every route', () => {
         })
       ).body,
     ) as WebhookCreated;
+    const phone = '+15557100001';
+    await stack.control.createUser({ phone, username: 'acl_alice_tg', firstName: 'Alice' });
+    await stack.control.createUser({ phone: '+15557100002', username: 'acl_peer', firstName: 'Peer' });
+    const started = await stack.rest<Flow>(alice, 'POST', '/telegram/connect', { method: 'code', phone });
+    const code = (await stack.control.loginCode(phone))!;
+    const done = await stack.rest<Flow>(alice, 'POST', `/telegram/connect/${started.body.flowId}/code`, {
+      code,
+    });
+    account = (await stack.rest<Account>(alice, 'GET', `/telegram/accounts/${done.body.accountId}`)).body;
+    // A flow left open, waiting for its code: nobody but Alice may read it or answer it.
+    openFlow = (await stack.rest<Flow>(alice, 'POST', '/telegram/connect', { method: 'qr' })).body;
     message = JSON.parse(
       (await call(alice, 'POST', `/api/integrations/telegram/channels/${channel.id}/send`, { text: 'owned' }))
         .body,
@@ -70,17 +90,13 @@ describe('ACL: a second user against every route', () => {
   });
   afterAll(() => stack?.close());
 
-  it('answers 404 to every route that names another user’s resource, and empty lists', async () => {
-    const doc = JSON.parse((await call(alice, 'GET', '/api/docs-json')).body) as {
-      paths: Record<string, Record<string, unknown>>;
-    };
-    const walked: string[] = [];
-    for (const [template, operations] of Object.entries(doc.paths)) {
-      if (template.includes('/accounts') || template.includes('/connect')) continue;
-      for (const method of Object.keys(operations).map((m) => m.toUpperCase())) {
-        const key = `${method} ${template}`;
-        if (template.endsWith('/events')) continue; // a stream of the caller's own events; covered in the api tests
-        const id = template.includes('/webhooks/')
+  const openApi = async () => JSON.parse((await call(alice, 'GET', '/api/docs-json')).body) as OpenApi;
+  const idFor = (template: string): string | undefined =>
+    template.includes('/connect/')
+      ? openFlow.flowId
+      : template.includes('/accounts/')
+        ? account.id
+        : template.includes('/webhooks/')
           ? webhook.id
           : template.includes('/bots/')
             ? bot.id
@@ -89,6 +105,19 @@ describe('ACL: a second user against every route', () => {
               : template.includes('/messages/')
                 ? message.id
                 : undefined;
+
+  it('answers 404 to every route that names another user’s resource, and empty lists', async () => {
+    const doc = await openApi();
+    const walked: string[] = [];
+    for (const [template, operations] of Object.entries(doc.paths)) {
+      for (const [method, operation] of Object.entries(operations).map(
+        ([m, o]) => [m.toUpperCase(), o] as const,
+      )) {
+        const key = `${method} ${template}`;
+        if (!operation['x-required-scope']) continue; // public: health, metrics, Telegram's webhook
+        if (template.endsWith('/events')) continue; // a stream of the caller's own events; covered in the api tests
+        if (template.includes('/admin/')) continue; // operations, not resources: the scope walk covers them
+        const id = idFor(template);
         const path = template.replace(/\{[^}]+\}/g, id ?? 'x');
         if (!id && method === 'POST') continue; // creating one's own resource is not an ACL question
         const res = await call(mallory, method, path, BODIES[key]);
@@ -103,11 +132,13 @@ describe('ACL: a second user against every route', () => {
         }
       }
     }
-    expect(walked.length).toBeGreaterThanOrEqual(10);
+    for (const route of ['/accounts/{id}', '/connect/{flowId}/code', '/connect/{flowId}/password'])
+      expect(walked.some((key) => key.endsWith(route))).toBe(true);
+    expect(walked.length).toBeGreaterThanOrEqual(20);
     // Each refusal was an ACL denial to the operators (acl_denied_total), while to Mallory it was a plain 404.
     let metrics = '';
     for (const url of stack.metricsUrls) metrics += await (await fetch(url)).text();
-    for (const resource of ['bot', 'channel', 'message', 'webhook']) {
+    for (const resource of ['bot', 'channel', 'message', 'webhook', 'account', 'flow']) {
       const sample = new RegExp(`^acl_denied_total\\{[^}]*resource="${resource}"[^}]*\\} (\\d+)`, 'm').exec(
         metrics,
       );
@@ -118,6 +149,43 @@ describe('ACL: a second user against every route', () => {
     expect(
       JSON.parse((await call(alice, 'GET', `/api/integrations/messages/${message.id}`)).body),
     ).toMatchObject({ status: 'sent' });
+  });
+
+  it('refuses every route to each scope too small for it, with 403', async () => {
+    const doc = await openApi();
+    let walked = 0;
+    for (const [template, operations] of Object.entries(doc.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        const required = operation['x-required-scope'];
+        if (!required) continue;
+        const key = `${method.toUpperCase()} ${template}`;
+        // Alice's own resources, so that only the scope can refuse; every scope but the one needed (never admin).
+        const token = await stack.token('alice', ALL_BUT_ADMIN.filter((s) => s !== required).join(' '));
+        const path = template.replace(/\{[^}]+\}/g, idFor(template) ?? 'x');
+        const res = await call(token, method.toUpperCase(), path, method === 'get' ? undefined : BODIES[key]);
+        expect([key, res.status]).toEqual([key, 403]);
+        walked += 1;
+      }
+    }
+    expect(walked).toBeGreaterThanOrEqual(30);
+  });
+
+  it('lets the admin scope read others’ resources, but not drive their flows or change their webhooks', async () => {
+    const admin = await stack.token('ops', 'integrations:read integrations:write integrations:admin');
+    const flow = `/api/integrations/telegram/connect/${openFlow.flowId}`;
+    expect((await call(admin, 'GET', flow)).status).toBe(404);
+    expect((await call(admin, 'POST', `${flow}/code`, { code: '12345' })).status).toBe(404);
+    expect((await call(admin, 'POST', `${flow}/password`, { password: 'x' })).status).toBe(404);
+    expect((await call(admin, 'DELETE', flow)).status).toBe(404);
+    expect((await call(admin, 'DELETE', `/api/integrations/webhooks/${webhook.id}`)).status).toBe(404);
+    expect(
+      (await call(admin, 'POST', `/api/integrations/webhooks/${webhook.id}/deliveries/x/redeliver`)).status,
+    ).toBe(404);
+    expect((await call(admin, 'GET', `/api/integrations/webhooks/${webhook.id}`)).status).toBe(200);
+    expect((await call(admin, 'GET', `/api/integrations/telegram/accounts/${account.id}`)).status).toBe(200);
+    // Alice's flow and webhook are untouched.
+    expect((await call(alice, 'GET', flow)).status).toBe(200);
+    expect((await call(alice, 'GET', `/api/integrations/webhooks/${webhook.id}`)).status).toBe(200);
   });
 
   it('stores no secret in plaintext in any table of any service', async () => {
@@ -138,7 +206,7 @@ describe('ACL: a second user against every route', () => {
       expect(dump).toContain(bot.id);
       expect(dump).not.toContain(botToken.split(':')[1]);
       expect(dump).toContain(webhook.id);
-      expect(dump).not.toContain(webhook.secret.slice('whsec_'.length));
+      expect(dump).not.toContain(String(webhook.secret).slice('whsec_'.length));
     } finally {
       await conn.end();
     }

@@ -1,6 +1,8 @@
-import type { Bot, LogEntryPage } from '@integrations/contracts';
-import { infra, until } from '@integrations/testing';
+import type { Account, Bot, Flow, LogEntryPage, Message } from '@integrations/contracts';
+import { KEY_NAMES, createCipherFromEnv, isBound } from '@integrations/secrets';
+import { infra, until, waitFor } from '@integrations/testing';
 import { createConnection } from 'mysql2/promise';
+import { sessionContext } from '../../../services/connector-telegram-account/src/accounts/account-store';
 import { startStack, type Stack } from './stack';
 
 /** Key rotation: a new version at once, every row rewrapped in the background, reads working throughout. */
@@ -41,6 +43,17 @@ describe('key rotation', () => {
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ keyName: 'telegram-bots' }),
     });
+
+  it('refuses to rotate a key of a connector this deployment does not run, and changes nothing', async () => {
+    const res = await fetch(`${stack.apiUrl}/api/integrations/admin/keys/rotate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ keyName: 'telegram-sessions' }),
+    });
+    expect(res.status).toBe(422);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect((await versions()).every((r) => r.v === 1)).toBe(true);
+  });
 
   it('needs the admin scope', async () => {
     const res = await rotate(user);
@@ -116,5 +129,140 @@ describe('key rotation', () => {
       await conn.end();
     }
     await until(async () => (await versions()).every((r) => r.v === 3));
+  });
+});
+
+/** The account connector's key: every stored session rewrapped, the live clients sending throughout. */
+describe('session key rotation', () => {
+  let stack: Stack;
+  let admin: string;
+  let alice: string;
+  let account: Account;
+  const phone = '+15557000042';
+
+  beforeAll(async () => {
+    stack = await startStack('keysacct', { accounts: true });
+    admin = await stack.token('ops', 'integrations:read integrations:write integrations:admin');
+    alice = await stack.token('alice');
+    await stack.control.createUser({ phone, username: 'rotating_tg', firstName: 'Rot' });
+    await stack.control.createUser({ phone: '+15557000043', username: 'peer_tg', firstName: 'Peer' });
+    const started = await stack.rest<Flow>(alice, 'POST', '/telegram/connect', { method: 'code', phone });
+    const code = (await stack.control.loginCode(phone))!;
+    const done = await stack.rest<Flow>(alice, 'POST', `/telegram/connect/${started.body.flowId}/code`, {
+      code,
+    });
+    expect(done.body.status).toBe('active');
+    account = (await stack.rest<Account>(alice, 'GET', `/telegram/accounts/${done.body.accountId}`)).body;
+  });
+  afterAll(() => stack?.close());
+
+  const sessions = async () => {
+    const conn = await createConnection(infra.mysqlUrl);
+    try {
+      const [rows] = await conn.query(
+        `SELECT session_key_version AS v, session_enc AS enc FROM \`${stack.accountDatabase}\`.telegram_sessions`,
+      );
+      return rows as { v: number; enc: string }[];
+    } finally {
+      await conn.end();
+    }
+  };
+
+  it('rotates telegram-sessions, rewraps every session, audits it, and the live client keeps sending', async () => {
+    expect((await sessions()).map((r) => r.v)).toEqual([1]);
+    const res = await fetch(`${stack.apiUrl}/api/integrations/admin/keys/rotate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ keyName: 'telegram-sessions' }),
+    });
+    expect(res.status).toBe(202);
+    expect(await res.json()).toMatchObject({ rotations: [{ keyName: 'telegram-sessions', version: 2 }] });
+    await waitFor('every session on version 2', async () => (await sessions()).every((r) => r.v === 2));
+    expect((await sessions()).every((r) => r.enc.startsWith('local:v2:'))).toBe(true);
+
+    const sent = await stack.rest<Message>(alice, 'POST', `/telegram/accounts/${account.id}/send`, {
+      to: '@peer_tg',
+      text: 'after the session key rotation',
+    });
+    expect(sent.status).toBe(200);
+    expect(sent.body.status).toBe('sent');
+
+    await waitFor('the rewrap in the audit log', async () => {
+      const page = (await stack.rest<LogEntryPage>(admin, 'GET', '/logs?type=security')).body;
+      return page.items.some((i) => i.action === 'key_rewrapped');
+    });
+    const page = (await stack.rest<LogEntryPage>(admin, 'GET', '/logs?type=security')).body;
+    expect(page.items.find((i) => i.action === 'key_rewrapped')?.details).toMatchObject({
+      keyName: 'telegram-sessions',
+      rows: 1,
+      version: 2,
+    });
+  });
+
+  it('reads the rewrapped session after a restart', async () => {
+    await stack.restartAccounts();
+    const after = await stack.rest<Account>(alice, 'GET', `/telegram/accounts/${account.id}`);
+    expect(after.body.status).toBe('active');
+    const sent = await stack.rest<Message>(alice, 'POST', `/telegram/accounts/${account.id}/send`, {
+      to: '@peer_tg',
+      text: 'after a restart on the new key',
+    });
+    expect(sent.body.status).toBe('sent');
+  });
+
+  const setSession = async (enc: string) => {
+    const conn = await createConnection(infra.mysqlUrl);
+    try {
+      await conn.query(`UPDATE \`${stack.accountDatabase}\`.telegram_sessions SET session_enc = ?`, [enc]);
+    } finally {
+      await conn.end();
+    }
+  };
+  const sessionRow = async () => {
+    const conn = await createConnection(infra.mysqlUrl);
+    try {
+      const [rows] = await conn.query(
+        `SELECT session_enc AS enc, telegram_user_id AS tg, user_id AS owner FROM \`${stack.accountDatabase}\`.telegram_sessions`,
+      );
+      return (rows as { enc: string; tg: string; owner: string }[])[0]!;
+    } finally {
+      await conn.end();
+    }
+  };
+
+  it('binds a session written before binding to its row at start-up (the rewrap migration)', async () => {
+    const cipher = createCipherFromEnv(stack.botEnv);
+    const row = await sessionRow();
+    const session = await cipher.decrypt(KEY_NAMES.sessions, row.enc, sessionContext(row.tg, row.owner));
+    stack.rememberSecret(session);
+    await setSession((await cipher.encrypt(KEY_NAMES.sessions, session)).ciphertext);
+    expect(isBound((await sessionRow()).enc)).toBe(false);
+    await stack.restartAccounts();
+    await waitFor('the session bound to its row', async () => isBound((await sessionRow()).enc));
+    const sent = await stack.rest<Message>(alice, 'POST', `/telegram/accounts/${account.id}/send`, {
+      to: '@peer_tg',
+      text: 'after the binding migration',
+    });
+    expect(sent.body.status).toBe('sent');
+  });
+
+  it('refuses a session ciphertext copied from another user’s row', async () => {
+    const cipher = createCipherFromEnv(stack.botEnv);
+    const row = await sessionRow();
+    const session = await cipher.decrypt(KEY_NAMES.sessions, row.enc, sessionContext(row.tg, row.owner));
+    // What another user's row would hold: the same kind of ciphertext, bound to that row.
+    await setSession(
+      (await cipher.encrypt(KEY_NAMES.sessions, session, sessionContext(row.tg, 'mallory'))).ciphertext,
+    );
+    await stack.restartAccounts();
+    await waitFor('the account to be refused its session', async () => {
+      const after = await stack.rest<Account>(alice, 'GET', `/telegram/accounts/${account.id}`);
+      return after.body.status !== 'active' && after.body.status !== 'connecting';
+    });
+    const sent = await stack.rest<{ code: string }>(alice, 'POST', `/telegram/accounts/${account.id}/send`, {
+      to: '@peer_tg',
+      text: 'must not go out',
+    });
+    expect(sent.status).toBeGreaterThanOrEqual(400);
   });
 });

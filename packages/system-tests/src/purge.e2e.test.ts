@@ -89,7 +89,7 @@ describe('purging a deleted platform user', () => {
       events: ['telegram.message.*'],
     });
     expect(hook.status).toBe(201);
-    stack.rememberSecret(hook.body.secret.slice('whsec_'.length));
+    stack.rememberSecret(hook.body.secret!.slice('whsec_'.length));
     const authorizedBefore = (await stack.control.mtproto()).authorized ?? 0;
 
     // Not for a non-admin, and a user id that cannot be one is refused.

@@ -4,6 +4,7 @@ import { EmulatorClient, startEmulator } from '@integrations/telegram-emulator';
 import {
   createTestDatabase,
   createTestVhost,
+  freePort,
   infra,
   mintToken,
   startProxyFor,
@@ -13,9 +14,12 @@ import {
   type TestVhost,
 } from '@integrations/testing';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { startApi } from '../../../services/api/src/app';
+import { collectStoredText } from './leak-scan';
 import { loadConfig as apiConfig } from '../../../services/api/src/config';
 import { startAuditLog } from '../../../services/audit-log/src/app';
 import { loadConfig as auditConfig } from '../../../services/audit-log/src/config';
@@ -95,6 +99,8 @@ export async function startStack(
     accounts?: boolean | 'processes';
     accountEnv?: Record<string, string>;
     proxied?: boolean;
+    /** The spans a test's exporter holds, so that `close()` scans them for secrets too. */
+    spans?: () => unknown[];
   } = {},
 ): Promise<Stack> {
   const logs: string[] = [];
@@ -119,6 +125,25 @@ export async function startStack(
     secrets.add(bot.token.split(':')[1] ?? bot.token);
     return bot;
   };
+  // 2FA passwords and login codes are secrets too: nothing may keep them (codes are looked for as JSON strings,
+  // where a stored one would be, so that a five-digit number elsewhere is not taken for one).
+  const codes = new Set<string>();
+  const createUser = control.createUser.bind(control);
+  control.createUser = async (input) => {
+    if (input.password) secrets.add(input.password);
+    return createUser(input);
+  };
+  const updateUser = control.updateUser.bind(control);
+  control.updateUser = async (phone, input) => {
+    if (input.password) secrets.add(input.password);
+    return updateUser(phone, input);
+  };
+  const loginCode = control.loginCode.bind(control);
+  control.loginCode = async (phone) => {
+    const code = await loginCode(phone);
+    if (code) codes.add(code);
+    return code;
+  };
   const vhost: TestVhost = await createTestVhost(name);
   const [botDb, auditDb, accountDb]: (TestDatabase | undefined)[] = await Promise.all([
     createTestDatabase(`${name}_bot`),
@@ -130,6 +155,13 @@ export async function startStack(
   const apiPort = options.webhooks ? await freePort() : 0;
   const keyringKey = randomBytes(32).toString('base64');
   secrets.add(keyringKey);
+  const keyringDir = mkdtempSync(path.join(tmpdir(), 'stack-keyring-'));
+  const keyringFile = path.join(keyringDir, 'keyring.json');
+  writeFileSync(
+    keyringFile,
+    JSON.stringify({ 'telegram-bots': { '1': keyringKey }, 'telegram-sessions': { '1': keyringKey } }),
+    { mode: 0o600 },
+  );
   const proxies = options.proxied
     ? { redis: await startProxyFor(infra.redisUrl, 6379), amqp: await startProxyFor(vhost.url, 5672) }
     : undefined;
@@ -139,10 +171,8 @@ export async function startStack(
     REDIS_URL: proxies ? proxies.redis.url(infra.redisUrl) : infra.redisUrl,
     AUTH_JWT_SECRET: SECRET,
     TELEGRAM_BOT_API_URL: emulator.url,
-    SECRETS_KEYRING: JSON.stringify({
-      'telegram-bots': { '1': keyringKey },
-      'telegram-sessions': { '1': keyringKey },
-    }),
+    // A keyring file, as a deployment without Vault has: a rotation's new version survives a restart.
+    SECRETS_KEYRING_FILE: keyringFile,
   };
   const audit = await startAuditLog(
     auditConfig({
@@ -282,21 +312,29 @@ export async function startStack(
       await emulator.stop();
       await proxies?.redis.close();
       await proxies?.amqp.close();
+      // Not only the logs: Redis, every queue (retry and dead letters included), every table, exported spans.
+      const stored = await collectStoredText({
+        redisPrefix: prefix,
+        vhost: vhost.name,
+        databases: [botDb!.name, auditDb!.name, ...(accountDb ? [accountDb.name] : [])],
+        ...(options.spans ? { spans: options.spans } : {}),
+      });
+      const storedLeaks = Object.entries(stored)
+        .map(([place, text]) => ({
+          place,
+          count:
+            [...secrets].filter((secret) => text.includes(secret)).length +
+            [...codes].filter((code) => text.includes(`"${code}"`)).length,
+        }))
+        .filter(({ count }) => count > 0);
       await Promise.all([vhost.delete(), botDb!.drop(), auditDb!.drop(), accountDb?.drop()]);
-      // Every end-to-end test file gets this check for free; the message names how many, never the values.
+      rmSync(keyringDir, { recursive: true, force: true });
+      // Every end-to-end test file gets these checks for free; the message names how many and where, never values.
       if (leaked.length) throw new Error(`${leaked.length} secret(s) appeared in the services' logs`);
+      if (storedLeaks.length)
+        throw new Error(
+          `secrets stored in plain text: ${storedLeaks.map(({ place, count }) => `${count} in ${place}`).join(', ')}`,
+        );
     },
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }

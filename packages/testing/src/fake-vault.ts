@@ -60,10 +60,15 @@ export async function startFakeVault(options: { token?: string; port?: number } 
     return key;
   };
 
+  /** `associated_data` (base64), authenticated with AEAD keys as Vault's transit engine does. */
+  const aadOf = (value: unknown): Buffer | undefined =>
+    typeof value === 'string' && value !== '' ? Buffer.from(value, 'base64') : undefined;
+
   const encrypt = (
     key: TransitKey,
     plaintextB64: unknown,
     version?: unknown,
+    associatedData?: Buffer,
   ): { ciphertext: string; key_version: number } => {
     if (typeof plaintextB64 !== 'string') throw new VaultError(400, 'missing plaintext to encrypt');
     const keyVersion = typeof version === 'number' && version > 0 ? version : key.latest;
@@ -71,12 +76,13 @@ export async function startFakeVault(options: { token?: string; port?: number } 
     if (!material) throw new VaultError(400, 'invalid key version');
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', material, iv);
+    if (associatedData) cipher.setAAD(associatedData);
     const body = Buffer.concat([cipher.update(Buffer.from(plaintextB64, 'base64')), cipher.final()]);
     const sealed = Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64');
     return { ciphertext: `vault:v${keyVersion}:${sealed}`, key_version: keyVersion };
   };
 
-  const decrypt = (key: TransitKey, ciphertext: unknown): string => {
+  const decrypt = (key: TransitKey, ciphertext: unknown, associatedData?: Buffer): string => {
     const match = typeof ciphertext === 'string' ? /^vault:v(\d+):([A-Za-z0-9+/=]+)$/.exec(ciphertext) : null;
     if (!match) throw new VaultError(400, 'invalid ciphertext: no prefix');
     const version = Number(match[1]);
@@ -87,6 +93,7 @@ export async function startFakeVault(options: { token?: string; port?: number } 
     const raw = Buffer.from(match[2] ?? '', 'base64');
     if (raw.length < 28) throw new VaultError(400, 'invalid ciphertext: too short');
     const decipher = createDecipheriv('aes-256-gcm', material, raw.subarray(0, 12));
+    if (associatedData) decipher.setAAD(associatedData);
     decipher.setAuthTag(raw.subarray(raw.length - 16));
     try {
       return Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]).toString(
@@ -146,13 +153,29 @@ export async function startFakeVault(options: { token?: string; port?: number } 
     if (op === 'encrypt')
       return {
         status: 200,
-        body: { data: encrypt(keyOrThrow(name, true), body['plaintext'], body['key_version']) },
+        body: {
+          data: encrypt(
+            keyOrThrow(name, true),
+            body['plaintext'],
+            body['key_version'],
+            aadOf(body['associated_data']),
+          ),
+        },
       };
     const key = keyOrThrow(name, false);
     if (op === 'decrypt')
-      return { status: 200, body: { data: { plaintext: decrypt(key, body['ciphertext']) } } };
+      return {
+        status: 200,
+        body: { data: { plaintext: decrypt(key, body['ciphertext'], aadOf(body['associated_data'])) } },
+      };
     // rewrap: decrypt with the old version, encrypt with the latest, never exposing the plaintext.
-    return { status: 200, body: { data: encrypt(key, decrypt(key, body['ciphertext'])) } };
+    const associatedData = aadOf(body['associated_data']);
+    return {
+      status: 200,
+      body: {
+        data: encrypt(key, decrypt(key, body['ciphertext'], associatedData), undefined, associatedData),
+      },
+    };
   };
 
   const authorised = (req: IncomingMessage): boolean => {

@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { buildAsyncApi } from '@integrations/contracts';
 import { Messaging } from '@integrations/messaging';
+import { createCipherFromEnv, fieldSealer } from '@integrations/secrets';
 import { createLogger, createMetricsRegistry, type Logger } from '@integrations/observability';
 import express from 'express';
 import helmet from 'helmet';
@@ -40,7 +41,16 @@ export async function startApi(
   });
   redis.on('error', (error) => logger.warn('redis error', { error }));
   await redis.connect();
-  const messaging = await Messaging.connect({ url: config.amqpUrl, service: SERVICE, logger, registry });
+  // With a key, the secret fields of the commands it publishes leave sealed for the connectors (ADR 0013).
+  const sealer = config.secretsEnv ? fieldSealer(createCipherFromEnv(config.secretsEnv)) : undefined;
+  if (!sealer) logger.warn('no secrets backend configured: commands carry their secret fields unsealed');
+  const messaging = await Messaging.connect({
+    url: config.amqpUrl,
+    service: SERVICE,
+    logger,
+    registry,
+    ...(sealer ? { sealer } : {}),
+  });
   const verifier = createTokenVerifier(config.auth);
   const rateLimits = new RateLimits(redis, config.redisPrefix, config.rateLimits, registry);
 
@@ -52,7 +62,9 @@ export async function startApi(
     },
   );
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  // X-Forwarded-For is believed only from the configured proxies (TRUSTED_PROXIES); from anyone else the peer
+  // address is the client, so a caller cannot pick its own rate-limit bucket.
+  app.set('trust proxy', config.trustedProxies.length > 0 ? config.trustedProxies : false);
   app.use(requestId);
   app.use(requestMetrics(registry));
   app.use(ipRateLimit(rateLimits));

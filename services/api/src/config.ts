@@ -7,7 +7,24 @@ export interface ApiConfig {
   redisUrl: string;
   /** Key prefix in Redis (tests isolate themselves with it). */
   redisPrefix: string;
-  auth: { jwtSecret?: string; jwksUrl?: string; issuer?: string; audience?: string; jwksCooldownMs?: number };
+  auth: {
+    jwtSecret?: string;
+    jwksUrl?: string;
+    issuer?: string;
+    audience?: string;
+    jwksCooldownMs?: number;
+    /** The longest a token may live (`exp - iat`); a token without `exp` is refused. */
+    maxTokenAgeS: number;
+  };
+  /**
+   * The secrets settings when the api has a key (Vault with a token, or a local keyring): it then seals the secret
+   * fields of the commands it publishes (bot tokens, 2FA passwords, login codes) for the connectors.
+   */
+  secretsEnv?: NodeJS.ProcessEnv;
+  /** Addresses or CIDRs of the proxies whose X-Forwarded-For is believed (none by default). */
+  trustedProxies: string[];
+  /** Open event streams (SSE) per user on one api instance; one more is a 429. */
+  sseMaxPerUser: number;
   corsOrigins: string[];
   /** How long a synchronous request waits for its connector. */
   commandTimeoutMs: number;
@@ -35,7 +52,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       audience: env.AUTH_AUDIENCE || undefined,
       // How soon an unknown `kid` may refetch the JWKS (a rotated key is picked up on first use after it).
       jwksCooldownMs: Number(env.AUTH_JWKS_COOLDOWN_MS ?? 30_000),
+      // A day in production; locally 31 days, so the dev token `npm start` prints (30 days) is accepted.
+      maxTokenAgeS: Number(env.AUTH_MAX_TOKEN_AGE_S ?? (production ? 86_400 : 31 * 86_400)),
     },
+    sseMaxPerUser: Number(env.API_SSE_MAX_PER_USER ?? 5),
+    trustedProxies: (env.TRUSTED_PROXIES ?? '')
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean),
     corsOrigins: (env.CORS_ORIGINS ?? '')
       .split(',')
       .map((o) => o.trim())
@@ -48,6 +72,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       sensitive: { points: Number(env.RATE_LIMIT_SENSITIVE ?? 120), windowSeconds: 60 },
     },
     production,
+    ...((env.VAULT_ADDR && env.VAULT_TOKEN) ||
+    env.SECRETS_BACKEND ||
+    env.SECRETS_KEYRING ||
+    env.SECRETS_KEYRING_FILE
+      ? { secretsEnv: env }
+      : {}),
   };
   if (!config.auth.jwtSecret && !config.auth.jwksUrl) {
     throw new ConfigError(

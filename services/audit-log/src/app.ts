@@ -17,7 +17,7 @@ import { StatsRepository } from './logs/stats.repository';
 import { UserPurgeService } from './users/user-purge';
 import { WEBHOOK_COMMAND_BINDINGS, webhookCommandHandler } from './webhooks/commands';
 import { WebhookDispatcher } from './webhooks/dispatcher';
-import { WebhooksService } from './webhooks/webhooks.service';
+import { WebhooksService, webhookSecretContext } from './webhooks/webhooks.service';
 
 export const SERVICE = 'audit-log';
 
@@ -97,7 +97,13 @@ export async function startAuditLog(
     db,
     cipher,
     keyName: KEY_NAMES.webhooks,
-    column: { table: 'webhooks', id: 'id', ciphertext: 'secret_enc', version: 'secret_key_version' },
+    column: {
+      table: 'webhooks',
+      id: 'id',
+      ciphertext: 'secret_enc',
+      version: 'secret_key_version',
+      binding: { rowKey: 'id', user: 'user_id', of: (row) => webhookSecretContext(row.rowKey, row.user) },
+    },
     envelope: (type, data, ctx) => messaging.makeEnvelope(type, data, ctx),
     relay,
     logger,

@@ -1,8 +1,8 @@
 import { createLogger, telegramMetrics, type Logger } from '@integrations/observability';
 import { KeyRotationJob, type Kysely } from '@integrations/persistence';
-import { createCipherFromEnv, KEY_NAMES } from '@integrations/secrets';
+import { createCipherFromEnv, fieldSealer, KEY_NAMES } from '@integrations/secrets';
 import { startServiceBase } from '@integrations/service-kit';
-import { AccountStore } from './accounts/account-store';
+import { AccountStore, sessionContext } from './accounts/account-store';
 import { AccountsService } from './accounts/accounts.service';
 import { AccountChannelsService } from './channels/channels.service';
 import { COMMAND_BINDINGS, commandHandler } from './commands';
@@ -36,6 +36,7 @@ export async function startAccountConnector(
   config: AccountConnectorConfig,
   logger: Logger = createLogger({ service: SERVICE }),
 ): Promise<AccountConnector> {
+  const cipher = createCipherFromEnv(config.secretsEnv);
   const base = await startServiceBase<AccountDatabase>({
     service: SERVICE,
     logger,
@@ -43,6 +44,8 @@ export async function startAccountConnector(
     database: config.database,
     migrations,
     amqpUrl: config.amqpUrl,
+    // A command that waits in a retry queue keeps its token, password or code sealed with this key.
+    sealer: fieldSealer(cipher),
     redisUrl: config.redisUrl,
     retention: {
       intervalMs: config.retentionIntervalMs,
@@ -57,7 +60,6 @@ export async function startAccountConnector(
   const { registry, db, messaging, relay } = base;
   const redis = base.redis!;
 
-  const cipher = createCipherFromEnv(config.secretsEnv);
   const store = new AccountStore(db, cipher);
   const factory = new ClientFactory(config);
   const calls = new TelegramCalls({
@@ -113,6 +115,11 @@ export async function startAccountConnector(
       id: 'id',
       ciphertext: 'session_enc',
       version: 'session_key_version',
+      binding: {
+        rowKey: 'telegram_user_id',
+        user: 'user_id',
+        of: (row) => sessionContext(row.rowKey, row.user),
+      },
     },
     envelope: (type, data, ctx) => messaging.makeEnvelope(type, data, ctx),
     relay,
@@ -125,7 +132,7 @@ export async function startAccountConnector(
     service: SERVICE,
     shards: config.shards,
     messaging,
-    handler: commandHandler({ accounts, channels, flows, messages }, registry),
+    handler: commandHandler({ accounts, channels, flows, messages, keys }, registry),
     store,
     live,
     flows,

@@ -1,5 +1,6 @@
-import { contextOf, purgeSubject, routeCommands } from '@integrations/messaging';
+import { asOwner, contextOf, purgeSubject, requireAdmin, routeCommands } from '@integrations/messaging';
 import type { Registry } from '@integrations/observability';
+import type { KeyRotationJob } from '@integrations/persistence';
 import type { AccountsService } from './accounts/accounts.service';
 import { toChannel, type AccountChannelsService } from './channels/channels.service';
 import type { FlowsService } from './flows/flows.service';
@@ -15,21 +16,25 @@ export function commandHandler(
     channels: AccountChannelsService;
     flows: FlowsService;
     messages: AccountMessagesService;
+    /** Rotates `telegram-sessions` and rewraps every stored session (live clients keep their decrypted copy). */
+    keys: KeyRotationJob;
   },
   registry: Registry,
 ) {
-  const { accounts, channels, flows, messages } = services;
+  const { accounts, channels, flows, messages, keys } = services;
   return routeCommands(
     {
-      'telegram.account.connect': (caller, data, env) => flows.start(caller, data, contextOf(env)),
-      'telegram.account.flow.get': (caller, data) => flows.get(caller, data.flowId),
+      // Connect flows are their owner's alone: an admin neither reads another user's QR token nor submits codes
+      // or passwords into their flow.
+      'telegram.account.connect': (caller, data, env) => flows.start(asOwner(caller), data, contextOf(env)),
+      'telegram.account.flow.get': (caller, data) => flows.get(asOwner(caller), data.flowId),
       'telegram.account.flow.code': (caller, data, env) =>
-        flows.code(caller, data.flowId, data.code, contextOf(env)),
-      'telegram.account.flow.resend': (caller, data) => flows.resend(caller, data.flowId),
+        flows.code(asOwner(caller), data.flowId, data.code, contextOf(env)),
+      'telegram.account.flow.resend': (caller, data) => flows.resend(asOwner(caller), data.flowId),
       'telegram.account.flow.password': (caller, data, env) =>
-        flows.password(caller, data.flowId, data.password, contextOf(env)),
+        flows.password(asOwner(caller), data.flowId, data.password, contextOf(env)),
       'telegram.account.flow.cancel': async (caller, data) => {
-        await flows.cancel(caller, data.flowId);
+        await flows.cancel(asOwner(caller), data.flowId);
         return {};
       },
       'telegram.account.list': (caller, data) => accounts.list(caller, data),
@@ -42,11 +47,10 @@ export function commandHandler(
       },
       'telegram.account.update': (caller, data, env) => accounts.update(caller, data, contextOf(env)),
       'telegram.account.remove': async (caller, data, env) => {
-        await accounts.remove({ ...caller, admin: false }, data.id, contextOf(env));
+        await accounts.remove(asOwner(caller), data.id, contextOf(env));
         return {};
       },
-      'telegram.account.reconnect': (caller, data) =>
-        accounts.reconnect({ ...caller, admin: false }, data.id),
+      'telegram.account.reconnect': (caller, data) => accounts.reconnect(asOwner(caller), data.id),
       'telegram.account.send': (caller, data, env) => messages.send(caller, data, env),
       'telegram.account.message.get': (caller, data) => messages.get(caller, data.id),
       'telegram.account.channel.attach': (caller, data, env) => channels.attach(caller, data, contextOf(env)),
@@ -54,10 +58,14 @@ export function commandHandler(
       'telegram.account.channel.get': async (caller, data) => toChannel(await channels.find(caller, data.id)),
       'telegram.account.channel.update': (caller, data, env) => channels.update(caller, data, contextOf(env)),
       'telegram.account.channel.remove': async (caller, data, env) => {
-        await channels.remove({ ...caller, admin: false }, data.id, contextOf(env));
+        await channels.remove(asOwner(caller), data.id, contextOf(env));
         return {};
       },
       'telegram.account.channel.send': (caller, data, env) => messages.sendViaChannel(caller, data, env),
+      'telegram.account.keys.rotate': async (caller, _data, env) => {
+        requireAdmin(caller, 'Key rotation');
+        return keys.rotate(contextOf(env));
+      },
     },
     { registry },
   );

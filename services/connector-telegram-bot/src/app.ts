@@ -1,9 +1,9 @@
 import { BreakerSet } from '@integrations/connector-kit';
 import { createLogger, telegramMetrics, type Logger } from '@integrations/observability';
 import { KeyRotationJob, type Kysely } from '@integrations/persistence';
-import { KEY_NAMES, createCipherFromEnv, hashKeyFromEnv } from '@integrations/secrets';
+import { KEY_NAMES, createCipherFromEnv, fieldSealer, hashKeyFromEnv } from '@integrations/secrets';
 import { startServiceBase } from '@integrations/service-kit';
-import { BotsService } from './bots/bots.service';
+import { BotsService, botTokenContext } from './bots/bots.service';
 import { ChannelsService } from './channels/channels.service';
 import { COMMAND_BINDINGS, commandHandler } from './commands';
 import type { BotConnectorConfig } from './config';
@@ -28,6 +28,7 @@ export async function startBotConnector(
   config: BotConnectorConfig,
   logger: Logger = createLogger({ service: SERVICE }),
 ): Promise<BotConnector> {
+  const cipher = createCipherFromEnv(config.secretsEnv);
   const base = await startServiceBase<BotDatabase>({
     service: SERVICE,
     logger,
@@ -35,6 +36,8 @@ export async function startBotConnector(
     database: config.database,
     migrations,
     amqpUrl: config.amqpUrl,
+    // A command that waits in a retry queue keeps its token, password or code sealed with this key.
+    sealer: fieldSealer(cipher),
     redisUrl: config.redisUrl,
     retention: {
       intervalMs: config.retentionIntervalMs,
@@ -49,7 +52,6 @@ export async function startBotConnector(
   const { registry, db, messaging, relay } = base;
   const redis = base.redis!;
 
-  const cipher = createCipherFromEnv(config.secretsEnv);
   const breakers = new BreakerSet({
     name: 'bot-api',
     keyPrefix: 'bot',
@@ -102,6 +104,7 @@ export async function startBotConnector(
       id: 'id',
       ciphertext: 'bot_token_enc',
       version: 'bot_token_key_version',
+      binding: { rowKey: 'id', user: 'user_id', of: (row) => botTokenContext(row.rowKey, row.user) },
     },
     envelope: (type, data, ctx) => messaging.makeEnvelope(type, data, ctx),
     relay,

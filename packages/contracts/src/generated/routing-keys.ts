@@ -35,6 +35,7 @@ import type {
   TelegramAccountFlowPasswordCommand,
   TelegramAccountFlowResendCommand,
   TelegramAccountGetCommand,
+  TelegramAccountKeysRotateCommand,
   TelegramAccountListCommand,
   TelegramAccountMessageGetCommand,
   TelegramAccountPausedEvent,
@@ -106,6 +107,7 @@ export const COMMAND_TYPES = [
   'telegram.account.flow.password',
   'telegram.account.flow.resend',
   'telegram.account.get',
+  'telegram.account.keys.rotate',
   'telegram.account.list',
   'telegram.account.message.get',
   'telegram.account.reconnect',
@@ -186,6 +188,7 @@ export interface CommandDataMap {
   'telegram.account.flow.password': TelegramAccountFlowPasswordCommand;
   'telegram.account.flow.resend': TelegramAccountFlowResendCommand;
   'telegram.account.get': TelegramAccountGetCommand;
+  'telegram.account.keys.rotate': TelegramAccountKeysRotateCommand;
   'telegram.account.list': TelegramAccountListCommand;
   'telegram.account.message.get': TelegramAccountMessageGetCommand;
   'telegram.account.reconnect': TelegramAccountReconnectCommand;
@@ -233,6 +236,7 @@ export interface ReplyDataMap {
   'telegram.account.flow.password': Flow;
   'telegram.account.flow.resend': Flow;
   'telegram.account.get': Account;
+  'telegram.account.keys.rotate': KeyRotation;
   'telegram.account.list': AccountPage;
   'telegram.account.message.get': Message;
   'telegram.account.reconnect': Account;

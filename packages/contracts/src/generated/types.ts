@@ -281,6 +281,13 @@ export interface TelegramAccountGetCommand {
   id: string;
 }
 /**
+ * Data of the command telegram.account.keys.rotate.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountKeysRotateCommand".
+ */
+export interface TelegramAccountKeysRotateCommand {}
+/**
  * Data of the command telegram.account.list.
  *
  * This interface was referenced by `Contracts`'s JSON-Schema
@@ -1724,6 +1731,20 @@ export interface TelegramAccountGetReply {
   label: string | null;
 }
 /**
+ * Reply data of telegram.account.keys.rotate.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountKeysRotateReply".
+ */
+export interface TelegramAccountKeysRotateReply {
+  keyName: 'telegram-bots' | 'telegram-sessions' | 'integration-webhooks';
+  version: number;
+  /**
+   * Rows still encrypted with an older version; the rewrap job works them down.
+   */
+  pendingRows: number;
+}
+/**
  * Reply data of telegram.account.list.
  *
  * This interface was referenced by `Contracts`'s JSON-Schema
@@ -2247,9 +2268,13 @@ export interface WebhooksCreateReply {
   status: 'active' | 'disabled';
   createdAt: string;
   /**
-   * The signing secret (Standard Webhooks `whsec_` form); shown once, here.
+   * The signing secret (Standard Webhooks `whsec_` form); shown once, in the first answer to the creation.
    */
-  secret: string;
+  secret?: string;
+  /**
+   * On a replay of the creation (the same Idempotency-Key): the secret was in the first answer only and is not kept anywhere to show again.
+   */
+  secretShownOnce?: true;
 }
 /**
  * Reply data of webhooks.deliveries.
@@ -2554,9 +2579,13 @@ export interface WebhookCreated {
   status: 'active' | 'disabled';
   createdAt: string;
   /**
-   * The signing secret (Standard Webhooks `whsec_` form); shown once, here.
+   * The signing secret (Standard Webhooks `whsec_` form); shown once, in the first answer to the creation.
    */
-  secret: string;
+  secret?: string;
+  /**
+   * On a replay of the creation (the same Idempotency-Key): the secret was in the first answer only and is not kept anywhere to show again.
+   */
+  secretShownOnce?: true;
 }
 /**
  * This interface was referenced by `Contracts`'s JSON-Schema

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
-import type { KeyRotateBody, KeyRotation } from '@integrations/contracts';
+import { DomainError, type KeyRotateBody, type KeyRotation } from '@integrations/contracts';
 import { type AuthedRequest, RequireScope } from '../auth/auth.guard';
 import { SCOPES } from '../auth/token-verifier';
 import type { ApiConfig } from '../config';
@@ -7,6 +7,8 @@ import { CommandGateway } from '../gateway/command-gateway';
 import { Doc } from '../http/docs';
 import { SchemaPipe } from '../http/schema.pipe';
 import { TOKENS } from '../tokens';
+
+type KeyRotateCommand = 'telegram.bot.keys.rotate' | 'telegram.account.keys.rotate' | 'webhooks.keys.rotate';
 
 @Controller('api/integrations/admin')
 export class AdminController {
@@ -27,18 +29,36 @@ export class AdminController {
     summary: 'Rotate encryption keys (one, or every key when none is named) and rewrap every row',
     body: 'KeyRotateBody',
     ok: { status: 202, description: 'Rotated; the rewrap runs in the background' },
+    errors: [[422, 'The key belongs to a connector this deployment does not run']],
   })
   async rotate(
     @Body(new SchemaPipe('key-rotate')) body: KeyRotateBody,
     @Req() req: AuthedRequest,
   ): Promise<{ rotations: KeyRotation[] }> {
-    const wanted = (key: KeyRotation['keyName']) => !body.keyName || body.keyName === key;
+    // Each key belongs to the service that encrypts with it; a key whose service is not deployed is not ours.
+    const owners: Record<KeyRotation['keyName'], { deployed: boolean; command: KeyRotateCommand }> = {
+      'telegram-bots': { deployed: this.config.connectors.has('bot'), command: 'telegram.bot.keys.rotate' },
+      'telegram-sessions': {
+        deployed: this.config.connectors.has('account'),
+        command: 'telegram.account.keys.rotate',
+      },
+      'integration-webhooks': { deployed: true, command: 'webhooks.keys.rotate' },
+    };
+    if (body.keyName && !owners[body.keyName].deployed) {
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `The key ${body.keyName} belongs to a connector this deployment does not run; nothing was rotated.`,
+        { errors: [{ path: '/keyName', message: 'is not a key of this deployment' }] },
+      );
+    }
     const rotations: KeyRotation[] = [];
-    if (wanted('telegram-bots') && this.config.connectors.has('bot'))
-      rotations.push(await this.gateway.call('telegram.bot.keys.rotate', {}, req));
-    if (wanted('integration-webhooks'))
-      rotations.push(await this.gateway.call('webhooks.keys.rotate', {}, req));
-    // telegram-sessions belongs to the account connector, which rotates its own key when it is deployed.
+    for (const [keyName, owner] of Object.entries(owners) as [
+      KeyRotation['keyName'],
+      (typeof owners)[KeyRotation['keyName']],
+    ][]) {
+      if (owner.deployed && (!body.keyName || body.keyName === keyName))
+        rotations.push(await this.gateway.call(owner.command, {}, req));
+    }
     return { rotations };
   }
 

@@ -1,4 +1,12 @@
-import { type CanActivate, type ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
+import {
+  applyDecorators,
+  type CanActivate,
+  type ExecutionContext,
+  Inject,
+  Injectable,
+  SetMetadata,
+} from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 import { Reflector } from '@nestjs/core';
 import { DomainError } from '@integrations/contracts';
 import { apiMetrics, type Registry } from '@integrations/observability';
@@ -9,8 +17,12 @@ import { TokenRejected, type Principal, type Scope, type TokenVerifier } from '.
 const SCOPE_KEY = 'integrations:scope';
 const PUBLIC_KEY = 'integrations:public';
 
-/** The scope a route needs: read for GET, write for changes, admin for operations. */
-export const RequireScope = (scope: Scope) => SetMetadata(SCOPE_KEY, scope);
+/**
+ * The scope a route needs: read for GET, write for changes, admin for operations. Also in the OpenAPI document
+ * (`x-required-scope`), so clients and the ACL test read it from the same place the guard does.
+ */
+export const RequireScope = (scope: Scope) =>
+  applyDecorators(SetMetadata(SCOPE_KEY, scope), ApiExtension('x-required-scope', scope));
 /** Health, metrics and the OpenAPI document need no token. */
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
 

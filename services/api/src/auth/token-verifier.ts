@@ -12,6 +12,8 @@ export interface Principal {
   sub: string;
   scopes: ReadonlySet<string>;
   admin: boolean;
+  /** When the token expires (ms since the epoch): an open event stream closes then. */
+  expiresAt: number;
 }
 
 /** Why a token was refused, for the auth-failure metric (never shown to the caller in more detail). */
@@ -35,6 +37,8 @@ const CLOCK_TOLERANCE_S = 30;
 export function createTokenVerifier(auth: ApiConfig['auth']): TokenVerifier {
   const options = {
     clockTolerance: CLOCK_TOLERANCE_S,
+    // A token without an expiry would be valid for ever: refused.
+    requiredClaims: ['exp'],
     ...(auth.issuer ? { issuer: auth.issuer } : {}),
     ...(auth.audience ? { audience: auth.audience } : {}),
   };
@@ -52,7 +56,7 @@ export function createTokenVerifier(auth: ApiConfig['auth']): TokenVerifier {
           jwks && !(secret && isHs256(token))
             ? await jwtVerify(token, jwks, { ...options, algorithms: ['RS256', 'ES256', 'PS256', 'EdDSA'] })
             : await jwtVerify(token, secret ?? new Uint8Array(), { ...options, algorithms: ['HS256'] });
-        return toPrincipal(payload);
+        return toPrincipal(payload, auth.maxTokenAgeS);
       } catch (error) {
         if (error instanceof TokenRejected) throw error;
         if (error instanceof errors.JWTExpired) throw new TokenRejected('expired');
@@ -74,12 +78,17 @@ function isHs256(token: string): boolean {
   }
 }
 
-function toPrincipal(payload: JWTPayload): Principal {
+function toPrincipal(payload: JWTPayload, maxTokenAgeS: number): Principal {
   if (typeof payload.sub !== 'string' || payload.sub.length === 0 || payload.sub.length > 64)
     throw new TokenRejected('claims');
+  const exp = payload.exp;
+  if (typeof exp !== 'number') throw new TokenRejected('claims');
+  // The lifetime it was issued with (or, without `iat`, what is left of it) must not exceed the maximum age.
+  const issuedAt = typeof payload.iat === 'number' ? payload.iat : Math.floor(Date.now() / 1000);
+  if (exp - issuedAt > maxTokenAgeS + CLOCK_TOLERANCE_S) throw new TokenRejected('claims');
   const raw = (payload as { scope?: unknown; scp?: unknown }).scope ?? (payload as { scp?: unknown }).scp;
   const scopes = new Set(
     Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? raw.split(' ').filter(Boolean) : [],
   );
-  return { sub: payload.sub, scopes, admin: scopes.has(SCOPES.admin) };
+  return { sub: payload.sub, scopes, admin: scopes.has(SCOPES.admin), expiresAt: exp * 1000 };
 }

@@ -24,6 +24,11 @@ export class EventStream implements OnModuleInit {
     });
   }
 
+  /** How many streams the user has open on this instance. */
+  openFor(userId: string): number {
+    return this.streams.get(userId)?.size ?? 0;
+  }
+
   subscribe(userId: string, res: Response): () => void {
     let set = this.streams.get(userId);
     if (!set) this.streams.set(userId, (set = new Set()));

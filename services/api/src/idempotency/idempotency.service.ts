@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError } from '@integrations/contracts';
+import { isSecretKey } from '@integrations/observability';
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { AuthedRequest } from '../auth/auth.guard';
@@ -12,6 +13,19 @@ export interface StoredResponse {
   headers?: Record<string, string>;
 }
 
+/**
+ * What is kept for a replay: the answer without its secrets. A top-level field whose name is a secret's
+ * (`secret`, `token`...) is dropped, and the body says so (`secretShownOnce`): a secret is shown once and never
+ * sits in Redis for a replay.
+ */
+export function withoutSecrets(response: StoredResponse): StoredResponse {
+  const body = response.body;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return response;
+  const kept = Object.entries(body).filter(([key]) => !isSecretKey(key));
+  if (kept.length === Object.keys(body).length) return response;
+  return { ...response, body: { ...Object.fromEntries(kept), secretShownOnce: true } };
+}
+
 type Record_ = { state: 'pending'; hash: string } | ({ state: 'done'; hash: string } & StoredResponse);
 
 const TTL_S = 24 * 3600;
@@ -21,7 +35,7 @@ const KEY = /^[\x21-\x7e]{1,255}$/;
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
 /**
- * `Idempotency-Key` on creating and sending POSTs: the first answer is kept in Redis for 24 h and replayed for
+ * `Idempotency-Key` on creating and sending POSTs: the first answer (without its secrets) is kept in Redis for 24 h and replayed for
  * the same key and body; another body with the same key is refused; a request still running answers 409 with
  * `Retry-After` (the IETF Idempotency-Key draft's answer, which a client retries).
  * Transient failures (5xx, 429) are not kept, so the caller can retry them with the same key.
@@ -108,7 +122,12 @@ export class IdempotencyService {
       throw error;
     }
     await this.redis
-      .set(redisKey, JSON.stringify({ state: 'done', hash, ...response } satisfies Record_), 'EX', TTL_S)
+      .set(
+        redisKey,
+        JSON.stringify({ state: 'done', hash, ...withoutSecrets(response) } satisfies Record_),
+        'EX',
+        TTL_S,
+      )
       .catch(() => undefined);
     return response;
   }

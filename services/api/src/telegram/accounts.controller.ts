@@ -226,6 +226,7 @@ export class AccountsController {
 
   @Post('accounts/:id/send')
   @RequireScope(SCOPES.write)
+  @Sensitive()
   @Doc({
     tag: 'accounts',
     summary: 'Send a message as the account',

@@ -8,7 +8,12 @@ import { IdParam, SchemaPipe } from '../http/schema.pipe';
 import { TOKENS } from '../tokens';
 
 /** Who a Telegram webhook acts as: nobody's token, so no user and no scope; the connector checks the secret. */
-const TELEGRAM = { sub: 'telegram-webhook', scopes: new Set<string>(), admin: false };
+const TELEGRAM = {
+  sub: 'telegram-webhook',
+  scopes: new Set<string>(),
+  admin: false,
+  expiresAt: Number.MAX_SAFE_INTEGER,
+};
 
 /**
  * Telegram posts bot updates here when the deployment has a public URL. There is no JWT: the

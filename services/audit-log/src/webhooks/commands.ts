@@ -1,4 +1,4 @@
-import { contextOf, requireAdmin, routeCommands } from '@integrations/messaging';
+import { asOwner, contextOf, requireAdmin, routeCommands } from '@integrations/messaging';
 import type { Registry } from '@integrations/observability';
 import type { KeyRotationJob } from '@integrations/persistence';
 import type { WebhooksService } from './webhooks.service';
@@ -12,9 +12,10 @@ export function webhookCommandHandler(webhooks: WebhooksService, keys: KeyRotati
       'webhooks.create': (caller, data, env) => webhooks.create(caller, data, contextOf(env)),
       'webhooks.list': (caller, data) => webhooks.list(caller, data),
       'webhooks.get': (caller, data) => webhooks.get(caller, data.id),
-      'webhooks.remove': (caller, data, env) => webhooks.remove(caller, data.id, contextOf(env)),
+      // Webhooks stay their owner's: an admin may read them, not remove or redeliver them.
+      'webhooks.remove': (caller, data, env) => webhooks.remove(asOwner(caller), data.id, contextOf(env)),
       'webhooks.deliveries': (caller, data) => webhooks.deliveries(caller, data),
-      'webhooks.redeliver': (caller, data) => webhooks.redeliver(caller, data),
+      'webhooks.redeliver': (caller, data) => webhooks.redeliver(asOwner(caller), data),
       'webhooks.keys.rotate': async (caller, _data, env) => {
         requireAdmin(caller, 'Key rotation');
         return keys.rotate(contextOf(env));

@@ -1,5 +1,6 @@
+import { DomainError } from '@integrations/contracts';
 import type { Messaging } from '@integrations/messaging';
-import { webhookMetrics, type Logger, type Registry } from '@integrations/observability';
+import { redactText, webhookMetrics, type Logger, type Registry } from '@integrations/observability';
 import {
   enqueueOutbox,
   sql,
@@ -12,6 +13,7 @@ import { Agent, request } from 'undici';
 import { v7 as uuidv7 } from 'uuid';
 import type { AuditDatabase } from '../db/schema';
 import { signatureHeaders } from './signature';
+import { webhookSecretContext } from './webhooks.service';
 import { checkWebhookUrl, guardedLookup, type UrlPolicy } from './url-guard';
 
 export interface DispatcherOptions {
@@ -155,7 +157,11 @@ export class WebhookDispatcher {
     } else {
       outcome = await this.post(
         webhook.url,
-        await this.deps.cipher.decrypt(KEY_NAMES.webhooks, webhook.secret_enc),
+        await this.deps.cipher.decrypt(
+          KEY_NAMES.webhooks,
+          webhook.secret_enc,
+          webhookSecretContext(webhook.id, webhook.user_id),
+        ),
         delivery,
       );
     }
@@ -232,7 +238,9 @@ export class WebhookDispatcher {
       await response.body.dump();
       return { statusCode: response.statusCode, error: null };
     } catch (error) {
-      return { statusCode: null, error: describe(error) };
+      // The details (which name did not resolve, which address was refused) are for the operators' logs only.
+      this.deps.logger.info('webhook attempt failed', { deliveryId: delivery.id, error });
+      return { statusCode: null, error: attemptError(error) };
     }
   }
 }
@@ -240,10 +248,19 @@ export class WebhookDispatcher {
 /** ±10 %, so that deliveries that failed together do not all come back in the same instant. */
 const jitter = (ms: number) => Math.round(ms * (0.9 + Math.random() * 0.2));
 
-function describe(error: unknown): string {
-  const code = (error as { code?: string }).code;
-  const message = error instanceof Error ? error.message : String(error);
-  return code ? `${code}: ${message}` : message;
+/** Failures once the receiver was reached: it took the connection, then was too slow. */
+const RECEIVER_TIMEOUTS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+/**
+ * What a subscriber is told about an attempt that got no HTTP answer. Every failure to reach the receiver (a name
+ * that does not resolve, one that resolves to a refused internal address, a refused or reset connection, TLS)
+ * reads the same, so the attempt log cannot be used to map internal DNS names or ports.
+ */
+export function attemptError(error: unknown): string {
+  if (error instanceof DomainError) return redactText(error.message);
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && RECEIVER_TIMEOUTS.has(code)) return 'The receiver did not answer in time.';
+  return 'Could not connect to the receiver.';
 }
 
 /** `5s,5m,30m,2h` → milliseconds; the Standard Webhooks reference schedule when unset. */

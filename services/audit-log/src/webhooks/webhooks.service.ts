@@ -19,7 +19,7 @@ import {
   type OutboxRelay,
   type Selectable,
 } from '@integrations/persistence';
-import { KEY_NAMES, type SecretCipher } from '@integrations/secrets';
+import { KEY_NAMES, rowContext, type SecretCipher } from '@integrations/secrets';
 import { v7 as uuidv7 } from 'uuid';
 import type { AuditDatabase } from '../db/schema';
 import { topicMatches } from './patterns';
@@ -67,8 +67,9 @@ export class WebhooksService {
         `At most ${this.deps.maxPerUser} webhooks per user; remove one first.`,
       );
     const secret = newSecret();
-    const sealed = await cipher.encrypt(KEY_NAMES.webhooks, secret);
     const id = uuidv7();
+    // Bound to this row and its owner: copied into another webhook, the secret does not decrypt.
+    const sealed = await cipher.encrypt(KEY_NAMES.webhooks, secret, webhookSecretContext(id, caller.userId));
     await db.transaction().execute(async (trx) => {
       await trx
         .insertInto('webhooks')
@@ -271,4 +272,9 @@ function decodeCursor(cursor: string | undefined): string | undefined {
   const id = Buffer.from(cursor, 'base64url').toString();
   if (!/^[0-9a-f-]{36}$/.test(id)) throw new DomainError('VALIDATION_FAILED', 'The cursor is not valid.');
   return id;
+}
+
+/** What a webhook signing secret's ciphertext is bound to: its row and its owner. */
+export function webhookSecretContext(id: string, userId: string): string {
+  return rowContext('webhooks', id, userId);
 }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { Webhook } from 'standardwebhooks';
-import { parseRetrySchedule } from './dispatcher';
+import { Agent, request } from 'undici';
+import { attemptError, parseRetrySchedule } from './dispatcher';
 import { topicMatches } from './patterns';
 import { newSecret, signatureHeaders } from './signature';
 import { checkWebhookUrl, guardedLookup } from './url-guard';
@@ -91,6 +92,28 @@ describe('webhook URL policy', () => {
       ),
     );
     expect(allowed).toMatch(/^(127\.0\.0\.1|::1)$/);
+  });
+});
+
+describe('attempt errors shown to subscribers', () => {
+  /** What a real attempt through the guarded connection reports for a URL. */
+  const attempt = async (url: string): Promise<string> => {
+    const agent = new Agent({ connect: { lookup: guardedLookup(production), timeout: 5000 } });
+    try {
+      await request(url, { method: 'POST', dispatcher: agent, body: '{}' });
+      return 'answered';
+    } catch (error) {
+      return attemptError(error);
+    } finally {
+      await agent.close();
+    }
+  };
+
+  it('read the same for a name that does not resolve and one that resolves to a refused internal address', async () => {
+    const unknown = await attempt('https://no-such-host.invalid/hook');
+    const internal = await attempt('https://localhost/hook');
+    expect(internal).toBe(unknown);
+    expect(internal).toBe('Could not connect to the receiver.');
   });
 });
 

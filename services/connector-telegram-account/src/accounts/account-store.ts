@@ -1,7 +1,7 @@
 import type { Account } from '@integrations/contracts';
 import { ownedOrNotFound, type CommandCaller } from '@integrations/messaging';
 import { sql, type Kysely, type Selectable, type Transaction } from '@integrations/persistence';
-import { KEY_NAMES, type SecretCipher } from '@integrations/secrets';
+import { KEY_NAMES, rowContext, type SecretCipher } from '@integrations/secrets';
 import { v7 as uuidv7 } from 'uuid';
 import type { AccountDatabase, SessionStatus, SessionTable } from '../db/schema';
 import { shardOfColumn } from '../shards/shard-leases';
@@ -91,7 +91,11 @@ export class AccountStore {
   }
 
   async session(row: SessionRow): Promise<string> {
-    return this.cipher.decrypt(KEY_NAMES.sessions, row.session_enc);
+    return this.cipher.decrypt(
+      KEY_NAMES.sessions,
+      row.session_enc,
+      sessionContext(row.telegram_user_id, row.user_id),
+    );
   }
 
   /**
@@ -104,7 +108,12 @@ export class AccountStore {
     profile: LoginProfile,
     session: string,
   ): Promise<SessionRow> {
-    const sealed = await this.cipher.encrypt(KEY_NAMES.sessions, session);
+    // Bound to its row (one per platform user and Telegram user) and owner: copied elsewhere, it does not decrypt.
+    const sealed = await this.cipher.encrypt(
+      KEY_NAMES.sessions,
+      session,
+      sessionContext(profile.telegramUserId, userId),
+    );
     const fields = {
       phone_masked: maskPhone(profile.phone),
       username: profile.username ?? null,
@@ -173,4 +182,12 @@ export class AccountStore {
     for (const row of rows) out[row.status] = Number(row.n);
     return out;
   }
+}
+
+/**
+ * What a session's ciphertext is bound to. A session row is upserted on (user, Telegram user), so that pair is its
+ * key (known before the row id is); with the owner it names exactly one row.
+ */
+export function sessionContext(telegramUserId: string, userId: string): string {
+  return rowContext('telegram_sessions', telegramUserId, userId);
 }

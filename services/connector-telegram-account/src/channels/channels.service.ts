@@ -84,7 +84,12 @@ export class AccountChannelsService {
       throw new DomainError('VALIDATION_FAILED', 'Attach through an account here.');
     const account = await store.find({ ...caller, admin: false }, data.via.id);
     // Connecting the client and the lookup are one bounded call behind the account's breakers.
-    const chat = await calls.run(account.id, async () => this.lookUp(await live.ready(account), data.chat));
+    const chat = await calls.run(
+      account.id,
+      async () => this.lookUp(await live.ready(account), data.chat),
+      undefined,
+      'contacts.ResolveUsername',
+    );
     if (!canPost(chat)) {
       throw new DomainError(
         'TELEGRAM_NOT_ADMIN',

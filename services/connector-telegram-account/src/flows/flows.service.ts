@@ -88,8 +88,11 @@ export class FlowsService {
     try {
       await calls.connect(undefined, client);
       if (data.method === 'code') {
-        const sent = await calls.run(undefined, () =>
-          client.sendCode({ apiId: this.deps.apiId, apiHash: this.deps.apiHash }, data.phone),
+        const sent = await calls.run(
+          undefined,
+          () => client.sendCode({ apiId: this.deps.apiId, apiHash: this.deps.apiHash }, data.phone),
+          undefined,
+          'auth.SendCode',
         );
         work.phone = data.phone;
         work.phoneCodeHash = sent.phoneCodeHash;
@@ -346,16 +349,21 @@ export class FlowsService {
    */
   private async invoke<R extends Api.AnyRequest>(work: FlowWork, request: R): Promise<R['__response']> {
     const { calls, callTimeoutMs, factory } = this.deps;
-    return calls.run(undefined, async () => {
-      if (isDead(work.client) || !(await untilConnected(work.client, callTimeoutMs))) {
-        const session = sessionOf(work.client);
-        await destroy(work.client);
-        work.client = await factory.create(session);
-        if (work.onUpdate) work.client.addEventHandler(work.onUpdate);
-        await calls.connect(undefined, work.client);
-      }
-      return work.client.invoke(request);
-    });
+    return calls.run(
+      undefined,
+      async () => {
+        if (isDead(work.client) || !(await untilConnected(work.client, callTimeoutMs))) {
+          const session = sessionOf(work.client);
+          await destroy(work.client);
+          work.client = await factory.create(session);
+          if (work.onUpdate) work.client.addEventHandler(work.onUpdate);
+          await calls.connect(undefined, work.client);
+        }
+        return work.client.invoke(request);
+      },
+      undefined,
+      request.className,
+    );
   }
 
   /**
@@ -422,7 +430,8 @@ export class FlowsService {
   private async owned(caller: CommandCaller, flowId: string): Promise<FlowRecord> {
     const record = await this.load(flowId);
     if (!record) throw new DomainError('NOT_FOUND', 'No such connect flow.');
-    if (record.userId !== caller.userId && !caller.admin) throw new NotOwned('flow', 'No such connect flow.');
+    // Owner only, whatever the scope: a flow holds a live QR login token and takes codes and passwords.
+    if (record.userId !== caller.userId) throw new NotOwned('flow', 'No such connect flow.');
     return record;
   }
 

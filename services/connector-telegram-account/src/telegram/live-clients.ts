@@ -107,7 +107,12 @@ export class LiveClients {
       client = await factory.create(await store.session(row));
       const connecting = client;
       await calls.connect(row.id, connecting);
-      await calls.run(row.id, () => Promise.race([connecting.getMe(), whenKeyForgotten(connecting)]));
+      await calls.run(
+        row.id,
+        () => Promise.race([connecting.getMe(), whenKeyForgotten(connecting)]),
+        undefined,
+        'users.GetFullUser',
+      );
     } catch (raw) {
       if (client) await destroy(client);
       await this.failed(row, toDomainError(raw));

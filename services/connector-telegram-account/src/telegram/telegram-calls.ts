@@ -1,5 +1,5 @@
 import { BreakerOpenError, BreakerSet, CallTimeoutError } from '@integrations/connector-kit';
-import type { Logger, Registry } from '@integrations/observability';
+import { SpanKind, inSpan, type Logger, type Registry } from '@integrations/observability';
 import type { Api, TelegramClient } from 'telegram';
 import { unreachable, whenKeyForgotten } from './connection-state';
 import { toDomainError } from './errors';
@@ -10,6 +10,8 @@ import { toDomainError } from './errors';
  * breaker and the connector-wide `mtproto` one. A login has no account yet and passes the connector-wide one only.
  * An open breaker or a timeout comes out as the contract's TELEGRAM_UNAVAILABLE with `retryAfter`, the same for
  * every kind of call; Telegram's own errors come out as they are (a login step reads SESSION_PASSWORD_NEEDED).
+ * Each call is a client span `telegram <method>` under the active trace, with ids only (never a phone, code,
+ * password or session).
  */
 export class TelegramCalls {
   private readonly breakers: BreakerSet;
@@ -36,14 +38,27 @@ export class TelegramCalls {
     });
   }
 
-  /** Runs a call for an account (`undefined`: a login with no account yet). */
-  async run<T>(accountId: string | undefined, call: () => Promise<T>, timeoutMs?: number): Promise<T> {
-    try {
-      return await this.breakers.call(accountId, call, timeoutMs === undefined ? {} : { timeoutMs });
-    } catch (error) {
-      if (error instanceof BreakerOpenError || error instanceof CallTimeoutError) throw toDomainError(error);
-      throw error;
-    }
+  /** Runs a call for an account (`undefined`: a login with no account yet); `method` names its span. */
+  run<T>(
+    accountId: string | undefined,
+    call: () => Promise<T>,
+    timeoutMs?: number,
+    method = 'call',
+  ): Promise<T> {
+    return inSpan(
+      `telegram ${method}`,
+      { 'telegram.api': 'mtproto', 'telegram.method': method, 'integrations.account_id': accountId },
+      async () => {
+        try {
+          return await this.breakers.call(accountId, call, timeoutMs === undefined ? {} : { timeoutMs });
+        } catch (error) {
+          if (error instanceof BreakerOpenError || error instanceof CallTimeoutError)
+            throw toDomainError(error);
+          throw error;
+        }
+      },
+      SpanKind.CLIENT,
+    );
   }
 
   /**
@@ -59,6 +74,7 @@ export class TelegramCalls {
         if (!(await Promise.race([client.connect(), whenKeyForgotten(client)]))) throw unreachable();
       },
       this.connectTimeoutMs,
+      'connect',
     );
   }
 
@@ -67,7 +83,7 @@ export class TelegramCalls {
     client: TelegramClient,
     request: R,
   ): Promise<R['__response']> {
-    return this.run(accountId, () => client.invoke(request));
+    return this.run(accountId, () => client.invoke(request), undefined, request.className);
   }
 
   /** Whether the account's calls (or, without one, every call) are refused for now. */

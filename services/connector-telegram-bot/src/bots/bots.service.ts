@@ -10,7 +10,7 @@ import { writeLifecycle } from '@integrations/connector-kit';
 import { DomainError } from '@integrations/contracts';
 import { userPurge, type MessageContext, type Messaging } from '@integrations/messaging';
 import { enqueueOutbox, listPage, sql, type Kysely, type OutboxRelay } from '@integrations/persistence';
-import { KEY_NAMES, keyedHash, type SecretCipher } from '@integrations/secrets';
+import { KEY_NAMES, keyedHash, rowContext, type SecretCipher } from '@integrations/secrets';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '@integrations/observability';
 import { v7 as uuidv7 } from 'uuid';
@@ -57,9 +57,10 @@ export class BotsService {
     } catch (error) {
       throw toDomainError(error, 'connect');
     }
-    const sealed = await this.cipher.encrypt(KEY_NAMES.bots, token);
     const now = new Date();
     const id = uuidv7();
+    // Bound to this row and its owner: copied into another row, the ciphertext does not decrypt.
+    const sealed = await this.cipher.encrypt(KEY_NAMES.bots, token, botTokenContext(id, caller.userId));
     const webhook = await this.setWebhook(id, token);
     const row: BotRow = {
       id,
@@ -183,7 +184,7 @@ export class BotsService {
   async remove(caller: Caller, id: string, ctx: MessageContext): Promise<Record<string, never>> {
     const row = await findBot(this.db, caller, id);
     try {
-      const token = await this.cipher.decrypt(KEY_NAMES.bots, row.bot_token_enc);
+      const token = await this.tokenOf(row);
       await this.apis.unstored(token).deleteWebhook();
     } catch {
       // A revoked token or an unreachable Telegram must not keep the user from removing the bot.
@@ -255,8 +256,8 @@ export class BotsService {
   }
 
   /** The decrypted token of an owned bot, for the senders and the poller. Never logged. */
-  async tokenOf(row: BotRow): Promise<string> {
-    return this.cipher.decrypt(KEY_NAMES.bots, row.bot_token_enc);
+  async tokenOf(row: Pick<BotRow, 'id' | 'user_id' | 'bot_token_enc'>): Promise<string> {
+    return this.cipher.decrypt(KEY_NAMES.bots, row.bot_token_enc, botTokenContext(row.id, row.user_id));
   }
 
   async markRevoked(row: BotRow): Promise<void> {
@@ -271,4 +272,9 @@ export class BotsService {
       .execute();
     this.apis.forget(row.id);
   }
+}
+
+/** What a bot token's ciphertext is bound to: its row and its owner. */
+export function botTokenContext(id: string, userId: string): string {
+  return rowContext('telegram_bots', id, userId);
 }

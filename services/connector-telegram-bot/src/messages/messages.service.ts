@@ -6,7 +6,7 @@ import type {
 } from '@integrations/contracts';
 import { DomainError } from '@integrations/contracts';
 import { contextOf, ownedOrNotFound, type MessageContext, type Messaging } from '@integrations/messaging';
-import { SpanKind, inSpan, telegramMetrics, type Logger, type Registry } from '@integrations/observability';
+import { telegramMetrics, type Logger, type Registry } from '@integrations/observability';
 import {
   enqueueOutbox,
   sql,
@@ -267,18 +267,8 @@ export class MessagesService {
             }
           : {}),
       };
-      // Ids only in the span: never the text or the token.
-      const sent = await inSpan(
-        'telegram sendMessage',
-        {
-          'telegram.api': 'bot',
-          'telegram.method': 'sendMessage',
-          'integrations.bot_id': bot.id,
-          'integrations.message_id': id,
-        },
-        () => send.sendMessage(row.chat_id, request.text, options),
-        SpanKind.CLIENT,
-      );
+      // The Bot API call is a client span of its own (tracingTransformer): ids only, never the text or token.
+      const sent = await send.sendMessage(row.chat_id, request.text, options);
       const sentAt = new Date(sent.date * 1000 > Date.now() - 60_000 ? sent.date * 1000 : Date.now());
       await db.transaction().execute(async (trx) => {
         await trx

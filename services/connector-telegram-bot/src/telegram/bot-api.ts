@@ -4,6 +4,7 @@ import type { BotConnectorConfig } from '../config';
 import type { BreakerSet } from '@integrations/connector-kit';
 import { breakerTransformer } from './breaker-transformer';
 import { BotThrottle } from './throttle';
+import { tracingTransformer } from './tracing-transformer';
 
 export interface BotApis {
   /** Sends: throttled to Telegram's limits, so a burst queues instead of being refused. */
@@ -15,7 +16,7 @@ export interface BotApis {
 /**
  * grammY clients per bot, cached while the bot is connected. Transformers, innermost first: the breakers
  * around the HTTP call, then the throttle, then auto-retry (which waits out a 429's `retry_after`; a wait longer
- * than 30 s surfaces as TELEGRAM_FLOOD_WAIT instead).
+ * than 30 s surfaces as TELEGRAM_FLOOD_WAIT instead), then the client span of the call.
  */
 export class BotApiFactory {
   private readonly cache = new Map<string, BotApis & { throttle: BotThrottle }>();
@@ -36,6 +37,7 @@ export class BotApiFactory {
         rethrowHttpErrors: true,
       }),
     );
+    api.config.use(tracingTransformer(undefined));
     return api;
   }
 
@@ -56,6 +58,7 @@ export class BotApiFactory {
           rethrowHttpErrors: true,
         }),
       );
+      send.config.use(tracingTransformer(botId));
       const query = new Api(token, { apiRoot: this.config.botApiUrl });
       query.config.use(breakerTransformer(this.breakers, botId));
       query.config.use(
@@ -66,6 +69,7 @@ export class BotApiFactory {
           rethrowHttpErrors: true,
         }),
       );
+      query.config.use(tracingTransformer(botId));
       apis = { send, query, throttle };
       this.cache.set(botId, apis);
     }

@@ -111,10 +111,10 @@ function SecretOnce({ created, onClose }: { created: WebhookCreated | null; onCl
             again; keep it in your receiver&apos;s configuration.
           </Text>
           <Code block data-testid="webhook-secret">
-            {created.secret}
+            {created.secret ?? 'Shown in the first answer only: delete the webhook and create it again.'}
           </Code>
           <Group justify="flex-end">
-            <CopyButton value={created.secret}>
+            <CopyButton value={created.secret ?? ''}>
               {({ copied, copy }) => (
                 <Button variant="default" onClick={copy}>
                   {copied ? 'Copied' : 'Copy the secret'}
