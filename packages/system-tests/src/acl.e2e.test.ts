@@ -10,6 +10,9 @@ const BODIES: Record<string, unknown> = {
   'POST /api/integrations/telegram/accounts/{id}/send': { to: '@acl_peer', text: 'x' },
   'POST /api/integrations/telegram/connect/{flowId}/code': { code: '12345' },
   'POST /api/integrations/telegram/connect/{flowId}/password': { password: 'not-theirs' },
+  'PATCH /api/integrations/telegram/bots/{id}': { isActive: false },
+  'PATCH /api/integrations/telegram/channels/{id}': { isActive: false },
+  'PATCH /api/integrations/telegram/accounts/{id}': { isActive: false },
 };
 const ALL_BUT_ADMIN = ['integrations:read', 'integrations:write'];
 
