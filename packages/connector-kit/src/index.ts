@@ -20,6 +20,7 @@ export { idFromKey, messageIdOf } from './message-id';
 export {
   MessageLedger,
   type Delivered,
+  type MessageLedgerDeps,
   type MessageLedgerOptions,
   type OutboundRequest,
   type Outcome,

@@ -65,13 +65,16 @@ function setUp() {
   const store = new FakeStore();
   const registry = new Registry();
   const kicks: number[] = [];
-  const ledger = new MessageLedger<Row>({
-    repository: store,
+  const deps = {
     messaging: {
-      makeEnvelope: (type, data) => ({ id: `${type}#${store.events.length}`, type, data }) as never,
+      makeEnvelope: (type: string, data: unknown) =>
+        ({ id: `${type}#${store.events.length}`, type, data }) as never,
     },
     relay: { kick: () => kicks.push(1) },
     registry,
+  };
+  const ledger = new MessageLedger<Row>(deps, {
+    repository: store,
     typeOf: () => 'account',
     chatOf: (row) => row.recipient,
     via: (row) => ({ type: 'account', id: row.account_id }),
@@ -208,6 +211,20 @@ describe('MessageLedger', () => {
     expect(await ledger.requeueFailed('m1', { text: 'hi' })).toBe(true);
     expect(await ledger.requeueFailed('m1', { text: 'hi' })).toBe(false);
     expect(await ledger.unsettled(['queued'])).toEqual([{ id: 'm1', user_id: 'u1' }]);
+  });
+
+  it('times a delivery under its type', async () => {
+    const { ledger, values, registry } = setUp();
+    const { inserted } = (await ledger.accept(values('m1'))) as { inserted: Row };
+    ledger.timeSend(inserted)();
+    const timed = await registry.getSingleMetric('telegram_send_duration_seconds')?.get();
+    expect(timed?.values).toContainEqual(
+      expect.objectContaining({
+        metricName: 'telegram_send_duration_seconds_count',
+        value: 1,
+        labels: { type: 'account' },
+      }),
+    );
   });
 
   it('drains the deliveries in flight', async () => {

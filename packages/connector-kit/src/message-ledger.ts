@@ -38,11 +38,16 @@ export interface Outcome {
   error?: DomainError;
 }
 
-export interface MessageLedgerOptions<Row extends LedgerRow> {
-  repository: MessageStore<Row>;
+/** What the ledger uses of the service: events are made by `messaging`, sent by `relay`, counted in `registry`. */
+export interface MessageLedgerDeps {
   messaging: Pick<Messaging, 'makeEnvelope'>;
   relay: { kick(): void };
   registry: Registry;
+}
+
+/** What is the connector's: its table (through `repository`) and what its rows mean. */
+export interface MessageLedgerOptions<Row extends LedgerRow> {
+  repository: MessageStore<Row>;
   /** The `type` label of the message metrics. */
   typeOf(row: Row): string;
   /** The chat a caller is shown before (or without) the platform naming one. */
@@ -63,8 +68,11 @@ export class MessageLedger<Row extends LedgerRow> {
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly metrics;
 
-  constructor(private readonly options: MessageLedgerOptions<Row>) {
-    this.metrics = telegramMetrics(options.registry);
+  private readonly options: MessageLedgerOptions<Row> & MessageLedgerDeps;
+
+  constructor(deps: MessageLedgerDeps, options: MessageLedgerOptions<Row>) {
+    this.options = { messaging: deps.messaging, relay: deps.relay, registry: deps.registry, ...options };
+    this.metrics = telegramMetrics(deps.registry);
   }
 
   /** The caller's id, or one derived from the idempotency key, or a new one. */
@@ -263,6 +271,14 @@ export class MessageLedger<Row extends LedgerRow> {
         error: { code: error.code, detail: error.message },
       },
       error,
+    };
+  }
+
+  /** Starts the send-duration timer of a row's delivery; the answer stops it. */
+  timeSend(row: Row): () => void {
+    const end = this.metrics.sendDuration.startTimer({ type: this.options.typeOf(row) });
+    return () => {
+      end();
     };
   }
 

@@ -11,6 +11,7 @@ import { migrations } from './db/migrations';
 import type { AccountDatabase } from './db/schema';
 import { FlowsService } from './flows/flows.service';
 import { AccountSender } from './messages/account-sender';
+import { accountMessageLedger, accountMessagesRepository } from './messages/messages.ledger';
 import { AccountMessagesService } from './messages/messages.service';
 import { ClientFactory } from './telegram/client-factory';
 import { AccountShards } from './shards/account-shards';
@@ -99,10 +100,8 @@ export async function startAccountConnector(
     live,
     sender,
     channels,
-    messaging,
-    relay,
-    registry,
     logger,
+    ledger: accountMessageLedger({ messaging, relay, registry }, accountMessagesRepository(store)),
   });
   const keys = new KeyRotationJob({
     db,

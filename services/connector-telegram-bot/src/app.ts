@@ -11,6 +11,7 @@ import { migrations } from './db/migrations';
 import type { BotDatabase } from './db/schema';
 import { UpdatesPoller } from './inbound/poller';
 import { WebhookReceiver } from './inbound/webhook';
+import { botMessageLedger, botMessagesRepository } from './messages/messages.ledger';
 import { MessagesService } from './messages/messages.service';
 import { ReplicaPresence } from './messages/replica-presence';
 import { BotApiFactory } from './telegram/bot-api';
@@ -72,11 +73,9 @@ export async function startBotConnector(
     bots,
     channels,
     apis,
-    messaging,
-    relay,
-    registry,
     logger,
     presence,
+    ledger: botMessageLedger({ messaging, relay, registry }, botMessagesRepository(db)),
   });
   const poller = new UpdatesPoller({
     db,

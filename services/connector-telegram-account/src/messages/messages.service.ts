@@ -1,11 +1,4 @@
-import {
-  MessageLedger,
-  MessagesRepository,
-  ensureActive,
-  type MessageStore,
-  type OutboundRequest,
-  type Outcome,
-} from '@integrations/connector-kit';
+import { MessageLedger, ensureActive, type OutboundRequest, type Outcome } from '@integrations/connector-kit';
 import {
   DomainError,
   type Envelope,
@@ -13,17 +6,14 @@ import {
   type TelegramAccountChannelSendCommand,
   type TelegramAccountSendCommand,
 } from '@integrations/contracts';
-import type { CommandCaller, Messaging } from '@integrations/messaging';
-import { SpanKind, inSpan, telegramMetrics, type Logger, type Registry } from '@integrations/observability';
-import type { OutboxRelay, Selectable } from '@integrations/persistence';
+import type { CommandCaller } from '@integrations/messaging';
+import { SpanKind, inSpan, type Logger } from '@integrations/observability';
 import type { AccountStore } from '../accounts/account-store';
-import type { AccountMessageTable } from '../db/schema';
 import { BreakerOpenError, isSessionGone, toDomainError } from '../telegram/errors';
 import type { LiveClients } from '../telegram/live-clients';
 import { storedPeer, type AccountChannelsService } from '../channels/channels.service';
 import type { AccountSender, SendTarget } from './account-sender';
-
-type MessageRow = Selectable<AccountMessageTable>;
+import type { AccountMessageRow as MessageRow } from './messages.ledger';
 
 /** How often an asynchronous send is tried again while Telegram is unreachable (about 7 minutes in all). */
 const MAX_ATTEMPTS = 10;
@@ -38,13 +28,11 @@ const RETRYABLE = new Set(['TELEGRAM_UNAVAILABLE', 'TELEGRAM_FLOOD_WAIT']);
  * `random_id`, so that resend cannot post twice (see `AccountSender`).
  */
 export class AccountMessagesService {
-  private readonly ledger: MessageLedger<MessageRow>;
   /** Ids of the messages this replica is delivering. */
   private readonly delivering = new Set<string>();
   /** Asynchronous sends waiting to be tried again (Telegram was unreachable), and how often each was tried. */
   private readonly retries = new Map<string, { timer: NodeJS.Timeout; userId: string }>();
   private readonly attempts = new Map<string, number>();
-  private readonly metrics;
 
   constructor(
     private readonly deps: {
@@ -52,28 +40,11 @@ export class AccountMessagesService {
       live: LiveClients;
       sender: AccountSender;
       channels: AccountChannelsService;
-      messaging: Messaging;
-      relay: OutboxRelay;
-      registry: Registry;
       logger: Logger;
-      /** Where the ledger keeps the messages (the `telegram_account_messages` table unless a test hands another). */
-      messageStore?: MessageStore<MessageRow>;
+      /** The account sends' ledger (`accountMessageLedger`). */
+      ledger: MessageLedger<MessageRow>;
     },
-  ) {
-    this.metrics = telegramMetrics(deps.registry);
-    this.ledger = new MessageLedger<MessageRow>({
-      repository:
-        deps.messageStore ?? new MessagesRepository<MessageRow>(deps.store.db, 'telegram_account_messages'),
-      messaging: deps.messaging,
-      relay: deps.relay,
-      registry: deps.registry,
-      typeOf,
-      chatOf: (row) => row.recipient,
-      via: (row) => ({ type: 'account', id: row.account_id }),
-      // The recipient's @username is the chat's name in the history (a phone number stays out of events).
-      chatTitleOf: (row) => (!row.channel_id && row.recipient.startsWith('@') ? row.recipient : undefined),
-    });
-  }
+  ) {}
 
   async send(caller: CommandCaller, data: TelegramAccountSendCommand, envelope: Envelope): Promise<Message> {
     const account = await this.deps.store.find({ ...caller, admin: false }, data.accountId);
@@ -115,7 +86,7 @@ export class AccountMessagesService {
         'The Telegram session was ended; connect the account again.',
       );
     }
-    const { ledger } = this;
+    const { ledger } = this.deps;
     const id = ledger.idOf(data.messageId, envelope);
     const request = ledger.requestOf(data);
     const accepted = await ledger.accept(
@@ -146,11 +117,11 @@ export class AccountMessagesService {
    */
   private async again(existing: MessageRow, request: OutboundRequest): Promise<boolean> {
     if (existing.status !== 'failed' || !RETRYABLE.has(existing.error_code ?? '')) return false;
-    return this.ledger.requeueFailed(existing.id, request);
+    return this.deps.ledger.requeueFailed(existing.id, request);
   }
 
   get(caller: CommandCaller, id: string): Promise<Message> {
-    return this.ledger.get(caller, id);
+    return this.deps.ledger.get(caller, id);
   }
 
   /**
@@ -158,18 +129,18 @@ export class AccountMessagesService {
    * that stopped or died). A resent `sending` row cannot post twice: Telegram refuses its repeated `random_id`.
    */
   async recover(ofUser: (userId: string) => boolean = () => true): Promise<number> {
-    const rows = (await this.ledger.unsettled(['queued', 'sending']))
+    const rows = (await this.deps.ledger.unsettled(['queued', 'sending']))
       // A row this replica is delivering right now is `sending` too, but not cut off: leave it alone.
       .filter((row) => ofUser(row.user_id) && !this.delivering.has(row.id));
     for (const row of rows) {
-      await this.ledger.requeue(row.id);
+      await this.deps.ledger.requeue(row.id);
       this.inBackground(row.id, 'recovered send failed');
     }
     return rows.length;
   }
 
   drain(): Promise<void> {
-    return this.ledger.drain();
+    return this.deps.ledger.drain();
   }
 
   /** Cancels the waiting retries of some users (their shard moved: its next owner recovers them from the table). */
@@ -183,7 +154,7 @@ export class AccountMessagesService {
   }
 
   private inBackground(id: string, failure: string): void {
-    this.ledger
+    this.deps.ledger
       .track(this.deliver(id, true))
       .catch((error: unknown) => this.deps.logger.error(failure, { messageId: id, error }));
   }
@@ -203,14 +174,14 @@ export class AccountMessagesService {
 
   private async deliverOnce(id: string, retry: boolean, inserted?: MessageRow): Promise<Outcome> {
     const { store, live, sender } = this.deps;
-    const { ledger } = this;
+    const { ledger } = this.deps;
     const claimed = await ledger.claim(id);
     // Claimed, a handed-over row is the row (only this claim changed it); otherwise it is read.
     const row = claimed && inserted ? { ...inserted, status: 'sending' as const } : await ledger.row(id);
     if (!claimed) return { message: ledger.toMessage(row) };
     const ctx = ledger.contextOf(row);
     const request = ledger.storedRequest(row);
-    const end = this.metrics.sendDuration.startTimer({ type: typeOf(row) });
+    const end = ledger.timeSend(row);
     const account = await store.byId(row.account_id);
     try {
       if (!account) throw new DomainError('NOT_FOUND', 'The account was removed.');
@@ -284,14 +255,8 @@ export class AccountMessagesService {
     const attempt = (this.attempts.get(row.id) ?? 0) + 1;
     if (attempt >= MAX_ATTEMPTS) return false;
     this.attempts.set(row.id, attempt);
-    await this.ledger.requeue(row.id);
     const delayMs = Math.min(MAX_RETRY_DELAY_MS, (error.retryAfter ?? 5) * 1000 * 2 ** (attempt - 1));
-    const timer = setTimeout(() => {
-      this.retries.delete(row.id);
-      this.inBackground(row.id, 'retried send failed');
-    }, delayMs);
-    timer.unref();
-    this.retries.set(row.id, { timer, userId: row.user_id });
+    await this.requeueFor(row, delayMs, 'retried send failed');
     this.deps.logger.warn('Telegram unreachable: send queued again', {
       messageId: row.id,
       attempt,
@@ -306,15 +271,20 @@ export class AccountMessagesService {
    * the row is `queued` while it waits, so a restart, or the shard's next owner, sends it from the table.
    */
   private async waitOutFlood(row: MessageRow, error: DomainError): Promise<void> {
-    await this.ledger.requeue(row.id);
     const delayMs = Math.max(1, error.retryAfter ?? 1) * 1000;
+    await this.requeueFor(row, delayMs, 'send after FLOOD_WAIT failed');
+    this.deps.logger.debug('FLOOD_WAIT: send queued until the wait is over', { messageId: row.id, delayMs });
+  }
+
+  /** Back to `queued`, and tried again by this replica after `delayMs` (unless its shard moves meanwhile). */
+  private async requeueFor(row: MessageRow, delayMs: number, failure: string): Promise<void> {
+    await this.deps.ledger.requeue(row.id);
     const timer = setTimeout(() => {
       this.retries.delete(row.id);
-      this.inBackground(row.id, 'send after FLOOD_WAIT failed');
+      this.inBackground(row.id, failure);
     }, delayMs);
     timer.unref();
     this.retries.set(row.id, { timer, userId: row.user_id });
-    this.deps.logger.debug('FLOOD_WAIT: send queued until the wait is over', { messageId: row.id, delayMs });
   }
 
   /** An attached channel is reached through its stored peer; anything else by what the caller wrote. */
@@ -329,7 +299,3 @@ export class AccountMessagesService {
     return storedPeer(channel);
   }
 }
-
-/** The `type` label of the spec's message metrics: a send to an attached channel or group is `channel`. */
-const typeOf = (row: Pick<MessageRow, 'channel_id'>): 'account' | 'channel' =>
-  row.channel_id ? 'channel' : 'account';

@@ -5,28 +5,25 @@ import type {
   TelegramChannelSendCommand,
 } from '@integrations/contracts';
 import { DomainError } from '@integrations/contracts';
-import type { Messaging } from '@integrations/messaging';
-import { SpanKind, inSpan, telegramMetrics, type Logger, type Registry } from '@integrations/observability';
-import type { Kysely, OutboxRelay, Selectable } from '@integrations/persistence';
+import { SpanKind, inSpan, type Logger } from '@integrations/observability';
+import type { Kysely } from '@integrations/persistence';
 import {
   KeyedQueue,
   MessageLedger,
-  MessagesRepository,
   ensureActive,
   type LedgerValues,
-  type MessageStore,
   type OutboundRequest,
   type Outcome,
 } from '@integrations/connector-kit';
 import { type BotRow, type Caller, findBot } from '../bots/bot-repository';
 import type { BotsService } from '../bots/bots.service';
 import type { ChannelsService } from '../channels/channels.service';
-import type { BotDatabase, MessageTable } from '../db/schema';
+import type { BotDatabase } from '../db/schema';
+import type { MessageRow } from './messages.ledger';
 import type { BotApiFactory } from '../telegram/bot-api';
 import type { ReplicaPresence } from './replica-presence';
 import { toDomainError } from '../telegram/errors';
 
-type MessageRow = Selectable<MessageTable>;
 type Pending = { delivery: Promise<Outcome> };
 
 /**
@@ -37,8 +34,6 @@ type Pending = { delivery: Promise<Outcome> };
 export class MessagesService {
   /** Per-chat queues: messages to one chat are accepted and delivered in the order their commands arrived. */
   private readonly queue = new KeyedQueue();
-  private readonly ledger: MessageLedger<MessageRow>;
-  private readonly metrics;
 
   constructor(
     private readonly deps: {
@@ -46,29 +41,12 @@ export class MessagesService {
       bots: BotsService;
       channels: ChannelsService;
       apis: BotApiFactory;
-      messaging: Messaging;
-      relay: OutboxRelay;
-      registry: Registry;
       logger: Logger;
       presence: ReplicaPresence;
-      /** Where the ledger keeps the messages (the `telegram_messages` table unless a test hands another). */
-      store?: MessageStore<MessageRow>;
+      /** The bot sends' ledger (`botMessageLedger`). */
+      ledger: MessageLedger<MessageRow>;
     },
-  ) {
-    this.metrics = telegramMetrics(deps.registry);
-    this.ledger = new MessageLedger<MessageRow>({
-      repository: deps.store ?? new MessagesRepository<MessageRow>(deps.db, 'telegram_messages'),
-      messaging: deps.messaging,
-      relay: deps.relay,
-      registry: deps.registry,
-      typeOf: (row) => row.via_type,
-      chatOf: (row) => row.chat_id,
-      via: (row) =>
-        row.via_type === 'channel' && row.channel_id
-          ? { type: 'channel', id: row.channel_id }
-          : { type: 'bot', id: row.bot_id },
-    });
-  }
+  ) {}
 
   sendViaBot(caller: Caller, data: TelegramBotSendCommand, envelope: Envelope): Promise<Message> {
     return this.inOrder(`bot:${data.botId}:${data.chatId}`, async (enqueue) => {
@@ -116,18 +94,18 @@ export class MessagesService {
   }
 
   get(caller: Caller, id: string): Promise<Message> {
-    return this.ledger.get(caller, id);
+    return this.deps.ledger.get(caller, id);
   }
 
   /** Queued messages left by a stopped replica are sent on start. */
   async recoverQueued(): Promise<number> {
-    const rows = await this.ledger.unsettled(['queued']);
+    const rows = await this.deps.ledger.unsettled(['queued']);
     for (const row of rows) this.background(row.id);
     return rows.length;
   }
 
   drain(): Promise<void> {
-    return this.ledger.drain();
+    return this.deps.ledger.drain();
   }
 
   /** Answers the message at once (a duplicate, or queued for async) or the promise of its delivery. */
@@ -137,7 +115,7 @@ export class MessagesService {
     target: Pick<MessageRow, 'via_type' | 'bot_id' | 'channel_id' | 'chat_id'>,
     enqueue: (id: string, inserted: MessageRow) => Promise<Outcome>,
   ): Promise<Message | Pending> {
-    const { ledger } = this;
+    const { ledger } = this.deps;
     const id = ledger.idOf(data.messageId, envelope);
     const values: LedgerValues<MessageRow> = {
       ...ledger.valuesOf(id, envelope, ledger.requestOf(data), target),
@@ -154,7 +132,7 @@ export class MessagesService {
   }
 
   private background(id: string): void {
-    this.ledger
+    this.deps.ledger
       .track(this.deliver(id))
       .catch((error: unknown) => this.deps.logger.error('background send failed', { messageId: id, error }));
   }
@@ -165,7 +143,7 @@ export class MessagesService {
    */
   private async deliver(id: string, inserted?: MessageRow, botNow?: BotRow): Promise<Outcome> {
     const { db } = this.deps;
-    const { ledger } = this;
+    const { ledger } = this.deps;
     const row = inserted ?? (await ledger.row(id));
     if (row.status !== 'queued') return { message: ledger.toMessage(row) };
     // Claimed before Telegram is called: another replica (recovering queued rows) cannot send it too. Only a row
@@ -177,7 +155,7 @@ export class MessagesService {
     const bot =
       botNow ??
       (await db.selectFrom('telegram_bots').selectAll().where('id', '=', row.bot_id).executeTakeFirst());
-    const end = this.metrics.sendDuration.startTimer({ type: row.via_type });
+    const end = ledger.timeSend(row);
     try {
       if (!bot) throw new DomainError('NOT_FOUND', 'The bot was removed.');
       if (bot.status === 'revoked')
@@ -251,7 +229,7 @@ export class MessagesService {
    * them cannot be known, and sending again could post twice, so they fail with UPSTREAM_TIMEOUT and say why.
    */
   async settleOrphans(): Promise<number> {
-    const rows = await this.ledger.sending();
+    const rows = await this.deps.ledger.sending();
     if (rows.length === 0) return 0;
     const alive = await this.deps.presence.alive([...new Set(rows.map((r) => r.sending_replica ?? ''))]);
     let settled = 0;
@@ -269,7 +247,7 @@ export class MessagesService {
 
   /** Failed, with its event, in one transaction; only while still `sending` (false if it moved on). */
   private markFailed(row: MessageRow, error: DomainError): Promise<boolean> {
-    return this.ledger.settleFailed(row, error, this.ledger.contextOf(row), { whileSending: true });
+    return this.deps.ledger.settleFailed(row, error, this.deps.ledger.contextOf(row), { whileSending: true });
   }
 }
 
