@@ -95,13 +95,14 @@ export async function startAccountConnector(
     apiHash: config.apiHash,
   });
   const channels = new AccountChannelsService({ store, live, calls, messaging, relay });
+  const ledger = accountMessageLedger({ messaging, relay, registry }, accountMessagesRepository(store));
   const messages = new AccountMessagesService({
     store,
     live,
     sender,
     channels,
     logger,
-    ledger: accountMessageLedger({ messaging, relay, registry }, accountMessagesRepository(store)),
+    ledger,
   });
   const keys = new KeyRotationJob({
     db,

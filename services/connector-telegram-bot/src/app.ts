@@ -68,6 +68,7 @@ export async function startBotConnector(
   const channels = new ChannelsService(db, bots, apis, messaging, relay);
   const presence = new ReplicaPresence(redis, config.redisPrefix, config.replicaTtlMs);
   await presence.start();
+  const ledger = botMessageLedger({ messaging, relay, registry }, botMessagesRepository(db));
   const messages = new MessagesService({
     db,
     bots,
@@ -75,7 +76,7 @@ export async function startBotConnector(
     apis,
     logger,
     presence,
-    ledger: botMessageLedger({ messaging, relay, registry }, botMessagesRepository(db)),
+    ledger,
   });
   const poller = new UpdatesPoller({
     db,
