@@ -173,8 +173,7 @@ export class AccountMessagesService {
   }
 
   private async deliverOnce(id: string, retry: boolean, inserted?: MessageRow): Promise<Outcome> {
-    const { store, live, sender } = this.deps;
-    const { ledger } = this.deps;
+    const { store, live, sender, ledger } = this.deps;
     const claimed = await ledger.claim(id);
     // Claimed, a handed-over row is the row (only this claim changed it); otherwise it is read.
     const row = claimed && inserted ? { ...inserted, status: 'sending' as const } : await ledger.row(id);

@@ -142,8 +142,7 @@ export class MessagesService {
    * `botNow`: the bot as accepting read it an instant ago, when delivery follows at once; otherwise it is read.
    */
   private async deliver(id: string, inserted?: MessageRow, botNow?: BotRow): Promise<Outcome> {
-    const { db } = this.deps;
-    const { ledger } = this.deps;
+    const { db, ledger } = this.deps;
     const row = inserted ?? (await ledger.row(id));
     if (row.status !== 'queued') return { message: ledger.toMessage(row) };
     // Claimed before Telegram is called: another replica (recovering queued rows) cannot send it too. Only a row
