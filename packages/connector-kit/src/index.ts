@@ -15,3 +15,21 @@ export {
   type LifecycleVerb,
 } from './lifecycle';
 export { writeLifecycle, type LifecycleRow, type LifecycleWrite } from './lifecycle-store';
+export { KeyedQueue } from './keyed-queue';
+export { idFromKey, messageIdOf } from './message-id';
+export {
+  MessageLedger,
+  type Delivered,
+  type MessageLedgerDeps,
+  type MessageLedgerOptions,
+  type OutboundRequest,
+  type Outcome,
+} from './message-ledger';
+export {
+  MessagesRepository,
+  type LedgerRow,
+  type LedgerTable,
+  type LedgerValues,
+  type MessageStatus,
+  type MessageStore,
+} from './messages.repository';

@@ -21,11 +21,13 @@ export {
 export {
   sql,
   type Generated,
+  type Insertable,
   type Kysely,
   type Migration,
   type RawBuilder,
   type Selectable,
   type Transaction,
+  type Updateable,
 } from 'kysely';
 export {
   decodeCursor,

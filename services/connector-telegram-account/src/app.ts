@@ -11,6 +11,7 @@ import { migrations } from './db/migrations';
 import type { AccountDatabase } from './db/schema';
 import { FlowsService } from './flows/flows.service';
 import { AccountSender } from './messages/account-sender';
+import { accountMessageLedger, accountMessagesRepository } from './messages/messages.ledger';
 import { AccountMessagesService } from './messages/messages.service';
 import { ClientFactory } from './telegram/client-factory';
 import { AccountShards } from './shards/account-shards';
@@ -96,15 +97,14 @@ export async function startAccountConnector(
     apiHash: config.apiHash,
   });
   const channels = new AccountChannelsService({ store, live, calls, messaging, relay });
+  const ledger = accountMessageLedger({ messaging, relay, registry }, accountMessagesRepository(store));
   const messages = new AccountMessagesService({
     store,
     live,
     sender,
     channels,
-    messaging,
-    relay,
-    registry,
     logger,
+    ledger,
   });
   const keys = new KeyRotationJob({
     db,

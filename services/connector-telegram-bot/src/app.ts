@@ -11,6 +11,7 @@ import { migrations } from './db/migrations';
 import type { BotDatabase } from './db/schema';
 import { UpdatesPoller } from './inbound/poller';
 import { WebhookReceiver } from './inbound/webhook';
+import { botMessageLedger, botMessagesRepository } from './messages/messages.ledger';
 import { MessagesService } from './messages/messages.service';
 import { ReplicaPresence } from './messages/replica-presence';
 import { BotApiFactory } from './telegram/bot-api';
@@ -69,16 +70,15 @@ export async function startBotConnector(
   const channels = new ChannelsService(db, bots, apis, messaging, relay);
   const presence = new ReplicaPresence(redis, config.redisPrefix, config.replicaTtlMs);
   await presence.start();
+  const ledger = botMessageLedger({ messaging, relay, registry }, botMessagesRepository(db));
   const messages = new MessagesService({
     db,
     bots,
     channels,
     apis,
-    messaging,
-    relay,
-    registry,
     logger,
     presence,
+    ledger,
   });
   const poller = new UpdatesPoller({
     db,

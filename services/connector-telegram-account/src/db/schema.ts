@@ -1,7 +1,7 @@
+import type { LedgerTable } from '@integrations/connector-kit';
 import type { Generated, OutboxTable } from '@integrations/persistence';
 
 export type SessionStatus = 'connecting' | 'active' | 'error' | 'revoked';
-export type MessageStatus = 'queued' | 'sending' | 'sent' | 'failed';
 
 /** One connected Telegram account of a platform user (the seed's `telegram_sessions`, ARCHITECTURE.md §7). */
 export interface SessionTable {
@@ -48,9 +48,8 @@ export interface AccountChannelTable {
   updated_at: Date;
 }
 
-export interface AccountMessageTable {
-  id: string;
-  user_id: string;
+/** A send as an account: the ledger's columns (connector-kit), and the account and recipient it went to. */
+export interface AccountMessageTable extends LedgerTable {
   account_id: string;
   /** As the caller named it: `@username`, `+phone` or a chat id. */
   recipient: string;
@@ -58,16 +57,6 @@ export interface AccountMessageTable {
   channel_id: string | null;
   /** The chat Telegram delivered to, once known. */
   chat_id: string | null;
-  /** What to send, kept only until it is sent (async sends and recovery need it). */
-  request: string | null;
-  context: string | null;
-  status: MessageStatus;
-  telegram_message_id: string | null;
-  error_code: string | null;
-  error_detail: string | null;
-  created_at: Generated<Date>;
-  sent_at: Date | null;
-  updated_at: Generated<Date>;
 }
 
 export interface AccountDatabase extends OutboxTable {

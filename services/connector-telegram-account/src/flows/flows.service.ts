@@ -1,3 +1,4 @@
+import { KeyedQueue } from '@integrations/connector-kit';
 import { DomainError, type EventDataMap, type Flow } from '@integrations/contracts';
 import { NotOwned, type CommandCaller, type MessageContext, type Messaging } from '@integrations/messaging';
 import type { Logger } from '@integrations/observability';
@@ -31,8 +32,6 @@ interface FlowWork {
   timers: NodeJS.Timeout[];
   /** Ends the flow when its life is over; sending the code again starts a new life. */
   expiry?: NodeJS.Timeout;
-  /** One step at a time per flow (a code and a QR scan cannot race each other). */
-  chain: Promise<unknown>;
 }
 
 const QR_REFRESH_MARGIN_MS = 5_000;
@@ -47,6 +46,8 @@ const EXPIRED_KEEP_S = 600;
  */
 export class FlowsService {
   private readonly work = new Map<string, FlowWork>();
+  /** One step at a time per flow (a code and a QR scan cannot race each other). */
+  private readonly steps = new KeyedQueue();
 
   constructor(
     private readonly deps: {
@@ -75,7 +76,7 @@ export class FlowsService {
   ): Promise<Flow> {
     const flowId = uuidv7();
     const client = await this.deps.factory.create('');
-    const work: FlowWork = { userId: caller.userId, client, timers: [], chain: Promise.resolve() };
+    const work: FlowWork = { userId: caller.userId, client, timers: [] };
     const expiresAt = new Date(Date.now() + this.deps.ttlMs);
     const record: FlowRecord = {
       flowId,
@@ -216,9 +217,7 @@ export class FlowsService {
         new DomainError('FLOW_EXPIRED', 'This connect flow is no longer running here; start a new one.'),
       );
     }
-    const next = work.chain.then(() => run(work));
-    work.chain = next.catch(() => undefined);
-    return next;
+    return this.steps.run(flowId, () => run(work));
   }
 
   private expireIn(flowId: string, work: FlowWork): void {

@@ -1,3 +1,4 @@
+import { KeyedQueue, type OutboundRequest } from '@integrations/connector-kit';
 import { DomainError } from '@integrations/contracts';
 import { createHash } from 'node:crypto';
 import bigInt from 'big-integer';
@@ -7,12 +8,7 @@ import { MarkdownV2Parser } from 'telegram/extensions/markdownv2';
 import { toDomainError } from '../telegram/errors';
 import type { TelegramCalls } from '../telegram/telegram-calls';
 
-export interface AccountSendRequest {
-  text: string;
-  parseMode?: 'HTML' | 'MarkdownV2';
-  disableNotification?: boolean;
-  replyToMessageId?: string;
-}
+export type AccountSendRequest = OutboundRequest;
 
 /** A channel or group stored at attach time: reachable without a lookup, also after a restart. */
 export interface StoredPeer {
@@ -45,7 +41,7 @@ export type ClientFor = () => Promise<TelegramClient>;
  * answer and our commit) is refused by Telegram as RANDOM_ID_DUPLICATE instead of posted twice.
  */
 export class AccountSender {
-  private readonly chains = new Map<string, Promise<unknown>>();
+  private readonly queue = new KeyedQueue();
   private readonly lastSend = new Map<string, number>();
   private readonly floodUntil = new Map<string, number>();
 
@@ -58,7 +54,7 @@ export class AccountSender {
 
   /** Sends waiting in the per-account queues. */
   queued(): number {
-    return this.chains.size;
+    return this.queue.size;
   }
 
   send(
@@ -68,15 +64,7 @@ export class AccountSender {
     messageId: string,
     request: AccountSendRequest,
   ): Promise<AccountSent> {
-    const previous = this.chains.get(accountId) ?? Promise.resolve();
-    const run = () => this.sendNow(accountId, clientFor, to, messageId, request);
-    const next = previous.then(run, run);
-    const settled = next.catch(() => undefined);
-    this.chains.set(accountId, settled);
-    void settled.then(() => {
-      if (this.chains.get(accountId) === settled) this.chains.delete(accountId);
-    });
-    return next;
+    return this.queue.run(accountId, () => this.sendNow(accountId, clientFor, to, messageId, request));
   }
 
   private async sendNow(

@@ -1,3 +1,4 @@
+import { KeyedQueue } from '@integrations/connector-kit';
 import type { CommandHandler, Messaging, StoppableConsumer } from '@integrations/messaging';
 import { telegramMetrics, type Logger, type Registry } from '@integrations/observability';
 import type { AccountStore } from '../accounts/account-store';
@@ -19,7 +20,8 @@ export const SHARD_EXCHANGE = 'integrations.account.shards';
  */
 export class AccountShards implements ShardOwner {
   private readonly consumers = new Map<number, StoppableConsumer>();
-  private readonly changes = new Map<number, Promise<unknown>>();
+  /** A shard's changes (taking it, giving it up) run one after another. */
+  private readonly changes = new KeyedQueue();
   private readonly restores = new Map<number, Promise<void>>();
   private readonly metrics;
 
@@ -136,11 +138,6 @@ export class AccountShards implements ShardOwner {
   }
 
   private serially(shard: number, change: () => Promise<void>): Promise<void> {
-    const next = (this.changes.get(shard) ?? Promise.resolve()).then(change);
-    this.changes.set(
-      shard,
-      next.catch(() => undefined),
-    );
-    return next;
+    return this.changes.run(String(shard), change);
   }
 }

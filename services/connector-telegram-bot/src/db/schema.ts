@@ -1,9 +1,9 @@
+import type { LedgerTable } from '@integrations/connector-kit';
 import type { Generated } from '@integrations/persistence';
 import type { OutboxTable } from '@integrations/persistence';
 
 export type BotStatus = 'active' | 'error' | 'revoked';
 export type ChannelStatus = 'active' | 'write_forbidden' | 'error';
-export type MessageStatus = 'queued' | 'sending' | 'sent' | 'failed';
 
 export interface BotTable {
   id: string;
@@ -46,26 +46,14 @@ export interface ChannelTable {
   updated_at: Date;
 }
 
-export interface MessageTable {
-  id: string;
-  user_id: string;
+/** A send through a bot or one of its channels: the ledger's columns (connector-kit), and how it was sent. */
+export interface MessageTable extends LedgerTable {
   via_type: 'bot' | 'channel';
   bot_id: string;
-  channel_id: string | null;
+  /** The chat as the caller named it (a bot send always has one). */
   chat_id: string;
-  /** What to send, kept only until it is sent (async sends and recovery need it). */
-  request: string | null;
-  /** The request's context (user, request id, trace), for the events that follow an async send. */
-  context: string | null;
-  status: MessageStatus;
   /** The replica that called Telegram while `sending`. */
   sending_replica: Generated<string | null>;
-  telegram_message_id: string | null;
-  error_code: string | null;
-  error_detail: string | null;
-  created_at: Generated<Date>;
-  sent_at: Date | null;
-  updated_at: Generated<Date>;
 }
 
 export interface BotDatabase extends OutboxTable {

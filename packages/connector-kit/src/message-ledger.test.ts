@@ -1,0 +1,245 @@
+import { DomainError, type Envelope } from '@integrations/contracts';
+import type { OutboxEnvelope } from '@integrations/persistence';
+import { Registry } from 'prom-client';
+import { MessageLedger } from './message-ledger';
+import type { LedgerRow, LedgerValues, MessageStatus, MessageStore } from './messages.repository';
+import { idFromKey, messageIdOf } from './message-id';
+
+type Row = LedgerRow & { account_id: string; recipient: string };
+
+/** The ledger's store in memory: the same answers as the SQL one, and the events it enqueued. */
+class FakeStore implements MessageStore<Row> {
+  readonly rows = new Map<string, Row>();
+  readonly events: OutboxEnvelope[] = [];
+
+  async insert(values: LedgerValues<Row>): Promise<boolean> {
+    if (this.rows.has(values.id)) return false;
+    this.rows.set(values.id, { ...values, created_at: new Date(), updated_at: new Date() });
+    return true;
+  }
+  async find(id: string): Promise<Row | undefined> {
+    const row = this.rows.get(id);
+    return row && { ...row };
+  }
+  async claim(id: string, patch: Partial<Row>): Promise<boolean> {
+    return this.move(id, 'queued', { ...patch, status: 'sending' });
+  }
+  async requeue(id: string): Promise<void> {
+    this.move(id, 'sending', { status: 'queued' });
+  }
+  async requeueFailed(id: string, request: string): Promise<boolean> {
+    return this.move(id, 'failed', { status: 'queued', request, error_code: null, error_detail: null });
+  }
+  async listIn(statuses: MessageStatus[]): Promise<Array<Pick<Row, 'id' | 'user_id'>>> {
+    return [...this.rows.values()]
+      .filter((row) => statuses.includes(row.status))
+      .map(({ id, user_id }) => ({ id, user_id }));
+  }
+  async sending(): Promise<Row[]> {
+    return [...this.rows.values()].filter((row) => row.status === 'sending');
+  }
+  async settle(
+    id: string,
+    patch: Partial<Row>,
+    event: OutboxEnvelope,
+    whileSending: boolean,
+  ): Promise<boolean> {
+    const row = this.rows.get(id);
+    if (!row || (whileSending && row.status !== 'sending')) return false;
+    this.rows.set(id, { ...row, ...patch, updated_at: new Date() });
+    this.events.push(event);
+    return true;
+  }
+  private move(id: string, from: MessageStatus, patch: Partial<Row>): boolean {
+    const row = this.rows.get(id);
+    if (row?.status !== from) return false;
+    this.rows.set(id, { ...row, ...patch });
+    return true;
+  }
+}
+
+const envelope = (userid: string, idempotencykey?: string): Envelope =>
+  ({ id: 'e', type: 'x', userid, ...(idempotencykey ? { idempotencykey } : {}) }) as unknown as Envelope;
+
+function setUp() {
+  const store = new FakeStore();
+  const registry = new Registry();
+  const kicks: number[] = [];
+  const deps = {
+    messaging: {
+      makeEnvelope: (type: string, data: unknown) =>
+        ({ id: `${type}#${store.events.length}`, type, data }) as never,
+    },
+    relay: { kick: () => kicks.push(1) },
+    registry,
+  };
+  const ledger = new MessageLedger<Row>(deps, {
+    repository: store,
+    typeOf: () => 'account',
+    chatOf: (row) => row.recipient,
+    via: (row) => ({ type: 'account', id: row.account_id }),
+    chatTitleOf: (row) => (row.recipient.startsWith('@') ? row.recipient : undefined),
+  });
+  const values = (id: string, userId = 'u1'): LedgerValues<Row> =>
+    ledger.valuesOf(id, envelope(userId), ledger.requestOf({ text: 'hi' }), {
+      account_id: 'a1',
+      recipient: '@friend',
+      channel_id: null,
+      chat_id: null,
+    });
+  return { store, registry, kicks, ledger, values };
+}
+
+const metric = async (registry: Registry, name: string) =>
+  (await registry.getSingleMetric(name)?.get())?.values.reduce((sum, v) => sum + v.value, 0) ?? 0;
+
+describe('message id rule', () => {
+  it('keeps the given id, derives a stable one from the idempotency key, or makes a new one', () => {
+    expect(messageIdOf('m1', envelope('u1', 'key'))).toBe('m1');
+    const derived = messageIdOf(undefined, envelope('u1', 'key'));
+    expect(derived).toMatch(/^k[0-9a-f]{40}$/);
+    expect(messageIdOf(undefined, envelope('u1', 'key'))).toBe(derived);
+    // The key is the user's: another user's same key is another message.
+    expect(idFromKey(envelope('u2', 'key'))).not.toBe(derived);
+    expect(messageIdOf(undefined, envelope('u1'))).not.toBe(messageIdOf(undefined, envelope('u1')));
+  });
+});
+
+describe('MessageLedger', () => {
+  it('accepts a new id, answers a repeat with the first attempt, and refuses another user the id', async () => {
+    const { ledger, values } = setUp();
+    const first = await ledger.accept(values('m1'));
+    expect(first).toEqual({ inserted: expect.objectContaining({ id: 'm1', status: 'queued' }) });
+    expect(await ledger.accept(values('m1'))).toEqual({
+      existing: expect.objectContaining({ id: 'm1', user_id: 'u1' }),
+    });
+    await expect(ledger.accept(values('m1', 'u2'))).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+
+  it('shows `sending` as queued and the recipient until the platform names the chat', async () => {
+    const { ledger, values } = setUp();
+    await ledger.accept(values('m1'));
+    expect(await ledger.claim('m1')).toBe(true);
+    expect(await ledger.get({ userId: 'u1', admin: false }, 'm1')).toEqual({
+      id: 'm1',
+      status: 'queued',
+      chatId: '@friend',
+    });
+    await expect(ledger.get({ userId: 'u2', admin: false }, 'm1')).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+  });
+
+  it('claims a queued row once', async () => {
+    const { ledger, values } = setUp();
+    await ledger.accept(values('m1'));
+    expect(await ledger.claim('m1')).toBe(true);
+    expect(await ledger.claim('m1')).toBe(false);
+    await ledger.requeue('m1');
+    expect(await ledger.claim('m1')).toBe(true);
+  });
+
+  it('settles as sent with its event, erasing the request', async () => {
+    const { ledger, values, store, kicks, registry } = setUp();
+    const { inserted } = (await ledger.accept(values('m1'))) as { inserted: Row };
+    await ledger.claim('m1');
+    const sentAt = new Date('2026-01-01T00:00:00Z');
+    const outcome = await ledger.settleSent(
+      inserted,
+      { chatId: '42', telegramMessageId: '7', sentAt, patch: { chat_id: '42' } },
+      ledger.contextOf(inserted),
+    );
+    expect(outcome).toEqual({
+      message: {
+        id: 'm1',
+        status: 'sent',
+        chatId: '42',
+        telegramMessageId: '7',
+        sentAt: sentAt.toISOString(),
+      },
+    });
+    expect(store.rows.get('m1')).toMatchObject({ status: 'sent', request: null, chat_id: '42' });
+    expect(store.events).toEqual([
+      expect.objectContaining({
+        type: 'telegram.message.sent',
+        data: expect.objectContaining({
+          messageId: 'm1',
+          via: { type: 'account', id: 'a1' },
+          chatId: '42',
+          text: 'hi',
+          chatTitle: '@friend',
+        }),
+      }),
+    ]);
+    expect(kicks).toHaveLength(1);
+    expect(await metric(registry, 'telegram_messages_sent_total')).toBe(1);
+  });
+
+  it('settles as failed only while sending when asked, with one event', async () => {
+    const { ledger, values, store, registry } = setUp();
+    const { inserted } = (await ledger.accept(values('m1'))) as { inserted: Row };
+    const error = new DomainError('TELEGRAM_UNAVAILABLE', 'down');
+    // Not claimed: a settlement of a row that moved on changes nothing.
+    expect(
+      await ledger.settleFailed(inserted, error, ledger.contextOf(inserted), { whileSending: true }),
+    ).toBe(false);
+    expect(store.events).toEqual([]);
+    await ledger.claim('m1');
+    expect(
+      await ledger.settleFailed(inserted, error, ledger.contextOf(inserted), {
+        whileSending: true,
+        keepRequest: true,
+      }),
+    ).toBe(true);
+    expect(store.rows.get('m1')).toMatchObject({
+      status: 'failed',
+      error_code: 'TELEGRAM_UNAVAILABLE',
+      request: inserted.request,
+    });
+    expect(store.events.map((e) => e.type)).toEqual(['telegram.message.failed']);
+    expect(await metric(registry, 'telegram_messages_error_total')).toBe(1);
+    expect(ledger.failure(inserted, error)).toEqual({
+      message: {
+        id: 'm1',
+        status: 'failed',
+        chatId: '@friend',
+        error: { code: 'TELEGRAM_UNAVAILABLE', detail: 'down' },
+      },
+      error,
+    });
+    // A retryable failure may be queued again, once.
+    expect(await ledger.requeueFailed('m1', { text: 'hi' })).toBe(true);
+    expect(await ledger.requeueFailed('m1', { text: 'hi' })).toBe(false);
+    expect(await ledger.unsettled(['queued'])).toEqual([{ id: 'm1', user_id: 'u1' }]);
+  });
+
+  it('times a delivery under its type', async () => {
+    const { ledger, values, registry } = setUp();
+    const { inserted } = (await ledger.accept(values('m1'))) as { inserted: Row };
+    ledger.timeSend(inserted)();
+    const timed = await registry.getSingleMetric('telegram_send_duration_seconds')?.get();
+    expect(timed?.values).toContainEqual(
+      expect.objectContaining({
+        metricName: 'telegram_send_duration_seconds_count',
+        value: 1,
+        labels: { type: 'account' },
+      }),
+    );
+  });
+
+  it('drains the deliveries in flight', async () => {
+    const { ledger } = setUp();
+    let finish = (): void => undefined;
+    let done = false;
+    void ledger.track(
+      new Promise<void>((resolve) => {
+        finish = resolve;
+      }).then(() => {
+        done = true;
+      }),
+    );
+    const drained = ledger.drain().then(() => done);
+    finish();
+    await expect(drained).resolves.toBe(true);
+  });
+});

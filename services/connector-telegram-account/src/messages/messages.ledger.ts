@@ -1,0 +1,34 @@
+import {
+  MessageLedger,
+  MessagesRepository,
+  type MessageLedgerDeps,
+  type MessageStore,
+} from '@integrations/connector-kit';
+import type { Selectable } from '@integrations/persistence';
+import type { AccountStore } from '../accounts/account-store';
+import type { AccountMessageTable } from '../db/schema';
+
+export type AccountMessageRow = Selectable<AccountMessageTable>;
+
+/** Where account sends are kept: the `telegram_account_messages` table. */
+export const accountMessagesRepository = (store: AccountStore): MessageStore<AccountMessageRow> =>
+  new MessagesRepository<AccountMessageRow>(store.db, 'telegram_account_messages');
+
+/** The `type` label of the spec's message metrics: a send to an attached channel or group is `channel`. */
+export const typeOf = (row: Pick<AccountMessageRow, 'channel_id'>): 'account' | 'channel' =>
+  row.channel_id ? 'channel' : 'account';
+
+/** The ledger of account sends: each as an account, to what the caller named (`recipient`) or an attached channel. */
+export function accountMessageLedger(
+  deps: MessageLedgerDeps,
+  store: MessageStore<AccountMessageRow>,
+): MessageLedger<AccountMessageRow> {
+  return new MessageLedger<AccountMessageRow>(deps, {
+    repository: store,
+    typeOf,
+    chatOf: (row) => row.recipient,
+    via: (row) => ({ type: 'account', id: row.account_id }),
+    // The recipient's @username is the chat's name in the history (a phone number stays out of events).
+    chatTitleOf: (row) => (!row.channel_id && row.recipient.startsWith('@') ? row.recipient : undefined),
+  });
+}

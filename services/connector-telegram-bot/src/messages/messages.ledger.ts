@@ -1,0 +1,30 @@
+import {
+  MessageLedger,
+  MessagesRepository,
+  type MessageLedgerDeps,
+  type MessageStore,
+} from '@integrations/connector-kit';
+import type { Kysely, Selectable } from '@integrations/persistence';
+import type { BotDatabase, MessageTable } from '../db/schema';
+
+export type MessageRow = Selectable<MessageTable>;
+
+/** Where bot sends are kept: the `telegram_messages` table. */
+export const botMessagesRepository = (db: Kysely<BotDatabase>): MessageStore<MessageRow> =>
+  new MessagesRepository<MessageRow>(db, 'telegram_messages');
+
+/** The ledger of bot sends: each went through a bot, or a channel (of a bot), to the row's chat. */
+export function botMessageLedger(
+  deps: MessageLedgerDeps,
+  store: MessageStore<MessageRow>,
+): MessageLedger<MessageRow> {
+  return new MessageLedger<MessageRow>(deps, {
+    repository: store,
+    typeOf: (row) => row.via_type,
+    chatOf: (row) => row.chat_id,
+    via: (row) =>
+      row.via_type === 'channel' && row.channel_id
+        ? { type: 'channel', id: row.channel_id }
+        : { type: 'bot', id: row.bot_id },
+  });
+}
