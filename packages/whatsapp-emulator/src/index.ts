@@ -19,3 +19,4 @@ export { DEFAULT_LIMITS, type Limits, type LimitRule } from './limits';
 export { FAULT_KINDS, type Fault, type FaultKind } from './faults';
 export { Clock } from './clock';
 export { World, WINDOW_MS, type MessageStatus, type WhatsAppError, type SentMessage } from './world';
+export { startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver } from './receiver';
