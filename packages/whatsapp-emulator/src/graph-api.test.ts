@@ -67,6 +67,14 @@ describe('WhatsApp emulator: Graph API', () => {
       type: 'GraphMethodException',
     });
     expect(await control.messages(number.phoneNumberId)).toEqual([]);
+
+    const templates = await graph(
+      emu,
+      number.accessToken,
+      'GET',
+      `/v21.0/${number.wabaId}/message_templates`,
+    );
+    expect([templates.status, errorOf(templates.json).code]).toEqual([400, 2500]);
   });
 
   it('accepts a text inside the window: sent and delivered by webhook, read when the customer reads', async () => {
@@ -129,6 +137,15 @@ describe('WhatsApp emulator: Graph API', () => {
       ['still open', 'delivered'],
       ['closed now', 'failed'],
     ]);
+  });
+
+  it("measures the window from the customer's last message", async () => {
+    await control.inbound(number.phoneNumberId, { from: CUSTOMER, text: 'first' });
+    await control.advanceClock(20 * 3600);
+    await control.inbound(number.phoneNumberId, { from: CUSTOMER, text: 'again' });
+    await control.advanceClock(20 * 3600);
+    await sendText(emu, number.accessToken, number.phoneNumberId, CUSTOMER, 'forty hours after the first');
+    expect((await control.messages(number.phoneNumberId))[0]!.status).toBe('delivered');
   });
 
   describe('templates', () => {
