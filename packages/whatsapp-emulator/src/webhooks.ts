@@ -1,6 +1,5 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { PhoneNumber, World, WorldEvent } from './world';
-import { randomBytes } from 'node:crypto';
 
 /** `sha256=` and the hex HMAC-SHA256 of the raw body with the app secret: Meta's `X-Hub-Signature-256`. */
 export function signBody(body: string | Buffer, secret: string): string {
@@ -115,7 +114,11 @@ export class WebhookSender {
     this.timers.clear();
   }
 
+  /** Forgets every queued and logged delivery (`POST /_emulator/reset`); an attempt in flight is not awaited. */
   reset(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    this.busy.clear();
     this.queues.clear();
     this.log.clear();
   }
