@@ -1,0 +1,2 @@
+export * from './client';
+export { handleControl, type ControlContext } from './routes';
