@@ -343,9 +343,14 @@ describe('connector-telegram-bot against the emulator', () => {
       expect((await control.messages(group.id)).map((m) => m.text)).toEqual(
         Array.from({ length: 15 }, (_, i) => `burst ${i}`),
       );
-      // Telegram has them all; the connector records each answer just after it: wait for the last one.
+      // Telegram has them all; the connector records each answer just after it (a row is `sending` until
+      // then): wait for the last one.
       const pending = () =>
-        connector.db.selectFrom('telegram_messages').select('id').where('status', '=', 'queued').execute();
+        connector.db
+          .selectFrom('telegram_messages')
+          .select('id')
+          .where('status', 'in', ['queued', 'sending'])
+          .execute();
       await until(async () => (await pending()).length === 0);
       const statuses = await connector.db
         .selectFrom('telegram_messages')
