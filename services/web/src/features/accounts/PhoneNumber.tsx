@@ -14,12 +14,13 @@ export function PhoneNumber({ account, name }: { account: Account; name: string 
   if (shown)
     return (
       <Group gap="xs" wrap="nowrap">
-        <Text span ff="monospace" aria-label={`Full number of ${name}`}>
+        <Text span ff="monospace">
           {shown}
         </Text>
         <Button
           size="compact-xs"
           variant="subtle"
+          aria-label={`Hide number of ${name}`}
           onClick={() => {
             setShown(null);
             reveal.reset();
@@ -35,7 +36,7 @@ export function PhoneNumber({ account, name }: { account: Account; name: string 
       <Button
         size="compact-xs"
         variant="subtle"
-        aria-label={`Show the full number of ${name}`}
+        aria-label={`Show number of ${name}`}
         loading={reveal.isPending}
         onClick={() =>
           reveal.mutate(account.id, {
