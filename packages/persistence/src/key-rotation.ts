@@ -13,7 +13,10 @@ export interface RewrapCipher {
   ): Promise<{ ciphertext: string; keyVersion: number }>;
 }
 
-/** The encrypted column of one table and the column that records its key version. */
+/**
+ * An encrypted column of one table and the column that records its key version. A nullable column (a secret not
+ * every row has) keeps a null version where it is null, so it is never counted or rewrapped there.
+ */
 export interface EncryptedColumn {
   table: string;
   id: string;
@@ -41,7 +44,7 @@ type RotationEvent = 'security.key.rotated' | 'security.key.rewrapped';
 const BATCH = 100;
 
 /**
- * Key rotation for one key and the column it encrypts: a new key version first (new writes use it at once, old
+ * Key rotation for one key and the columns it encrypts: a new key version first (new writes use it at once, old
  * rows still decrypt), then a rewrap of every row still on an older version, in small batches, each row updated
  * only if nobody changed it meanwhile. Resumable by construction: it works on "rows with an older version", so a
  * restart simply continues. Progress is in metrics and, through the outbox, the audit log.
@@ -49,13 +52,15 @@ const BATCH = 100;
 export class KeyRotationJob {
   private running: Promise<void> | undefined;
   private readonly metrics: ReturnType<typeof keyRotationMetrics>;
+  private readonly columns: readonly EncryptedColumn[];
 
   constructor(
     private readonly deps: {
       db: Kysely<OutboxTable>;
       cipher: RewrapCipher;
       keyName: string;
-      column: EncryptedColumn;
+      /** Every column this key encrypts (one rotation, each column rewrapped in turn). */
+      column: EncryptedColumn | readonly EncryptedColumn[];
       /** Builds the audit event's envelope, as the acting user (`ctx`) of the rotation. */
       envelope: <C extends { userId: string }>(type: RotationEvent, data: object, ctx: C) => OutboxEnvelope;
       relay: OutboxRelay;
@@ -64,6 +69,7 @@ export class KeyRotationJob {
     },
   ) {
     this.metrics = keyRotationMetrics(deps.registry);
+    this.columns = Array.isArray(deps.column) ? deps.column : [deps.column as EncryptedColumn];
   }
 
   async rotate<C extends { userId: string }>(ctx: C): Promise<KeyRotationResult> {
@@ -90,22 +96,37 @@ export class KeyRotationJob {
     return this.running;
   }
 
+  /** Ciphertexts (of every column) still on an older version than `version`. */
   private async countOld(version: number): Promise<number> {
-    const { table, version: versionColumn } = this.deps.column;
-    const { rows } = await sql<{ n: string }>`
-      select count(*) as n from ${sql.table(table)} where ${sql.ref(versionColumn)} < ${version}`.execute(
-      this.deps.db,
-    );
-    const n = Number(rows[0]?.n ?? 0);
+    let n = 0;
+    for (const { table, version: versionColumn } of this.columns) {
+      const { rows } = await sql<{ n: string }>`
+        select count(*) as n from ${sql.table(table)} where ${sql.ref(versionColumn)} < ${version}`.execute(
+        this.deps.db,
+      );
+      n += Number(rows[0]?.n ?? 0);
+    }
     this.metrics.onOldVersion.set({ key: this.deps.keyName }, n);
     return n;
   }
 
   private async rewrapAll<C extends { userId: string }>(ctx: C): Promise<void> {
-    const { db, cipher, keyName } = this.deps;
-    const { table, id, ciphertext, version: versionColumn, binding } = this.deps.column;
+    const { cipher, keyName } = this.deps;
     const version = await cipher.currentVersion(keyName);
-    // Bound ciphertexts read `local:v3:b:…` / `vault:v3:b:…`; anything else is still to be bound.
+    let total = 0;
+    for (const column of this.columns) total += await this.rewrapColumn(column, version);
+    // Nothing moved (the start-up check with every row current) is not an event worth auditing.
+    if (total === 0) return;
+    // `rows`: ciphertexts moved, one per encrypted column of a row.
+    await this.audit('security.key.rewrapped', { userId: ctx.userId, keyName, version, rows: total }, ctx);
+    this.deps.logger.info('rewrap finished', { keyName, version, rows: total });
+  }
+
+  /** Rewraps one column's ciphertexts still on an older version (or unbound); answers how many it moved. */
+  private async rewrapColumn(column: EncryptedColumn, version: number): Promise<number> {
+    const { db, cipher, keyName } = this.deps;
+    const { table, id, ciphertext, version: versionColumn, binding } = column;
+    // Bound ciphertexts read `local:v3:b:…` / `vault:v3:b:…`; anything else is still to be bound (a null is none).
     const unbound = binding
       ? sql`or (${sql.ref(ciphertext)} not like 'local:v%:b:%' and ${sql.ref(ciphertext)} not like 'vault:v%:b:%')`
       : sql``;
@@ -116,7 +137,8 @@ export class KeyRotationJob {
                ${binding ? sql.ref(binding.rowKey) : sql`null`} as row_key,
                ${binding ? sql.ref(binding.user) : sql`null`} as owner
           from ${sql.table(table)}
-         where ${sql.ref(versionColumn)} < ${version} ${unbound} limit ${BATCH}`.execute(db);
+         where ${sql.ref(ciphertext)} is not null
+           and (${sql.ref(versionColumn)} < ${version} ${unbound}) limit ${BATCH}`.execute(db);
       if (rows.length === 0) break;
       let moved = 0;
       for (const row of rows) {
@@ -138,10 +160,7 @@ export class KeyRotationJob {
       // Every row of the batch was rewritten by others meanwhile: the next select finds what is left.
       if (moved === 0 && rows.length < BATCH) break;
     }
-    // Nothing moved (the start-up check with every row current) is not an event worth auditing.
-    if (total === 0) return;
-    await this.audit('security.key.rewrapped', { userId: ctx.userId, keyName, version, rows: total }, ctx);
-    this.deps.logger.info('rewrap finished', { keyName, version, rows: total });
+    return total;
   }
 
   private async audit<C extends { userId: string }>(

@@ -1,8 +1,11 @@
 import type { Account, Channel, Flow, LogEntryPage, Message } from '@integrations/contracts';
-import { createCipherFromEnv, KEY_NAMES } from '@integrations/secrets';
-import { until } from '@integrations/testing';
+import { createCipherFromEnv, isBound, KEY_NAMES } from '@integrations/secrets';
+import { until, waitFor } from '@integrations/testing';
 import { createConnection } from 'mysql2/promise';
-import { sessionContext } from '../../../services/connector-telegram-account/src/accounts/account-store';
+import {
+  phoneContext,
+  sessionContext,
+} from '../../../services/connector-telegram-account/src/accounts/account-store';
 import { startStack, type Stack } from './stack';
 
 /**
@@ -91,6 +94,101 @@ describe('accounts end to end through REST', () => {
       expect(stored).not.toContain(session);
       // No service may ever log it: the stack's close() checks every log line.
       stack.rememberSecret(session);
+    } finally {
+      await conn.end();
+    }
+  });
+
+  it('reveals the full phone number to its owner only, each reveal audited, and stores it only encrypted', async () => {
+    const path = `/telegram/accounts/${account.id}`;
+    // Nothing may keep the number in clear text: close() scans the logs, Redis, the queues and every table.
+    stack.rememberSecret(phone.slice(1));
+    const reveal = (token: string, query = '?reveal=phone') =>
+      stack.rest<Account & { code?: string }>(token, 'GET', `${path}${query}`);
+    const reader = await stack.token('alice', 'integrations:read');
+    const admin = await stack.token('ops', 'integrations:read integrations:write integrations:admin');
+    const revealedBefore = async () =>
+      (await stack.rest<LogEntryPage>(alice, 'GET', `/logs?resourceId=${account.id}&action=phone_revealed`))
+        .body.items.length;
+    expect(await revealedBefore()).toBe(0);
+
+    // Without asking: masked, and no full number at all.
+    const plain = await stack.rest<Account>(alice, 'GET', path);
+    expect(plain.body.phone).toBe('+1555***0001');
+    expect(plain.body).not.toHaveProperty('fullPhone');
+    const shown = await reveal(alice);
+    expect(shown.status).toBe(200);
+    expect(shown.body).toMatchObject({ id: account.id, phone: '+1555***0001', fullPhone: phone });
+    expect(shown.headers.get('cache-control')).toBe('no-store');
+    // Reading is enough (it is the owner's own data); another user, and an admin, get the same 404.
+    expect((await reveal(reader)).body.fullPhone).toBe(phone);
+    expect((await reveal(mallory)).status).toBe(404);
+    const byAdmin = await reveal(admin);
+    expect([byAdmin.status, byAdmin.body.code]).toEqual([404, 'NOT_FOUND']);
+    const adminRead = await stack.rest<Account>(admin, 'GET', path);
+    expect(adminRead.status).toBe(200);
+    expect(adminRead.body).not.toHaveProperty('fullPhone');
+    for (const bad of ['?reveal=other', '?reveal=', '?reveal=phone&extra=1', '?unknown=1']) {
+      const refused = await reveal(alice, bad);
+      expect([bad, refused.status, refused.body.code]).toEqual([bad, 422, 'VALIDATION_FAILED']);
+    }
+
+    // Two numbers shown (owner, reader): two entries, naming the account and never the number.
+    await waitFor('two phone_revealed entries', async () => (await revealedBefore()) === 2);
+    const entries = (
+      await stack.rest<LogEntryPage>(alice, 'GET', `/logs?resourceId=${account.id}&action=phone_revealed`)
+    ).body.items;
+    expect(entries.map((e) => [e.type, e.targetId, e.status])).toEqual([
+      ['telegram_account', account.id, 'success'],
+      ['telegram_account', account.id, 'success'],
+    ]);
+    expect(JSON.stringify(entries)).not.toContain(phone.slice(1));
+
+    // The row: no column holds the number in clear text; the ciphertext is bound to its row.
+    const conn = await createConnection({ uri: `mysql://root@127.0.0.1:3306/${stack.accountDatabase}` });
+    try {
+      const [rows] = await conn.query('select * from telegram_sessions where id = ?', [account.id]);
+      const row = (rows as Record<string, unknown>[])[0]!;
+      for (const [column, value] of Object.entries(row))
+        expect([column, String(value)]).not.toEqual([column, expect.stringContaining(phone.slice(1))]);
+      expect(row['phone_hash']).toMatch(/^[0-9a-f]{64}$/);
+      expect(isBound(String(row['phone_enc']))).toBe(true);
+      const cipher = createCipherFromEnv(stack.botEnv);
+      const owner = String(row['user_id']);
+      const tg = String(row['telegram_user_id']);
+      expect(
+        await cipher.decrypt(KEY_NAMES.sessions, String(row['phone_enc']), phoneContext(tg, owner)),
+      ).toBe(phone);
+      // Not in another user's row, nor in place of the session.
+      await expect(
+        cipher.decrypt(KEY_NAMES.sessions, String(row['phone_enc']), phoneContext(tg, 'mallory')),
+      ).rejects.toThrow();
+      await expect(
+        cipher.decrypt(KEY_NAMES.sessions, String(row['phone_enc']), sessionContext(tg, owner)),
+      ).rejects.toThrow();
+
+      // A number never learnt (a row from before, or a login Telegram did not tell it): null, nothing audited
+      // (the label change after it is recorded, and the reveal before it would have been first).
+      await conn.query(
+        'update telegram_sessions set phone_enc = null, phone_key_version = null, phone_hash = null where id = ?',
+        [account.id],
+      );
+      const unknown = await reveal(alice);
+      expect([unknown.status, unknown.body.fullPhone]).toEqual([200, null]);
+      await stack.rest(alice, 'PATCH', path, { label: 'Reveal marker' });
+      await waitFor(
+        'the label change in the activity log',
+        async () =>
+          (await stack.rest<LogEntryPage>(alice, 'GET', `/logs?resourceId=${account.id}&action=updated`)).body
+            .items.length > 0,
+      );
+      expect(await revealedBefore()).toBe(2);
+      await stack.rest(alice, 'PATCH', path, { label: null });
+      await conn.query(
+        'update telegram_sessions set phone_enc = ?, phone_key_version = ?, phone_hash = ? where id = ?',
+        [row['phone_enc'], row['phone_key_version'], row['phone_hash'], account.id],
+      );
+      expect((await reveal(alice)).body.fullPhone).toBe(phone);
     } finally {
       await conn.end();
     }

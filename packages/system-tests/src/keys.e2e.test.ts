@@ -160,16 +160,21 @@ describe('session key rotation', () => {
     const conn = await createConnection(infra.mysqlUrl);
     try {
       const [rows] = await conn.query(
-        `SELECT session_key_version AS v, session_enc AS enc FROM \`${stack.accountDatabase}\`.telegram_sessions`,
+        `SELECT session_key_version AS v, session_enc AS enc, phone_key_version AS pv, phone_enc AS penc
+           FROM \`${stack.accountDatabase}\`.telegram_sessions`,
       );
-      return rows as { v: number; enc: string }[];
+      return rows as { v: number; enc: string; pv: number; penc: string }[];
     } finally {
       await conn.end();
     }
   };
 
-  it('rotates telegram-sessions, rewraps every session, audits it, and the live client keeps sending', async () => {
-    expect((await sessions()).map((r) => r.v)).toEqual([1]);
+  const revealed = async () =>
+    (await stack.rest<Account>(alice, 'GET', `/telegram/accounts/${account.id}?reveal=phone`)).body.fullPhone;
+
+  it('rotates telegram-sessions, rewraps every session and phone number, audits it, and the live client keeps sending', async () => {
+    expect((await sessions()).map((r) => [r.v, r.pv])).toEqual([[1, 1]]);
+    expect(await revealed()).toBe(phone);
     const res = await fetch(`${stack.apiUrl}/api/integrations/admin/keys/rotate`, {
       method: 'POST',
       headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
@@ -177,8 +182,13 @@ describe('session key rotation', () => {
     });
     expect(res.status).toBe(202);
     expect(await res.json()).toMatchObject({ rotations: [{ keyName: 'telegram-sessions', version: 2 }] });
-    await waitFor('every session on version 2', async () => (await sessions()).every((r) => r.v === 2));
-    expect((await sessions()).every((r) => r.enc.startsWith('local:v2:'))).toBe(true);
+    await waitFor('every session and phone on version 2', async () =>
+      (await sessions()).every((r) => r.v === 2 && r.pv === 2),
+    );
+    expect(
+      (await sessions()).every((r) => r.enc.startsWith('local:v2:') && r.penc.startsWith('local:v2:')),
+    ).toBe(true);
+    expect(await revealed()).toBe(phone);
 
     const sent = await stack.rest<Message>(alice, 'POST', `/telegram/accounts/${account.id}/send`, {
       to: '@peer_tg',
@@ -194,7 +204,8 @@ describe('session key rotation', () => {
     const page = (await stack.rest<LogEntryPage>(admin, 'GET', '/logs?type=security')).body;
     expect(page.items.find((i) => i.action === 'key_rewrapped')?.details).toMatchObject({
       keyName: 'telegram-sessions',
-      rows: 1,
+      // One account: its session and its phone number.
+      rows: 2,
       version: 2,
     });
   });
@@ -208,6 +219,7 @@ describe('session key rotation', () => {
       text: 'after a restart on the new key',
     });
     expect(sent.body.status).toBe('sent');
+    expect(await revealed()).toBe(phone);
   });
 
   const setSession = async (enc: string) => {

@@ -1,8 +1,8 @@
 import { createLogger, telegramMetrics, type Logger } from '@integrations/observability';
 import { KeyRotationJob, type Kysely } from '@integrations/persistence';
-import { createCipherFromEnv, fieldSealer, KEY_NAMES } from '@integrations/secrets';
+import { createCipherFromEnv, fieldSealer, hashKeyFromEnv, KEY_NAMES } from '@integrations/secrets';
 import { startServiceBase } from '@integrations/service-kit';
-import { AccountStore, sessionContext } from './accounts/account-store';
+import { AccountStore, phoneContext, sessionContext } from './accounts/account-store';
 import { AccountsService } from './accounts/accounts.service';
 import { AccountChannelsService } from './channels/channels.service';
 import { COMMAND_BINDINGS, commandHandler } from './commands';
@@ -61,7 +61,7 @@ export async function startAccountConnector(
   const { registry, db, messaging, relay } = base;
   const redis = base.redis!;
 
-  const store = new AccountStore(db, cipher);
+  const store = new AccountStore(db, cipher, hashKeyFromEnv(config.secretsEnv));
   const factory = new ClientFactory(config);
   const calls = new TelegramCalls({
     timeoutMs: config.callTimeoutMs,
@@ -110,17 +110,31 @@ export async function startAccountConnector(
     db,
     cipher,
     keyName: KEY_NAMES.sessions,
-    column: {
-      table: 'telegram_sessions',
-      id: 'id',
-      ciphertext: 'session_enc',
-      version: 'session_key_version',
-      binding: {
-        rowKey: 'telegram_user_id',
-        user: 'user_id',
-        of: (row) => sessionContext(row.rowKey, row.user),
+    // The session and the full phone number: one key, both rewrapped (each bound to its row).
+    column: [
+      {
+        table: 'telegram_sessions',
+        id: 'id',
+        ciphertext: 'session_enc',
+        version: 'session_key_version',
+        binding: {
+          rowKey: 'telegram_user_id',
+          user: 'user_id',
+          of: (row) => sessionContext(row.rowKey, row.user),
+        },
       },
-    },
+      {
+        table: 'telegram_sessions',
+        id: 'id',
+        ciphertext: 'phone_enc',
+        version: 'phone_key_version',
+        binding: {
+          rowKey: 'telegram_user_id',
+          user: 'user_id',
+          of: (row) => phoneContext(row.rowKey, row.user),
+        },
+      },
+    ],
     envelope: (type, data, ctx) => messaging.makeEnvelope(type, data, ctx),
     relay,
     logger,

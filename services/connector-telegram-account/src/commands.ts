@@ -38,7 +38,8 @@ export function commandHandler(
         return {};
       },
       'telegram.account.list': (caller, data) => accounts.list(caller, data),
-      'telegram.account.get': (caller, data) => accounts.get(caller, data.id),
+      // `reveal: 'phone'` answers the owner only (an admin gets a 404 for another user's) and is audited.
+      'telegram.account.get': (caller, data, env) => accounts.get(caller, data, contextOf(env)),
       // Routed by the envelope's user, so it runs on the replica holding their live clients and flows.
       'platform.user.deleted': async (caller, data, env) => {
         const userId = purgeSubject(caller, data);

@@ -39,6 +39,7 @@ import type {
   TelegramAccountListCommand,
   TelegramAccountMessageGetCommand,
   TelegramAccountPausedEvent,
+  TelegramAccountPhoneRevealedEvent,
   TelegramAccountReconnectCommand,
   TelegramAccountRemoveCommand,
   TelegramAccountResumedEvent,
@@ -150,6 +151,7 @@ export const EVENT_TYPES = [
   'telegram.account.connected',
   'telegram.account.disconnected',
   'telegram.account.paused',
+  'telegram.account.phone_revealed',
   'telegram.account.resumed',
   'telegram.account.session_error',
   'telegram.account.updated',
@@ -277,6 +279,7 @@ export interface EventDataMap {
   'telegram.account.connected': TelegramAccountConnectedEvent;
   'telegram.account.disconnected': TelegramAccountDisconnectedEvent;
   'telegram.account.paused': TelegramAccountPausedEvent;
+  'telegram.account.phone_revealed': TelegramAccountPhoneRevealedEvent;
   'telegram.account.resumed': TelegramAccountResumedEvent;
   'telegram.account.session_error': TelegramAccountSessionErrorEvent;
   'telegram.account.updated': TelegramAccountUpdatedEvent;
@@ -297,6 +300,7 @@ export interface EventDataMap {
 }
 
 export const REST_BODIES = [
+  'account-get-query',
   'account-send',
   'bot-create',
   'bot-send',

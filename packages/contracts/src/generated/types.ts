@@ -279,6 +279,10 @@ export interface TelegramAccountGetCommand {
    * An opaque id of our own (UUIDv7).
    */
   id: string;
+  /**
+   * `phone`: answer the full phone number too (`fullPhone`), to the account's owner only (another user's account, even for an admin, is a 404); each reveal is announced as `telegram.account.phone_revealed`.
+   */
+  reveal?: 'phone';
 }
 /**
  * Data of the command telegram.account.keys.rotate.
@@ -939,6 +943,19 @@ export interface TelegramAccountPausedEvent {
    * The user's own name for it (null: none); shown instead of the Telegram name where set.
    */
   label: string | null;
+}
+/**
+ * Data of the event telegram.account.phone_revealed: the account's owner was shown its full phone number (the number itself is never in the event).
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramAccountPhoneRevealedEvent".
+ */
+export interface TelegramAccountPhoneRevealedEvent {
+  userId: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  accountId: string;
 }
 /**
  * Data of the event telegram.account.resumed: the account was resumed.
@@ -1711,6 +1728,10 @@ export interface TelegramAccountGetReply {
   id: string;
   phone: string | null;
   /**
+   * Only in the answer to `GET …/accounts/{id}?reveal=phone` by the account's owner (null: Telegram did not tell it, e.g. some QR logins); absent everywhere else.
+   */
+  fullPhone?: string | null;
+  /**
    * A Telegram id as a string (they exceed 2^53).
    */
   telegramUserId: string;
@@ -1764,6 +1785,10 @@ export interface Account {
    */
   id: string;
   phone: string | null;
+  /**
+   * Only in the answer to `GET …/accounts/{id}?reveal=phone` by the account's owner (null: Telegram did not tell it, e.g. some QR logins); absent everywhere else.
+   */
+  fullPhone?: string | null;
   /**
    * A Telegram id as a string (they exceed 2^53).
    */
@@ -1819,6 +1844,10 @@ export interface Account1 {
    */
   id: string;
   phone: string | null;
+  /**
+   * Only in the answer to `GET …/accounts/{id}?reveal=phone` by the account's owner (null: Telegram did not tell it, e.g. some QR logins); absent everywhere else.
+   */
+  fullPhone?: string | null;
   /**
    * A Telegram id as a string (they exceed 2^53).
    */
@@ -1881,6 +1910,10 @@ export interface Account2 {
    */
   id: string;
   phone: string | null;
+  /**
+   * Only in the answer to `GET …/accounts/{id}?reveal=phone` by the account's owner (null: Telegram did not tell it, e.g. some QR logins); absent everywhere else.
+   */
+  fullPhone?: string | null;
   /**
    * A Telegram id as a string (they exceed 2^53).
    */
@@ -2602,6 +2635,18 @@ export interface WebhookDeliveryPage {
 export interface WebhookPage {
   items: Webhook[];
   nextCursor: string | null;
+}
+/**
+ * The query of `GET /telegram/accounts/{id}`.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "AccountGetQuery".
+ */
+export interface AccountGetQuery {
+  /**
+   * `phone`: the full phone number too (`fullPhone`), to the account's owner only; audited.
+   */
+  reveal?: 'phone';
 }
 /**
  * This interface was referenced by `Contracts`'s JSON-Schema

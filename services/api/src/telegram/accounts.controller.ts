@@ -13,6 +13,7 @@ import {
   Res,
 } from '@nestjs/common';
 import type {
+  AccountGetQuery,
   AccountSendBody,
   ConnectBody,
   FlowCodeBody,
@@ -20,6 +21,7 @@ import type {
   IntegrationPatchBody,
   SearchQuery,
 } from '@integrations/contracts';
+import { ApiQuery } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { type AuthedRequest, RequireScope } from '../auth/auth.guard';
 import { SCOPES } from '../auth/token-verifier';
@@ -168,12 +170,29 @@ export class AccountsController {
   @RequireScope(SCOPES.read)
   @Doc({
     tag: 'accounts',
-    summary: 'One account',
+    summary:
+      'One account; `?reveal=phone` adds its full phone number (`fullPhone`), for its owner only, audited',
     ok: { status: 200, schema: 'Account' },
-    errors: [[404, 'Not found']],
+    errors: [
+      [404, 'Not found (with reveal=phone: also another user’s account, whatever the scope)'],
+      [422, 'An unknown query parameter or reveal value'],
+    ],
   })
-  get(@Param('id', IdParam) id: string, @Req() req: AuthedRequest) {
-    return this.gateway.call('telegram.account.get', { id }, req);
+  @ApiQuery({
+    name: 'reveal',
+    required: false,
+    enum: ['phone'],
+    description: '`phone`: add `fullPhone` (owner only, audited as `telegram.account.phone_revealed`)',
+  })
+  get(
+    @Param('id', IdParam) id: string,
+    @Query(new SchemaPipe('account-get-query')) query: AccountGetQuery,
+    @Req() req: AuthedRequest,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    // The full number is for this answer only: no cache (browser or proxy) keeps it.
+    if (query.reveal) res.setHeader('Cache-Control', 'no-store');
+    return this.gateway.call('telegram.account.get', { id, ...query }, req);
   }
 
   @Patch('accounts/:id')

@@ -1,7 +1,7 @@
 import type { Account } from '@integrations/contracts';
 import { ownedOrNotFound, type CommandCaller } from '@integrations/messaging';
 import { sql, type Kysely, type Selectable, type Transaction } from '@integrations/persistence';
-import { KEY_NAMES, rowContext, type SecretCipher } from '@integrations/secrets';
+import { KEY_NAMES, keyedHash, rowContext, type SecretCipher } from '@integrations/secrets';
 import { v7 as uuidv7 } from 'uuid';
 import type { AccountDatabase, SessionStatus, SessionTable } from '../db/schema';
 import { shardOfColumn } from '../shards/shard-leases';
@@ -14,6 +14,12 @@ export function maskPhone(phone: string | undefined | null): string | null {
   const digits = phone.replace(/\D/g, '');
   if (digits.length < 8) return '+***';
   return `+${digits.slice(0, 4)}***${digits.slice(-4)}`;
+}
+
+/** A phone as Telegram and our flows give it (`79991234567`, `+7 999 123-45-67`) → `+79991234567`; null if none. */
+export function normalizePhone(phone: string | undefined | null): string | null {
+  const digits = phone?.replace(/\D/g, '') ?? '';
+  return digits ? `+${digits}` : null;
 }
 
 export function toAccount(row: SessionRow): Account {
@@ -46,6 +52,8 @@ export class AccountStore {
   constructor(
     readonly db: Kysely<AccountDatabase>,
     private readonly cipher: SecretCipher,
+    /** The HMAC key of `phone_hash` (`hashKeyFromEnv`). */
+    private readonly hashKey: string,
   ) {}
 
   async find(caller: CommandCaller, id: string): Promise<SessionRow> {
@@ -98,9 +106,22 @@ export class AccountStore {
     );
   }
 
+  /** The account's full phone number (`+<digits>`), or null when Telegram never told it. */
+  async phone(row: SessionRow): Promise<string | null> {
+    if (row.phone_enc === null) return null;
+    return this.cipher.decrypt(
+      KEY_NAMES.sessions,
+      row.phone_enc,
+      phoneContext(row.telegram_user_id, row.user_id),
+    );
+  }
+
   /**
    * Stores a finished login: the same Telegram user connected again by the same platform user updates the
-   * existing account (new session, active again) instead of adding a second one.
+   * existing account (new session, active again) instead of adding a second one. A known phone is stored
+   * encrypted with its keyed hash (a login that does not know it keeps the one stored); one account per phone per
+   * user, so another account of this user that still names the number (Telegram gave it to a new account)
+   * forgets it.
    */
   async saveLogin(
     trx: Transaction<AccountDatabase>,
@@ -114,8 +135,10 @@ export class AccountStore {
       session,
       sessionContext(profile.telegramUserId, userId),
     );
+    const phone = normalizePhone(profile.phone);
+    const phoneFields = phone ? await this.phoneFields(trx, userId, profile.telegramUserId, phone) : {};
     const fields = {
-      phone_masked: maskPhone(profile.phone),
+      ...phoneFields,
       username: profile.username ?? null,
       first_name: profile.firstName ?? null,
       session_enc: sealed.ciphertext,
@@ -144,6 +167,39 @@ export class AccountStore {
       .where('user_id', '=', userId)
       .where('telegram_user_id', '=', profile.telegramUserId)
       .executeTakeFirstOrThrow();
+  }
+
+  /**
+   * The phone columns of a login, after releasing the number from another account of the same user: read without
+   * a lock and cleared by primary key, so concurrent logins never wait on each other's index gaps.
+   */
+  private async phoneFields(
+    trx: Transaction<AccountDatabase>,
+    userId: string,
+    telegramUserId: string,
+    phone: string,
+  ) {
+    const hash = keyedHash(this.hashKey, phone);
+    const holders = await trx
+      .selectFrom('telegram_sessions')
+      .select('id')
+      .where('user_id', '=', userId)
+      .where('phone_hash', '=', hash)
+      .where('telegram_user_id', '<>', telegramUserId)
+      .execute();
+    for (const holder of holders)
+      await trx
+        .updateTable('telegram_sessions')
+        .set({ phone_masked: null, phone_enc: null, phone_key_version: null, phone_hash: null })
+        .where('id', '=', holder.id)
+        .execute();
+    const sealed = await this.cipher.encrypt(KEY_NAMES.sessions, phone, phoneContext(telegramUserId, userId));
+    return {
+      phone_masked: maskPhone(phone),
+      phone_enc: sealed.ciphertext,
+      phone_key_version: sealed.keyVersion,
+      phone_hash: hash,
+    };
   }
 
   async setStatus(
@@ -190,4 +246,9 @@ export class AccountStore {
  */
 export function sessionContext(telegramUserId: string, userId: string): string {
   return rowContext('telegram_sessions', telegramUserId, userId);
+}
+
+/** The phone's binding: the session's row and owner, and its column, so it cannot stand in for the session. */
+export function phoneContext(telegramUserId: string, userId: string): string {
+  return rowContext('telegram_sessions.phone_enc', telegramUserId, userId);
 }

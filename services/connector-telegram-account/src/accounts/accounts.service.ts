@@ -1,12 +1,19 @@
 import type {
   Account,
   EventDataMap,
+  TelegramAccountGetCommand,
   TelegramAccountListCommand,
   TelegramAccountUpdateCommand,
   UserPurge,
 } from '@integrations/contracts';
 import { ensureActive, writeLifecycle } from '@integrations/connector-kit';
-import { userPurge, type CommandCaller, type MessageContext, type Messaging } from '@integrations/messaging';
+import {
+  asOwner,
+  userPurge,
+  type CommandCaller,
+  type MessageContext,
+  type Messaging,
+} from '@integrations/messaging';
 import type { Logger } from '@integrations/observability';
 import { enqueueOutbox, listPage, type OutboxRelay } from '@integrations/persistence';
 import { Api } from 'telegram';
@@ -40,8 +47,33 @@ export class AccountsService {
     });
   }
 
-  async get(caller: CommandCaller, id: string): Promise<Account> {
-    return toAccount(await this.deps.store.find(caller, id));
+  async get(caller: CommandCaller, data: TelegramAccountGetCommand, ctx: MessageContext): Promise<Account> {
+    if (data.reveal === 'phone') return this.revealPhone(caller, data.id, ctx);
+    return toAccount(await this.deps.store.find(caller, data.id));
+  }
+
+  /**
+   * The account with its full phone number, to its owner only: an admin asking about another user's account gets
+   * the same 404 as anyone else. A number shown is announced first (`telegram.account.phone_revealed`, through
+   * the outbox, so audit-log records it), then answered; an unknown number (null) reveals nothing and is not.
+   */
+  private async revealPhone(caller: CommandCaller, id: string, ctx: MessageContext): Promise<Account> {
+    const { store, messaging, relay } = this.deps;
+    const row = await store.find(asOwner(caller), id);
+    const fullPhone = await store.phone(row);
+    if (fullPhone !== null) {
+      const data: EventDataMap['telegram.account.phone_revealed'] = {
+        userId: row.user_id,
+        accountId: row.id,
+      };
+      await store.db
+        .transaction()
+        .execute((trx) =>
+          enqueueOutbox(trx, messaging.makeEnvelope('telegram.account.phone_revealed', data, ctx)),
+        );
+      relay.kick();
+    }
+    return { ...toAccount(row), fullPhone };
   }
 
   /**

@@ -10,6 +10,14 @@ export interface SessionTable {
   telegram_user_id: string;
   /** Masked (`+7999***4567`): enough to recognise the account, not to call it. */
   phone_masked: string | null;
+  /**
+   * The full number (`+<digits>`), encrypted with the `telegram-sessions` key and bound to this row and column;
+   * null where unknown. Read only for its owner's `reveal=phone`.
+   */
+  phone_enc: string | null;
+  phone_key_version: number | null;
+  /** `keyedHash` of the full number: one account per phone per user (unique with `user_id`). */
+  phone_hash: string | null;
   username: string | null;
   first_name: string | null;
   /** The GramJS StringSession, encrypted with the `telegram-sessions` key; never in clear text anywhere. */

@@ -166,6 +166,15 @@ export const useReconnectAccount = () =>
   useListChange(['accounts'], (id: string) =>
     apiRequest<Account>(`/telegram/accounts/${id}/reconnect`, { method: 'POST' }),
   );
+/**
+ * An account's full phone number, asked for on purpose (each ask is in the audit log): a mutation, never cached
+ * or refetched on its own. Answers null when Telegram never told the number.
+ */
+export const useRevealPhone = () =>
+  useMutation({
+    mutationFn: async (id: string) =>
+      (await apiRequest<Account>(`/telegram/accounts/${id}?reveal=phone`)).fullPhone ?? null,
+  });
 // Removing a bot or an account removes its channels too: that list must follow at once.
 export const useRemoveAccount = () =>
   useListChange(['accounts', 'channels'], (id: string) =>

@@ -63,6 +63,7 @@ describe('describeEvent', () => {
     expect(describeEvent(event('telegram.bot.removed', {}))).toBeNull();
     expect(staleListsOf('telegram.bot.removed')).toEqual(['bots', 'channels']);
     expect(staleListsOf('telegram.account.disconnected')).toEqual(['accounts', 'channels']);
+    expect(staleListsOf('telegram.account.phone_revealed')).toEqual(['logs']);
     expect(staleListsOf('telegram.channel.removed')).toEqual(['channels']);
     expect(staleListsOf('telegram.message.sent')).toEqual(['stats', 'logs']);
     expect(staleListsOf('security.key.rotated')).toEqual([]);

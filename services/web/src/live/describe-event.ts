@@ -81,6 +81,8 @@ export function staleListsOf(type: string): string[] {
   // A removed bot or account takes its channels with it.
   if (type === 'telegram.bot.removed') return ['bots', 'channels'];
   if (type === 'telegram.account.disconnected') return ['accounts', 'channels'];
+  // A number shown changes no account: only the activity log has a new entry.
+  if (type === 'telegram.account.phone_revealed') return ['logs'];
   if (type.startsWith('telegram.account.')) return ['accounts'];
   if (type.startsWith('telegram.bot.')) return ['bots'];
   if (type.startsWith('telegram.channel.')) return ['channels'];

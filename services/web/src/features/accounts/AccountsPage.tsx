@@ -17,6 +17,7 @@ import { ResourceList } from '../../components/ResourceList';
 import { SendModal } from '../../components/SendModal';
 import { StatusBadge } from '../../components/StatusBadge';
 import { TimeAgo } from '../../components/TimeAgo';
+import { PhoneNumber } from './PhoneNumber';
 
 const STATUSES = [
   { value: 'active', label: 'Active' },
@@ -68,7 +69,7 @@ export function AccountsPage() {
                 name(account)
               ),
           },
-          { label: 'Phone', render: (account) => account.phone ?? 'hidden' },
+          { label: 'Phone', render: (account) => <PhoneNumber account={account} name={name(account)} /> },
           {
             label: 'Status',
             render: (account) => (

@@ -23,6 +23,7 @@ export const ACTION_LABELS: Record<string, string> = {
   attached: 'Attached',
   session_error: 'Session error',
   write_forbidden: 'Posting refused',
+  phone_revealed: 'Phone number shown',
 };
 
 type FilterKey = 'type' | 'status' | 'action' | 'from' | 'to' | 'resourceId';
