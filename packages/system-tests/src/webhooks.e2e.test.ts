@@ -8,6 +8,7 @@ describe('bot updates by webhook', () => {
   let token: string;
   let bot: Bot;
   let telegramBotId: number;
+  let botToken: string;
 
   beforeAll(async () => {
     stack = await startStack('hook', { webhooks: true });
@@ -27,6 +28,7 @@ describe('bot updates by webhook', () => {
   it('registers a webhook with a secret on connect, and turns what users write into events', async () => {
     const created = await stack.control.createBot({ username: 'hooked_bot' });
     telegramBotId = created.id;
+    botToken = created.token;
     const res = await fetch(`${stack.apiUrl}/api/integrations/telegram/bots`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -87,5 +89,32 @@ describe('bot updates by webhook', () => {
     expect(await (await fetch(`${stack.apiUrl}/metrics`)).text()).toMatch(
       /api_webhook_rejected_total\{service="api"\} 3/,
     );
+  });
+
+  it('deletes the webhook at Telegram when the bot is paused (and sets it again on resume), and when its user is purged', async () => {
+    const webhookUrl = async () =>
+      (
+        (await (await fetch(`${stack.emulatorUrl}/bot${botToken}/getWebhookInfo`)).json()) as {
+          result: { url: string };
+        }
+      ).result.url;
+    const patch = (isActive: boolean) =>
+      stack.rest<Bot>(token, 'PATCH', `/telegram/bots/${bot.id}`, { isActive });
+    expect((await patch(false)).body).toMatchObject({ isActive: false, updatesMode: 'polling' });
+    expect(await webhookUrl()).toBe('');
+    expect((await patch(true)).body).toMatchObject({ isActive: true, updatesMode: 'webhook' });
+    expect(await webhookUrl()).toBe(`${stack.apiUrl}/api/integrations/telegram/webhooks/bot/${bot.id}`);
+
+    const admin = await stack.token('ops', 'integrations:read integrations:write integrations:admin');
+    const purged = await fetch(`${stack.apiUrl}/api/integrations/admin/users/hooked`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    expect(purged.status).toBe(202);
+    await waitFor(
+      'the purged bot gone',
+      async () => (await stack.rest(token, 'GET', `/telegram/bots/${bot.id}`)).status === 404,
+    );
+    expect(await webhookUrl()).toBe('');
   });
 });
