@@ -28,7 +28,8 @@ export const statusLabel = (status: string) => LOOK[status]?.label ?? status;
 export function StatusBadge({ status }: { status: string }) {
   const look = LOOK[status] ?? { color: 'gray', label: status };
   return (
-    <Badge color={look.color} variant="light" tt="none">
+    // Never cut to "Act…" in a crowded row: the badge keeps its word's width and the row's other cells wrap.
+    <Badge color={look.color} variant="light" tt="none" miw="max-content">
       {look.label}
     </Badge>
   );
