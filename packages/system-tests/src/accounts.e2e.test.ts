@@ -463,8 +463,11 @@ describe('accounts end to end through REST', () => {
   it('restores the session after a restart of the connector, without a new login', async () => {
     const keysBefore = (await stack.control.mtproto()) as unknown as { authKeys: number };
     await stack.restartAccounts();
-    const after = await stack.rest<Account>(alice, 'GET', `/telegram/accounts/${account.id}`);
-    expect(after.body.status).toBe('active');
+    // Ready before its sessions are back (they are restored in the background): `connecting` until then.
+    await waitFor('the session restored after the restart', async () => {
+      const after = await stack.rest<Account>(alice, 'GET', `/telegram/accounts/${account.id}`);
+      return after.body.status === 'active';
+    });
     const sent = await stack.rest<Message>(alice, 'POST', `/telegram/accounts/${account.id}/send`, {
       to: '@bob_tg',
       text: 'Still here after a restart',

@@ -212,8 +212,11 @@ describe('session key rotation', () => {
 
   it('reads the rewrapped session after a restart', async () => {
     await stack.restartAccounts();
-    const after = await stack.rest<Account>(alice, 'GET', `/telegram/accounts/${account.id}`);
-    expect(after.body.status).toBe('active');
+    // Ready before its sessions are back (they are restored in the background): `connecting` until then.
+    await waitFor('the session restored after the restart', async () => {
+      const after = await stack.rest<Account>(alice, 'GET', `/telegram/accounts/${account.id}`);
+      return after.body.status === 'active';
+    });
     const sent = await stack.rest<Message>(alice, 'POST', `/telegram/accounts/${account.id}/send`, {
       to: '@peer_tg',
       text: 'after a restart on the new key',
