@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { createTestVhost, infra, waitFor, type TestVhost } from '@integrations/testing';
+import { createTestVhost, rabbitManagement, waitFor, type TestVhost } from '@integrations/testing';
 import { Messaging, type FieldSealer } from './index';
 
 /**
@@ -39,24 +39,12 @@ describe('secrets in RabbitMQ', () => {
   const connections: Messaging[] = [];
   let client: Messaging;
 
-  const management = async (path: string, body?: unknown): Promise<unknown> => {
-    const base = new URL(infra.rabbitManagementUrl);
-    const auth = Buffer.from(`${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`);
-    base.username = '';
-    base.password = '';
-    const res = await fetch(new URL(`api/${path}`, base), {
-      method: body ? 'POST' : 'GET',
-      headers: { authorization: `Basic ${auth.toString('base64')}`, 'content-type': 'application/json' },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    return res.json();
-  };
   const queued = async (queue: string): Promise<QueuedMessage[]> =>
-    (await management(`queues/${encodeURIComponent(vhost.name)}/${queue}/get`, {
+    rabbitManagement<QueuedMessage[]>('POST', `/queues/${encodeURIComponent(vhost.name)}/${queue}/get`, {
       count: 10,
       ackmode: 'ack_requeue_true',
       encoding: 'auto',
-    })) as QueuedMessage[];
+    });
   async function consumer(
     queue: string,
     binding: string,

@@ -1,4 +1,4 @@
-import { infra } from '@integrations/testing';
+import { infra, rabbitManagement } from '@integrations/testing';
 import { Redis } from 'ioredis';
 import { createConnection } from 'mysql2/promise';
 
@@ -45,31 +45,19 @@ async function redisText(prefix: string): Promise<string> {
   }
 }
 
-async function management(path: string, body?: unknown): Promise<unknown> {
-  const base = new URL(infra.rabbitManagementUrl);
-  const auth = Buffer.from(`${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`);
-  base.username = '';
-  base.password = '';
-  const res = await fetch(new URL(`api/${path}`, base), {
-    method: body ? 'POST' : 'GET',
-    headers: { authorization: `Basic ${auth.toString('base64')}`, 'content-type': 'application/json' },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  if (!res.ok) throw new Error(`RabbitMQ management ${path}: ${res.status}`);
-  return res.json();
-}
-
 async function queueText(vhost: string): Promise<string> {
   const v = encodeURIComponent(vhost);
-  const queues = (await management(`queues/${v}`)) as { name: string; exclusive?: boolean }[];
+  const queues = await rabbitManagement<{ name: string; exclusive?: boolean }[]>('GET', `/queues/${v}`);
   const out: string[] = [];
   for (const queue of queues) {
     if (queue.exclusive) continue; // a reply or fan-out queue of a connection: not readable from here
-    const messages = (await management(`queues/${v}/${encodeURIComponent(queue.name)}/get`, {
-      count: 1000,
-      ackmode: 'ack_requeue_true',
-      encoding: 'auto',
-    })) as { payload: string; properties?: unknown }[];
+    const messages = await rabbitManagement<{ payload: string; properties?: unknown }[] | { error: string }>(
+      'POST',
+      `/queues/${v}/${encodeURIComponent(queue.name)}/get`,
+      { count: 1000, ackmode: 'ack_requeue_true', encoding: 'auto' },
+    );
+    // A queue deleted since the listing (404) has nothing left to read.
+    if (!Array.isArray(messages)) continue;
     for (const message of messages) out.push(message.payload, JSON.stringify(message.properties ?? {}));
   }
   return out.join('\n');
