@@ -15,7 +15,7 @@ import {
   withRemoteContext,
 } from '@integrations/observability';
 import type { Options } from 'amqplib';
-import { SEALED_HEADER, carriesSecrets, sealSecrets, type FieldSealer } from './secret-fields';
+import { SEALED_HEADER, envelopeCarriesSecrets, sealSecrets, type FieldSealer } from './secret-fields';
 import { EXCHANGES, type ExchangeAlias } from './topology';
 
 /** A command's bytes with its secret fields sealed, and the header naming them. */
@@ -77,9 +77,9 @@ export class Publisher {
 
   /** The envelope with its secret fields sealed, and the header naming them; undefined when there is nothing to seal. */
   async seal(envelope: Envelope): Promise<SealedContent | undefined> {
-    if (!this.sealer) return undefined;
+    // Most commands carry no secret: found out from the object, before anything is serialized.
+    if (!this.sealer || !envelopeCarriesSecrets(envelope)) return undefined;
     const raw = Buffer.from(JSON.stringify(envelope));
-    if (!carriesSecrets(raw)) return undefined;
     const sealed = await sealSecrets(raw, this.sealer);
     return { content: sealed.content, headers: { [SEALED_HEADER]: sealed.fields.join(',') } };
   }
