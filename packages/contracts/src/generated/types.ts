@@ -50,6 +50,14 @@ export interface Contracts {}
  */
 export interface AuditLogsQueryCommand {
   type?: 'telegram_account' | 'telegram_bot' | 'telegram_channel' | 'security';
+  /**
+   * Only entries of this platform (`telegram`, `security`, ...).
+   */
+  platform?: string;
+  /**
+   * Only entries about this kind of resource (`bot`, `account`, `channel`, ...).
+   */
+  resource?: string;
   action?: string;
   status?: 'success' | 'error' | 'info';
   from?: string;
@@ -1444,9 +1452,9 @@ export interface LogEntry {
    */
   id: string;
   /**
-   * The integration type.
+   * The integration type: `<platform>_<resource>` (`telegram_bot`, `telegram_account`, `telegram_channel`, a new platform's own), or `security` for the security trail.
    */
-  type: 'telegram_account' | 'telegram_bot' | 'telegram_channel' | 'security';
+  type: string;
   action: string;
   status: 'success' | 'error' | 'info';
   errorMessage: string | null;
@@ -1464,6 +1472,14 @@ export interface LogEntry {
    * The platform user the entry belongs to (who asked for it).
    */
   userId?: string;
+  /**
+   * The platform of the event: the first word of its routing key (`telegram`, `security`, `platform`, ...).
+   */
+  platform: string;
+  /**
+   * What the event is about: the second word of its routing key, for a message the kind it went through (`bot`, `account`, `channel`).
+   */
+  resource: string;
 }
 /**
  * Reply data of audit.stats.query.
@@ -1482,7 +1498,12 @@ export interface AuditStatsQueryReply {
   to: string;
   days: {
     date: string;
-    type: 'telegram_account' | 'telegram_bot' | 'telegram_channel';
+    /**
+     * `<platform>_<resource>`, as in the activity log.
+     */
+    type: string;
+    platform: string;
+    resource: string;
     sent: number;
     failed: number;
     received: number;
@@ -2771,7 +2792,7 @@ export interface LogEntryPage {
   nextCursor: string | null;
 }
 /**
- * Messages sent, failed and received per UTC day and integration type, from the audit log. Days with nothing are left out.
+ * Messages sent, failed and received per UTC day, platform and resource (integration type), from the audit log. Days with nothing are left out.
  *
  * This interface was referenced by `Contracts`'s JSON-Schema
  * via the `definition` "MessageStats".
@@ -2787,7 +2808,12 @@ export interface MessageStats {
   to: string;
   days: {
     date: string;
-    type: 'telegram_account' | 'telegram_bot' | 'telegram_channel';
+    /**
+     * `<platform>_<resource>`, as in the activity log.
+     */
+    type: string;
+    platform: string;
+    resource: string;
     sent: number;
     failed: number;
     received: number;
@@ -3022,6 +3048,14 @@ export interface ListQuery {
  */
 export interface LogsQuery {
   type?: 'telegram_account' | 'telegram_bot' | 'telegram_channel' | 'security';
+  /**
+   * Only entries of this platform (`telegram`, `security`, ...).
+   */
+  platform?: string;
+  /**
+   * Only entries about this kind of resource (`bot`, `account`, `channel`, ...).
+   */
+  resource?: string;
   action?: string;
   status?: 'success' | 'error' | 'info';
   from?: string;
