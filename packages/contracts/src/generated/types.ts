@@ -1475,11 +1475,11 @@ export interface LogEntry {
   /**
    * The platform of the event: the first word of its routing key (`telegram`, `security`, `platform`, ...).
    */
-  platform: string;
+  platform?: string;
   /**
    * What the event is about: the second word of its routing key, for a message the kind it went through (`bot`, `account`, `channel`).
    */
-  resource: string;
+  resource?: string;
 }
 /**
  * Reply data of audit.stats.query.
@@ -1502,8 +1502,8 @@ export interface AuditStatsQueryReply {
      * `<platform>_<resource>`, as in the activity log.
      */
     type: string;
-    platform: string;
-    resource: string;
+    platform?: string;
+    resource?: string;
     sent: number;
     failed: number;
     received: number;
@@ -2812,8 +2812,8 @@ export interface MessageStats {
      * `<platform>_<resource>`, as in the activity log.
      */
     type: string;
-    platform: string;
-    resource: string;
+    platform?: string;
+    resource?: string;
     sent: number;
     failed: number;
     received: number;
