@@ -71,6 +71,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       perIp: { points: Number(env.RATE_LIMIT_PER_IP ?? 1200), windowSeconds: 60 },
       perUser: { points: Number(env.RATE_LIMIT_PER_USER ?? 600), windowSeconds: 60 },
       sensitive: { points: Number(env.RATE_LIMIT_SENSITIVE ?? 120), windowSeconds: 60 },
+      // A campaign over 20 bots at Telegram's 30 messages/s each stays under it; the connectors pace each bot.
+      sends: { points: Number(env.RATE_LIMIT_SENDS ?? 36_000), windowSeconds: 60 },
     },
     production,
     ...((env.VAULT_ADDR && env.VAULT_TOKEN) ||

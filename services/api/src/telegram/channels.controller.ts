@@ -27,7 +27,7 @@ import { type AuthedRequest, RequireScope } from '../auth/auth.guard';
 import { SCOPES } from '../auth/token-verifier';
 import { CommandGateway } from '../gateway/command-gateway';
 import { Doc } from '../http/docs';
-import { Sensitive } from '../http/rate-limit.guard';
+import { SendRoute, Sensitive } from '../http/rate-limit.guard';
 import { respond } from '../http/respond';
 import { IdParam, SchemaPipe } from '../http/schema.pipe';
 import { IdempotencyService } from '../idempotency/idempotency.service';
@@ -185,7 +185,7 @@ export class ChannelsController {
 
   @Post(':id/send')
   @RequireScope(SCOPES.write)
-  @Sensitive()
+  @SendRoute({ channelInParam: 'id' })
   @Doc({
     tag: 'channels',
     summary: 'Post to a channel or group',
@@ -208,12 +208,18 @@ export class ChannelsController {
     @Res({ passthrough: true }) res: Response,
   ) {
     return this.sendFlow.run(req, res, prefer, {
-      send: (messageId, async) =>
-        this.owners.resolve('channel', id, async (owner) => {
-          await this.owners.remember('message', messageId, owner);
-          const data = { ...body, channelId: id, messageId, async };
-          return this.gateway.call(channelCommandsOf(owner).send, data, req, { idempotencyKey: messageId });
-        }),
+      send: (messageId, async, plan) =>
+        this.owners.resolve(
+          'channel',
+          id,
+          async (owner) => {
+            // The guard recorded the message's owner when it knew the channel's; otherwise it is done here.
+            if (owner !== plan?.owner) await this.owners.remember('message', messageId, owner);
+            const data = { ...body, channelId: id, messageId, async };
+            return this.gateway.call(channelCommandsOf(owner).send, data, req, { idempotencyKey: messageId });
+          },
+          plan?.owner,
+        ),
     });
   }
 }
