@@ -7,12 +7,18 @@ describe('platform registry', () => {
     for (const name of CONNECTOR_NAMES) {
       const { platform, resource, commands } = CONNECTORS[name];
       const prefix = `${platform}.${resource}.`;
-      const keys = [commands.messageGet, commands.keys.rotate, ...Object.values(commands.channel)];
+      const keys = [
+        commands.messageGet,
+        commands.keys.rotate,
+        ...Object.values(commands.own),
+        ...Object.values(commands.channel),
+      ];
       for (const key of keys) {
         expect(COMMAND_TYPES).toContain(key);
         expect(deprecated.has(key)).toBe(false);
         expect(key.startsWith(prefix)).toBe(true);
       }
+      for (const [verb, key] of Object.entries(commands.own)) expect(key).toBe(`${prefix}${verb}`);
       for (const [verb, key] of Object.entries(commands.channel))
         expect(key).toBe(`${prefix}channel.${verb}`);
     }
