@@ -15,8 +15,6 @@ export interface ConnectorDeclaration {
   platform: string;
   /** Its own resource (`bot`, `account`): `<platform>.<resource>.<verb>` are its commands. */
   resource: string;
-  /** Where the REST api serves its own resource, under `/api/integrations/`. */
-  path: string;
   commands: {
     /** Its own resource's commands (`telegram.bot.get` …); connecting differs per platform and stays its route's. */
     own: Record<OwnVerb, CommandType>;
@@ -55,7 +53,6 @@ export const CONNECTORS = {
   bot: {
     platform: 'telegram',
     resource: 'bot',
-    path: 'telegram/bots',
     commands: {
       own: ownCommands('telegram.bot'),
       messageGet: 'telegram.bot.message.get',
@@ -66,7 +63,6 @@ export const CONNECTORS = {
   account: {
     platform: 'telegram',
     resource: 'account',
-    path: 'telegram/accounts',
     commands: {
       own: ownCommands('telegram.account'),
       messageGet: 'telegram.account.message.get',
