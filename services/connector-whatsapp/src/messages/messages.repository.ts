@@ -91,39 +91,43 @@ export class WhatsAppMessagesRepository implements WhatsAppMessageStore {
     wamid: string,
     plan: (row: MessageRow, early: StatusRow[]) => SettlePlan,
   ): Promise<MessageRow> {
-    return this.db.transaction().execute(async (trx) => {
-      const early = await this.statusesOf(trx, wamid);
-      const row = await trx
-        .selectFrom('whatsapp_messages')
-        .selectAll()
-        .where('id', '=', id)
-        .forUpdate()
-        .executeTakeFirstOrThrow();
-      return this.write(trx, row, plan(row, early));
-    });
+    return retryOnDeadlock(() =>
+      this.db.transaction().execute(async (trx) => {
+        const early = await this.statusesOf(trx, wamid);
+        const row = await trx
+          .selectFrom('whatsapp_messages')
+          .selectAll()
+          .where('id', '=', id)
+          .forUpdate()
+          .executeTakeFirstOrThrow();
+        return this.write(trx, row, plan(row, early));
+      }),
+    );
   }
 
   recordStatus(
     status: StatusRow,
     plan: (row: MessageRow) => SettlePlan | undefined,
   ): Promise<{ duplicate: boolean; row?: MessageRow }> {
-    return this.db.transaction().execute(async (trx) => {
-      const inserted = await trx
-        .insertInto('whatsapp_message_statuses')
-        .ignore()
-        .values(status)
-        .executeTakeFirst();
-      if (inserted.numInsertedOrUpdatedRows === 0n) return { duplicate: true };
-      const row = await trx
-        .selectFrom('whatsapp_messages')
-        .selectAll()
-        .where('wamid', '=', status.wamid)
-        .forUpdate()
-        .executeTakeFirst();
-      const decided = row && plan(row);
-      if (!row || !decided) return { duplicate: false, ...(row ? { row } : {}) };
-      return { duplicate: false, row: await this.write(trx, row, decided) };
-    });
+    return retryOnDeadlock(() =>
+      this.db.transaction().execute(async (trx) => {
+        const inserted = await trx
+          .insertInto('whatsapp_message_statuses')
+          .ignore()
+          .values(status)
+          .executeTakeFirst();
+        if (inserted.numInsertedOrUpdatedRows === 0n) return { duplicate: true };
+        const row = await trx
+          .selectFrom('whatsapp_messages')
+          .selectAll()
+          .where('wamid', '=', status.wamid)
+          .forUpdate()
+          .executeTakeFirst();
+        const decided = row && plan(row);
+        if (!row || !decided) return { duplicate: false, ...(row ? { row } : {}) };
+        return { duplicate: false, row: await this.write(trx, row, decided) };
+      }),
+    );
   }
 
   announceOnce(events: OutboxEnvelope[]): Promise<number> {
@@ -167,5 +171,19 @@ export class WhatsAppMessagesRepository implements WhatsAppMessageStore {
       .execute();
     for (const event of plan.events) await enqueueOutbox(trx, event);
     return { ...row, ...plan.patch, updated_at: new Date() };
+  }
+}
+
+/**
+ * Runs a transaction again when InnoDB chose it as a deadlock's victim (rolled back whole, so running it again is
+ * safe): the lock order above avoids cycles, this keeps an accepted message from being failed if one happens.
+ */
+async function retryOnDeadlock<T>(run: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'ER_LOCK_DEADLOCK' || attempt >= attempts) throw error;
+    }
   }
 }
