@@ -370,6 +370,8 @@ export const REST_BODIES = [
   'stats-query',
   'telegram-update',
   'webhook-create',
+  'whatsapp-number-create',
+  'whatsapp-send',
 ] as const;
 
 export type RestBodyName = (typeof REST_BODIES)[number];

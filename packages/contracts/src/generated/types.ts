@@ -853,6 +853,12 @@ export interface WhatsAppNumberSendCommand {
    */
   async?: boolean;
 }
+/**
+ * An approved template to send, with text parameters for its placeholders.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WhatsAppTemplate".
+ */
 export interface WhatsAppTemplate {
   /**
    * An approved template's name.
@@ -3462,4 +3468,45 @@ export interface WebhookCreateBody {
    * @maxItems 20
    */
   events: [string, ...string[]];
+}
+/**
+ * POST /api/integrations/whatsapp/numbers: the body is the command whatsapp.number.connect's data.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WhatsAppNumberCreateBody".
+ */
+export interface WhatsAppNumberCreateBody {
+  /**
+   * Meta's phone number id (digits).
+   */
+  phoneNumberId: string;
+  /**
+   * A system-user access token that can send for the number.
+   */
+  accessToken: string;
+  /**
+   * The app secret Meta signs webhooks with (X-Hub-Signature-256).
+   */
+  appSecret: string;
+  /**
+   * The user's own name for it (null: none); shown instead of the WhatsApp name where set.
+   */
+  label?: string | null;
+}
+/**
+ * POST /api/integrations/whatsapp/numbers/{id}/send: a text or a template (exactly one; the connector refuses both or neither with VALIDATION_FAILED). The api adds numberId from the path and messageId, and async from Prefer: respond-async.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WhatsAppSendBody".
+ */
+export interface WhatsAppSendBody {
+  /**
+   * A WhatsApp user's phone number in international form (digits, optionally with a leading +).
+   */
+  to: string;
+  /**
+   * A free-form text: only inside the customer's 24-hour window (otherwise failed WHATSAPP_WINDOW_CLOSED).
+   */
+  text?: string;
+  template?: WhatsAppTemplate;
 }
