@@ -6,6 +6,7 @@ import {
   EVENT_TYPES,
   REST_BODIES,
   allSchemas,
+  compileAllSchemas,
   validateEnvelope,
   validateMessageData,
   validateReplyData,
@@ -49,6 +50,10 @@ describe('contract schemas', () => {
         'telegram.message.received',
       ]),
     );
+  });
+
+  it('compiles every schema (each is compiled on first use; none may fail then)', () => {
+    expect(compileAllSchemas()).toBe(allSchemas().length);
   });
 
   it('gives every error code its status from the contract table', () => {

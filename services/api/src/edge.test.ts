@@ -1,5 +1,5 @@
 import type { Envelope } from '@integrations/contracts';
-import { bot, startHarness, type Harness } from './test-harness';
+import { bot, startHarness, type Harness } from '../test/harness';
 
 /** The edge of the api: rate limits shared by replicas, CORS from the allow-list, security headers. */
 describe('api edge protections', () => {

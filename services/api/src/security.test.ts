@@ -2,7 +2,7 @@ import { DomainError, type Envelope } from '@integrations/contracts';
 import { SignJWT } from 'jose';
 import { infra } from '@integrations/testing';
 import { Redis } from 'ioredis';
-import { SECRET, startHarness, type Harness } from './test-harness';
+import { SECRET, startHarness, type Harness } from '../test/harness';
 
 /** Security properties of the api (issue 19): what it keeps, whom it trusts, what it refuses. */
 describe('api security', () => {
