@@ -1,4 +1,12 @@
-import { retentionDays } from '@integrations/service-kit';
+import {
+  ConfigError,
+  EnvReader,
+  PORT,
+  infrastructure,
+  retention,
+  telegramMode,
+} from '@integrations/service-kit';
+
 export interface AccountConnectorConfig {
   port: number;
   host: string;
@@ -41,49 +49,42 @@ export interface AccountConnectorConfig {
   secretsEnv: NodeJS.ProcessEnv;
 }
 
-const number = (value: string | undefined, fallback: number, name: string): number => {
-  if (value === undefined || value === '') return fallback;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number`);
-  return n;
-};
-
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AccountConnectorConfig {
-  const mode = (env.TELEGRAM_MODE ?? 'sandbox') === 'live' ? 'live' : 'sandbox';
-  if (env.NODE_ENV === 'production' && mode === 'sandbox') {
-    throw new Error('TELEGRAM_MODE=sandbox is refused with NODE_ENV=production; set TELEGRAM_MODE=live.');
-  }
-  const apiId = number(env.TELEGRAM_API_ID, mode === 'sandbox' ? 1 : 0, 'TELEGRAM_API_ID');
+  const read = new EnvReader(env);
+  const mode = telegramMode(read);
+  const ms = (name: string, fallback: number, min = 0): number => read.number(name, fallback, { min });
+  const apiId = read.integer('TELEGRAM_API_ID', mode === 'sandbox' ? 1 : 0, { min: 0 });
   const apiHash = env.TELEGRAM_API_HASH ?? (mode === 'sandbox' ? 'sandbox' : '');
   if (mode === 'live' && (apiId === 0 || apiHash === '')) {
-    throw new Error('TELEGRAM_MODE=live needs TELEGRAM_API_ID and TELEGRAM_API_HASH (from my.telegram.org).');
+    throw new ConfigError(
+      'TELEGRAM_MODE=live needs TELEGRAM_API_ID and TELEGRAM_API_HASH (from my.telegram.org).',
+    );
   }
+  const { days, intervalMs } = retention(read, 'MESSAGE_RETENTION_DAYS', 30);
   return {
-    port: number(env.CONNECTOR_ACCOUNT_PORT, 9101, 'CONNECTOR_ACCOUNT_PORT'),
-    host: env.CONNECTOR_ACCOUNT_HOST ?? '0.0.0.0',
-    amqpUrl: env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
-    mysqlUrl: env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306',
-    redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    redisPrefix: env.REDIS_PREFIX ?? 'integrations:account:',
-    database: env.ACCOUNT_DATABASE ?? 'integrations_account',
+    port: read.integer('CONNECTOR_ACCOUNT_PORT', 9101, PORT),
+    host: read.string('CONNECTOR_ACCOUNT_HOST', '0.0.0.0'),
+    ...infrastructure(read),
+    redisPrefix: read.string('REDIS_PREFIX', 'integrations:account:'),
+    database: read.string('ACCOUNT_DATABASE', 'integrations_account'),
     mode,
-    emulatorUrl: (env.TELEGRAM_EMULATOR_URL ?? 'http://127.0.0.1:8090').replace(/\/$/, ''),
+    emulatorUrl: read.url('TELEGRAM_EMULATOR_URL', 'http://127.0.0.1:8090', {
+      protocols: ['http', 'https'],
+      trimSlash: true,
+    }),
     apiId,
     apiHash,
-    flowTtlMs: number(env.TELEGRAM_FLOW_TTL_MS, 5 * 60_000, 'TELEGRAM_FLOW_TTL_MS'),
-    sendIntervalMs: number(env.TELEGRAM_ACCOUNT_SEND_INTERVAL_MS, 1100, 'TELEGRAM_ACCOUNT_SEND_INTERVAL_MS'),
-    breakerResetMs: number(env.TELEGRAM_BREAKER_RESET_MS, 10_000, 'TELEGRAM_BREAKER_RESET_MS'),
-    callTimeoutMs: Math.max(100, number(env.TELEGRAM_CALL_TIMEOUT_MS, 15_000, 'TELEGRAM_CALL_TIMEOUT_MS')),
-    connectTimeoutMs: Math.max(
-      100,
-      number(env.TELEGRAM_CONNECT_TIMEOUT_MS, 30_000, 'TELEGRAM_CONNECT_TIMEOUT_MS'),
-    ),
-    restoreConcurrency: number(env.TELEGRAM_RESTORE_CONCURRENCY, 20, 'TELEGRAM_RESTORE_CONCURRENCY'),
-    healthSweepMs: number(env.TELEGRAM_HEALTH_SWEEP_MS, 60_000, 'TELEGRAM_HEALTH_SWEEP_MS'),
-    shards: Math.max(1, Math.floor(number(env.TELEGRAM_ACCOUNT_SHARDS, 8, 'TELEGRAM_ACCOUNT_SHARDS'))),
-    shardLeaseMs: Math.max(500, number(env.TELEGRAM_SHARD_LEASE_MS, 5_000, 'TELEGRAM_SHARD_LEASE_MS')),
-    messageRetentionDays: retentionDays(env, 'MESSAGE_RETENTION_DAYS', 30),
-    retentionIntervalMs: Number(env.RETENTION_INTERVAL_MS ?? 3_600_000),
+    flowTtlMs: ms('TELEGRAM_FLOW_TTL_MS', 5 * 60_000, 1),
+    sendIntervalMs: ms('TELEGRAM_ACCOUNT_SEND_INTERVAL_MS', 1100),
+    breakerResetMs: ms('TELEGRAM_BREAKER_RESET_MS', 10_000),
+    callTimeoutMs: Math.max(100, ms('TELEGRAM_CALL_TIMEOUT_MS', 15_000)),
+    connectTimeoutMs: Math.max(100, ms('TELEGRAM_CONNECT_TIMEOUT_MS', 30_000)),
+    restoreConcurrency: read.integer('TELEGRAM_RESTORE_CONCURRENCY', 20, { min: 1 }),
+    healthSweepMs: ms('TELEGRAM_HEALTH_SWEEP_MS', 60_000),
+    shards: read.integer('TELEGRAM_ACCOUNT_SHARDS', 8, { min: 1 }),
+    shardLeaseMs: Math.max(500, ms('TELEGRAM_SHARD_LEASE_MS', 5_000)),
+    messageRetentionDays: days,
+    retentionIntervalMs: intervalMs,
     secretsEnv: env,
   };
 }
