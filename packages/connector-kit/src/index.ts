@@ -33,3 +33,12 @@ export {
   type MessageStatus,
   type MessageStore,
 } from './messages.repository';
+export {
+  OwnedRowsRepository,
+  type Children,
+  type ListCaller,
+  type OwnedRows,
+  type Page,
+  type PublicPart,
+} from './owned-rows.repository';
+export { InMemoryOwnedRows, RecordingOutbox } from './in-memory';

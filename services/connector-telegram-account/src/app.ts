@@ -2,8 +2,10 @@ import { createLogger, telegramMetrics, type Logger } from '@integrations/observ
 import { KeyRotationJob, type Kysely } from '@integrations/persistence';
 import { createCipherFromEnv, fieldSealer, hashKeyFromEnv, KEY_NAMES } from '@integrations/secrets';
 import { startServiceBase } from '@integrations/service-kit';
-import { AccountStore, phoneContext, sessionContext } from './accounts/account-store';
+import { phoneContext, sessionContext } from './accounts/account-store';
+import { AccountsRepository } from './accounts/accounts.repository';
 import { AccountsService } from './accounts/accounts.service';
+import { AccountChannelsRepository } from './channels/channels.repository';
 import { AccountChannelsService } from './channels/channels.service';
 import { COMMAND_BINDINGS, commandHandler } from './commands';
 import type { AccountConnectorConfig } from './config';
@@ -61,7 +63,9 @@ export async function startAccountConnector(
   const { registry, db, messaging, relay } = base;
   const redis = base.redis!;
 
-  const store = new AccountStore(db, cipher, hashKeyFromEnv(config.secretsEnv));
+  const store = new AccountsRepository(db, cipher, hashKeyFromEnv(config.secretsEnv));
+  const channelRows = new AccountChannelsRepository(db);
+  const messageRows = accountMessagesRepository(db);
   const factory = new ClientFactory(config);
   const calls = new TelegramCalls({
     timeoutMs: config.callTimeoutMs,
@@ -80,7 +84,16 @@ export async function startAccountConnector(
     callTimeoutMs: config.callTimeoutMs,
   });
   const sender = new AccountSender({ intervalMs: config.sendIntervalMs, calls });
-  const accounts = new AccountsService({ store, live, sender, messaging, relay, logger });
+  const accounts = new AccountsService({
+    accounts: store,
+    channels: channelRows,
+    messages: messageRows,
+    live,
+    sender,
+    messaging,
+    relay,
+    logger,
+  });
   const flows = new FlowsService({
     redis,
     prefix: config.redisPrefix,
@@ -96,10 +109,18 @@ export async function startAccountConnector(
     apiId: config.apiId,
     apiHash: config.apiHash,
   });
-  const channels = new AccountChannelsService({ store, live, calls, messaging, relay });
-  const ledger = accountMessageLedger({ messaging, relay, registry }, accountMessagesRepository(store));
+  const channels = new AccountChannelsService({
+    accounts: store,
+    channels: channelRows,
+    live,
+    calls,
+    messaging,
+    relay,
+  });
+  const ledger = accountMessageLedger({ messaging, relay, registry }, messageRows);
   const messages = new AccountMessagesService({
-    store,
+    accounts: store,
+    channelRows,
     live,
     sender,
     channels,

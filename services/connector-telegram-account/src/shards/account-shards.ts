@@ -1,7 +1,7 @@
 import { KeyedQueue } from '@integrations/connector-kit';
 import type { CommandHandler, Messaging, StoppableConsumer } from '@integrations/messaging';
 import { telegramMetrics, type Logger, type Registry } from '@integrations/observability';
-import type { AccountStore } from '../accounts/account-store';
+import type { Accounts } from '../accounts/accounts.repository';
 import type { FlowsService } from '../flows/flows.service';
 import type { AccountMessagesService } from '../messages/messages.service';
 import type { LiveClients } from '../telegram/live-clients';
@@ -31,7 +31,7 @@ export class AccountShards implements ShardOwner {
       shards: number;
       messaging: Messaging;
       handler: CommandHandler;
-      store: AccountStore;
+      store: Pick<Accounts, 'markConnecting' | 'restorable'>;
       live: LiveClients;
       flows: FlowsService;
       messages: AccountMessagesService;

@@ -1,0 +1,121 @@
+import type { ListFilter, OutboxEnvelope } from '@integrations/persistence';
+import { planLifecycle, type LifecycleVerb } from './lifecycle';
+import type { LifecycleRow, LifecycleWrite } from './lifecycle-store';
+import type { ListCaller, OwnedRows, Page } from './owned-rows.repository';
+
+/** The events a fake repository enqueued, in order, as a connector's outbox would hold them. */
+export class RecordingOutbox {
+  readonly events: OutboxEnvelope[] = [];
+
+  add(events: OutboxEnvelope[]): void {
+    this.events.push(...events);
+  }
+
+  /** The event types enqueued so far. */
+  types(): string[] {
+    return this.events.map((event) => event.type);
+  }
+}
+
+/**
+ * `OwnedRows` in memory, for the connectors' service tests (no MariaDB): rows in a map, events in a
+ * `RecordingOutbox`, children as a map from a parent's id to its children's ids.
+ */
+export class InMemoryOwnedRows<Row extends LifecycleRow & { created_at: Date }> implements OwnedRows<Row> {
+  readonly rows = new Map<string, Row>();
+  /** A parent's children (removed with it, their ids handed to the event maker). */
+  readonly children = new Map<string, string[]>();
+
+  constructor(
+    readonly table: string,
+    readonly outbox: RecordingOutbox = new RecordingOutbox(),
+    /** Columns that are unique per owner (`insert` answers `false` when taken). */
+    private readonly uniqueBy: Array<keyof Row> = [],
+  ) {}
+
+  seed(...rows: Row[]): this {
+    for (const row of rows) this.rows.set(row.id, { ...row });
+    return this;
+  }
+
+  async byId(id: string): Promise<Row | undefined> {
+    const row = this.rows.get(id);
+    return row && { ...row };
+  }
+
+  async list<Item>(
+    caller: ListCaller,
+    page: { limit: number; cursor?: string },
+    toItem: (row: Row) => Item,
+    filter: ListFilter = {},
+  ): Promise<Page<Item>> {
+    const items = [...this.rows.values()]
+      .filter((row) => caller.admin || row.user_id === caller.userId)
+      .filter((row) => filter.status === undefined || (row as { status?: string }).status === filter.status)
+      .filter((row) => filter.isActive === undefined || Boolean(row.is_active) === filter.isActive)
+      .sort((a, b) => b.created_at.getTime() - a.created_at.getTime())
+      .slice(0, page.limit)
+      .map(toItem);
+    return { items, nextCursor: null };
+  }
+
+  async lifecycle(
+    input: Omit<LifecycleWrite<Row>, 'db' | 'table'>,
+  ): Promise<{ row: Row; verbs: LifecycleVerb[] }> {
+    const { row, patch } = input;
+    const plan = planLifecycle({ isActive: Boolean(row.is_active), label: row.label }, patch);
+    if (plan.verbs.length === 0) return { row, verbs: [] };
+    const extra = (await input.sideEffects?.(plan.verbs)) ?? {};
+    const next = {
+      ...row,
+      ...extra,
+      is_active: plan.next.isActive ? 1 : 0,
+      label: plan.next.label,
+      updated_at: new Date(),
+    };
+    this.rows.set(row.id, next);
+    this.outbox.add(
+      plan.verbs.map((verb) =>
+        input.makeEnvelope(`${input.eventPrefix}.${verb}`, {
+          ...input.eventData,
+          isActive: plan.next.isActive,
+          label: plan.next.label,
+        }),
+      ),
+    );
+    return { row: next, verbs: plan.verbs };
+  }
+
+  async insert(row: Row, events: OutboxEnvelope[]): Promise<boolean> {
+    const taken = [...this.rows.values()].some(
+      (other) =>
+        other.id === row.id ||
+        (this.uniqueBy.length > 0 &&
+          other.user_id === row.user_id &&
+          this.uniqueBy.every((column) => other[column] === row[column])),
+    );
+    if (taken) return false;
+    this.rows.set(row.id, { ...row });
+    this.outbox.add(events);
+    return true;
+  }
+
+  async remove(id: string, eventsOf: (childIds: string[]) => OutboxEnvelope[]): Promise<void> {
+    const childIds = this.children.get(id) ?? [];
+    this.children.delete(id);
+    this.rows.delete(id);
+    this.outbox.add(eventsOf(childIds));
+  }
+
+  async idsOwnedBy(userId: string): Promise<string[]> {
+    return [...this.rows.values()].filter((row) => row.user_id === userId).map((row) => row.id);
+  }
+
+  async countOwnedBy(userId: string): Promise<number> {
+    return (await this.idsOwnedBy(userId)).length;
+  }
+
+  async announce(events: OutboxEnvelope[]): Promise<void> {
+    this.outbox.add(events);
+  }
+}
