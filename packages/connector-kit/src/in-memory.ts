@@ -1,6 +1,7 @@
 import type { ListFilter, OutboxEnvelope } from '@integrations/persistence';
 import { planLifecycle, type LifecycleVerb } from './lifecycle';
 import type { LifecycleRow, LifecycleWrite } from './lifecycle-store';
+import type { LedgerRow, LedgerValues, MessageStatus, MessageStore } from './messages.repository';
 import type { ListCaller, OwnedRows, Page } from './owned-rows.repository';
 
 /** The events a fake repository enqueued, in order, as a connector's outbox would hold them. */
@@ -117,5 +118,63 @@ export class InMemoryOwnedRows<Row extends LifecycleRow & { created_at: Date }> 
 
   async announce(events: OutboxEnvelope[]): Promise<void> {
     this.outbox.add(events);
+  }
+}
+
+/** The ledger's store in memory (`MessagesRepository`'s answers, no MariaDB), and the events it enqueued. */
+export class InMemoryMessageStore<Row extends LedgerRow> implements MessageStore<Row> {
+  readonly rows = new Map<string, Row>();
+  readonly events: OutboxEnvelope[] = [];
+
+  async insert(values: LedgerValues<Row>): Promise<boolean> {
+    if (this.rows.has(values.id)) return false;
+    this.rows.set(values.id, { ...values, created_at: new Date(), updated_at: new Date() } as Row);
+    return true;
+  }
+  async find(id: string): Promise<Row | undefined> {
+    const row = this.rows.get(id);
+    return row && { ...row };
+  }
+  async claim(id: string, patch: Partial<Row>): Promise<boolean> {
+    return this.move(id, 'queued', { ...patch, status: 'sending' });
+  }
+  async requeue(id: string): Promise<void> {
+    this.move(id, 'sending', { status: 'queued' } as Partial<Row>);
+  }
+  async requeueFailed(id: string, request: string): Promise<boolean> {
+    const patch = { status: 'queued', request, error_code: null, error_detail: null } as Partial<Row>;
+    return this.move(id, 'failed', patch);
+  }
+  async listIn(statuses: MessageStatus[]): Promise<Array<Pick<Row, 'id' | 'user_id'>>> {
+    return [...this.rows.values()]
+      .filter((row) => statuses.includes(row.status))
+      .map(({ id, user_id }) => ({ id, user_id }));
+  }
+  async sending(): Promise<Row[]> {
+    return [...this.rows.values()].filter((row) => row.status === 'sending');
+  }
+  async settle(
+    id: string,
+    patch: Partial<Row>,
+    event: OutboxEnvelope,
+    whileSending: boolean,
+  ): Promise<boolean> {
+    const row = this.rows.get(id);
+    if (!row || (whileSending && row.status !== 'sending')) return false;
+    this.rows.set(id, { ...row, ...patch, updated_at: new Date() });
+    this.events.push(event);
+    return true;
+  }
+  private move(id: string, from: MessageStatus, patch: Partial<Row>): boolean {
+    const row = this.rows.get(id);
+    if (row?.status !== from) return false;
+    this.rows.set(id, { ...row, ...patch });
+    return true;
+  }
+  async deleteOfUser(userId: string, eventOf: (deleted: number) => OutboxEnvelope): Promise<number> {
+    const mine = [...this.rows.values()].filter((row) => row.user_id === userId);
+    for (const row of mine) this.rows.delete(row.id);
+    this.events.push(eventOf(mine.length));
+    return mine.length;
   }
 }

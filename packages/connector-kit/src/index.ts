@@ -41,4 +41,4 @@ export {
   type Page,
   type PublicPart,
 } from './owned-rows.repository';
-export { InMemoryOwnedRows, RecordingOutbox } from './in-memory';
+export { InMemoryMessageStore, InMemoryOwnedRows, RecordingOutbox } from './in-memory';

@@ -33,10 +33,10 @@ export class AccountsService {
       accounts: Accounts;
       channels: Pick<AccountChannels, 'countOwnedBy'>;
       messages: UserMessages;
-      live: LiveClients;
-      sender: AccountSender;
-      messaging: Messaging;
-      relay: OutboxRelay;
+      live: Pick<LiveClients, 'get' | 'start' | 'stop' | 'call'>;
+      sender: Pick<AccountSender, 'forget'>;
+      messaging: Pick<Messaging, 'makeEnvelope'>;
+      relay: Pick<OutboxRelay, 'kick'>;
       logger: Logger;
     },
   ) {}

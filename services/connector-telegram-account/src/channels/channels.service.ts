@@ -64,8 +64,8 @@ export class AccountChannelsService {
       channels: AccountChannels;
       live: LiveClients;
       calls: TelegramCalls;
-      messaging: Messaging;
-      relay: OutboxRelay;
+      messaging: Pick<Messaging, 'makeEnvelope'>;
+      relay: Pick<OutboxRelay, 'kick'>;
     },
   ) {}
 

@@ -40,9 +40,9 @@ export class AccountMessagesService {
       accounts: Pick<Accounts, 'byId'>;
       /** The attached channels' table, for a channel send's stored peer. */
       channelRows: Pick<AccountChannels, 'byId'>;
-      live: LiveClients;
-      sender: AccountSender;
-      channels: AccountChannelsService;
+      live: Pick<LiveClients, 'ready' | 'failed' | 'stop'>;
+      sender: Pick<AccountSender, 'send'>;
+      channels: Pick<AccountChannelsService, 'find' | 'markWriteForbidden'>;
       logger: Logger;
       /** The account sends' ledger (`accountMessageLedger`). */
       ledger: MessageLedger<MessageRow>;
