@@ -37,7 +37,10 @@ function setUp() {
   );
   const store = new InMemoryMessageStore<AccountMessageRow>();
   const kicks = new Kicks();
-  const ledger = accountMessageLedger({ messaging, relay: kicks, registry: createMetricsRegistry('test') }, store);
+  const ledger = accountMessageLedger(
+    { messaging, relay: kicks, registry: createMetricsRegistry({ service: 'test', defaultMetrics: false }) },
+    store,
+  );
   /** What Telegram answers each send (a value or an error to throw), and what was sent where. */
   const telegram: {
     answer: () => AccountSent;

@@ -29,12 +29,12 @@ export class AccountShards implements ShardOwner {
     private readonly deps: {
       service: string;
       shards: number;
-      messaging: Messaging;
+      messaging: Pick<Messaging, 'declareKeyedQueues' | 'forwardCommands' | 'consumeUntilStopped'>;
       handler: CommandHandler;
       store: Pick<Accounts, 'markConnecting' | 'restorable'>;
-      live: LiveClients;
-      flows: FlowsService;
-      messages: AccountMessagesService;
+      live: Pick<LiveClients, 'size' | 'has' | 'restoreAll' | 'closeWhere'>;
+      flows: Pick<FlowsService, 'expireWhere'>;
+      messages: Pick<AccountMessagesService, 'recover' | 'stopRetries' | 'drain'>;
       restoreConcurrency: number;
       registry: Registry;
       logger: Logger;

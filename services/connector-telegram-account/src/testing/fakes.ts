@@ -6,6 +6,7 @@ import type { SessionRow } from '../accounts/account-store';
 import type { Accounts } from '../accounts/accounts.repository';
 import type { AccountChannels, AttachedChat, ChannelRow } from '../channels/channels.repository';
 import type { SessionStatus } from '../db/schema';
+import { shardOf } from '../shards/shard-leases';
 
 /**
  * In-memory stand-ins for the account connector's repositories and its messaging, for the services' unit tests
@@ -86,12 +87,14 @@ export class FakeAccounts extends InMemoryOwnedRows<SessionRow> implements Accou
       (row) =>
         ['active', 'connecting', 'error'].includes(row.status) &&
         row.is_active === 1 &&
-        inShards.shards.length > 0,
+        inShards.shards.includes(shardOf(row.user_id, inShards.of)),
     );
   }
 
-  async markConnecting(): Promise<void> {
-    for (const row of this.rows.values()) if (row.status === 'active') row.status = 'connecting';
+  async markConnecting(inShards: { shards: number[]; of: number }): Promise<void> {
+    for (const row of this.rows.values())
+      if (row.status === 'active' && inShards.shards.includes(shardOf(row.user_id, inShards.of)))
+        row.status = 'connecting';
   }
 
   async session(row: SessionRow): Promise<string> {
