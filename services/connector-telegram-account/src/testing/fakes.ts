@@ -147,9 +147,18 @@ export class FakeAccounts extends InMemoryOwnedRows<SessionRow> implements Accou
     return out;
   }
 
-  /** An account's channels go with it (the foreign key cascade of the real table). */
-  attachChannels(accountId: string, channelIds: string[]): void {
-    this.children.set(accountId, channelIds);
+  /** The channels table whose rows go with their account (the foreign key cascade of the real table). */
+  channels?: InMemoryOwnedRows<ChannelRow>;
+
+  override async remove(id: string, eventsOf: (childIds: string[]) => OutboxEnvelope[]): Promise<void> {
+    const channels = this.channels;
+    if (channels)
+      this.children.set(
+        id,
+        [...channels.rows.values()].filter((row) => row.account_id === id).map((row) => row.id),
+      );
+    for (const child of this.children.get(id) ?? []) channels?.rows.delete(child);
+    await super.remove(id, eventsOf);
   }
 }
 
