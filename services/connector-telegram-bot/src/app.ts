@@ -3,7 +3,9 @@ import { createLogger, telegramMetrics, type Logger } from '@integrations/observ
 import { KeyRotationJob, type Kysely } from '@integrations/persistence';
 import { KEY_NAMES, createCipherFromEnv, fieldSealer, hashKeyFromEnv } from '@integrations/secrets';
 import { startServiceBase } from '@integrations/service-kit';
+import { BotsRepository } from './bots/bots.repository';
 import { BotsService, botTokenContext } from './bots/bots.service';
+import { ChannelsRepository } from './channels/channels.repository';
 import { ChannelsService } from './channels/channels.service';
 import { COMMAND_BINDINGS, commandHandler } from './commands';
 import type { BotConnectorConfig } from './config';
@@ -63,16 +65,27 @@ export async function startBotConnector(
   });
   const apis = new BotApiFactory(config, breakers);
   const hashKey = hashKeyFromEnv(config.secretsEnv);
-  const bots = new BotsService(db, cipher, hashKey, apis, messaging, relay, {
-    logger,
-    ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}),
+  const botRows = new BotsRepository(db);
+  const channelRows = new ChannelsRepository(db);
+  const messageRows = botMessagesRepository(db);
+  const bots = new BotsService({
+    bots: botRows,
+    channels: channelRows,
+    messages: messageRows,
+    cipher,
+    hashKey,
+    apis,
+    messaging,
+    relay,
+    options: { logger, ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}) },
   });
-  const channels = new ChannelsService(db, bots, apis, messaging, relay);
+  const channels = new ChannelsService({ channels: channelRows, botRows, bots, apis, messaging, relay });
   const presence = new ReplicaPresence(redis, config.redisPrefix, config.replicaTtlMs);
   await presence.start();
-  const ledger = botMessageLedger({ messaging, relay, registry }, botMessagesRepository(db));
+  const ledger = botMessageLedger({ messaging, relay, registry }, messageRows);
   const messages = new MessagesService({
-    db,
+    botRows,
+    channelRows,
     bots,
     channels,
     apis,
@@ -81,7 +94,7 @@ export async function startBotConnector(
     ledger,
   });
   const poller = new UpdatesPoller({
-    db,
+    botRows,
     redis,
     redisPrefix: config.redisPrefix,
     bots,
@@ -94,7 +107,7 @@ export async function startBotConnector(
     callTimeoutMs: config.callTimeoutMs,
   });
 
-  const webhooks = new WebhookReceiver({ db, hashKey, messaging, relay });
+  const webhooks = new WebhookReceiver({ bots: botRows, hashKey, messaging, relay });
   const keys = new KeyRotationJob({
     db,
     cipher,

@@ -6,32 +6,53 @@ import type {
   TelegramBotUpdateCommand,
   UserPurge,
 } from '@integrations/contracts';
-import { writeLifecycle } from '@integrations/connector-kit';
 import { DomainError } from '@integrations/contracts';
 import { userPurge, type MessageContext, type Messaging } from '@integrations/messaging';
-import { enqueueOutbox, listPage, sql, type Kysely, type OutboxRelay } from '@integrations/persistence';
+import type { OutboxRelay } from '@integrations/persistence';
 import { KEY_NAMES, keyedHash, rowContext, type SecretCipher } from '@integrations/secrets';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '@integrations/observability';
 import { v7 as uuidv7 } from 'uuid';
-import type { BotDatabase } from '../db/schema';
+import type { Channels } from '../channels/channels.repository';
+import type { UserMessages } from '../messages/messages.ledger';
 import type { BotApiFactory } from '../telegram/bot-api';
 import { toDomainError } from '../telegram/errors';
-import { type Caller, findBot, toBot, type BotRow } from './bot-repository';
+import { type Bots, type Caller, findBot, toBot, type BotRow } from './bots.repository';
 
 /** This service's name in `platform.user.purged`, which each service holding user data publishes. */
 const SERVICE_NAME = 'connector-telegram-bot';
 
 export class BotsService {
+  private readonly bots: Bots;
+  private readonly cipher: SecretCipher;
+  private readonly hashKey: string;
+  private readonly apis: Pick<BotApiFactory, 'unstored' | 'forget'>;
+  private readonly messaging: Pick<Messaging, 'makeEnvelope'>;
+  private readonly relay: Pick<OutboxRelay, 'kick'>;
+  private readonly options: { publicBaseUrl?: string; logger?: Logger };
+
   constructor(
-    private readonly db: Kysely<BotDatabase>,
-    private readonly cipher: SecretCipher,
-    private readonly hashKey: string,
-    private readonly apis: BotApiFactory,
-    private readonly messaging: Messaging,
-    private readonly relay: OutboxRelay,
-    private readonly options: { publicBaseUrl?: string; logger?: Logger } = {},
-  ) {}
+    private readonly deps: {
+      bots: Bots;
+      channels: Pick<Channels, 'countOwnedBy'>;
+      messages: UserMessages;
+      cipher: SecretCipher;
+      /** The HMAC key of token and webhook-secret hashes (`hashKeyFromEnv`). */
+      hashKey: string;
+      apis: Pick<BotApiFactory, 'unstored' | 'forget'>;
+      messaging: Pick<Messaging, 'makeEnvelope'>;
+      relay: Pick<OutboxRelay, 'kick'>;
+      options?: { publicBaseUrl?: string; logger?: Logger };
+    },
+  ) {
+    this.bots = deps.bots;
+    this.cipher = deps.cipher;
+    this.hashKey = deps.hashKey;
+    this.apis = deps.apis;
+    this.messaging = deps.messaging;
+    this.relay = deps.relay;
+    this.options = deps.options ?? {};
+  }
 
   /** Verifies the token with getMe, stores it encrypted, and announces the bot. */
   async connect(caller: Caller, data: TelegramBotConnectCommand, ctx: MessageContext): Promise<Bot> {
@@ -43,13 +64,8 @@ export class BotsService {
       );
     }
     const hash = keyedHash(this.hashKey, token);
-    const existing = await this.db
-      .selectFrom('telegram_bots')
-      .select('id')
-      .where('user_id', '=', caller.userId)
-      .where('bot_token_hash', '=', hash)
-      .executeTakeFirst();
-    if (existing) throw new DomainError('CONFLICT', 'This bot is already connected.');
+    if (await this.bots.idByTokenHash(caller.userId, hash))
+      throw new DomainError('CONFLICT', 'This bot is already connected.');
 
     let me;
     try {
@@ -82,28 +98,18 @@ export class BotsService {
       created_at: now,
       updated_at: now,
     };
-    try {
-      await this.db.transaction().execute(async (trx) => {
-        await trx.insertInto('telegram_bots').values(row).execute();
-        await enqueueOutbox(
-          trx,
-          this.messaging.makeEnvelope(
-            'telegram.bot.connected',
-            {
-              userId: caller.userId,
-              botId: row.id,
-              telegramBotId: row.telegram_bot_id,
-              username: row.username,
-            },
-            ctx,
-          ),
-        );
-      });
-    } catch (error) {
-      if ((error as { code?: string }).code === 'ER_DUP_ENTRY')
-        throw new DomainError('CONFLICT', 'This bot is already connected.');
-      throw error;
-    }
+    const connected = this.messaging.makeEnvelope(
+      'telegram.bot.connected',
+      {
+        userId: caller.userId,
+        botId: row.id,
+        telegramBotId: row.telegram_bot_id,
+        username: row.username,
+      },
+      ctx,
+    );
+    if (!(await this.bots.insert(row, [connected])))
+      throw new DomainError('CONFLICT', 'This bot is already connected.');
     this.relay.kick();
     return toBot(row);
   }
@@ -130,7 +136,7 @@ export class BotsService {
   }
 
   async list(caller: Caller, data: TelegramBotListCommand): Promise<BotPage> {
-    return listPage(this.db, 'telegram_bots', caller, data, toBot, {
+    return this.bots.list(caller, data, toBot, {
       status: data.status,
       isActive: data.isActive,
       search: data.q ? { text: data.q, columns: ['username', 'first_name'] } : undefined,
@@ -138,7 +144,7 @@ export class BotsService {
   }
 
   async get(caller: Caller, id: string): Promise<Bot> {
-    return toBot(await findBot(this.db, caller, id));
+    return toBot(await findBot(this.bots, caller, id));
   }
 
   /**
@@ -147,10 +153,8 @@ export class BotsService {
    * new connect. Each real change is announced (`telegram.bot.paused|resumed|updated`) with the row's update.
    */
   async update(caller: Caller, data: TelegramBotUpdateCommand, ctx: MessageContext): Promise<Bot> {
-    const row = await findBot(this.db, { ...caller, admin: false }, data.id);
-    const { row: next } = await writeLifecycle({
-      db: this.db,
-      table: 'telegram_bots',
+    const row = await findBot(this.bots, { ...caller, admin: false }, data.id);
+    const { row: next } = await this.bots.lifecycle({
       row,
       patch: data,
       eventPrefix: 'telegram.bot',
@@ -182,36 +186,19 @@ export class BotsService {
    * announced as removed too, so lists, audit and webhooks follow without knowing that channels hang off bots.
    */
   async remove(caller: Caller, id: string, ctx: MessageContext): Promise<Record<string, never>> {
-    const row = await findBot(this.db, caller, id);
+    const row = await findBot(this.bots, caller, id);
     try {
       const token = await this.tokenOf(row);
       await this.apis.unstored(token).deleteWebhook();
     } catch {
       // A revoked token or an unreachable Telegram must not keep the user from removing the bot.
     }
-    await this.db.transaction().execute(async (trx) => {
-      const channels = await trx
-        .selectFrom('telegram_channels')
-        .select('id')
-        .where('bot_id', '=', row.id)
-        .forUpdate()
-        .execute();
-      await trx.deleteFrom('telegram_channels').where('bot_id', '=', row.id).execute();
-      for (const channel of channels)
-        await enqueueOutbox(
-          trx,
-          this.messaging.makeEnvelope(
-            'telegram.channel.removed',
-            { userId: row.user_id, channelId: channel.id },
-            ctx,
-          ),
-        );
-      await trx.deleteFrom('telegram_bots').where('id', '=', row.id).execute();
-      await enqueueOutbox(
-        trx,
-        this.messaging.makeEnvelope('telegram.bot.removed', { userId: row.user_id, botId: row.id }, ctx),
-      );
-    });
+    await this.bots.remove(row.id, (channelIds) => [
+      ...channelIds.map((channelId) =>
+        this.messaging.makeEnvelope('telegram.channel.removed', { userId: row.user_id, channelId }, ctx),
+      ),
+      this.messaging.makeEnvelope('telegram.bot.removed', { userId: row.user_id, botId: row.id }, ctx),
+    ]);
     this.apis.forget(row.id);
     this.relay.kick();
     return {};
@@ -223,33 +210,14 @@ export class BotsService {
    * A repeat finds nothing and answers zeros.
    */
   async purgeUser(userId: string, ctx: MessageContext): Promise<UserPurge> {
-    const owned = await this.db
-      .selectFrom('telegram_bots')
-      .select('id')
-      .where('user_id', '=', userId)
-      .execute();
-    const channels = Number(
-      (
-        await this.db
-          .selectFrom('telegram_channels')
-          .select((eb) => eb.fn.countAll().as('n'))
-          .where('user_id', '=', userId)
-          .executeTakeFirst()
-      )?.n ?? 0,
-    );
-    for (const bot of owned) await this.remove({ userId, admin: false }, bot.id, ctx);
-    const purge = await this.db.transaction().execute(async (trx) => {
-      const messages = await trx
-        .deleteFrom('telegram_messages')
-        .where('user_id', '=', userId)
-        .executeTakeFirst();
-      const result = userPurge(SERVICE_NAME, userId, {
-        bots: owned.length,
-        channels,
-        messages: Number(messages.numDeletedRows),
-      });
-      await enqueueOutbox(trx, this.messaging.makeEnvelope('platform.user.purged', result, ctx));
-      return result;
+    const owned = await this.bots.idsOwnedBy(userId);
+    const channels = await this.deps.channels.countOwnedBy(userId);
+    for (const botId of owned) await this.remove({ userId, admin: false }, botId, ctx);
+    const counts = { bots: owned.length, channels };
+    let purge = userPurge(SERVICE_NAME, userId, { ...counts, messages: 0 });
+    await this.deps.messages.deleteOfUser(userId, (deleted) => {
+      purge = userPurge(SERVICE_NAME, userId, { ...counts, messages: deleted });
+      return this.messaging.makeEnvelope('platform.user.purged', purge, ctx);
     });
     this.relay.kick();
     return purge;
@@ -261,15 +229,7 @@ export class BotsService {
   }
 
   async markRevoked(row: BotRow): Promise<void> {
-    await this.db
-      .updateTable('telegram_bots')
-      .set({
-        status: 'revoked',
-        last_error: 'The token was revoked at Telegram.',
-        updated_at: sql<Date>`current_timestamp(3)`,
-      })
-      .where('id', '=', row.id)
-      .execute();
+    await this.bots.markRevoked(row.id);
     this.apis.forget(row.id);
   }
 }
