@@ -42,3 +42,11 @@ export {
   type PublicPart,
 } from './owned-rows.repository';
 export { InMemoryMessageStore, InMemoryOwnedRows, RecordingOutbox } from './in-memory';
+export {
+  createMessagesTable,
+  lifecycleMigration,
+  ownedTable,
+  userListIndex,
+  type MessagesTableShape,
+  type TableBuilder,
+} from './migrations';
