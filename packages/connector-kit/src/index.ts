@@ -50,3 +50,4 @@ export {
   type MessagesTableShape,
   type TableBuilder,
 } from './migrations';
+export { startConnectorBase, type ConnectorBase, type ConnectorBaseConfig } from './connector-base';

@@ -1,7 +1,7 @@
+import { startConnectorBase } from '@integrations/connector-kit';
 import { createLogger, telegramMetrics, type Logger } from '@integrations/observability';
-import { KeyRotationJob, type Kysely } from '@integrations/persistence';
-import { createCipherFromEnv, fieldSealer, hashKeyFromEnv, KEY_NAMES } from '@integrations/secrets';
-import { startServiceBase } from '@integrations/service-kit';
+import type { Kysely } from '@integrations/persistence';
+import { hashKeyFromEnv, KEY_NAMES } from '@integrations/secrets';
 import { phoneContext, sessionContext } from './accounts/account-store';
 import { AccountsRepository } from './accounts/accounts.repository';
 import { AccountsService } from './accounts/accounts.service';
@@ -39,29 +39,14 @@ export async function startAccountConnector(
   config: AccountConnectorConfig,
   logger: Logger = createLogger({ service: SERVICE }),
 ): Promise<AccountConnector> {
-  const cipher = createCipherFromEnv(config.secretsEnv);
-  const base = await startServiceBase<AccountDatabase>({
+  const base = await startConnectorBase<AccountDatabase>({
     service: SERVICE,
     logger,
-    mysqlUrl: config.mysqlUrl,
-    database: config.database,
+    config,
     migrations,
-    amqpUrl: config.amqpUrl,
-    // A command that waits in a retry queue keeps its token, password or code sealed with this key.
-    sealer: fieldSealer(cipher),
-    redisUrl: config.redisUrl,
-    retention: {
-      intervalMs: config.retentionIntervalMs,
-      // One rule per finished status: each is a range scan of the (status, created_at) index.
-      rules: ['sent', 'failed'].map((status) => ({
-        table: 'telegram_account_messages',
-        days: config.messageRetentionDays,
-        where: { status },
-      })),
-    },
+    messagesTable: 'telegram_account_messages',
   });
-  const { registry, db, messaging, relay } = base;
-  const redis = base.redis!;
+  const { registry, db, messaging, relay, redis, cipher } = base;
 
   const store = new AccountsRepository(db, cipher, hashKeyFromEnv(config.secretsEnv));
   const channelRows = new AccountChannelsRepository(db);
@@ -127,12 +112,10 @@ export async function startAccountConnector(
     logger,
     ledger,
   });
-  const keys = new KeyRotationJob({
-    db,
-    cipher,
-    keyName: KEY_NAMES.sessions,
+  const keys = base.keyRotation(
+    KEY_NAMES.sessions,
     // The session and the full phone number: one key, both rewrapped (each bound to its row).
-    column: [
+    [
       {
         table: 'telegram_sessions',
         id: 'id',
@@ -156,11 +139,7 @@ export async function startAccountConnector(
         },
       },
     ],
-    envelope: (type, data, ctx) => messaging.makeEnvelope(type, data, ctx),
-    relay,
-    logger,
-    registry,
-  });
+  );
 
   // Every account command goes to its user's shard; this replica serves the shards it holds leases on.
   const shards = new AccountShards({

@@ -1,8 +1,7 @@
-import { BreakerSet } from '@integrations/connector-kit';
+import { BreakerSet, startConnectorBase } from '@integrations/connector-kit';
 import { createLogger, telegramMetrics, type Logger } from '@integrations/observability';
-import { KeyRotationJob, type Kysely } from '@integrations/persistence';
-import { KEY_NAMES, createCipherFromEnv, fieldSealer, hashKeyFromEnv } from '@integrations/secrets';
-import { startServiceBase } from '@integrations/service-kit';
+import type { Kysely } from '@integrations/persistence';
+import { KEY_NAMES, hashKeyFromEnv } from '@integrations/secrets';
 import { BotsRepository } from './bots/bots.repository';
 import { BotsService, botTokenContext } from './bots/bots.service';
 import { ChannelsRepository } from './channels/channels.repository';
@@ -31,29 +30,14 @@ export async function startBotConnector(
   config: BotConnectorConfig,
   logger: Logger = createLogger({ service: SERVICE }),
 ): Promise<BotConnector> {
-  const cipher = createCipherFromEnv(config.secretsEnv);
-  const base = await startServiceBase<BotDatabase>({
+  const base = await startConnectorBase<BotDatabase>({
     service: SERVICE,
     logger,
-    mysqlUrl: config.mysqlUrl,
-    database: config.database,
+    config,
     migrations,
-    amqpUrl: config.amqpUrl,
-    // A command that waits in a retry queue keeps its token, password or code sealed with this key.
-    sealer: fieldSealer(cipher),
-    redisUrl: config.redisUrl,
-    retention: {
-      intervalMs: config.retentionIntervalMs,
-      // One rule per finished status: each is a range scan of the (status, created_at) index.
-      rules: ['sent', 'failed'].map((status) => ({
-        table: 'telegram_messages',
-        days: config.messageRetentionDays,
-        where: { status },
-      })),
-    },
+    messagesTable: 'telegram_messages',
   });
-  const { registry, db, messaging, relay } = base;
-  const redis = base.redis!;
+  const { registry, db, messaging, relay, redis, cipher } = base;
 
   const breakers = new BreakerSet({
     name: 'bot-api',
@@ -108,21 +92,12 @@ export async function startBotConnector(
   });
 
   const webhooks = new WebhookReceiver({ bots: botRows, hashKey, messaging, relay });
-  const keys = new KeyRotationJob({
-    db,
-    cipher,
-    keyName: KEY_NAMES.bots,
-    column: {
-      table: 'telegram_bots',
-      id: 'id',
-      ciphertext: 'bot_token_enc',
-      version: 'bot_token_key_version',
-      binding: { rowKey: 'id', user: 'user_id', of: (row) => botTokenContext(row.rowKey, row.user) },
-    },
-    envelope: (type, data, ctx) => messaging.makeEnvelope(type, data, ctx),
-    relay,
-    logger,
-    registry,
+  const keys = base.keyRotation(KEY_NAMES.bots, {
+    table: 'telegram_bots',
+    id: 'id',
+    ciphertext: 'bot_token_enc',
+    version: 'bot_token_key_version',
+    binding: { rowKey: 'id', user: 'user_id', of: (row) => botTokenContext(row.rowKey, row.user) },
   });
   const handle = commandHandler({ bots, channels, messages, webhooks, keys }, registry);
   await messaging.consumeCommands({
