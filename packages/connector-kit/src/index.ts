@@ -43,11 +43,13 @@ export {
 } from './owned-rows.repository';
 export { InMemoryMessageStore, InMemoryOwnedRows, RecordingOutbox } from './in-memory';
 export {
+  createIndex,
   createMessagesTable,
+  createOwnedTable,
   lifecycleMigration,
-  ownedTable,
-  userListIndex,
   type MessagesTableShape,
   type TableBuilder,
 } from './migrations';
 export { startConnectorBase, type ConnectorBase, type ConnectorBaseConfig } from './connector-base';
+export { channelFilter, freshChannel, toChannel, type ChannelColumns } from './channels';
+export { connectorSettings, type ConnectorSettings, type ConnectorVariables } from './config';

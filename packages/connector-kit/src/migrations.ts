@@ -9,25 +9,34 @@ const enumOf = (values: readonly string[]) => sql`enum(${sql.join(values.map((va
 
 /**
  * A table of rows owned by a platform user: `id` and `user_id` first, the connector's columns (`columns`), then
- * `created_at` and `updated_at`. Answers the builder, for constraints, before `execute()`.
+ * `created_at` and `updated_at`; its unique key, and the index of a user's list, newest first
+ * (`<table>_user` on `(user_id, created_at)`).
  */
-export function ownedTable(
+export async function createOwnedTable(
   db: Kysely<unknown>,
   table: string,
   columns: (builder: TableBuilder) => TableBuilder,
-): TableBuilder {
+  unique: { name: string; columns: string[] },
+): Promise<void> {
   const owned = db.schema
     .createTable(table)
     .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
     .addColumn('user_id', 'varchar(64)', (c) => c.notNull());
-  return columns(owned)
+  await columns(owned)
     .addColumn('created_at', sql`datetime(3)`, (c) => c.notNull().defaultTo(now))
-    .addColumn('updated_at', sql`datetime(3)`, (c) => c.notNull().defaultTo(now));
+    .addColumn('updated_at', sql`datetime(3)`, (c) => c.notNull().defaultTo(now))
+    .addUniqueConstraint(unique.name, unique.columns)
+    .execute();
+  await createIndex(db, `${table}_user`, table, ['user_id', 'created_at']);
 }
 
-/** The index of a user's list, newest first: `(user_id, created_at)`. */
-export async function userListIndex(db: Kysely<unknown>, name: string, table: string): Promise<void> {
-  await db.schema.createIndex(name).on(table).columns(['user_id', 'created_at']).execute();
+export async function createIndex(
+  db: Kysely<unknown>,
+  name: string,
+  table: string,
+  columns: string[],
+): Promise<void> {
+  await db.schema.createIndex(name).on(table).columns(columns).execute();
 }
 
 /** What differs between the connectors' messages tables (their shapes predate the kit and stay as they are). */

@@ -1,20 +1,7 @@
-import {
-  ConfigError,
-  EnvReader,
-  PORT,
-  infrastructure,
-  retention,
-  telegramMode,
-} from '@integrations/service-kit';
+import { connectorSettings, type ConnectorSettings } from '@integrations/connector-kit';
+import { ConfigError, EnvReader, telegramMode } from '@integrations/service-kit';
 
-export interface AccountConnectorConfig {
-  port: number;
-  host: string;
-  amqpUrl: string;
-  mysqlUrl: string;
-  redisUrl: string;
-  redisPrefix: string;
-  database: string;
+export interface AccountConnectorConfig extends ConnectorSettings {
   /** `sandbox`: the emulator's MTProto server, found through its control API; `live`: Telegram. */
   mode: 'sandbox' | 'live';
   /** Sandbox: where `GET /_emulator/mtproto` answers the MTProto address and RSA key. */
@@ -43,10 +30,6 @@ export interface AccountConnectorConfig {
   shards: number;
   /** How long a shard lease lives without renewal: a dead replica's shards move after about this long. */
   shardLeaseMs: number;
-  /** Sent and failed messages older than this many days are deleted (queued ones never). */
-  messageRetentionDays: number;
-  retentionIntervalMs: number;
-  secretsEnv: NodeJS.ProcessEnv;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AccountConnectorConfig {
@@ -60,13 +43,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AccountConnect
       'TELEGRAM_MODE=live needs TELEGRAM_API_ID and TELEGRAM_API_HASH (from my.telegram.org).',
     );
   }
-  const { days, intervalMs } = retention(read, 'MESSAGE_RETENTION_DAYS', 30);
   return {
-    port: read.integer('CONNECTOR_ACCOUNT_PORT', 9101, PORT),
-    host: read.string('CONNECTOR_ACCOUNT_HOST', '0.0.0.0'),
-    ...infrastructure(read),
-    redisPrefix: read.string('REDIS_PREFIX', 'integrations:account:'),
-    database: read.string('ACCOUNT_DATABASE', 'integrations_account'),
+    ...connectorSettings(read, {
+      prefix: 'CONNECTOR_ACCOUNT',
+      port: 9101,
+      redisPrefix: 'integrations:account:',
+      database: ['ACCOUNT_DATABASE', 'integrations_account'],
+    }),
     mode,
     emulatorUrl: read.url('TELEGRAM_EMULATOR_URL', 'http://127.0.0.1:8090', {
       protocols: ['http', 'https'],
@@ -83,8 +66,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AccountConnect
     healthSweepMs: ms('TELEGRAM_HEALTH_SWEEP_MS', 60_000),
     shards: read.integer('TELEGRAM_ACCOUNT_SHARDS', 8, { min: 1 }),
     shardLeaseMs: Math.max(500, ms('TELEGRAM_SHARD_LEASE_MS', 5_000)),
-    messageRetentionDays: days,
-    retentionIntervalMs: intervalMs,
-    secretsEnv: env,
   };
 }

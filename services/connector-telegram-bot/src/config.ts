@@ -1,4 +1,5 @@
-import { EnvReader, PORT, infrastructure, retention, telegramMode } from '@integrations/service-kit';
+import { connectorSettings, type ConnectorSettings } from '@integrations/connector-kit';
+import { EnvReader, telegramMode } from '@integrations/service-kit';
 
 /** `count` requests per `windowMs`. */
 export interface RateRule {
@@ -6,14 +7,7 @@ export interface RateRule {
   windowMs: number;
 }
 
-export interface BotConnectorConfig {
-  port: number;
-  host: string;
-  amqpUrl: string;
-  mysqlUrl: string;
-  redisUrl: string;
-  redisPrefix: string;
-  database: string;
+export interface BotConnectorConfig extends ConnectorSettings {
   /** Bot API root: the emulator in sandbox mode, https://api.telegram.org live. */
   botApiUrl: string;
   /** Telegram's limits as the throttle keeps them (tests that disable the emulator's limits loosen them). */
@@ -28,27 +22,23 @@ export interface BotConnectorConfig {
   replicaTtlMs: number;
   /** Where Telegram can reach the api; set, bots get updates by webhook instead of long polling. */
   publicBaseUrl?: string;
-  /** Sent and failed messages older than this many days are deleted (queued ones never). */
-  messageRetentionDays: number;
-  retentionIntervalMs: number;
-  secretsEnv: NodeJS.ProcessEnv;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): BotConnectorConfig {
   const read = new EnvReader(env);
   const sandbox = telegramMode(read) === 'sandbox';
   const ms = (name: string, fallback: number): number => read.integer(name, fallback, { min: 0 });
-  const { days, intervalMs } = retention(read, 'MESSAGE_RETENTION_DAYS', 30);
   const publicBaseUrl = read.url('PUBLIC_BASE_URL', undefined, {
     protocols: ['http', 'https'],
     trimSlash: true,
   });
   return {
-    port: read.integer('CONNECTOR_BOT_PORT', 9102, PORT),
-    host: read.string('CONNECTOR_BOT_HOST', '0.0.0.0'),
-    ...infrastructure(read),
-    redisPrefix: read.string('REDIS_PREFIX', 'integrations:bot:'),
-    database: read.string('BOT_DATABASE', 'integrations_bot'),
+    ...connectorSettings(read, {
+      prefix: 'CONNECTOR_BOT',
+      port: 9102,
+      redisPrefix: 'integrations:bot:',
+      database: ['BOT_DATABASE', 'integrations_bot'],
+    }),
     botApiUrl: read.url(
       'TELEGRAM_BOT_API_URL',
       sandbox ? 'http://127.0.0.1:8090' : 'https://api.telegram.org',
@@ -66,8 +56,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BotConnectorCo
     callTimeoutMs: read.integer('TELEGRAM_CALL_TIMEOUT_MS', 15_000, { min: 1 }),
     replicaTtlMs: read.integer('TELEGRAM_REPLICA_TTL_MS', 15_000, { min: 1 }),
     ...(publicBaseUrl ? { publicBaseUrl } : {}),
-    messageRetentionDays: days,
-    retentionIntervalMs: intervalMs,
-    secretsEnv: env,
   };
 }

@@ -1,3 +1,4 @@
+import { channelFilter, toChannel as channelOf } from '@integrations/connector-kit';
 import {
   DomainError,
   type Channel,
@@ -20,24 +21,9 @@ import { findChannel, type AccountChannels, type AttachedChat, type ChannelRow }
 
 export type { ChannelRow };
 
-export function toChannel(row: ChannelRow): Channel {
-  const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
-  return {
-    id: row.id,
-    chatId: row.chat_id,
-    title: row.title,
-    type: row.type,
-    username: row.username,
-    via: { type: 'account', id: row.account_id },
-    canPost: Boolean(row.can_post),
-    status: row.status,
-    isActive: Boolean(row.is_active),
-    label: row.label,
-    lastCheckedAt: iso(row.last_checked_at),
-    createdAt: iso(row.created_at)!,
-    updatedAt: iso(row.updated_at)!,
-  };
-}
+/** An account's channel as the API shows it. */
+export const toChannel = (row: ChannelRow): Channel =>
+  channelOf(row, { type: 'account', id: row.account_id });
 
 export const storedPeer = (row: ChannelRow): StoredPeer => ({
   type: row.peer_type,
@@ -135,13 +121,7 @@ export class AccountChannelsService {
   }
 
   list(caller: CommandCaller, data: TelegramAccountChannelListCommand) {
-    return this.deps.channels.list(caller, data, toChannel, {
-      status: data.status,
-      isActive: data.isActive,
-      search: data.q
-        ? { text: data.q.replace(/^@/, ''), columns: ['title', 'username', 'chat_id'] }
-        : undefined,
-    });
+    return this.deps.channels.list(caller, data, toChannel, channelFilter(data));
   }
 
   find(caller: CommandCaller, id: string): Promise<ChannelRow> {

@@ -1,4 +1,4 @@
-import { InMemoryOwnedRows, RecordingOutbox } from '@integrations/connector-kit';
+import { InMemoryOwnedRows, RecordingOutbox, freshChannel } from '@integrations/connector-kit';
 import type { OutboxEnvelope } from '@integrations/persistence';
 import { makeEnvelope, type MessageContext } from '@integrations/messaging';
 import type { Logger } from '@integrations/observability';
@@ -63,13 +63,7 @@ export function channelRow(
     title: `Channel ${patch.id}`,
     type: 'channel',
     username: null,
-    can_post: 1,
-    status: 'active',
-    is_active: 1,
-    label: null,
-    last_checked_at: now,
-    created_at: now,
-    updated_at: now,
+    ...freshChannel(now),
     ...patch,
   };
 }

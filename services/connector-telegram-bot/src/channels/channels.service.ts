@@ -5,9 +5,10 @@ import type {
   TelegramChannelListCommand,
   TelegramChannelUpdateCommand,
 } from '@integrations/contracts';
+import { channelFilter, freshChannel, toChannel as channelOf } from '@integrations/connector-kit';
 import { DomainError } from '@integrations/contracts';
 import { ownedOrNotFound, type MessageContext, type Messaging } from '@integrations/messaging';
-import type { ListFilter, OutboxRelay } from '@integrations/persistence';
+import type { OutboxRelay } from '@integrations/persistence';
 import type { ChatMember } from 'grammy/types';
 import { v7 as uuidv7 } from 'uuid';
 import { type Bots, type Caller, findBot } from '../bots/bots.repository';
@@ -18,30 +19,8 @@ import type { ChannelRow, Channels } from './channels.repository';
 
 export type { ChannelRow };
 
-/** A list of channels narrowed by status and by a text in the title, @username or chat id. */
-export const channelFilter = (data: { q?: string; status?: string; isActive?: boolean }): ListFilter => ({
-  status: data.status,
-  isActive: data.isActive,
-  search: data.q ? { text: data.q.replace(/^@/, ''), columns: ['title', 'username', 'chat_id'] } : undefined,
-});
-
-export function toChannel(row: ChannelRow): Channel {
-  return {
-    id: row.id,
-    chatId: row.chat_id,
-    title: row.title,
-    type: row.type,
-    username: row.username,
-    via: { type: 'bot', id: row.bot_id },
-    canPost: Boolean(row.can_post),
-    status: row.status,
-    isActive: Boolean(row.is_active),
-    label: row.label,
-    lastCheckedAt: row.last_checked_at ? new Date(row.last_checked_at).toISOString() : null,
-    createdAt: new Date(row.created_at).toISOString(),
-    updatedAt: new Date(row.updated_at).toISOString(),
-  };
-}
+/** A bot's channel as the API shows it. */
+export const toChannel = (row: ChannelRow): Channel => channelOf(row, { type: 'bot', id: row.bot_id });
 
 /** Can the bot post there? A channel needs an admin with post rights; a group needs a member allowed to write. */
 export function canPost(chatType: 'channel' | 'group', member: ChatMember): boolean {
@@ -110,13 +89,7 @@ export class ChannelsService {
       title: 'title' in chat && chat.title ? chat.title : String(chat.id),
       type,
       username: 'username' in chat && chat.username ? chat.username : null,
-      can_post: 1,
-      status: 'active',
-      is_active: 1,
-      label: null,
-      last_checked_at: now,
-      created_at: now,
-      updated_at: now,
+      ...freshChannel(now),
     };
     const attached = this.messaging.makeEnvelope(
       'telegram.channel.attached',

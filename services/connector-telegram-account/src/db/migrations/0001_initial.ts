@@ -1,4 +1,4 @@
-import { createMessagesTable, ownedTable, userListIndex } from '@integrations/connector-kit';
+import { createIndex, createMessagesTable, createOwnedTable } from '@integrations/connector-kit';
 import { sql, type Kysely, type Migration } from '@integrations/persistence';
 
 /**
@@ -9,50 +9,48 @@ import { sql, type Kysely, type Migration } from '@integrations/persistence';
  */
 export const initial: Migration = {
   async up(db: Kysely<unknown>) {
-    await ownedTable(db, 'telegram_sessions', (t) =>
-      t
-        .addColumn('telegram_user_id', 'varchar(20)', (c) => c.notNull())
-        .addColumn('phone_masked', 'varchar(32)')
-        .addColumn('username', 'varchar(64)')
-        .addColumn('first_name', 'varchar(128)')
-        .addColumn('session_enc', 'text', (c) => c.notNull())
-        .addColumn('session_key_version', 'integer', (c) => c.notNull())
-        .addColumn('status', sql`enum('connecting','active','error','revoked')`, (c) =>
-          c.notNull().defaultTo('active'),
-        )
-        .addColumn('last_error', 'text')
-        .addColumn('last_seen_at', sql`datetime(3)`),
-    )
-      .addUniqueConstraint('telegram_sessions_user_account', ['user_id', 'telegram_user_id'])
-      .execute();
-    await userListIndex(db, 'telegram_sessions_user', 'telegram_sessions');
-    await db.schema
-      .createIndex('telegram_sessions_status')
-      .on('telegram_sessions')
-      .columns(['status'])
-      .execute();
+    await createOwnedTable(
+      db,
+      'telegram_sessions',
+      (t) =>
+        t
+          .addColumn('telegram_user_id', 'varchar(20)', (c) => c.notNull())
+          .addColumn('phone_masked', 'varchar(32)')
+          .addColumn('username', 'varchar(64)')
+          .addColumn('first_name', 'varchar(128)')
+          .addColumn('session_enc', 'text', (c) => c.notNull())
+          .addColumn('session_key_version', 'integer', (c) => c.notNull())
+          .addColumn('status', sql`enum('connecting','active','error','revoked')`, (c) =>
+            c.notNull().defaultTo('active'),
+          )
+          .addColumn('last_error', 'text')
+          .addColumn('last_seen_at', sql`datetime(3)`),
+      { name: 'telegram_sessions_user_account', columns: ['user_id', 'telegram_user_id'] },
+    );
+    await createIndex(db, 'telegram_sessions_status', 'telegram_sessions', ['status']);
 
-    await ownedTable(db, 'telegram_account_channels', (t) =>
-      t
-        .addColumn('account_id', 'varchar(36)', (c) =>
-          c.notNull().references('telegram_sessions.id').onDelete('cascade'),
-        )
-        .addColumn('chat_id', 'varchar(24)', (c) => c.notNull())
-        .addColumn('peer_type', sql`enum('chat','channel')`, (c) => c.notNull())
-        .addColumn('peer_id', 'varchar(20)', (c) => c.notNull())
-        .addColumn('access_hash', 'varchar(24)', (c) => c.notNull())
-        .addColumn('title', 'varchar(255)', (c) => c.notNull())
-        .addColumn('type', sql`enum('channel','group')`, (c) => c.notNull())
-        .addColumn('username', 'varchar(64)')
-        .addColumn('can_post', 'boolean', (c) => c.notNull())
-        .addColumn('status', sql`enum('active','write_forbidden','error')`, (c) =>
-          c.notNull().defaultTo('active'),
-        )
-        .addColumn('last_checked_at', sql`datetime(3)`),
-    )
-      .addUniqueConstraint('telegram_account_channels_chat', ['account_id', 'chat_id'])
-      .execute();
-    await userListIndex(db, 'telegram_account_channels_user', 'telegram_account_channels');
+    await createOwnedTable(
+      db,
+      'telegram_account_channels',
+      (t) =>
+        t
+          .addColumn('account_id', 'varchar(36)', (c) =>
+            c.notNull().references('telegram_sessions.id').onDelete('cascade'),
+          )
+          .addColumn('chat_id', 'varchar(24)', (c) => c.notNull())
+          .addColumn('peer_type', sql`enum('chat','channel')`, (c) => c.notNull())
+          .addColumn('peer_id', 'varchar(20)', (c) => c.notNull())
+          .addColumn('access_hash', 'varchar(24)', (c) => c.notNull())
+          .addColumn('title', 'varchar(255)', (c) => c.notNull())
+          .addColumn('type', sql`enum('channel','group')`, (c) => c.notNull())
+          .addColumn('username', 'varchar(64)')
+          .addColumn('can_post', 'boolean', (c) => c.notNull())
+          .addColumn('status', sql`enum('active','write_forbidden','error')`, (c) =>
+            c.notNull().defaultTo('active'),
+          )
+          .addColumn('last_checked_at', sql`datetime(3)`),
+      { name: 'telegram_account_channels_chat', columns: ['account_id', 'chat_id'] },
+    );
 
     await createMessagesTable(db, 'telegram_account_messages', {
       columns: (t) =>

@@ -1,4 +1,4 @@
-import { createMessagesTable, ownedTable, userListIndex } from '@integrations/connector-kit';
+import { createIndex, createMessagesTable, createOwnedTable } from '@integrations/connector-kit';
 import { sql, type Kysely, type Migration } from '@integrations/persistence';
 
 /**
@@ -8,49 +8,47 @@ import { sql, type Kysely, type Migration } from '@integrations/persistence';
  */
 export const initial: Migration = {
   async up(db: Kysely<unknown>) {
-    await ownedTable(db, 'telegram_bots', (t) =>
-      t
-        .addColumn('telegram_bot_id', 'varchar(20)', (c) => c.notNull())
-        .addColumn('username', 'varchar(64)', (c) => c.notNull())
-        .addColumn('first_name', 'varchar(128)', (c) => c.notNull())
-        .addColumn('bot_token_enc', 'text', (c) => c.notNull())
-        .addColumn('bot_token_key_version', 'integer', (c) => c.notNull())
-        .addColumn('bot_token_hash', 'char(64)', (c) => c.notNull())
-        .addColumn('status', sql`enum('active','error','revoked')`, (c) => c.notNull().defaultTo('active'))
-        .addColumn('updates_mode', sql`enum('webhook','polling','none')`, (c) =>
-          c.notNull().defaultTo('polling'),
-        )
-        .addColumn('updates_offset', 'bigint', (c) => c.notNull().defaultTo(0))
-        .addColumn('last_error', 'text')
-        .addColumn('last_seen_at', sql`datetime(3)`),
-    )
-      .addUniqueConstraint('telegram_bots_user_token', ['user_id', 'bot_token_hash'])
-      .execute();
-    await userListIndex(db, 'telegram_bots_user', 'telegram_bots');
-    await db.schema
-      .createIndex('telegram_bots_telegram_id')
-      .on('telegram_bots')
-      .columns(['telegram_bot_id', 'status'])
-      .execute();
+    await createOwnedTable(
+      db,
+      'telegram_bots',
+      (t) =>
+        t
+          .addColumn('telegram_bot_id', 'varchar(20)', (c) => c.notNull())
+          .addColumn('username', 'varchar(64)', (c) => c.notNull())
+          .addColumn('first_name', 'varchar(128)', (c) => c.notNull())
+          .addColumn('bot_token_enc', 'text', (c) => c.notNull())
+          .addColumn('bot_token_key_version', 'integer', (c) => c.notNull())
+          .addColumn('bot_token_hash', 'char(64)', (c) => c.notNull())
+          .addColumn('status', sql`enum('active','error','revoked')`, (c) => c.notNull().defaultTo('active'))
+          .addColumn('updates_mode', sql`enum('webhook','polling','none')`, (c) =>
+            c.notNull().defaultTo('polling'),
+          )
+          .addColumn('updates_offset', 'bigint', (c) => c.notNull().defaultTo(0))
+          .addColumn('last_error', 'text')
+          .addColumn('last_seen_at', sql`datetime(3)`),
+      { name: 'telegram_bots_user_token', columns: ['user_id', 'bot_token_hash'] },
+    );
+    await createIndex(db, 'telegram_bots_telegram_id', 'telegram_bots', ['telegram_bot_id', 'status']);
 
-    await ownedTable(db, 'telegram_channels', (t) =>
-      t
-        .addColumn('bot_id', 'varchar(36)', (c) =>
-          c.notNull().references('telegram_bots.id').onDelete('cascade'),
-        )
-        .addColumn('chat_id', 'varchar(24)', (c) => c.notNull())
-        .addColumn('title', 'varchar(255)', (c) => c.notNull())
-        .addColumn('type', sql`enum('channel','group')`, (c) => c.notNull())
-        .addColumn('username', 'varchar(64)')
-        .addColumn('can_post', 'boolean', (c) => c.notNull())
-        .addColumn('status', sql`enum('active','write_forbidden','error')`, (c) =>
-          c.notNull().defaultTo('active'),
-        )
-        .addColumn('last_checked_at', sql`datetime(3)`),
-    )
-      .addUniqueConstraint('telegram_channels_user_bot_chat', ['user_id', 'bot_id', 'chat_id'])
-      .execute();
-    await userListIndex(db, 'telegram_channels_user', 'telegram_channels');
+    await createOwnedTable(
+      db,
+      'telegram_channels',
+      (t) =>
+        t
+          .addColumn('bot_id', 'varchar(36)', (c) =>
+            c.notNull().references('telegram_bots.id').onDelete('cascade'),
+          )
+          .addColumn('chat_id', 'varchar(24)', (c) => c.notNull())
+          .addColumn('title', 'varchar(255)', (c) => c.notNull())
+          .addColumn('type', sql`enum('channel','group')`, (c) => c.notNull())
+          .addColumn('username', 'varchar(64)')
+          .addColumn('can_post', 'boolean', (c) => c.notNull())
+          .addColumn('status', sql`enum('active','write_forbidden','error')`, (c) =>
+            c.notNull().defaultTo('active'),
+          )
+          .addColumn('last_checked_at', sql`datetime(3)`),
+      { name: 'telegram_channels_user_bot_chat', columns: ['user_id', 'bot_id', 'chat_id'] },
+    );
 
     await createMessagesTable(db, 'telegram_messages', {
       columns: (t) =>
