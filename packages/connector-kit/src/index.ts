@@ -43,6 +43,7 @@ export {
 } from './owned-rows.repository';
 export { InMemoryMessageStore, InMemoryOwnedRows, RecordingOutbox } from './in-memory';
 export {
+  createChannelsTable,
   createIndex,
   createMessagesTable,
   createOwnedTable,

@@ -39,6 +39,44 @@ export async function createIndex(
   await db.schema.createIndex(name).on(table).columns(columns).execute();
 }
 
+/**
+ * A connector's table of attached chats: owned rows hanging off their `parent` (a bot, an account; deleted with
+ * it), the chat's id, the connector's columns (`columns`), then what every channel has (`ChannelColumns`).
+ */
+export async function createChannelsTable(
+  db: Kysely<unknown>,
+  table: string,
+  shape: {
+    parent: { column: string; references: string };
+    columns: (builder: TableBuilder) => TableBuilder;
+    unique: { name: string; columns: string[] };
+  },
+): Promise<void> {
+  const { parent } = shape;
+  await createOwnedTable(
+    db,
+    table,
+    (t) =>
+      shape
+        .columns(
+          t
+            .addColumn(parent.column, 'varchar(36)', (c) =>
+              c.notNull().references(parent.references).onDelete('cascade'),
+            )
+            .addColumn('chat_id', 'varchar(24)', (c) => c.notNull()),
+        )
+        .addColumn('title', 'varchar(255)', (c) => c.notNull())
+        .addColumn('type', enumOf(['channel', 'group']), (c) => c.notNull())
+        .addColumn('username', 'varchar(64)')
+        .addColumn('can_post', 'boolean', (c) => c.notNull())
+        .addColumn('status', enumOf(['active', 'write_forbidden', 'error']), (c) =>
+          c.notNull().defaultTo('active'),
+        )
+        .addColumn('last_checked_at', sql`datetime(3)`),
+    shape.unique,
+  );
+}
+
 /** What differs between the connectors' messages tables (their shapes predate the kit and stay as they are). */
 export interface MessagesTableShape {
   /** The connector's columns, after `user_id` (how the message went: a bot, an account, a recipient). */

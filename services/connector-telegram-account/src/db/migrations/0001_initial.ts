@@ -1,4 +1,9 @@
-import { createIndex, createMessagesTable, createOwnedTable } from '@integrations/connector-kit';
+import {
+  createChannelsTable,
+  createIndex,
+  createMessagesTable,
+  createOwnedTable,
+} from '@integrations/connector-kit';
 import { sql, type Kysely, type Migration } from '@integrations/persistence';
 
 /**
@@ -29,28 +34,15 @@ export const initial: Migration = {
     );
     await createIndex(db, 'telegram_sessions_status', 'telegram_sessions', ['status']);
 
-    await createOwnedTable(
-      db,
-      'telegram_account_channels',
-      (t) =>
+    await createChannelsTable(db, 'telegram_account_channels', {
+      parent: { column: 'account_id', references: 'telegram_sessions.id' },
+      columns: (t) =>
         t
-          .addColumn('account_id', 'varchar(36)', (c) =>
-            c.notNull().references('telegram_sessions.id').onDelete('cascade'),
-          )
-          .addColumn('chat_id', 'varchar(24)', (c) => c.notNull())
           .addColumn('peer_type', sql`enum('chat','channel')`, (c) => c.notNull())
           .addColumn('peer_id', 'varchar(20)', (c) => c.notNull())
-          .addColumn('access_hash', 'varchar(24)', (c) => c.notNull())
-          .addColumn('title', 'varchar(255)', (c) => c.notNull())
-          .addColumn('type', sql`enum('channel','group')`, (c) => c.notNull())
-          .addColumn('username', 'varchar(64)')
-          .addColumn('can_post', 'boolean', (c) => c.notNull())
-          .addColumn('status', sql`enum('active','write_forbidden','error')`, (c) =>
-            c.notNull().defaultTo('active'),
-          )
-          .addColumn('last_checked_at', sql`datetime(3)`),
-      { name: 'telegram_account_channels_chat', columns: ['account_id', 'chat_id'] },
-    );
+          .addColumn('access_hash', 'varchar(24)', (c) => c.notNull()),
+      unique: { name: 'telegram_account_channels_chat', columns: ['account_id', 'chat_id'] },
+    });
 
     await createMessagesTable(db, 'telegram_account_messages', {
       columns: (t) =>

@@ -1,4 +1,9 @@
-import { createIndex, createMessagesTable, createOwnedTable } from '@integrations/connector-kit';
+import {
+  createChannelsTable,
+  createIndex,
+  createMessagesTable,
+  createOwnedTable,
+} from '@integrations/connector-kit';
 import { sql, type Kysely, type Migration } from '@integrations/persistence';
 
 /**
@@ -30,25 +35,11 @@ export const initial: Migration = {
     );
     await createIndex(db, 'telegram_bots_telegram_id', 'telegram_bots', ['telegram_bot_id', 'status']);
 
-    await createOwnedTable(
-      db,
-      'telegram_channels',
-      (t) =>
-        t
-          .addColumn('bot_id', 'varchar(36)', (c) =>
-            c.notNull().references('telegram_bots.id').onDelete('cascade'),
-          )
-          .addColumn('chat_id', 'varchar(24)', (c) => c.notNull())
-          .addColumn('title', 'varchar(255)', (c) => c.notNull())
-          .addColumn('type', sql`enum('channel','group')`, (c) => c.notNull())
-          .addColumn('username', 'varchar(64)')
-          .addColumn('can_post', 'boolean', (c) => c.notNull())
-          .addColumn('status', sql`enum('active','write_forbidden','error')`, (c) =>
-            c.notNull().defaultTo('active'),
-          )
-          .addColumn('last_checked_at', sql`datetime(3)`),
-      { name: 'telegram_channels_user_bot_chat', columns: ['user_id', 'bot_id', 'chat_id'] },
-    );
+    await createChannelsTable(db, 'telegram_channels', {
+      parent: { column: 'bot_id', references: 'telegram_bots.id' },
+      columns: (t) => t,
+      unique: { name: 'telegram_channels_user_bot_chat', columns: ['user_id', 'bot_id', 'chat_id'] },
+    });
 
     await createMessagesTable(db, 'telegram_messages', {
       columns: (t) =>
