@@ -43,10 +43,10 @@ export {
 } from './owned-rows.repository';
 export { InMemoryMessageStore, InMemoryOwnedRows, RecordingOutbox } from './in-memory';
 export {
-  createChannelsTable,
-  createIndex,
-  createMessagesTable,
-  createOwnedTable,
+  channelsTable,
+  tableIndex,
+  messagesTable,
+  ownedTable,
   lifecycleMigration,
   type MessagesTableShape,
   type TableBuilder,

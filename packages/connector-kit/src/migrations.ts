@@ -12,7 +12,7 @@ const enumOf = (values: readonly string[]) => sql`enum(${sql.join(values.map((va
  * `created_at` and `updated_at`; its unique key, and the index of a user's list, newest first
  * (`<table>_user` on `(user_id, created_at)`).
  */
-export async function createOwnedTable(
+export async function ownedTable(
   db: Kysely<unknown>,
   table: string,
   columns: (builder: TableBuilder) => TableBuilder,
@@ -27,10 +27,10 @@ export async function createOwnedTable(
     .addColumn('updated_at', sql`datetime(3)`, (c) => c.notNull().defaultTo(now))
     .addUniqueConstraint(unique.name, unique.columns)
     .execute();
-  await createIndex(db, `${table}_user`, table, ['user_id', 'created_at']);
+  await tableIndex(db, `${table}_user`, table, ['user_id', 'created_at']);
 }
 
-export async function createIndex(
+export async function tableIndex(
   db: Kysely<unknown>,
   name: string,
   table: string,
@@ -43,7 +43,7 @@ export async function createIndex(
  * A connector's table of attached chats: owned rows hanging off their `parent` (a bot, an account; deleted with
  * it), the chat's id, the connector's columns (`columns`), then what every channel has (`ChannelColumns`).
  */
-export async function createChannelsTable(
+export async function channelsTable(
   db: Kysely<unknown>,
   table: string,
   shape: {
@@ -53,7 +53,7 @@ export async function createChannelsTable(
   },
 ): Promise<void> {
   const { parent } = shape;
-  await createOwnedTable(
+  await ownedTable(
     db,
     table,
     (t) =>
@@ -89,7 +89,7 @@ export interface MessagesTableShape {
 }
 
 /** A connector's outbound messages table, the ledger's columns (`LedgerTable`) around the connector's own. */
-export async function createMessagesTable(
+export async function messagesTable(
   db: Kysely<unknown>,
   table: string,
   shape: MessagesTableShape,
@@ -112,7 +112,7 @@ export async function createMessagesTable(
     .addColumn('sent_at', sql`datetime(3)`)
     .addColumn('updated_at', sql`datetime(3)`, (c) => c.notNull().defaultTo(now))
     .execute();
-  await db.schema.createIndex(`${table}_status`).on(table).columns(['status', 'created_at']).execute();
+  await tableIndex(db, `${table}_status`, table, ['status', 'created_at']);
 }
 
 /**

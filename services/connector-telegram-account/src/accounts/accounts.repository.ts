@@ -1,12 +1,7 @@
 import { OwnedRowsRepository, type PublicPart } from '@integrations/connector-kit';
 import { ownedOrNotFound, type CommandCaller } from '@integrations/messaging';
-import {
-  enqueueOutbox,
-  sql,
-  type Kysely,
-  type OutboxEnvelope,
-  type Transaction,
-} from '@integrations/persistence';
+import { enqueueOutbox, sql } from '@integrations/persistence';
+import type { Kysely, OutboxEnvelope, Transaction } from '@integrations/persistence';
 import { KEY_NAMES, keyedHash, type SecretCipher } from '@integrations/secrets';
 import { v7 as uuidv7 } from 'uuid';
 import type { AccountDatabase, SessionStatus } from '../db/schema';

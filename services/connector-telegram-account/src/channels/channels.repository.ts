@@ -1,13 +1,8 @@
 import { OwnedRowsRepository, type PublicPart } from '@integrations/connector-kit';
 import type { CommandCaller } from '@integrations/messaging';
 import { ownedOrNotFound } from '@integrations/messaging';
-import {
-  enqueueOutbox,
-  sql,
-  type Kysely,
-  type OutboxEnvelope,
-  type Selectable,
-} from '@integrations/persistence';
+import { enqueueOutbox, sql } from '@integrations/persistence';
+import type { Kysely, OutboxEnvelope, Selectable } from '@integrations/persistence';
 import { v7 as uuidv7 } from 'uuid';
 import type { AccountChannelTable, AccountDatabase } from '../db/schema';
 

@@ -1,13 +1,8 @@
 import { OwnedRowsRepository, type PublicPart } from '@integrations/connector-kit';
 import type { Bot } from '@integrations/contracts';
 import { ownedOrNotFound } from '@integrations/messaging';
-import {
-  enqueueOutbox,
-  sql,
-  type Kysely,
-  type OutboxEnvelope,
-  type Selectable,
-} from '@integrations/persistence';
+import { enqueueOutbox, sql } from '@integrations/persistence';
+import type { Kysely, OutboxEnvelope, Selectable } from '@integrations/persistence';
 import type { BotDatabase, BotTable } from '../db/schema';
 
 export type BotRow = Selectable<BotTable>;

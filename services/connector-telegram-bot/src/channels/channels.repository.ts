@@ -1,12 +1,7 @@
 import { ensureActive, OwnedRowsRepository, type PublicPart } from '@integrations/connector-kit';
 import { ownedOrNotFound } from '@integrations/messaging';
-import {
-  enqueueOutbox,
-  sql,
-  type Kysely,
-  type OutboxEnvelope,
-  type Selectable,
-} from '@integrations/persistence';
+import { enqueueOutbox, sql } from '@integrations/persistence';
+import type { Kysely, OutboxEnvelope, Selectable } from '@integrations/persistence';
 import type { Caller } from '../bots/bots.repository';
 import type { BotDatabase, ChannelTable } from '../db/schema';
 

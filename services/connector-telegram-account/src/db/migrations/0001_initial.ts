@@ -1,9 +1,4 @@
-import {
-  createChannelsTable,
-  createIndex,
-  createMessagesTable,
-  createOwnedTable,
-} from '@integrations/connector-kit';
+import { channelsTable, messagesTable, ownedTable, tableIndex } from '@integrations/connector-kit';
 import { sql, type Kysely, type Migration } from '@integrations/persistence';
 
 /**
@@ -14,7 +9,7 @@ import { sql, type Kysely, type Migration } from '@integrations/persistence';
  */
 export const initial: Migration = {
   async up(db: Kysely<unknown>) {
-    await createOwnedTable(
+    await ownedTable(
       db,
       'telegram_sessions',
       (t) =>
@@ -32,9 +27,9 @@ export const initial: Migration = {
           .addColumn('last_seen_at', sql`datetime(3)`),
       { name: 'telegram_sessions_user_account', columns: ['user_id', 'telegram_user_id'] },
     );
-    await createIndex(db, 'telegram_sessions_status', 'telegram_sessions', ['status']);
+    await tableIndex(db, 'telegram_sessions_status', 'telegram_sessions', ['status']);
 
-    await createChannelsTable(db, 'telegram_account_channels', {
+    await channelsTable(db, 'telegram_account_channels', {
       parent: { column: 'account_id', references: 'telegram_sessions.id' },
       columns: (t) =>
         t
@@ -44,7 +39,7 @@ export const initial: Migration = {
       unique: { name: 'telegram_account_channels_chat', columns: ['account_id', 'chat_id'] },
     });
 
-    await createMessagesTable(db, 'telegram_account_messages', {
+    await messagesTable(db, 'telegram_account_messages', {
       columns: (t) =>
         t
           .addColumn('account_id', 'varchar(36)', (c) => c.notNull())

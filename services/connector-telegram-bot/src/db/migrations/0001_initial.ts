@@ -1,9 +1,4 @@
-import {
-  createChannelsTable,
-  createIndex,
-  createMessagesTable,
-  createOwnedTable,
-} from '@integrations/connector-kit';
+import { channelsTable, messagesTable, ownedTable, tableIndex } from '@integrations/connector-kit';
 import { sql, type Kysely, type Migration } from '@integrations/persistence';
 
 /**
@@ -13,7 +8,7 @@ import { sql, type Kysely, type Migration } from '@integrations/persistence';
  */
 export const initial: Migration = {
   async up(db: Kysely<unknown>) {
-    await createOwnedTable(
+    await ownedTable(
       db,
       'telegram_bots',
       (t) =>
@@ -33,15 +28,15 @@ export const initial: Migration = {
           .addColumn('last_seen_at', sql`datetime(3)`),
       { name: 'telegram_bots_user_token', columns: ['user_id', 'bot_token_hash'] },
     );
-    await createIndex(db, 'telegram_bots_telegram_id', 'telegram_bots', ['telegram_bot_id', 'status']);
+    await tableIndex(db, 'telegram_bots_telegram_id', 'telegram_bots', ['telegram_bot_id', 'status']);
 
-    await createChannelsTable(db, 'telegram_channels', {
+    await channelsTable(db, 'telegram_channels', {
       parent: { column: 'bot_id', references: 'telegram_bots.id' },
       columns: (t) => t,
       unique: { name: 'telegram_channels_user_bot_chat', columns: ['user_id', 'bot_id', 'chat_id'] },
     });
 
-    await createMessagesTable(db, 'telegram_messages', {
+    await messagesTable(db, 'telegram_messages', {
       columns: (t) =>
         t
           .addColumn('via_type', sql`enum('bot','channel')`, (c) => c.notNull())
