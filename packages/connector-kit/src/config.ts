@@ -9,25 +9,20 @@ export interface ConnectorSettings extends ConnectorBaseConfig {
   redisPrefix: string;
 }
 
-/** The names and defaults of one connector's own variables (the shared ones are the same for all). */
-export interface ConnectorVariables {
-  /** `CONNECTOR_BOT` reads `CONNECTOR_BOT_PORT` and `CONNECTOR_BOT_HOST`. */
-  prefix: string;
-  port: number;
-  redisPrefix: string;
-  /** The variable naming the database, and its default. */
-  database: [name: string, fallback: string];
-}
-
-/** A connector's shared settings, validated (a bad value stops the start, naming the variable). */
-export function connectorSettings(read: EnvReader, vars: ConnectorVariables): ConnectorSettings {
+/**
+ * A connector's shared settings, validated (a bad value stops the start, naming the variable). Its own variables
+ * are named after it: for `bot`, `CONNECTOR_BOT_PORT` (default `port`), `CONNECTOR_BOT_HOST`, `BOT_DATABASE`
+ * (default `integrations_bot`) and the Redis prefix `integrations:bot:`.
+ */
+export function connectorSettings(read: EnvReader, name: string, port: number): ConnectorSettings {
+  const upper = name.toUpperCase();
   const { days, intervalMs } = retention(read, 'MESSAGE_RETENTION_DAYS', 30);
   return {
-    port: read.integer(`${vars.prefix}_PORT`, vars.port, PORT),
-    host: read.string(`${vars.prefix}_HOST`, '0.0.0.0'),
+    port: read.integer(`CONNECTOR_${upper}_PORT`, port, PORT),
+    host: read.string(`CONNECTOR_${upper}_HOST`, '0.0.0.0'),
     ...infrastructure(read),
-    redisPrefix: read.string('REDIS_PREFIX', vars.redisPrefix),
-    database: read.string(...vars.database),
+    redisPrefix: read.string('REDIS_PREFIX', `integrations:${name}:`),
+    database: read.string(`${upper}_DATABASE`, `integrations_${name}`),
     messageRetentionDays: days,
     retentionIntervalMs: intervalMs,
     secretsEnv: read.env,

@@ -10,12 +10,21 @@ import { createCipherFromEnv, fieldSealer, type SecretCipher } from '@integratio
 import { startServiceBase, type ServiceBase } from '@integrations/service-kit';
 import type { Redis } from 'ioredis';
 
+/** A started connector, as its `main` and the system tests hold it. */
+export interface RunningConnector<DB> {
+  /** Its ops server (`/health/*`, `/metrics`). */
+  url: string;
+  db: Kysely<DB>;
+  close(): Promise<void>;
+}
+
 /** The settings every connector starts with (read by its `loadConfig`). */
 export interface ConnectorBaseConfig {
   mysqlUrl: string;
   database: string;
   amqpUrl: string;
   redisUrl: string;
+  /** Sent and failed messages older than this many days are deleted (queued ones never). */
   messageRetentionDays: number;
   retentionIntervalMs: number;
   secretsEnv: NodeJS.ProcessEnv;
@@ -34,14 +43,12 @@ export interface ConnectorBase<DB> extends ServiceBase<DB> {
  * commands waiting in retry queues), Redis, and the retention of its finished messages (`sent` and `failed`
  * rows of `messagesTable` older than `messageRetentionDays`; queued ones never).
  */
-export async function startConnectorBase<DB extends OutboxTable>(options: {
-  service: string;
-  logger: Logger;
-  config: ConnectorBaseConfig;
-  migrations: Record<string, Migration>;
-  messagesTable: string;
-}): Promise<ConnectorBase<DB>> {
-  const { service, logger, config } = options;
+export async function startConnectorBase<DB extends OutboxTable>(
+  service: string,
+  logger: Logger,
+  config: ConnectorBaseConfig,
+  options: { migrations: Record<string, Migration>; messagesTable: string },
+): Promise<ConnectorBase<DB>> {
   const cipher = createCipherFromEnv(config.secretsEnv);
   const base = await startServiceBase<DB>({
     service,

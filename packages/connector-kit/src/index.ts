@@ -51,6 +51,11 @@ export {
   type MessagesTableShape,
   type TableBuilder,
 } from './migrations';
-export { startConnectorBase, type ConnectorBase, type ConnectorBaseConfig } from './connector-base';
+export {
+  startConnectorBase,
+  type ConnectorBase,
+  type ConnectorBaseConfig,
+  type RunningConnector,
+} from './connector-base';
 export { channelFilter, freshChannel, toChannel, type ChannelColumns } from './channels';
-export { connectorSettings, type ConnectorSettings, type ConnectorVariables } from './config';
+export { connectorSettings, type ConnectorSettings } from './config';

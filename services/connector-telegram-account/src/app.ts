@@ -1,6 +1,5 @@
-import { startConnectorBase } from '@integrations/connector-kit';
+import { startConnectorBase, type RunningConnector } from '@integrations/connector-kit';
 import { createLogger, telegramMetrics, type Logger } from '@integrations/observability';
-import type { Kysely } from '@integrations/persistence';
 import { hashKeyFromEnv, KEY_NAMES } from '@integrations/secrets';
 import { phoneContext, sessionContext } from './accounts/account-store';
 import { AccountsRepository } from './accounts/accounts.repository';
@@ -23,11 +22,7 @@ import { TelegramCalls } from './telegram/telegram-calls';
 
 export const SERVICE = 'connector-telegram-account';
 
-export interface AccountConnector {
-  url: string;
-  db: Kysely<AccountDatabase>;
-  close(): Promise<void>;
-}
+export type AccountConnector = RunningConnector<AccountDatabase>;
 
 /**
  * The account connector: Telegram user accounts over MTProto (GramJS). Connect flows, the accounts' live clients
@@ -39,13 +34,8 @@ export async function startAccountConnector(
   config: AccountConnectorConfig,
   logger: Logger = createLogger({ service: SERVICE }),
 ): Promise<AccountConnector> {
-  const base = await startConnectorBase<AccountDatabase>({
-    service: SERVICE,
-    logger,
-    config,
-    migrations,
-    messagesTable: 'telegram_account_messages',
-  });
+  const tables = { migrations, messagesTable: 'telegram_account_messages' };
+  const base = await startConnectorBase<AccountDatabase>(SERVICE, logger, config, tables);
   const { registry, db, messaging, relay, redis, cipher } = base;
 
   const store = new AccountsRepository(db, cipher, hashKeyFromEnv(config.secretsEnv));

@@ -44,12 +44,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AccountConnect
     );
   }
   return {
-    ...connectorSettings(read, {
-      prefix: 'CONNECTOR_ACCOUNT',
-      port: 9101,
-      redisPrefix: 'integrations:account:',
-      database: ['ACCOUNT_DATABASE', 'integrations_account'],
-    }),
+    ...connectorSettings(read, 'account', 9101),
     mode,
     emulatorUrl: read.url('TELEGRAM_EMULATOR_URL', 'http://127.0.0.1:8090', {
       protocols: ['http', 'https'],

@@ -1,6 +1,5 @@
-import { BreakerSet, startConnectorBase } from '@integrations/connector-kit';
+import { BreakerSet, startConnectorBase, type RunningConnector } from '@integrations/connector-kit';
 import { createLogger, telegramMetrics, type Logger } from '@integrations/observability';
-import type { Kysely } from '@integrations/persistence';
 import { KEY_NAMES, hashKeyFromEnv } from '@integrations/secrets';
 import { BotsRepository } from './bots/bots.repository';
 import { BotsService, botTokenContext } from './bots/bots.service';
@@ -19,24 +18,15 @@ import { BotApiFactory } from './telegram/bot-api';
 
 export const SERVICE = 'connector-telegram-bot';
 
-export interface BotConnector {
-  url: string;
-  db: Kysely<BotDatabase>;
-  close(): Promise<void>;
-}
+export type BotConnector = RunningConnector<BotDatabase>;
 
 /** The bot connector: bots, channels and groups through bots, sends and inbound updates over the Bot API. */
 export async function startBotConnector(
   config: BotConnectorConfig,
   logger: Logger = createLogger({ service: SERVICE }),
 ): Promise<BotConnector> {
-  const base = await startConnectorBase<BotDatabase>({
-    service: SERVICE,
-    logger,
-    config,
-    migrations,
-    messagesTable: 'telegram_messages',
-  });
+  const tables = { migrations, messagesTable: 'telegram_messages' };
+  const base = await startConnectorBase<BotDatabase>(SERVICE, logger, config, tables);
   const { registry, db, messaging, relay, redis, cipher } = base;
 
   const breakers = new BreakerSet({

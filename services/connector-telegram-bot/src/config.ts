@@ -33,12 +33,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BotConnectorCo
     trimSlash: true,
   });
   return {
-    ...connectorSettings(read, {
-      prefix: 'CONNECTOR_BOT',
-      port: 9102,
-      redisPrefix: 'integrations:bot:',
-      database: ['BOT_DATABASE', 'integrations_bot'],
-    }),
+    ...connectorSettings(read, 'bot', 9102),
     botApiUrl: read.url(
       'TELEGRAM_BOT_API_URL',
       sandbox ? 'http://127.0.0.1:8090' : 'https://api.telegram.org',
