@@ -1,6 +1,6 @@
 import type { ListFilter, OutboxEnvelope } from '@integrations/persistence';
-import { planLifecycle, type LifecycleVerb } from './lifecycle';
-import type { LifecycleRow, LifecycleWrite } from './lifecycle-store';
+import type { LifecycleVerb } from './lifecycle';
+import { lifecycleChanges, type LifecycleRow, type LifecycleWrite } from './lifecycle-store';
 import type { LedgerRow, LedgerValues, MessageStatus, MessageStore } from './messages.repository';
 import type { ListCaller, OwnedRows, Page } from './owned-rows.repository';
 
@@ -63,28 +63,12 @@ export class InMemoryOwnedRows<Row extends LifecycleRow & { created_at: Date }> 
   async lifecycle(
     input: Omit<LifecycleWrite<Row>, 'db' | 'table'>,
   ): Promise<{ row: Row; verbs: LifecycleVerb[] }> {
-    const { row, patch } = input;
-    const plan = planLifecycle({ isActive: Boolean(row.is_active), label: row.label }, patch);
-    if (plan.verbs.length === 0) return { row, verbs: [] };
-    const extra = (await input.sideEffects?.(plan.verbs)) ?? {};
-    const next = {
-      ...row,
-      ...extra,
-      is_active: plan.next.isActive ? 1 : 0,
-      label: plan.next.label,
-      updated_at: new Date(),
-    };
-    this.rows.set(row.id, next);
-    this.outbox.add(
-      plan.verbs.map((verb) =>
-        input.makeEnvelope(`${input.eventPrefix}.${verb}`, {
-          ...input.eventData,
-          isActive: plan.next.isActive,
-          label: plan.next.label,
-        }),
-      ),
-    );
-    return { row: next, verbs: plan.verbs };
+    const planned = await lifecycleChanges(input);
+    if (!planned) return { row: input.row, verbs: [] };
+    const next = { ...input.row, ...planned.changes };
+    this.rows.set(next.id, next);
+    this.outbox.add(planned.events);
+    return { row: next, verbs: planned.verbs };
   }
 
   async insert(row: Row, events: OutboxEnvelope[]): Promise<boolean> {

@@ -23,12 +23,6 @@ import { type Bots, type Caller, findBot, toBot, type BotRow } from './bots.repo
 const SERVICE_NAME = 'connector-telegram-bot';
 
 export class BotsService {
-  private readonly bots: Bots;
-  private readonly cipher: SecretCipher;
-  private readonly hashKey: string;
-  private readonly apis: Pick<BotApiFactory, 'unstored' | 'forget'>;
-  private readonly messaging: Pick<Messaging, 'makeEnvelope'>;
-  private readonly relay: Pick<OutboxRelay, 'kick'>;
   private readonly options: { publicBaseUrl?: string; logger?: Logger };
 
   constructor(
@@ -45,12 +39,6 @@ export class BotsService {
       options?: { publicBaseUrl?: string; logger?: Logger };
     },
   ) {
-    this.bots = deps.bots;
-    this.cipher = deps.cipher;
-    this.hashKey = deps.hashKey;
-    this.apis = deps.apis;
-    this.messaging = deps.messaging;
-    this.relay = deps.relay;
     this.options = deps.options ?? {};
   }
 
@@ -63,20 +51,20 @@ export class BotsService {
         'This is not a bot token (it looks like 123456:ABC-DEF...).',
       );
     }
-    const hash = keyedHash(this.hashKey, token);
-    if (await this.bots.idByTokenHash(caller.userId, hash))
+    const hash = keyedHash(this.deps.hashKey, token);
+    if (await this.deps.bots.idByTokenHash(caller.userId, hash))
       throw new DomainError('CONFLICT', 'This bot is already connected.');
 
     let me;
     try {
-      me = await this.apis.unstored(token).getMe();
+      me = await this.deps.apis.unstored(token).getMe();
     } catch (error) {
       throw toDomainError(error, 'connect');
     }
     const now = new Date();
     const id = uuidv7();
     // Bound to this row and its owner: copied into another row, the ciphertext does not decrypt.
-    const sealed = await this.cipher.encrypt(KEY_NAMES.bots, token, botTokenContext(id, caller.userId));
+    const sealed = await this.deps.cipher.encrypt(KEY_NAMES.bots, token, botTokenContext(id, caller.userId));
     const webhook = await this.setWebhook(id, token);
     const row: BotRow = {
       id,
@@ -98,7 +86,7 @@ export class BotsService {
       created_at: now,
       updated_at: now,
     };
-    const connected = this.messaging.makeEnvelope(
+    const connected = this.deps.messaging.makeEnvelope(
       'telegram.bot.connected',
       {
         userId: caller.userId,
@@ -108,9 +96,9 @@ export class BotsService {
       },
       ctx,
     );
-    if (!(await this.bots.insert(row, [connected])))
+    if (!(await this.deps.bots.insert(row, [connected])))
       throw new DomainError('CONFLICT', 'This bot is already connected.');
-    this.relay.kick();
+    this.deps.relay.kick();
     return toBot(row);
   }
 
@@ -122,13 +110,13 @@ export class BotsService {
     if (!this.options.publicBaseUrl) return undefined;
     const secret = randomBytes(32).toString('base64url');
     try {
-      await this.apis
+      await this.deps.apis
         .unstored(token)
         .setWebhook(`${this.options.publicBaseUrl}/api/integrations/telegram/webhooks/bot/${botId}`, {
           secret_token: secret,
           allowed_updates: ['message', 'channel_post'],
         });
-      return { secretHash: keyedHash(this.hashKey, secret) };
+      return { secretHash: keyedHash(this.deps.hashKey, secret) };
     } catch (error) {
       this.options.logger?.warn('setWebhook failed; the bot is long-polled instead', { botId, error });
       return undefined;
@@ -136,7 +124,7 @@ export class BotsService {
   }
 
   async list(caller: Caller, data: TelegramBotListCommand): Promise<BotPage> {
-    return this.bots.list(caller, data, toBot, {
+    return this.deps.bots.list(caller, data, toBot, {
       status: data.status,
       isActive: data.isActive,
       search: data.q ? { text: data.q, columns: ['username', 'first_name'] } : undefined,
@@ -144,7 +132,7 @@ export class BotsService {
   }
 
   async get(caller: Caller, id: string): Promise<Bot> {
-    return toBot(await findBot(this.bots, caller, id));
+    return toBot(await findBot(this.deps.bots, caller, id));
   }
 
   /**
@@ -153,17 +141,17 @@ export class BotsService {
    * new connect. Each real change is announced (`telegram.bot.paused|resumed|updated`) with the row's update.
    */
   async update(caller: Caller, data: TelegramBotUpdateCommand, ctx: MessageContext): Promise<Bot> {
-    const row = await findBot(this.bots, { ...caller, admin: false }, data.id);
-    const { row: next } = await this.bots.lifecycle({
+    const row = await findBot(this.deps.bots, { ...caller, admin: false }, data.id);
+    const { row: next } = await this.deps.bots.lifecycle({
       row,
       patch: data,
       eventPrefix: 'telegram.bot',
       eventData: { userId: row.user_id, botId: row.id },
-      makeEnvelope: (type, eventData) => this.messaging.makeEnvelope(type, eventData, ctx),
+      makeEnvelope: (type, eventData) => this.deps.messaging.makeEnvelope(type, eventData, ctx),
       sideEffects: async (verbs): Promise<Partial<BotRow>> => {
         if (verbs.includes('paused') && row.updates_mode === 'webhook') {
           try {
-            await this.apis.unstored(await this.tokenOf(row)).deleteWebhook();
+            await this.deps.apis.unstored(await this.tokenOf(row)).deleteWebhook();
           } catch (error) {
             // The secret is forgotten below, so whatever Telegram still posts is refused.
             this.options.logger?.warn('deleteWebhook of a paused bot failed', { botId: row.id, error });
@@ -177,7 +165,7 @@ export class BotsService {
         return {};
       },
     });
-    this.relay.kick();
+    this.deps.relay.kick();
     return toBot(next);
   }
 
@@ -186,21 +174,21 @@ export class BotsService {
    * announced as removed too, so lists, audit and webhooks follow without knowing that channels hang off bots.
    */
   async remove(caller: Caller, id: string, ctx: MessageContext): Promise<Record<string, never>> {
-    const row = await findBot(this.bots, caller, id);
+    const row = await findBot(this.deps.bots, caller, id);
     try {
       const token = await this.tokenOf(row);
-      await this.apis.unstored(token).deleteWebhook();
+      await this.deps.apis.unstored(token).deleteWebhook();
     } catch {
       // A revoked token or an unreachable Telegram must not keep the user from removing the bot.
     }
-    await this.bots.remove(row.id, (channelIds) => [
+    await this.deps.bots.remove(row.id, (channelIds) => [
       ...channelIds.map((channelId) =>
-        this.messaging.makeEnvelope('telegram.channel.removed', { userId: row.user_id, channelId }, ctx),
+        this.deps.messaging.makeEnvelope('telegram.channel.removed', { userId: row.user_id, channelId }, ctx),
       ),
-      this.messaging.makeEnvelope('telegram.bot.removed', { userId: row.user_id, botId: row.id }, ctx),
+      this.deps.messaging.makeEnvelope('telegram.bot.removed', { userId: row.user_id, botId: row.id }, ctx),
     ]);
-    this.apis.forget(row.id);
-    this.relay.kick();
+    this.deps.apis.forget(row.id);
+    this.deps.relay.kick();
     return {};
   }
 
@@ -210,27 +198,27 @@ export class BotsService {
    * A repeat finds nothing and answers zeros.
    */
   async purgeUser(userId: string, ctx: MessageContext): Promise<UserPurge> {
-    const owned = await this.bots.idsOwnedBy(userId);
+    const owned = await this.deps.bots.idsOwnedBy(userId);
     const channels = await this.deps.channels.countOwnedBy(userId);
     for (const botId of owned) await this.remove({ userId, admin: false }, botId, ctx);
     const counts = { bots: owned.length, channels };
     let purge = userPurge(SERVICE_NAME, userId, { ...counts, messages: 0 });
     await this.deps.messages.deleteOfUser(userId, (deleted) => {
       purge = userPurge(SERVICE_NAME, userId, { ...counts, messages: deleted });
-      return this.messaging.makeEnvelope('platform.user.purged', purge, ctx);
+      return this.deps.messaging.makeEnvelope('platform.user.purged', purge, ctx);
     });
-    this.relay.kick();
+    this.deps.relay.kick();
     return purge;
   }
 
   /** The decrypted token of an owned bot, for the senders and the poller. Never logged. */
   async tokenOf(row: Pick<BotRow, 'id' | 'user_id' | 'bot_token_enc'>): Promise<string> {
-    return this.cipher.decrypt(KEY_NAMES.bots, row.bot_token_enc, botTokenContext(row.id, row.user_id));
+    return this.deps.cipher.decrypt(KEY_NAMES.bots, row.bot_token_enc, botTokenContext(row.id, row.user_id));
   }
 
   async markRevoked(row: BotRow): Promise<void> {
-    await this.bots.markRevoked(row.id);
-    this.apis.forget(row.id);
+    await this.deps.bots.markRevoked(row.id);
+    this.deps.apis.forget(row.id);
   }
 }
 

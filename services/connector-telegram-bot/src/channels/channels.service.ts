@@ -31,36 +31,24 @@ export function canPost(chatType: 'channel' | 'group', member: ChatMember): bool
 }
 
 export class ChannelsService {
-  private readonly channels: Channels;
-  private readonly botRows: Pick<Bots, 'byId'>;
-  private readonly bots: Pick<BotsService, 'tokenOf'>;
-  private readonly apis: Pick<BotApiFactory, 'forBot'>;
-  private readonly messaging: Pick<Messaging, 'makeEnvelope'>;
-  private readonly relay: Pick<OutboxRelay, 'kick'>;
-
-  constructor(deps: {
-    channels: Channels;
-    /** The bots table, to find the bot a chat is attached through. */
-    botRows: Pick<Bots, 'byId'>;
-    bots: Pick<BotsService, 'tokenOf'>;
-    apis: Pick<BotApiFactory, 'forBot'>;
-    messaging: Pick<Messaging, 'makeEnvelope'>;
-    relay: Pick<OutboxRelay, 'kick'>;
-  }) {
-    this.channels = deps.channels;
-    this.botRows = deps.botRows;
-    this.bots = deps.bots;
-    this.apis = deps.apis;
-    this.messaging = deps.messaging;
-    this.relay = deps.relay;
-  }
+  constructor(
+    private readonly deps: {
+      channels: Channels;
+      /** The bots table, to find the bot a chat is attached through. */
+      botRows: Pick<Bots, 'byId'>;
+      bots: Pick<BotsService, 'tokenOf'>;
+      apis: Pick<BotApiFactory, 'forBot'>;
+      messaging: Pick<Messaging, 'makeEnvelope'>;
+      relay: Pick<OutboxRelay, 'kick'>;
+    },
+  ) {}
 
   /** Resolves the chat through the bot, checks the bot may post, and only then stores it. */
   async attach(caller: Caller, data: TelegramChannelAttachCommand, ctx: MessageContext): Promise<Channel> {
     if (data.via.type !== 'bot')
       throw new DomainError('VALIDATION_FAILED', 'This service attaches chats through bots.');
-    const bot = await findBot(this.botRows, { ...caller, admin: false }, data.via.id);
-    const { query } = this.apis.forBot(bot.id, await this.bots.tokenOf(bot));
+    const bot = await findBot(this.deps.botRows, { ...caller, admin: false }, data.via.id);
+    const { query } = this.deps.apis.forBot(bot.id, await this.deps.bots.tokenOf(bot));
     let chat;
     let member;
     try {
@@ -91,7 +79,7 @@ export class ChannelsService {
       username: 'username' in chat && chat.username ? chat.username : null,
       ...freshChannel(now),
     };
-    const attached = this.messaging.makeEnvelope(
+    const attached = this.deps.messaging.makeEnvelope(
       'telegram.channel.attached',
       {
         userId: caller.userId,
@@ -103,62 +91,62 @@ export class ChannelsService {
       },
       ctx,
     );
-    if (!(await this.channels.insert(row, [attached])))
+    if (!(await this.deps.channels.insert(row, [attached])))
       throw new DomainError('CONFLICT', 'This chat is already attached through this bot.');
-    this.relay.kick();
+    this.deps.relay.kick();
     return toChannel(row);
   }
 
   async list(caller: Caller, data: TelegramChannelListCommand): Promise<ChannelPage> {
-    return this.channels.list(caller, data, toChannel, channelFilter(data));
+    return this.deps.channels.list(caller, data, toChannel, channelFilter(data));
   }
 
   async find(caller: Caller, id: string): Promise<ChannelRow> {
-    return ownedOrNotFound(await this.channels.byId(id), caller, 'channel', 'No such channel or group.');
+    return ownedOrNotFound(await this.deps.channels.byId(id), caller, 'channel', 'No such channel or group.');
   }
 
   /** Pauses, resumes or names a channel; a paused channel is kept but not sent to. */
   async update(caller: Caller, data: TelegramChannelUpdateCommand, ctx: MessageContext): Promise<Channel> {
     const row = await this.find({ ...caller, admin: false }, data.id);
-    const { row: next } = await this.channels.lifecycle({
+    const { row: next } = await this.deps.channels.lifecycle({
       row,
       patch: data,
       eventPrefix: 'telegram.channel',
       eventData: { userId: row.user_id, channelId: row.id, via: { type: 'bot', id: row.bot_id } },
-      makeEnvelope: (type, eventData) => this.messaging.makeEnvelope(type, eventData, ctx),
+      makeEnvelope: (type, eventData) => this.deps.messaging.makeEnvelope(type, eventData, ctx),
     });
-    this.relay.kick();
+    this.deps.relay.kick();
     return toChannel(next);
   }
 
   /** A channel to send to: its own and its bot's pause are checked in the same read. */
   findSendable(caller: Caller, id: string): Promise<ChannelRow> {
-    return this.channels.findSendable(caller, id);
+    return this.deps.channels.findSendable(caller, id);
   }
 
   async remove(caller: Caller, id: string, ctx: MessageContext): Promise<Record<string, never>> {
     const row = await this.find(caller, id);
-    await this.channels.remove(row.id, () => [
-      this.messaging.makeEnvelope(
+    await this.deps.channels.remove(row.id, () => [
+      this.deps.messaging.makeEnvelope(
         'telegram.channel.removed',
         { userId: row.user_id, channelId: row.id },
         ctx,
       ),
     ]);
-    this.relay.kick();
+    this.deps.relay.kick();
     return {};
   }
 
   /** Telegram refused a post: the channel is marked and everyone listening is told. */
   async markWriteForbidden(row: ChannelRow, ctx: MessageContext): Promise<void> {
-    await this.channels.markWriteForbidden(
+    await this.deps.channels.markWriteForbidden(
       row.id,
-      this.messaging.makeEnvelope(
+      this.deps.messaging.makeEnvelope(
         'telegram.channel.write_forbidden',
         { userId: row.user_id, channelId: row.id, chatId: row.chat_id },
         ctx,
       ),
     );
-    this.relay.kick();
+    this.deps.relay.kick();
   }
 }
