@@ -25,6 +25,25 @@ export default tseslint.config(
     rules: reactHooks.configs.recommended.rules,
   },
   {
+    // Layering: packages and the system tests use a service only through its public entry (`@integrations/api`,
+    // its package.json `exports`), never its sources; nothing below the services reaches back up into them.
+    files: ['packages/**', 'tests/**', 'examples/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)(services|examples)/[^/]+/(src|dist)(/|$)',
+              message:
+                'Import a service or example by its package name (its public entry), not from its src/ or dist/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.cjs'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

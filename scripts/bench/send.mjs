@@ -138,7 +138,11 @@ async function main() {
     REDIS_URL: redis.url,
     AUTH_JWT_SECRET: secret,
     TELEGRAM_BOT_API_URL: `http://127.0.0.1:${emulatorPort}`,
-    SECRETS_KEYRING: JSON.stringify({ 'telegram-bots': { 1: randomBytes(32).toString('base64') } }),
+    // Every process must share the keys: the api seals a command's token with `integration-messages`.
+    SECRETS_KEYRING: JSON.stringify({
+      'telegram-bots': { 1: randomBytes(32).toString('base64') },
+      'integration-messages': { 1: randomBytes(32).toString('base64') },
+    }),
     LOG_LEVEL: 'warn',
   };
   const emulatorProcess = await startEmulatorProcess(root, { port: emulatorPort, env: http.env('emulator') });
@@ -171,7 +175,10 @@ async function main() {
     RATE_LIMIT_PER_IP: '100000000',
   });
   await Promise.all(
-    [auditPort, botPort, apiPort].map((p) => waitFor(`http://127.0.0.1:${p}/health/ready`, { ok: true })),
+    [auditPort, botPort, apiPort].map((p) =>
+      // Migrations and start-up take a while on a loaded machine (other work beside the bench).
+      waitFor(`http://127.0.0.1:${p}/health/ready`, { ok: true, timeoutMs: 120_000 }),
+    ),
   );
   // The platform service of the AMQP path: it publishes commands with publisher confirms, as any service does.
   const platform = await Messaging.connect({ url: amqpUrl, service: 'bench-platform' });

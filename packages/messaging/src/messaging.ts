@@ -1,58 +1,20 @@
 import { AmqpConnection } from '@golevelup/nestjs-rabbitmq';
-import {
-  DomainError,
-  ENVELOPE_CONTENT_TYPE,
-  TRACEPARENT_HEADER,
-  type Envelope,
-  type Reply,
-  type ReplyError,
-  validateEnvelope,
-  validateMessageData,
-  validateReplyData,
-} from '@integrations/contracts';
-import {
-  SpanKind,
-  currentTraceparent,
-  hasActiveSpan,
-  inSpan,
-  redactText,
-  queueMetrics,
-  withRemoteContext,
-  type Registry,
-} from '@integrations/observability';
-import type { Channel, ConsumeMessage, Options } from 'amqplib';
+import type { Envelope, Reply } from '@integrations/contracts';
+import { queueMetrics, type Registry } from '@integrations/observability';
+import type { Options } from 'amqplib';
+import { Consumer, FORWARDED } from './consumer';
 import { makeEnvelope, type MessageContext } from './envelope';
+import { LANE_PRIORITY, commandLanes, eventLane, priorityOf, shardLane } from './lane';
+import { Publisher } from './publisher';
+import { Requester } from './request-reply';
+import { RetryAndDeadLetter } from './retry';
 import { RpcClient } from './rpc-client';
-import {
-  REDACTED_HEADER,
-  SEALED_HEADER,
-  carriesSecrets,
-  redactSecrets,
-  sealSecrets,
-  unsealSecrets,
-  type FieldSealer,
-} from './secret-fields';
-import {
-  EXCHANGES,
-  PRIORITIES,
-  RETRY_DELAYS_MS,
-  bindingsFor,
-  deadQueueName,
-  keyedQueueArguments,
-  queueNames,
-  retryQueueArguments,
-  routingKeyFor,
-  workQueueArguments,
-  type ExchangeAlias,
-  type Priority,
-} from './topology';
+import type { FieldSealer } from './secret-fields';
+import { EXCHANGES, RETRY_DELAYS_MS, routingKeyFor, type ExchangeAlias, type Priority } from './topology';
+import { TopologySetup } from './topology-setup';
+import type { CommandHandler, EventHandler, MessagingLogger, StoppableConsumer } from './types';
 
-/** The log methods the messaging layer uses: the services' winston logger fits, and so does `console`. */
-export interface MessagingLogger {
-  debug(message: string, meta?: Record<string, unknown>): unknown;
-  warn(message: string, meta?: Record<string, unknown>): unknown;
-  error(message: string, meta?: Record<string, unknown>): unknown;
-}
+export type { CommandHandler, EventHandler, MessagingLogger, StoppableConsumer } from './types';
 
 export interface MessagingOptions {
   url: string;
@@ -75,64 +37,47 @@ export interface MessagingOptions {
   deadLetterTtlMs?: number;
 }
 
-/** Dead letters expire: a week is enough to look at and redeliver them, and nothing piles up for ever. */
-const DEAD_LETTER_TTL_MS = 7 * 24 * 3600 * 1000;
-
-export type CommandHandler = (
-  envelope: Envelope,
-  meta: { priority: Priority; redelivered: boolean },
-) => Promise<unknown>;
-export type EventHandler = (envelope: Envelope) => Promise<void>;
-
-interface Lane {
-  /** The work queue this lane consumes. */
-  queue: string;
-  /** Where messages that cannot be handled are parked. */
-  deadQueue: string;
-  /** The metric label: high, mid, low or events. */
-  label: string;
-  priority: Priority;
-  /** Transient lanes (a per-instance fan-out queue) neither retry nor dead-letter. */
-  transient: boolean;
-}
-
-/** Returned by a lane's handler that passed the message on: the final consumer answers, not this one. */
-const FORWARDED = Symbol('forwarded');
-
-/** AMQP message priority of each lane, kept when a command is forwarded into a single (priority) queue. */
-const LANE_PRIORITY: Record<Priority, number> = { high: 3, mid: 2, low: 1 };
-
-/** A consumer that can be stopped on its own (a shard handed to another replica). */
-export interface StoppableConsumer {
-  /** Stops taking messages, waits for those in hand to finish, and closes its channel (unacked ones go back). */
-  stop(): Promise<void>;
-}
-
-const RETRY_HEADER = 'x-retry-count';
-const REASON_HEADER = 'x-dead-reason';
-
-class InvalidMessage extends Error {}
-class SealedMessage extends Error {}
-
 /**
  * The service's one RabbitMQ connection (golevelup's AmqpConnection over amqp-connection-manager: it reconnects
- * and re-runs the topology setup on its own). Every message is a validated CloudEvents envelope; publishing waits
- * for the broker's confirm; consumers retry through TTL queues with back-off and park what cannot be handled in
- * `<queue>.dead` with the reason, without ever crashing.
+ * and re-runs the topology setup on its own), and the one object services use. It puts together the parts, one
+ * concern each: the Publisher (validated envelopes, confirmed), the Requester (request/reply over direct
+ * reply-to), the TopologySetup (queues, retry and dead queues) and the Consumer (never crashing, retrying through
+ * TTL queues with back-off and parking what cannot be handled in its lane's dead queue with the reason).
  */
 export class Messaging {
-  private readonly metrics;
-  private readonly logger: MessagingLogger | undefined;
-  private readonly retryDelays: readonly number[];
+  private readonly publisher: Publisher;
+  private readonly requester: Requester;
+  private readonly topology: TopologySetup;
+  private readonly consumer: Consumer;
 
   private constructor(
     private readonly amqp: AmqpConnection,
     private readonly rpc: RpcClient,
     private readonly options: MessagingOptions,
   ) {
-    this.logger = options.logger;
-    this.retryDelays = options.retryDelaysMs ?? RETRY_DELAYS_MS;
-    this.metrics = options.registry ? queueMetrics(options.registry) : undefined;
+    const retryDelays = options.retryDelaysMs ?? RETRY_DELAYS_MS;
+    this.publisher = new Publisher(amqp, options.sealer);
+    this.requester = new Requester(
+      rpc,
+      this.publisher,
+      () => this.amqp.connected,
+      (type, data, ctx) => this.makeEnvelope(type, data, ctx),
+    );
+    this.topology = new TopologySetup(amqp, retryDelays);
+    this.consumer = new Consumer(
+      amqp,
+      new RetryAndDeadLetter(amqp, {
+        retryDelays,
+        sealer: options.sealer,
+        deadLetterTtlMs: options.deadLetterTtlMs,
+      }),
+      {
+        service: options.service,
+        logger: options.logger,
+        metrics: options.registry ? queueMetrics(options.registry) : undefined,
+        sealer: options.sealer,
+      },
+    );
   }
 
   static async connect(options: MessagingOptions): Promise<Messaging> {
@@ -204,101 +149,26 @@ export class Messaging {
    * Publishes a validated envelope and resolves once the broker confirmed it. Fails at once when disconnected,
    * rather than buffering in memory: the caller (the outbox relay, or a REST request) decides what to do.
    */
-  async publishEnvelope(
+  publishEnvelope(
     exchange: ExchangeAlias,
     routingKey: string,
     envelope: Envelope,
     extra: Options.Publish = {},
   ): Promise<void> {
-    this.assertValid(envelope);
-    if (!this.amqp.connected) throw new Error('RabbitMQ is not connected');
-    const publish = () =>
-      inSpan(
-        `${envelope.type} publish`,
-        {
-          'messaging.system': 'rabbitmq',
-          'messaging.destination.name': EXCHANGES[exchange],
-          'messaging.rabbitmq.destination.routing_key': routingKey,
-          'messaging.message.id': envelope.id,
-        },
-        async () => {
-          // A command's secret fields leave sealed when this service has a key (the consumer opens them).
-          const sealed = exchange === 'commands' ? await this.sealForPublish(envelope) : undefined;
-          await this.amqp.publish(
-            EXCHANGES[exchange],
-            routingKey,
-            sealed?.content ?? envelope,
-            // The header names this publish span, so the consumer's span becomes its child.
-            this.publishOptions(
-              envelope,
-              withTraceHeader({ ...extra, headers: { ...extra.headers, ...sealed?.headers } }),
-            ),
-          );
-        },
-        SpanKind.PRODUCER,
-      );
-    // The outbox relay publishes outside any request: it continues the trace the envelope was made in.
-    await (hasActiveSpan() ? publish() : withRemoteContext(envelope.traceparent, publish));
+    return this.publisher.publishEnvelope(exchange, routingKey, envelope, extra);
   }
 
   /**
    * Sends a command and waits for its reply (direct reply-to). A timeout answers UPSTREAM_TIMEOUT instead of
    * throwing, so the api turns it into a 504 like any other failed reply.
    */
-  async request<R>(
+  request<R>(
     type: string,
     data: unknown,
     ctx: MessageContext,
     opts: { timeoutMs?: number; priority?: Priority } = {},
   ): Promise<Reply<R>> {
-    // Validated before anything goes out, so a bad request fails the same way whether the broker is up or not.
-    this.assertValid(this.makeEnvelope(type, data, ctx));
-    if (!this.amqp.connected) {
-      return failed({
-        code: 'UPSTREAM_TIMEOUT',
-        status: 504,
-        detail: 'The message broker is not reachable; try again shortly.',
-      });
-    }
-    const timeout = opts.timeoutMs ?? 10_000;
-    return inSpan(
-      `${type} request`,
-      { 'messaging.system': 'rabbitmq', 'messaging.destination.name': EXCHANGES.commands },
-      async (span) => {
-        // Made inside the span, so the consumer's work continues this trace as a child of the request.
-        const envelope = this.makeEnvelope(type, data, { ...ctx, traceparent: currentTraceparent() });
-        span.setAttribute('messaging.message.id', envelope.id);
-        // The request expires with its caller: nobody would read a late reply.
-        const sealed = await this.sealForPublish(envelope);
-        const content = await this.rpc.call(
-          EXCHANGES.commands,
-          routingKeyFor(type, opts.priority ?? 'high'),
-          sealed?.content ?? Buffer.from(JSON.stringify(envelope)),
-          this.publishOptions(
-            envelope,
-            withTraceHeader({ persistent: false, headers: sealed?.headers ?? {} }),
-          ),
-          timeout,
-        );
-        if (!content) {
-          return failed({
-            code: 'UPSTREAM_TIMEOUT',
-            status: 504,
-            detail: `No answer from the ${type.split('.').slice(0, 2).join(' ')} service in time.`,
-          });
-        }
-        let reply: unknown;
-        try {
-          reply = JSON.parse(content.toString('utf8'));
-        } catch {
-          reply = undefined;
-        }
-        return isReply<R>(reply)
-          ? reply
-          : failed({ code: 'INTERNAL', status: 500, detail: 'Malformed reply.' });
-      },
-      SpanKind.CLIENT,
-    );
+    return this.requester.request<R>(type, data, ctx, opts);
   }
 
   /**
@@ -311,8 +181,10 @@ export class Messaging {
     handler: CommandHandler;
     priorities?: readonly Priority[];
   }): Promise<void> {
-    for (const lane of await this.declareCommandLanes(opts.queue, opts.bindings, opts.priorities)) {
-      await this.subscribe(lane, (envelope, msg) =>
+    const lanes = commandLanes(opts.queue, opts.priorities);
+    await this.topology.declareCommandLanes(lanes, opts.bindings);
+    for (const lane of lanes) {
+      await this.consumer.subscribe(lane, (envelope, msg) =>
         opts.handler(envelope, { priority: lane.priority, redelivered: msg.fields.redelivered }),
       );
     }
@@ -328,17 +200,9 @@ export class Messaging {
     handler: EventHandler;
     transient?: boolean;
   }): Promise<void> {
-    const deadQueue = deadQueueName(opts.queue);
-    const lane: Lane = {
-      queue: opts.queue,
-      deadQueue,
-      label: 'events',
-      priority: 'mid',
-      transient: opts.transient === true,
-    };
-    if (!lane.transient) await this.declareDeadQueue(opts.queue, deadQueue);
-    await this.declareLane(lane, opts.queue, opts.patterns, EXCHANGES.events);
-    await this.subscribe(lane, async (envelope) => {
+    const lane = eventLane(opts.queue, opts.transient === true);
+    await this.topology.declareEventLane(lane, opts.patterns);
+    await this.consumer.subscribe(lane, async (envelope) => {
       await opts.handler(envelope);
       return undefined;
     });
@@ -356,8 +220,10 @@ export class Messaging {
     exchange: string;
     route: (envelope: Envelope) => string;
   }): Promise<void> {
-    for (const lane of await this.declareCommandLanes(opts.queue, opts.bindings)) {
-      await this.subscribe(lane, async (envelope, msg) => {
+    const lanes = commandLanes(opts.queue);
+    await this.topology.declareCommandLanes(lanes, opts.bindings);
+    for (const lane of lanes) {
+      await this.consumer.subscribe(lane, async (envelope, msg) => {
         await this.amqp.publish(opts.exchange, opts.route(envelope), msg.content, {
           ...msg.properties,
           priority: LANE_PRIORITY[lane.priority],
@@ -372,415 +238,30 @@ export class Messaging {
    * its retry queues, dead-lettering into `<deadKey>.dead`). The queues outlive their consumers, so commands for
    * a shard wait there while it changes hands.
    */
-  async declareKeyedQueues(exchange: string, queues: string[], deadKey: string): Promise<void> {
-    await this.declareDeadQueue(deadKey, deadQueueName(deadKey));
-    await this.addSetup(async (channel) => {
-      await channel.assertExchange(exchange, 'direct', { durable: true });
-      for (const queue of queues) {
-        const names = queueNames(queue);
-        await channel.assertQueue(names.work, { durable: true, arguments: keyedQueueArguments(deadKey) });
-        for (const [i, delay] of this.retryDelays.entries()) {
-          await channel.assertQueue(names.retry(i + 1), {
-            durable: true,
-            arguments: retryQueueArguments(names.work, delay),
-          });
-        }
-        await channel.bindQueue(queue, exchange, queue);
-      }
-    });
+  declareKeyedQueues(exchange: string, queues: string[], deadKey: string): Promise<void> {
+    return this.topology.declareKeyedQueues(exchange, queues, deadKey);
   }
 
   /**
    * Consumes one queue declared by `declareKeyedQueues` on a channel of its own, until `stop()`. Replies, retries
    * and dead letters work as in `consumeCommands`; the consumer survives reconnects until stopped.
    */
-  async consumeUntilStopped(opts: {
+  consumeUntilStopped(opts: {
     queue: string;
     deadKey: string;
     handler: CommandHandler;
     prefetch?: number;
   }): Promise<StoppableConsumer> {
-    const lane: Lane = {
-      queue: opts.queue,
-      deadQueue: deadQueueName(opts.deadKey),
-      label: 'shard',
-      priority: 'mid',
-      transient: false,
-    };
-    const inHand = new Set<Promise<void>>();
-    const channel = this.amqp.managedConnection.createChannel({
-      name: `${this.options.service}:${opts.queue}`,
-    });
-    // A setup cut short by a lost connection is emitted as 'error' (unhandled, it would crash the process); the
-    // wrapper sets the channel up again on the next connect.
-    channel.on('error', (error: unknown) =>
-      this.logger?.warn('shard channel setup failed; it is retried on reconnect', {
-        queue: opts.queue,
-        error,
-      }),
+    return this.consumer.consumeUntilStopped(
+      shardLane(opts.queue, opts.deadKey),
+      (envelope, msg) =>
+        opts.handler(envelope, { priority: priorityOf(msg), redelivered: msg.fields.redelivered }),
+      opts.prefetch ?? 20,
     );
-    await channel.waitForConnect();
-    // Delivery tags start again on every reconnected channel: a message from an older channel must not be acked
-    // on the new one (it would ack someone else's); the broker has already requeued it.
-    let generation = 0;
-    channel.on('connect', () => (generation += 1));
-    const { consumerTag } = await channel.consume(
-      opts.queue,
-      (msg) => {
-        const born = generation;
-        const work = this.process(lane, msg, (envelope, m) =>
-          opts.handler(envelope, { priority: priorityOf(m), redelivered: m.fields.redelivered }),
-        ).finally(() => {
-          if (born !== generation) return;
-          try {
-            channel.ack(msg);
-          } catch {
-            // The channel is closing: the broker redelivers the message.
-          }
-        });
-        inHand.add(work);
-        void work.finally(() => inHand.delete(work));
-      },
-      { prefetch: opts.prefetch ?? 20 },
-    );
-    return {
-      stop: async () => {
-        await channel.cancel(consumerTag).catch(() => undefined);
-        await Promise.allSettled([...inHand]);
-        await channel.close();
-      },
-    };
   }
 
   async close(): Promise<void> {
     await this.rpc.close();
     await this.amqp.managedConnection.close();
   }
-
-  // ---------------------------------------------------------------------------------------------------------
-
-  /** The envelope with its secret fields sealed, and the header naming them; undefined when there is nothing to seal. */
-  private async sealForPublish(
-    envelope: Envelope,
-  ): Promise<{ content: Buffer; headers: Record<string, string> } | undefined> {
-    const { sealer } = this.options;
-    if (!sealer) return undefined;
-    const raw = Buffer.from(JSON.stringify(envelope));
-    if (!carriesSecrets(raw)) return undefined;
-    const sealed = await sealSecrets(raw, sealer);
-    return { content: sealed.content, headers: { [SEALED_HEADER]: sealed.fields.join(',') } };
-  }
-
-  private publishOptions(envelope: Envelope, extra: Options.Publish): Options.Publish {
-    return {
-      persistent: true,
-      contentType: ENVELOPE_CONTENT_TYPE,
-      messageId: envelope.id,
-      type: envelope.type,
-      timestamp: Math.floor(Date.parse(envelope.time) / 1000),
-      ...extra,
-      headers: {
-        ...(envelope.traceparent ? { [TRACEPARENT_HEADER]: envelope.traceparent } : {}),
-        ...extra.headers,
-      },
-    };
-  }
-
-  private assertValid(envelope: Envelope): void {
-    const result = validateEnvelope(envelope);
-    const data = result.valid ? validateMessageData(envelope.type, envelope.data) : result;
-    if (!data.valid) {
-      throw new DomainError('VALIDATION_FAILED', `invalid ${envelope.type} message`, { errors: data.errors });
-    }
-  }
-
-  /** Declared on every (re)connect, so a reset broker gets its topology back without a restart. */
-  private async addSetup(setup: (channel: Channel) => Promise<void>): Promise<void> {
-    await this.amqp.managedChannel.addSetup(setup);
-  }
-
-  /** A command queue's high/mid/low lanes bound to the commands exchange, and its dead-letter queue. */
-  private async declareCommandLanes(
-    queue: string,
-    bindings: string[],
-    priorities: readonly Priority[] = PRIORITIES,
-  ): Promise<Lane[]> {
-    const deadQueue = deadQueueName(queue);
-    await this.declareDeadQueue(queue, deadQueue);
-    const lanes: Lane[] = [];
-    for (const priority of priorities) {
-      const lane: Lane = {
-        queue: `${queue}.${priority}`,
-        deadQueue,
-        label: priority,
-        priority,
-        transient: false,
-      };
-      const keys = bindings.flatMap((b) => bindingsFor(b, priority));
-      await this.declareLane(lane, queue, keys, EXCHANGES.commands);
-      lanes.push(lane);
-    }
-    return lanes;
-  }
-
-  private async declareDeadQueue(queue: string, deadQueue: string): Promise<void> {
-    await this.addSetup(async (channel) => {
-      await channel.assertQueue(deadQueue, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
-      await channel.bindQueue(deadQueue, EXCHANGES.dlx, queue);
-    });
-  }
-
-  private async declareLane(
-    lane: Lane,
-    deadKey: string,
-    bindings: string[],
-    exchange: string,
-  ): Promise<void> {
-    await this.addSetup(async (channel) => {
-      if (lane.transient) {
-        await channel.assertQueue(lane.queue, { durable: false, exclusive: true, autoDelete: true });
-      } else {
-        const names = queueNames(lane.queue);
-        await channel.assertQueue(names.work, {
-          durable: true,
-          arguments: workQueueArguments(deadKey, lane.label === 'events' ? 'events' : lane.priority),
-        });
-        for (const [i, delay] of this.retryDelays.entries()) {
-          await channel.assertQueue(names.retry(i + 1), {
-            durable: true,
-            arguments: retryQueueArguments(names.work, delay),
-          });
-        }
-      }
-      for (const binding of bindings) await channel.bindQueue(lane.queue, exchange, binding);
-    });
-  }
-
-  private async subscribe(
-    lane: Lane,
-    handle: (envelope: Envelope, msg: ConsumeMessage) => Promise<unknown>,
-  ): Promise<void> {
-    await this.amqp.createSubscriber(
-      async (_content: unknown, msg?: ConsumeMessage) => {
-        if (msg) await this.process(lane, msg, handle);
-        return undefined;
-      },
-      {
-        queue: lane.queue,
-        createQueueIfNotExists: false,
-        // Raw bytes: parsing is ours, so that a malformed message is dead-lettered rather than crashing.
-        deserializer: (content: Buffer) => content,
-        // process() never throws; if it somehow did, requeueing would loop, so ack and log instead.
-        errorHandler: (channel: Channel, msg: ConsumeMessage, error: unknown) => {
-          this.logger?.error('message handling crashed', { queue: lane.queue, error });
-          try {
-            channel.ack(msg);
-          } catch {
-            // The channel is closing (shutdown or a lost connection): the broker redelivers the message anyway.
-          }
-        },
-      },
-      `${this.options.service}:${lane.queue}`,
-    );
-  }
-
-  private async process(
-    lane: Lane,
-    received: ConsumeMessage,
-    handle: (envelope: Envelope, msg: ConsumeMessage) => Promise<unknown>,
-  ): Promise<void> {
-    this.metrics?.tasksTotal.inc({ queue: lane.label });
-    let envelope: Envelope;
-    let msg = received;
-    try {
-      msg = await this.unsealed(received);
-      envelope = this.parse(msg);
-    } catch (error) {
-      this.metrics?.tasksError.inc({ queue: lane.label });
-      const reason =
-        error instanceof InvalidMessage || error instanceof SealedMessage
-          ? error.message
-          : 'unreadable message';
-      this.logger?.warn('invalid message dead-lettered', {
-        queue: lane.queue,
-        reason,
-        routingKey: msg.fields.routingKey,
-      });
-      if (!lane.transient) await this.deadLetter(lane, msg, reason);
-      await this.replyIfAsked(msg, failed({ code: 'VALIDATION_FAILED', status: 422, detail: reason }));
-      return;
-    }
-
-    const attempt = Number(msg.properties.headers?.[RETRY_HEADER] ?? 0);
-    const header = msg.properties.headers?.['traceparent'];
-    const parent = typeof header === 'string' ? header : envelope.traceparent;
-    await withRemoteContext(parent, () =>
-      inSpan(
-        `${envelope.type} process`,
-        {
-          'messaging.system': 'rabbitmq',
-          'messaging.destination.name': lane.queue,
-          'messaging.message.id': envelope.id,
-          'messaging.retry': attempt,
-        },
-        async () => {
-          try {
-            // The handler sees the opened envelope; a forward passes on the message as received (still sealed).
-            const data = await handle(envelope, received);
-            // Only a request has a reply to check: an event or a fire-and-forget command answers no one.
-            if (data !== FORWARDED && msg.properties.replyTo)
-              await this.replyIfAsked(msg, this.successReply(envelope.type, data));
-          } catch (error) {
-            this.metrics?.tasksError.inc({ queue: lane.label });
-            if (error instanceof DomainError) {
-              await this.replyIfAsked(msg, { ok: false, error: error.toReplyError() });
-              return;
-            }
-            await this.retryOrDeadLetter(lane, msg, envelope, attempt, error);
-          }
-        },
-        SpanKind.CONSUMER,
-      ),
-    );
-  }
-
-  /** A message back from a retry queue, with its sealed secret fields opened again. */
-  private async unsealed(msg: ConsumeMessage): Promise<ConsumeMessage> {
-    const header = msg.properties.headers?.[SEALED_HEADER];
-    if (typeof header !== 'string' || header === '') return msg;
-    if (!this.options.sealer) throw new SealedMessage('sealed fields, and no key to open them');
-    try {
-      const content = await unsealSecrets(msg.content, header.split(','), this.options.sealer);
-      return { ...msg, content };
-    } catch {
-      throw new SealedMessage('sealed fields that do not open');
-    }
-  }
-
-  private parse(msg: ConsumeMessage): Envelope {
-    let value: unknown;
-    try {
-      value = JSON.parse(msg.content.toString('utf8'));
-    } catch {
-      throw new InvalidMessage('the body is not JSON');
-    }
-    const envelope = validateEnvelope(value);
-    if (!envelope.valid) throw new InvalidMessage(`not a valid envelope: ${describe(envelope.errors)}`);
-    const typed = value as Envelope;
-    const data = validateMessageData(typed.type, typed.data);
-    if (!data.valid) throw new InvalidMessage(`invalid ${typed.type} data: ${describe(data.errors)}`);
-    return typed;
-  }
-
-  private successReply(type: string, data: unknown): Reply<unknown> {
-    const payload = data ?? {};
-    const check = validateReplyData(type, payload);
-    if (!check.valid) {
-      // A handler answered something the contract does not allow: a bug on our side, never shown to the caller.
-      this.logger?.error('reply does not match its schema', { type, errors: check.errors });
-      return failed({ code: 'INTERNAL', status: 500, detail: 'The service produced an invalid answer.' });
-    }
-    return { ok: true, data: payload };
-  }
-
-  private async replyIfAsked(msg: ConsumeMessage, reply: Reply<unknown>): Promise<void> {
-    const { replyTo, correlationId } = msg.properties;
-    if (!replyTo) return;
-    try {
-      await this.amqp.publish('', replyTo, reply, { correlationId, contentType: 'application/json' });
-    } catch (error) {
-      this.logger?.warn('could not send a reply', { error });
-    }
-  }
-
-  private async retryOrDeadLetter(
-    lane: Lane,
-    msg: ConsumeMessage,
-    envelope: Envelope,
-    attempt: number,
-    error: unknown,
-  ): Promise<void> {
-    const reason = error instanceof Error ? `${error.name}: ${error.message}` : 'handler failed';
-    if (lane.transient) {
-      this.logger?.warn('event handler failed (transient queue, dropped)', { type: envelope.type, error });
-      return;
-    }
-    const secret = carriesSecrets(msg.content);
-    if (attempt < this.retryDelays.length && (!secret || this.options.sealer)) {
-      this.logger?.warn('message handling failed; retrying', {
-        type: envelope.type,
-        attempt: attempt + 1,
-        error,
-      });
-      // A secret never waits in a retry queue in plain text: sealed with the consuming service's key.
-      const { sealer } = this.options;
-      const sealed =
-        secret && sealer ? await sealSecrets(msg.content, sealer) : { content: msg.content, fields: [] };
-      const headers: Record<string, unknown> = { ...msg.properties.headers, [RETRY_HEADER]: attempt + 1 };
-      delete headers[SEALED_HEADER];
-      if (sealed.fields.length > 0) headers[SEALED_HEADER] = sealed.fields.join(',');
-      // Confirmed before the original is acked: a crash in between gives a duplicate, never a loss.
-      await this.amqp.publish('', queueNames(lane.queue).retry(attempt + 1), sealed.content, {
-        ...msg.properties,
-        headers,
-      });
-      return;
-    }
-    this.logger?.error('message handling failed for good; dead-lettered', { type: envelope.type, error });
-    // Parked before the caller hears of it, so what the caller sees is already on record.
-    await this.deadLetter(lane, msg, reason);
-    await this.replyIfAsked(
-      msg,
-      failed({ code: 'INTERNAL', status: 500, detail: 'The request could not be processed.' }),
-    );
-  }
-
-  /**
-   * Parks a message in `<queue>.dead`: secret fields replaced by `[REDACTED]` (named in a header), the reason
-   * redacted, and a per-message TTL so dead letters do not stay for ever.
-   */
-  private async deadLetter(lane: Lane, msg: ConsumeMessage, reason: string): Promise<void> {
-    const deadKey = lane.deadQueue.slice(0, -'.dead'.length);
-    const redacted = redactSecrets(msg.content);
-    const headers: Record<string, unknown> = {
-      ...msg.properties.headers,
-      [REASON_HEADER]: redactText(reason).slice(0, 1000),
-      'x-original-queue': lane.queue,
-      'x-original-routing-key': msg.fields.routingKey,
-    };
-    delete headers[SEALED_HEADER];
-    if (redacted.fields.length > 0) headers[REDACTED_HEADER] = redacted.fields.join(',');
-    await this.amqp.publish(EXCHANGES.dlx, deadKey, redacted.content, {
-      ...msg.properties,
-      replyTo: undefined,
-      expiration: String(this.options.deadLetterTtlMs ?? DEAD_LETTER_TTL_MS),
-      headers,
-    });
-  }
-}
-
-/** The active span as the message's `traceparent` header, when there is one. */
-function withTraceHeader(extra: Options.Publish): Options.Publish {
-  const traceparent = currentTraceparent();
-  return traceparent ? { ...extra, headers: { ...extra.headers, traceparent } } : extra;
-}
-
-function priorityOf(msg: ConsumeMessage): Priority {
-  const level = msg.properties.priority as number | undefined;
-  return level === LANE_PRIORITY.high ? 'high' : level === LANE_PRIORITY.low ? 'low' : 'mid';
-}
-
-function failed(error: ReplyError): Reply<never> {
-  return { ok: false, error };
-}
-
-function isReply<R>(value: unknown): value is Reply<R> {
-  return typeof value === 'object' && value !== null && typeof (value as { ok?: unknown }).ok === 'boolean';
-}
-
-function describe(errors: { path: string; message: string }[]): string {
-  return errors
-    .slice(0, 5)
-    .map((e) => `${e.path} ${e.message}`)
-    .join('; ');
 }

@@ -53,6 +53,11 @@ function parse(content: Buffer): Body | undefined {
   }
 }
 
+/** Whether an envelope (not yet serialized) carries a secret in plain text: no JSON round trip on the hot path. */
+export function envelopeCarriesSecrets(envelope: { type: string; data: unknown }): boolean {
+  return presentSecrets(envelope as Body).length > 0;
+}
+
 /** Whether a message body carries a secret in plain text. */
 export function carriesSecrets(content: Buffer): boolean {
   const body = parse(content);

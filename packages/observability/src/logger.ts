@@ -63,10 +63,30 @@ export function createLogger(options: LoggerOptions): Logger {
   ];
   const esUrl = options.elasticsearchUrl ?? process.env.ELASTICSEARCH_URL;
   if (esUrl) transports.push(createElasticsearchTransport(esUrl, options.service));
-  return winston.createLogger({
+  const logger = winston.createLogger({
     level,
     format: winston.format.combine(ecs(options.service), winston.format.json()),
     transports,
     exitOnError: false,
   });
+  return skipDisabledLevels(logger);
+}
+
+/**
+ * winston formats every entry (here: redaction and the ECS shape) before its transports drop one below their
+ * level, so a `debug` line on a hot path costs the same whether it is printed or not. Each level's method checks
+ * the logger's level first (read at call time: raising it later takes effect) and does nothing when it is off.
+ */
+function skipDisabledLevels(logger: winston.Logger): winston.Logger {
+  const methods = logger as unknown as Record<string, (...args: unknown[]) => winston.Logger>;
+  for (const name of Object.keys(logger.levels)) {
+    const write = methods[name];
+    if (typeof write !== 'function') continue;
+    // `this` as winston's own methods use it: a child logger (Object.create of this one) writes with its meta.
+    methods[name] = function (this: winston.Logger | undefined, ...args: unknown[]) {
+      const self = this ?? logger;
+      return self.isLevelEnabled(name) ? write.apply(self, args) : self;
+    };
+  }
+  return logger;
 }

@@ -140,6 +140,29 @@ describe('logger', () => {
     expect(lines[1]).toMatchObject({ 'log.level': 'error', 'error.type': 'Error', 'error.message': 'boom' });
   });
 
+  it('does no work for a level that is off, logs it once the level is raised, and children keep their meta', () => {
+    const { stream, lines } = capture();
+    const logger = createLogger({ service: 'test-svc', stream, level: 'info', elasticsearchUrl: '' });
+    let reads = 0;
+    const meta = {
+      get detail() {
+        reads += 1;
+        return 'hot';
+      },
+    };
+    logger.debug('on the hot path', meta);
+    expect(reads).toBe(0);
+    expect(lines).toHaveLength(0);
+    logger.level = 'debug';
+    logger.debug('on the hot path', meta);
+    expect(reads).toBeGreaterThan(0);
+    logger.child({ requestId: 'r1' }).info('from a child');
+    expect(lines).toMatchObject([
+      { 'log.level': 'debug', detail: 'hot' },
+      { 'log.level': 'info', requestId: 'r1', message: 'from a child' },
+    ]);
+  });
+
   it('ships entries to Elasticsearch when ELASTICSEARCH_URL is set', async () => {
     const bodies: string[] = [];
     const server = createServer((req, res) => {

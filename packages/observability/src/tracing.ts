@@ -1,4 +1,6 @@
 import {
+  INVALID_SPAN_CONTEXT,
+  ProxyTracerProvider,
   ROOT_CONTEXT,
   context,
   propagation,
@@ -148,6 +150,9 @@ export async function inSpan<T>(
   fn: (span: Span) => Promise<T>,
   kind: SpanKind = SpanKind.INTERNAL,
 ): Promise<T> {
+  // Without a tracer provider (no exporter configured, the SDK not started) every span would be a no-op: skip the
+  // attribute copy and the span's context switch. Errors pass through unchanged either way.
+  if (!tracingOn()) return fn(NON_RECORDING_SPAN);
   const tracer = trace.getTracer('integrations');
   const clean = Object.fromEntries(Object.entries(attributes).filter(([, v]) => v !== undefined)) as Record<
     string,
@@ -163,6 +168,16 @@ export async function inSpan<T>(
       span.end();
     }
   });
+}
+
+const NON_RECORDING_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+
+/** Whether a tracer provider is registered (by startTracing, or by a test): only then do spans cost anything. */
+function tracingOn(): boolean {
+  const provider = trace.getTracerProvider();
+  return (
+    !(provider instanceof ProxyTracerProvider) || provider.getDelegateTracer('integrations') !== undefined
+  );
 }
 
 export { SpanKind, SpanStatusCode, propagation };

@@ -7,7 +7,7 @@ interface Dashboard {
 
 /**
  * The dashboards' files. Their queries are checked by a real Prometheus against a running stack
- * (`packages/system-tests/src/prometheus.e2e.test.ts`).
+ * (`tests/system/src/prometheus.e2e.test.ts`).
  */
 describe('Grafana dashboards', () => {
   const dashboards = list('monitoring/grafana/dashboards', '.json').map((f) => readYaml<Dashboard>(f));

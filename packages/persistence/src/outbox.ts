@@ -91,9 +91,14 @@ export interface OutboxRelay {
 const backoffMs = (failures: number) => Math.min(30_000, 100 * 2 ** Math.min(failures, 9));
 
 /**
- * Publishes outbox rows in order. Rows are claimed with FOR UPDATE SKIP LOCKED, so several replicas relay the
- * same table without publishing a row twice; a failed publish leaves the row (and the ones after it) for a later
- * attempt and pauses the relay with exponential back-off, so nothing is lost or reordered while RabbitMQ is down.
+ * Publishes outbox rows in order, a batch at a time: one SELECT claims the batch with FOR UPDATE SKIP LOCKED (so
+ * several replicas relay the same table without publishing a row twice), its first row is published alone (a probe
+ * of the broker), then the rest together with their confirms in flight at once, and one UPDATE marks the confirmed
+ * ones before the commit. A crash before the commit
+ * leaves the batch pending, to be published again (a duplicate with the same event id, never a loss). A failed
+ * publish leaves that row and the ones after it for a later attempt and pauses the relay with exponential back-off,
+ * so nothing is lost or reordered while RabbitMQ is down. Published rows stay `retainMs` (the bot webhook finds
+ * an update it has already recorded by its event id there), then one DELETE a minute removes them.
  */
 export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const intervalMs = options.intervalMs ?? 500;
@@ -102,9 +107,20 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let stopped = false;
   let running: Promise<number> | undefined;
   let again = false;
+  let kicked = true;
   let lastPrune = 0;
+  let lastPassAt = 0;
   let failures = 0;
   let pausedUntil = 0;
+
+  /** Whether any row waits: one plain SELECT, rather than a locking transaction, on an idle tick. */
+  const anyPending = async (): Promise<boolean> =>
+    (await options.db
+      .selectFrom('outbox')
+      .select('id')
+      .where('published_at', 'is', null)
+      .limit(1)
+      .executeTakeFirst()) !== undefined;
 
   const flushOnce = async (): Promise<number> =>
     options.db.transaction().execute(async (trx) => {
@@ -117,27 +133,36 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         .forUpdate()
         .skipLocked()
         .execute();
-      const published: (typeof rows)[number]['id'][] = [];
-      for (const row of rows) {
-        try {
-          await options.publish(row.exchange, row.routing_key, JSON.parse(row.envelope));
-        } catch (error) {
-          options.logger?.warn('outbox publish failed; will retry', {
-            outboxId: row.id,
-            attempts: row.attempts + 1,
-            error,
-          });
-          // The whole relay backs off, not just this row: later events must not overtake it.
-          await trx
-            .updateTable('outbox')
-            .set({ attempts: row.attempts + 1 })
-            .where('id', '=', row.id)
-            .execute();
-          failures += 1;
-          pausedUntil = Date.now() + backoffMs(failures);
-          break;
-        }
-        published.push(row.id);
+      const publish = async (row: (typeof rows)[number]) =>
+        options.publish(row.exchange, row.routing_key, JSON.parse(row.envelope));
+      // The first row alone, as a probe: while the broker is down a pass fails once, not once per row, and no
+      // row behind a failure goes out (to go out again later). Then the rest all in flight together, in row order
+      // on the channel, each resolving with its broker confirm.
+      const first = await Promise.allSettled(rows.slice(0, 1).map(publish));
+      const results =
+        first[0]?.status === 'fulfilled'
+          ? [...first, ...(await Promise.allSettled(rows.slice(1).map(publish)))]
+          : first;
+      const failed = results.findIndex((result) => result.status === 'rejected');
+      // Only the rows before the first failure count as published: those after it go again, in order, later.
+      const published = (failed === -1 ? rows : rows.slice(0, failed)).map((row) => row.id);
+      if (failed !== -1) {
+        const row = rows[failed]!;
+        options.logger?.warn('outbox publish failed; will retry', {
+          outboxId: row.id,
+          attempts: row.attempts + 1,
+          error: (results[failed] as PromiseRejectedResult).reason,
+        });
+        // The whole relay backs off, not just this row: later events must not overtake it.
+        await trx
+          .updateTable('outbox')
+          .set({ attempts: row.attempts + 1 })
+          .where('id', '=', row.id)
+          .execute();
+        failures += 1;
+        pausedUntil = Date.now() + backoffMs(failures);
+      } else {
+        failures = 0;
       }
       // One statement marks the whole batch: the rows stay locked until the commit, so none is published twice.
       if (published.length > 0) {
@@ -165,15 +190,21 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       again = true;
       return running;
     }
+    const wasKicked = kicked;
+    kicked = false;
     running = (async () => {
       let total = 0;
       try {
-        do {
-          again = false;
-          const n = await flushOnce();
-          total += n;
-          if (n === batch && failures === 0) again = true;
-        } while (again && !stopped);
+        // A timer tick with nothing to do costs one SELECT; a kick (a commit just wrote a row) goes straight on.
+        if (wasKicked || (await anyPending())) {
+          do {
+            again = false;
+            const n = await flushOnce();
+            total += n;
+            if (n === batch && failures === 0) again = true;
+          } while (again && !stopped);
+          lastPassAt = Date.now();
+        }
         await prune();
       } catch (error) {
         options.logger?.warn('outbox relay pass failed', { error });
@@ -185,11 +216,20 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     return running;
   };
 
-  const timer = setInterval(() => void flushNow(), intervalMs);
+  /** A flush that must not skip its batch on the idle check: after a commit, or when a caller waits for it. */
+  const flushKicked = (): Promise<number> => {
+    kicked = true;
+    return flushNow();
+  };
+
+  // The timer is the safety net for rows nobody kicked for: while kicked passes run, a tick has nothing to add.
+  const timer = setInterval(() => {
+    if (Date.now() - lastPassAt >= intervalMs) void flushNow();
+  }, intervalMs);
   timer.unref();
   return {
-    flushNow,
-    kick: () => void flushNow(),
+    flushNow: flushKicked,
+    kick: () => void flushKicked(),
     async stop() {
       stopped = true;
       clearInterval(timer);

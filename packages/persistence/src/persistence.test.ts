@@ -10,6 +10,7 @@ import {
   startOutboxRelay,
   sql,
   type Kysely,
+  type OutboxPublish,
   type OutboxTable,
 } from './index';
 
@@ -148,5 +149,105 @@ describe('persistence', () => {
     await second.destroy();
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
     expect(counts.size).toBe(events.length);
+  });
+
+  /** The relay's batching, and what each crash between its steps leaves behind: nothing lost, nothing reordered. */
+  describe('outbox relay batches', () => {
+    const enqueue = async (count: number) => {
+      const ids = Array.from({ length: count }, (_, i) => `evt-${i}-${Math.random().toString(36).slice(2)}`);
+      for (const id of ids) await enqueueOutbox(db, { id, type: 'telegram.bot.connected' });
+      return ids;
+    };
+    const pending = async () =>
+      (await db.selectFrom('outbox').select('id').where('published_at', 'is', null).execute()).length;
+    const idOf = (envelope: unknown) => (envelope as { id: string }).id;
+    /** One pass of a fresh relay (a process starting, flushing and stopping): how many rows it published. */
+    const relayOnce = async (publish: OutboxPublish, on: Kysely<OutboxTable> = db) => {
+      const relay = startOutboxRelay({ db: on, intervalMs: 60_000, publish });
+      const count = await relay.flushNow();
+      await relay.stop();
+      return count;
+    };
+    const record =
+      (into: string[]): OutboxPublish =>
+      async (_x, _k, envelope) =>
+        void into.push(idOf(envelope));
+
+    it('publishes the first row of a batch alone, then the rest with every confirm in flight at once, in row order', async () => {
+      const ids = await enqueue(6);
+      const started: string[] = [];
+      let inFlight = 0;
+      let most = 0;
+      const count = await relayOnce(async (_x, _k, envelope) => {
+        started.push(idOf(envelope));
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        // The confirm comes back on a later turn of the event loop, as the broker's does.
+        await new Promise((resolve) => setImmediate(resolve));
+        inFlight -= 1;
+      });
+      expect(count).toBe(6);
+      expect(most).toBe(5);
+      expect(started).toEqual(ids);
+      expect(await pending()).toBe(0);
+    });
+
+    it('a failed publish in a batch: the rows before it are done, it and the rows after it go again, in order', async () => {
+      const ids = await enqueue(5);
+      const published: string[] = [];
+      let failNext = true;
+      const relay = startOutboxRelay({
+        db,
+        intervalMs: 60_000,
+        publish: async (_x, _k, envelope) => {
+          const id = idOf(envelope);
+          if (id === ids[2] && failNext) {
+            failNext = false;
+            throw new Error('connection closed');
+          }
+          published.push(id);
+        },
+      });
+      expect(await relay.flushNow()).toBe(2);
+      expect(await pending()).toBe(3);
+      const attempts = await db.selectFrom('outbox').select('attempts').orderBy('id').execute();
+      expect(attempts.map((row) => row.attempts)).toEqual([0, 0, 1, 0, 0]);
+      await relay.stop();
+      // Another relay (a restart) sends the rest; the rows after the failure that went out are sent again.
+      expect(await relayOnce(record(published))).toBe(3);
+      expect(published).toEqual([ids[0], ids[1], ids[3], ids[4], ids[2], ids[3], ids[4]]);
+      expect(await pending()).toBe(0);
+    });
+
+    it('a crash after the confirms and before the commit loses nothing: the batch is published again', async () => {
+      const ids = await enqueue(4);
+      // The relay on a connection of its own, so that connection can be killed mid-batch (the process dying).
+      const crashing = createDb<OutboxTable>({ url: infra.mysqlUrl, database: database.name, poolSize: 1 });
+      const { rows } = await sql<{ id: number }>`select connection_id() as id`.execute(crashing);
+      const published: string[] = [];
+      const crash: OutboxPublish = async (_x, _k, envelope) => {
+        published.push(idOf(envelope));
+        if (published.length === ids.length) await sql`kill ${sql.raw(String(rows[0]!.id))}`.execute(db);
+      };
+      expect(await relayOnce(crash, crashing)).toBe(0);
+      await crashing.destroy();
+      expect(published).toEqual(ids);
+      expect(await pending()).toBe(4);
+
+      expect(await relayOnce(record(published))).toBe(4);
+      expect(published).toEqual([...ids, ...ids]);
+      expect(await pending()).toBe(0);
+    });
+
+    it('a crash before the publishes (after the SELECT) publishes nothing, and the batch goes out once later', async () => {
+      const ids = await enqueue(3);
+      const published: string[] = [];
+      const died = async () => {
+        throw new Error('process died before publishing');
+      };
+      expect(await relayOnce(died)).toBe(0);
+      expect(await relayOnce(record(published))).toBe(3);
+      expect(published).toEqual(ids);
+    });
   });
 });

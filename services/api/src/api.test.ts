@@ -1,7 +1,7 @@
 import { DomainError, type Envelope } from '@integrations/contracts';
 import { SignJWT } from 'jose';
 import { loadConfig } from './config';
-import { bot, SECRET, startHarness, type Harness } from './test-harness';
+import { bot, SECRET, startHarness, type Harness } from '../test/harness';
 
 describe('api', () => {
   let h: Harness;

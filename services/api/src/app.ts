@@ -9,6 +9,7 @@ import { createLogger, createMetricsRegistry, type Logger } from '@integrations/
 import express from 'express';
 import helmet from 'helmet';
 import { Redis } from 'ioredis';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppModule } from './app.module';
 import { createTokenVerifier } from './auth/token-verifier';
@@ -92,7 +93,12 @@ export async function startApi(
   app.enableShutdownHooks();
 
   await app.listen(config.port, config.host);
-  const { port } = app.getHttpServer().address() as AddressInfo;
+  const server = app.getHttpServer() as Server;
+  // Longer than the idle time of the clients and proxies in front of it (Node's default is 5 s): otherwise a
+  // client may send on a kept-alive socket just as the server closes it, and read ECONNRESET.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  const { port } = server.address() as AddressInfo;
   logger.info('api ready', { port });
 
   return {

@@ -1,5 +1,6 @@
 import { ConfigError, EnvReader, PORT, infrastructure, telegramMode } from '@integrations/service-kit';
 import type { RateLimitConfig } from './http/rate-limits';
+import { CONNECTOR_NAMES, type ConnectorName, isConnectorName } from './platforms/registry';
 
 export { ConfigError };
 
@@ -32,8 +33,8 @@ export interface ApiConfig {
   /** How long a synchronous request waits for its connector. */
   commandTimeoutMs: number;
   rateLimits: RateLimitConfig;
-  /** Which Telegram connectors are deployed: merged lists and id lookups only ask those. */
-  connectors: ReadonlySet<'bot' | 'account'>;
+  /** Which connectors of the registry are deployed: merged lists and id lookups only ask those. */
+  connectors: ReadonlySet<ConnectorName>;
   production: boolean;
 }
 
@@ -68,6 +69,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       perIp: { points: read.integer('RATE_LIMIT_PER_IP', 1200, positive), windowSeconds: 60 },
       perUser: { points: read.integer('RATE_LIMIT_PER_USER', 600, positive), windowSeconds: 60 },
       sensitive: { points: read.integer('RATE_LIMIT_SENSITIVE', 120, positive), windowSeconds: 60 },
+      // A campaign over 20 bots at Telegram's 30 messages/s each stays under it; the connectors pace each bot.
+      sends: { points: read.integer('RATE_LIMIT_SENDS', 36_000, positive), windowSeconds: 60 },
     },
     production,
     ...((env.VAULT_ADDR && env.VAULT_TOKEN) ||
@@ -98,16 +101,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   return config;
 }
 
-function parseConnectors(value: string): ReadonlySet<'bot' | 'account'> {
+function parseConnectors(value: string): ReadonlySet<ConnectorName> {
   const names = value
     .split(',')
     .map((n) => n.trim())
     .filter(Boolean);
+  const known = CONNECTOR_NAMES.join(', ');
+  const connectors = new Set<ConnectorName>();
   for (const name of names) {
-    if (name !== 'bot' && name !== 'account')
-      throw new ConfigError(`API_CONNECTORS: unknown connector ${JSON.stringify(name)} (bot, account)`);
+    if (!isConnectorName(name))
+      throw new ConfigError(`API_CONNECTORS: unknown connector ${JSON.stringify(name)} (${known})`);
+    connectors.add(name);
   }
-  if (names.length === 0)
-    throw new ConfigError('API_CONNECTORS must name at least one connector (bot, account).');
-  return new Set(names as ('bot' | 'account')[]);
+  if (connectors.size === 0)
+    throw new ConfigError(`API_CONNECTORS must name at least one connector (${known}).`);
+  return connectors;
 }

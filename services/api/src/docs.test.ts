@@ -3,7 +3,7 @@ import { COMMAND_TYPES, EVENT_TYPES, EXCHANGES, asyncApiId } from '@integrations
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { startHarness, type Harness } from './test-harness';
+import { startHarness, type Harness } from '../test/harness';
 
 /** Severities of the AsyncAPI parser's diagnostics (Spectral's): 0 error, 1 warning, 2 information, 3 hint. */
 const ERROR = 0;

@@ -1,6 +1,6 @@
 import type { Envelope } from '@integrations/contracts';
 import fc from 'fast-check';
-import { bot, startHarness, type Harness } from './test-harness';
+import { bot, startHarness, type Harness } from '../test/harness';
 
 /** Hostile and random input at the REST edge: always a 4xx problem, never a crash, never a command sent. */
 describe('api under random input', () => {

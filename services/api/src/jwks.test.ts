@@ -1,7 +1,7 @@
 import { SignJWT, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { bot, startHarness, type Harness } from './test-harness';
+import { bot, startHarness, type Harness } from '../test/harness';
 
 const ISSUER = 'https://idp.test/';
 const AUDIENCE = 'integrations';

@@ -2,10 +2,7 @@ import type { Account, Channel, Flow, LogEntryPage, Message } from '@integration
 import { createCipherFromEnv, isBound, KEY_NAMES } from '@integrations/secrets';
 import { until, waitFor } from '@integrations/testing';
 import { createConnection } from 'mysql2/promise';
-import {
-  phoneContext,
-  sessionContext,
-} from '../../../services/connector-telegram-account/src/accounts/account-store';
+import { phoneContext, sessionContext } from '@integrations/connector-telegram-account';
 import { startStack, type Stack } from './stack';
 
 /**

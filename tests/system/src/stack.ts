@@ -18,18 +18,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { startApi } from '../../../services/api/src/app';
 import { collectStoredText } from './leak-scan';
-import { loadConfig as apiConfig } from '../../../services/api/src/config';
-import { startAuditLog } from '../../../services/audit-log/src/app';
-import { loadConfig as auditConfig } from '../../../services/audit-log/src/config';
+import { loadConfig as apiConfig, startApi } from '@integrations/api';
+import { loadConfig as auditConfig, startAuditLog } from '@integrations/audit-log';
 import {
+  loadConfig as accountConfig,
   startAccountConnector,
   type AccountConnector,
-} from '../../../services/connector-telegram-account/src/app';
-import { loadConfig as accountConfig } from '../../../services/connector-telegram-account/src/config';
-import { startBotConnector } from '../../../services/connector-telegram-bot/src/app';
-import { loadConfig as botConfig } from '../../../services/connector-telegram-bot/src/config';
+} from '@integrations/connector-telegram-account';
+import { loadConfig as botConfig, startBotConnector } from '@integrations/connector-telegram-bot';
 
 export interface BotWithGroups {
   bot: Bot;

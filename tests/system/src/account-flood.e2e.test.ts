@@ -1,6 +1,6 @@
 import type { Account, Flow, Message } from '@integrations/contracts';
 import { until } from '@integrations/testing';
-import { loadConfig as accountConfig } from '../../../services/connector-telegram-account/src/config';
+import { loadConfig as accountConfig } from '@integrations/connector-telegram-account';
 import { startStack, type Stack } from './stack';
 
 /**

@@ -7,10 +7,10 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { parse, stringify } from 'yaml';
 import {
+  loadConfig as accountConfig,
   startAccountConnector,
   type AccountConnector,
-} from '../../../services/connector-telegram-account/src/app';
-import { loadConfig as accountConfig } from '../../../services/connector-telegram-account/src/config';
+} from '@integrations/connector-telegram-account';
 import { startStack, type Stack } from './stack';
 
 const ROOT = path.resolve(__dirname, '../../..');

@@ -1,5 +1,5 @@
 import { connect, IntegrationError, type Bot, type IntegrationsClient } from '@integrations/client';
-import { botSend } from '../../../examples/bot-send/src/bot-send';
+import { botSend } from '@integrations/example-bot-send';
 import { startStack, type Stack } from './stack';
 
 /**

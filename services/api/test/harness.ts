@@ -3,8 +3,8 @@ import { Messaging } from '@integrations/messaging';
 import { createLogger } from '@integrations/observability';
 import { createTestVhost, infra, mintToken, uniqueName, type TestVhost } from '@integrations/testing';
 import { PassThrough } from 'node:stream';
-import { startApi, type ApiService } from './app';
-import { loadConfig, type ApiConfig } from './config';
+import { startApi, type ApiService } from '../src/app';
+import { loadConfig, type ApiConfig } from '../src/config';
 
 export const SECRET = 'test-secret-that-is-long-enough-for-hs256!';
 

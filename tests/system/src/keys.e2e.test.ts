@@ -2,7 +2,7 @@ import type { Account, Bot, Flow, LogEntryPage, Message } from '@integrations/co
 import { KEY_NAMES, createCipherFromEnv, isBound } from '@integrations/secrets';
 import { infra, until, waitFor } from '@integrations/testing';
 import { createConnection } from 'mysql2/promise';
-import { sessionContext } from '../../../services/connector-telegram-account/src/accounts/account-store';
+import { sessionContext } from '@integrations/connector-telegram-account';
 import { startStack, type Stack } from './stack';
 
 /** Key rotation: a new version at once, every row rewrapped in the background, reads working throughout. */

@@ -1,0 +1,21 @@
+import type { Envelope } from '@integrations/contracts';
+import type { Priority } from './topology';
+
+/** The log methods the messaging layer uses: the services' winston logger fits, and so does `console`. */
+export interface MessagingLogger {
+  debug(message: string, meta?: Record<string, unknown>): unknown;
+  warn(message: string, meta?: Record<string, unknown>): unknown;
+  error(message: string, meta?: Record<string, unknown>): unknown;
+}
+
+export type CommandHandler = (
+  envelope: Envelope,
+  meta: { priority: Priority; redelivered: boolean },
+) => Promise<unknown>;
+export type EventHandler = (envelope: Envelope) => Promise<void>;
+
+/** A consumer that can be stopped on its own (a shard handed to another replica). */
+export interface StoppableConsumer {
+  /** Stops taking messages, waits for those in hand to finish, and closes its channel (unacked ones go back). */
+  stop(): Promise<void>;
+}
