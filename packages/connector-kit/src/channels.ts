@@ -1,5 +1,9 @@
 import type { Channel, Via } from '@integrations/contracts';
+import type { MessageContext, Messaging } from '@integrations/messaging';
 import type { ListFilter } from '@integrations/persistence';
+import type { LifecyclePatch } from './lifecycle';
+import type { LifecycleRow } from './lifecycle-store';
+import type { OwnedRows } from './owned-rows.repository';
 
 /** The columns every connector's channels table has (a chat attached through a bot, an account, ...). */
 export interface ChannelColumns {
@@ -55,3 +59,29 @@ export const freshChannel = (now: Date) =>
     created_at: now,
     updated_at: now,
   }) as const;
+
+/**
+ * Pauses, resumes or names a channel (a paused one is kept but not sent to), each real change announced as
+ * `telegram.channel.paused|resumed|updated` with the channel's `via`. Answers the channel as it is now.
+ */
+export async function updateChannel<Row extends ChannelColumns & LifecycleRow>(
+  deps: {
+    channels: Pick<OwnedRows<Row>, 'lifecycle'>;
+    messaging: Pick<Messaging, 'makeEnvelope'>;
+    relay: { kick(): void };
+  },
+  row: Row,
+  patch: LifecyclePatch,
+  via: Via,
+  ctx: MessageContext,
+): Promise<Row> {
+  const { row: next } = await deps.channels.lifecycle({
+    row,
+    patch,
+    eventPrefix: 'telegram.channel',
+    eventData: { userId: row.user_id, channelId: row.id, via },
+    makeEnvelope: (type, eventData) => deps.messaging.makeEnvelope(type, eventData, ctx),
+  });
+  deps.relay.kick();
+  return next;
+}

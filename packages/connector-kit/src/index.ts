@@ -57,5 +57,5 @@ export {
   type ConnectorBaseConfig,
   type RunningConnector,
 } from './connector-base';
-export { channelFilter, freshChannel, toChannel, type ChannelColumns } from './channels';
+export { channelFilter, freshChannel, toChannel, updateChannel, type ChannelColumns } from './channels';
 export { connectorSettings, type ConnectorSettings } from './config';

@@ -1,4 +1,4 @@
-import { channelFilter, toChannel as channelOf } from '@integrations/connector-kit';
+import { channelFilter, toChannel as channelOf, updateChannel } from '@integrations/connector-kit';
 import {
   DomainError,
   type Channel,
@@ -135,15 +135,7 @@ export class AccountChannelsService {
     ctx: MessageContext,
   ): Promise<Channel> {
     const row = await this.find({ ...caller, admin: false }, data.id);
-    const { row: next } = await this.deps.channels.lifecycle({
-      row,
-      patch: data,
-      eventPrefix: 'telegram.channel',
-      eventData: { userId: row.user_id, channelId: row.id, via: { type: 'account', id: row.account_id } },
-      makeEnvelope: (type, eventData) => this.deps.messaging.makeEnvelope(type, eventData, ctx),
-    });
-    this.deps.relay.kick();
-    return toChannel(next);
+    return toChannel(await updateChannel(this.deps, row, data, { type: 'account', id: row.account_id }, ctx));
   }
 
   async remove(caller: CommandCaller, id: string, ctx: MessageContext): Promise<void> {

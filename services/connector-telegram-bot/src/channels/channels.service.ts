@@ -5,7 +5,12 @@ import type {
   TelegramChannelListCommand,
   TelegramChannelUpdateCommand,
 } from '@integrations/contracts';
-import { channelFilter, freshChannel, toChannel as channelOf } from '@integrations/connector-kit';
+import {
+  channelFilter,
+  freshChannel,
+  toChannel as channelOf,
+  updateChannel,
+} from '@integrations/connector-kit';
 import { DomainError } from '@integrations/contracts';
 import { ownedOrNotFound, type MessageContext, type Messaging } from '@integrations/messaging';
 import type { OutboxRelay } from '@integrations/persistence';
@@ -108,15 +113,7 @@ export class ChannelsService {
   /** Pauses, resumes or names a channel; a paused channel is kept but not sent to. */
   async update(caller: Caller, data: TelegramChannelUpdateCommand, ctx: MessageContext): Promise<Channel> {
     const row = await this.find({ ...caller, admin: false }, data.id);
-    const { row: next } = await this.deps.channels.lifecycle({
-      row,
-      patch: data,
-      eventPrefix: 'telegram.channel',
-      eventData: { userId: row.user_id, channelId: row.id, via: { type: 'bot', id: row.bot_id } },
-      makeEnvelope: (type, eventData) => this.deps.messaging.makeEnvelope(type, eventData, ctx),
-    });
-    this.deps.relay.kick();
-    return toChannel(next);
+    return toChannel(await updateChannel(this.deps, row, data, { type: 'bot', id: row.bot_id }, ctx));
   }
 
   /** A channel to send to: its own and its bot's pause are checked in the same read. */
