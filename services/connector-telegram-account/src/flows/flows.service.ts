@@ -51,18 +51,18 @@ export class FlowsService {
 
   constructor(
     private readonly deps: {
-      redis: Redis;
+      redis: Pick<Redis, 'get' | 'set' | 'del'>;
       prefix: string;
       ttlMs: number;
-      factory: ClientFactory;
+      factory: Pick<ClientFactory, 'create'>;
       store: Pick<Accounts, 'saveLogin'>;
-      live: LiveClients;
+      live: Pick<LiveClients, 'adopt'>;
       /** Every login step is a bounded call behind the connector-wide breaker (no account exists yet). */
-      calls: TelegramCalls;
+      calls: Pick<TelegramCalls, 'run' | 'connect'>;
       /** How long a step waits for a client that is reconnecting before it starts a new one. */
       callTimeoutMs: number;
-      messaging: Messaging;
-      relay: OutboxRelay;
+      messaging: Pick<Messaging, 'makeEnvelope'>;
+      relay: Pick<OutboxRelay, 'kick'>;
       logger: Logger;
       apiId: number;
       apiHash: string;
