@@ -3,10 +3,10 @@ import { loadConfig } from './config';
 describe('the account connector configuration', () => {
   it('keeps the documented defaults', () => {
     expect(loadConfig({})).toMatchObject({
+      mode: 'sandbox',
       port: 9101,
       database: 'integrations_account',
       redisPrefix: 'integrations:account:',
-      mode: 'sandbox',
       emulatorUrl: 'http://127.0.0.1:8090',
       apiId: 1,
       apiHash: 'sandbox',
