@@ -33,3 +33,29 @@ export {
   type MessageStatus,
   type MessageStore,
 } from './messages.repository';
+export {
+  OwnedRowsRepository,
+  type Children,
+  type ListCaller,
+  type OwnedRows,
+  type Page,
+  type PublicPart,
+} from './owned-rows.repository';
+export { InMemoryMessageStore, InMemoryOwnedRows, RecordingOutbox } from './in-memory';
+export {
+  channelsTable,
+  tableIndex,
+  messagesTable,
+  ownedTable,
+  lifecycleMigration,
+  type MessagesTableShape,
+  type TableBuilder,
+} from './migrations';
+export {
+  startConnectorBase,
+  type ConnectorBase,
+  type ConnectorBaseConfig,
+  type RunningConnector,
+} from './connector-base';
+export { channelFilter, freshChannel, toChannel, updateChannel, type ChannelColumns } from './channels';
+export { connectorSettings, type ConnectorSettings } from './config';

@@ -29,6 +29,25 @@ export interface LifecycleWrite<Row extends LifecycleRow> {
 }
 
 /**
+ * What a patch changes on a row: its columns (with the side effects' own) and one event per real change; nothing
+ * (`undefined`) when the patch changes nothing. Side effects run here, before anything is written.
+ */
+export async function lifecycleChanges<Row extends LifecycleRow>(
+  input: Omit<LifecycleWrite<Row>, 'db' | 'table'>,
+): Promise<{ changes: Partial<Row>; verbs: LifecycleVerb[]; events: OutboxEnvelope[] } | undefined> {
+  const { row, patch } = input;
+  const plan = planLifecycle({ isActive: Boolean(row.is_active), label: row.label }, patch);
+  if (plan.verbs.length === 0) return undefined;
+  const extra = (await input.sideEffects?.(plan.verbs)) ?? {};
+  const state = { isActive: plan.next.isActive, label: plan.next.label };
+  const changes = { ...extra, is_active: state.isActive ? 1 : 0, label: state.label, updated_at: new Date() };
+  const events = plan.verbs.map((verb) =>
+    input.makeEnvelope(`${input.eventPrefix}.${verb}`, { ...input.eventData, ...state }),
+  );
+  return { changes: changes as Partial<Row>, verbs: plan.verbs, events };
+}
+
+/**
  * Pauses, resumes or labels one row: the new state and one event per real change (`paused`, `resumed`,
  * `updated`) in one transaction through the outbox, so listeners, the audit trail and the row never disagree.
  * A patch that changes nothing writes and announces nothing.
@@ -36,33 +55,18 @@ export interface LifecycleWrite<Row extends LifecycleRow> {
 export async function writeLifecycle<Row extends LifecycleRow>(
   input: LifecycleWrite<Row>,
 ): Promise<{ row: Row; verbs: LifecycleVerb[] }> {
-  const { row, patch } = input;
-  const plan = planLifecycle({ isActive: Boolean(row.is_active), label: row.label }, patch);
-  if (plan.verbs.length === 0) return { row, verbs: [] };
-  const extra = (await input.sideEffects?.(plan.verbs)) ?? {};
-  const changes = {
-    ...extra,
-    is_active: plan.next.isActive ? 1 : 0,
-    label: plan.next.label,
-    updated_at: new Date(),
-  };
+  const { row } = input;
+  const planned = await lifecycleChanges(input);
+  if (!planned) return { row, verbs: [] };
   // The table is the connector's choice at run time, which Kysely cannot type; the columns are LifecycleRow's.
   const db = input.db as unknown as Kysely<Record<string, LifecycleRow>>;
   await db.transaction().execute(async (trx) => {
     await trx
       .updateTable(input.table)
-      .set(changes as Partial<LifecycleRow>)
+      .set(planned.changes as Partial<LifecycleRow>)
       .where('id', '=', row.id)
       .execute();
-    for (const verb of plan.verbs)
-      await enqueueOutbox(
-        trx as unknown as Kysely<OutboxTable>,
-        input.makeEnvelope(`${input.eventPrefix}.${verb}`, {
-          ...input.eventData,
-          isActive: plan.next.isActive,
-          label: plan.next.label,
-        }),
-      );
+    for (const event of planned.events) await enqueueOutbox(trx as unknown as Kysely<OutboxTable>, event);
   });
-  return { row: { ...row, ...changes }, verbs: plan.verbs };
+  return { row: { ...row, ...planned.changes }, verbs: planned.verbs };
 }

@@ -1,62 +1,14 @@
 import { DomainError, type Envelope } from '@integrations/contracts';
-import type { OutboxEnvelope } from '@integrations/persistence';
 import { Registry } from 'prom-client';
 import { MessageLedger } from './message-ledger';
-import type { LedgerRow, LedgerValues, MessageStatus, MessageStore } from './messages.repository';
+import { InMemoryMessageStore } from './in-memory';
+import type { LedgerRow, LedgerValues } from './messages.repository';
 import { idFromKey, messageIdOf } from './message-id';
 
 type Row = LedgerRow & { account_id: string; recipient: string };
 
 /** The ledger's store in memory: the same answers as the SQL one, and the events it enqueued. */
-class FakeStore implements MessageStore<Row> {
-  readonly rows = new Map<string, Row>();
-  readonly events: OutboxEnvelope[] = [];
-
-  async insert(values: LedgerValues<Row>): Promise<boolean> {
-    if (this.rows.has(values.id)) return false;
-    this.rows.set(values.id, { ...values, created_at: new Date(), updated_at: new Date() });
-    return true;
-  }
-  async find(id: string): Promise<Row | undefined> {
-    const row = this.rows.get(id);
-    return row && { ...row };
-  }
-  async claim(id: string, patch: Partial<Row>): Promise<boolean> {
-    return this.move(id, 'queued', { ...patch, status: 'sending' });
-  }
-  async requeue(id: string): Promise<void> {
-    this.move(id, 'sending', { status: 'queued' });
-  }
-  async requeueFailed(id: string, request: string): Promise<boolean> {
-    return this.move(id, 'failed', { status: 'queued', request, error_code: null, error_detail: null });
-  }
-  async listIn(statuses: MessageStatus[]): Promise<Array<Pick<Row, 'id' | 'user_id'>>> {
-    return [...this.rows.values()]
-      .filter((row) => statuses.includes(row.status))
-      .map(({ id, user_id }) => ({ id, user_id }));
-  }
-  async sending(): Promise<Row[]> {
-    return [...this.rows.values()].filter((row) => row.status === 'sending');
-  }
-  async settle(
-    id: string,
-    patch: Partial<Row>,
-    event: OutboxEnvelope,
-    whileSending: boolean,
-  ): Promise<boolean> {
-    const row = this.rows.get(id);
-    if (!row || (whileSending && row.status !== 'sending')) return false;
-    this.rows.set(id, { ...row, ...patch, updated_at: new Date() });
-    this.events.push(event);
-    return true;
-  }
-  private move(id: string, from: MessageStatus, patch: Partial<Row>): boolean {
-    const row = this.rows.get(id);
-    if (row?.status !== from) return false;
-    this.rows.set(id, { ...row, ...patch });
-    return true;
-  }
-}
+class FakeStore extends InMemoryMessageStore<Row> {}
 
 const envelope = (userid: string, idempotencykey?: string): Envelope =>
   ({ id: 'e', type: 'x', userid, ...(idempotencykey ? { idempotencykey } : {}) }) as unknown as Envelope;

@@ -147,4 +147,14 @@ export class MessagesRepository<Row extends LedgerRow> implements MessageStore<R
       return true;
     });
   }
+
+  /** Deletes every message of a user, queued ones included, with the event made from their number (one transaction). */
+  deleteOfUser(userId: string, eventOf: (deleted: number) => OutboxEnvelope): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      const result = await trx.deleteFrom(this.table).where('user_id', '=', userId).executeTakeFirst();
+      const deleted = Number(result.numDeletedRows);
+      await enqueueOutbox(trx, eventOf(deleted));
+      return deleted;
+    });
+  }
 }

@@ -20,6 +20,7 @@ export {
 } from './outbox';
 export {
   sql,
+  type CreateTableBuilder,
   type Generated,
   type Insertable,
   type Kysely,

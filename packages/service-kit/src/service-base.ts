@@ -23,19 +23,6 @@ import {
 } from '@integrations/persistence';
 import { Redis } from 'ioredis';
 
-/**
- * A number of days from the environment: a whole number at least `min` (the fallback when unset); anything else
- * stops the service at start with the variable's name, rather than running with a retention nobody meant.
- */
-export function retentionDays(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const days = Number(raw);
-  if (!Number.isInteger(days) || days < min)
-    throw new Error(`${name} must be a whole number of days, at least ${min}`);
-  return days;
-}
-
 export interface ServiceBaseOptions {
   service: string;
   logger: Logger;

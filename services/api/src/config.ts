@@ -1,5 +1,8 @@
+import { ConfigError, EnvReader, PORT, infrastructure, telegramMode } from '@integrations/service-kit';
 import type { RateLimitConfig } from './http/rate-limits';
 import { CONNECTOR_NAMES, type ConnectorName, isConnectorName } from './platforms/registry';
+
+export { ConfigError };
 
 export interface ApiConfig {
   port: number;
@@ -35,44 +38,39 @@ export interface ApiConfig {
   production: boolean;
 }
 
-export class ConfigError extends Error {}
-
 /** Every setting of the api, read from the environment in one place (names as in the README). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
+  const read = new EnvReader(env);
   const production = env.NODE_ENV === 'production';
+  const positive = { min: 1 };
+  const { amqpUrl, redisUrl } = infrastructure(read);
   const config: ApiConfig = {
-    port: Number(env.API_PORT ?? 8080),
-    host: env.API_HOST ?? '0.0.0.0',
-    amqpUrl: env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
-    redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    redisPrefix: env.REDIS_PREFIX ?? 'integrations:api:',
+    port: read.integer('API_PORT', 8080, PORT),
+    host: read.string('API_HOST', '0.0.0.0'),
+    amqpUrl,
+    redisUrl,
+    redisPrefix: read.string('REDIS_PREFIX', 'integrations:api:'),
     auth: {
-      jwtSecret: env.AUTH_JWT_SECRET || undefined,
-      jwksUrl: env.AUTH_JWKS_URL || undefined,
-      issuer: env.AUTH_ISSUER || undefined,
-      audience: env.AUTH_AUDIENCE || undefined,
+      jwtSecret: read.raw('AUTH_JWT_SECRET'),
+      jwksUrl: read.url('AUTH_JWKS_URL', undefined, { protocols: ['http', 'https'] }),
+      issuer: read.raw('AUTH_ISSUER'),
+      audience: read.raw('AUTH_AUDIENCE'),
       // How soon an unknown `kid` may refetch the JWKS (a rotated key is picked up on first use after it).
-      jwksCooldownMs: Number(env.AUTH_JWKS_COOLDOWN_MS ?? 30_000),
+      jwksCooldownMs: read.integer('AUTH_JWKS_COOLDOWN_MS', 30_000, { min: 0 }),
       // A day in production; locally 31 days, so the dev token `npm start` prints (30 days) is accepted.
-      maxTokenAgeS: Number(env.AUTH_MAX_TOKEN_AGE_S ?? (production ? 86_400 : 31 * 86_400)),
+      maxTokenAgeS: read.integer('AUTH_MAX_TOKEN_AGE_S', production ? 86_400 : 31 * 86_400, positive),
     },
-    sseMaxPerUser: Number(env.API_SSE_MAX_PER_USER ?? 5),
-    trustedProxies: (env.TRUSTED_PROXIES ?? '')
-      .split(',')
-      .map((p) => p.trim())
-      .filter(Boolean),
-    corsOrigins: (env.CORS_ORIGINS ?? '')
-      .split(',')
-      .map((o) => o.trim())
-      .filter(Boolean),
-    commandTimeoutMs: Number(env.API_COMMAND_TIMEOUT_MS ?? 10_000),
+    sseMaxPerUser: read.integer('API_SSE_MAX_PER_USER', 5, positive),
+    trustedProxies: read.list('TRUSTED_PROXIES'),
+    corsOrigins: read.list('CORS_ORIGINS'),
+    commandTimeoutMs: read.integer('API_COMMAND_TIMEOUT_MS', 10_000, positive),
     connectors: parseConnectors(env.API_CONNECTORS ?? 'bot,account'),
     rateLimits: {
-      perIp: { points: Number(env.RATE_LIMIT_PER_IP ?? 1200), windowSeconds: 60 },
-      perUser: { points: Number(env.RATE_LIMIT_PER_USER ?? 600), windowSeconds: 60 },
-      sensitive: { points: Number(env.RATE_LIMIT_SENSITIVE ?? 120), windowSeconds: 60 },
+      perIp: { points: read.integer('RATE_LIMIT_PER_IP', 1200, positive), windowSeconds: 60 },
+      perUser: { points: read.integer('RATE_LIMIT_PER_USER', 600, positive), windowSeconds: 60 },
+      sensitive: { points: read.integer('RATE_LIMIT_SENSITIVE', 120, positive), windowSeconds: 60 },
       // A campaign over 20 bots at Telegram's 30 messages/s each stays under it; the connectors pace each bot.
-      sends: { points: Number(env.RATE_LIMIT_SENDS ?? 36_000), windowSeconds: 60 },
+      sends: { points: read.integer('RATE_LIMIT_SENDS', 36_000, positive), windowSeconds: 60 },
     },
     production,
     ...((env.VAULT_ADDR && env.VAULT_TOKEN) ||
@@ -95,10 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     if (!config.auth.jwksUrl || !config.auth.issuer || !config.auth.audience) {
       throw new ConfigError('NODE_ENV=production needs AUTH_JWKS_URL, AUTH_ISSUER and AUTH_AUDIENCE.');
     }
-    if ((env.TELEGRAM_MODE ?? 'sandbox') === 'sandbox')
-      throw new ConfigError(
-        'TELEGRAM_MODE=sandbox is refused with NODE_ENV=production; set TELEGRAM_MODE=live.',
-      );
+    telegramMode(read);
   }
   if (config.auth.jwtSecret && config.auth.jwtSecret.length < 32) {
     throw new ConfigError('AUTH_JWT_SECRET must be at least 32 characters.');

@@ -1,4 +1,4 @@
-import { retentionDays } from '@integrations/service-kit';
+import { EnvReader, PORT, infrastructure, retention } from '@integrations/service-kit';
 import { parseRetrySchedule, type DispatcherOptions } from './webhooks/dispatcher';
 
 export interface AuditLogConfig {
@@ -16,25 +16,29 @@ export interface AuditLogConfig {
 
 /** Every setting of the service, read from the environment in one place (names as in the README). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AuditLogConfig {
+  const read = new EnvReader(env);
   const production = env.NODE_ENV === 'production';
   // Loopback and plain-http receivers are for development; production refuses them unless told otherwise.
-  const allowPrivate = (env.WEBHOOK_ALLOW_PRIVATE_URLS ?? String(!production)) === 'true';
+  const allowPrivate = read.boolean('WEBHOOK_ALLOW_PRIVATE_URLS', !production);
+  const positive = { min: 1 };
+  const { amqpUrl, mysqlUrl } = infrastructure(read);
+  const { days, intervalMs } = retention(read, 'LOG_RETENTION_DAYS', 90, 90);
   return {
-    port: Number(env.AUDIT_LOG_PORT ?? 9103),
-    host: env.AUDIT_LOG_HOST ?? '0.0.0.0',
-    amqpUrl: env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
-    mysqlUrl: env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306',
-    database: env.AUDIT_DATABASE ?? 'integrations_audit',
+    port: read.integer('AUDIT_LOG_PORT', 9103, PORT),
+    host: read.string('AUDIT_LOG_HOST', '0.0.0.0'),
+    amqpUrl,
+    mysqlUrl,
+    database: read.string('AUDIT_DATABASE', 'integrations_audit'),
     webhooks: {
       policy: { allowPrivate, allowHttp: allowPrivate },
       retryScheduleMs: parseRetrySchedule(env.WEBHOOK_RETRY_SCHEDULE),
-      timeoutMs: Number(env.WEBHOOK_TIMEOUT_MS ?? 10_000),
-      concurrency: Number(env.WEBHOOK_CONCURRENCY ?? 16),
-      pollMs: Number(env.WEBHOOK_POLL_MS ?? 1000),
-      maxPerUser: Number(env.WEBHOOK_MAX_PER_USER ?? 20),
+      timeoutMs: read.integer('WEBHOOK_TIMEOUT_MS', 10_000, positive),
+      concurrency: read.integer('WEBHOOK_CONCURRENCY', 16, positive),
+      pollMs: read.integer('WEBHOOK_POLL_MS', 1000, positive),
+      maxPerUser: read.integer('WEBHOOK_MAX_PER_USER', 20, { min: 0 }),
     },
-    logRetentionDays: retentionDays(env, 'LOG_RETENTION_DAYS', 90, 90),
-    retentionIntervalMs: Number(env.RETENTION_INTERVAL_MS ?? 3_600_000),
+    logRetentionDays: days,
+    retentionIntervalMs: intervalMs,
     secretsEnv: env,
   };
 }

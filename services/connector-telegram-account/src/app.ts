@@ -1,9 +1,10 @@
+import { startConnectorBase, type RunningConnector } from '@integrations/connector-kit';
 import { createLogger, telegramMetrics, type Logger } from '@integrations/observability';
-import { KeyRotationJob, type Kysely } from '@integrations/persistence';
-import { createCipherFromEnv, fieldSealer, hashKeyFromEnv, KEY_NAMES } from '@integrations/secrets';
-import { startServiceBase } from '@integrations/service-kit';
-import { AccountStore, phoneContext, sessionContext } from './accounts/account-store';
+import { hashKeyFromEnv, KEY_NAMES } from '@integrations/secrets';
+import { phoneContext, sessionContext } from './accounts/account-store';
+import { AccountsRepository } from './accounts/accounts.repository';
 import { AccountsService } from './accounts/accounts.service';
+import { AccountChannelsRepository } from './channels/channels.repository';
 import { AccountChannelsService } from './channels/channels.service';
 import { COMMAND_BINDINGS, commandHandler } from './commands';
 import type { AccountConnectorConfig } from './config';
@@ -21,11 +22,7 @@ import { TelegramCalls } from './telegram/telegram-calls';
 
 export const SERVICE = 'connector-telegram-account';
 
-export interface AccountConnector {
-  url: string;
-  db: Kysely<AccountDatabase>;
-  close(): Promise<void>;
-}
+export type AccountConnector = RunningConnector<AccountDatabase>;
 
 /**
  * The account connector: Telegram user accounts over MTProto (GramJS). Connect flows, the accounts' live clients
@@ -37,31 +34,13 @@ export async function startAccountConnector(
   config: AccountConnectorConfig,
   logger: Logger = createLogger({ service: SERVICE }),
 ): Promise<AccountConnector> {
-  const cipher = createCipherFromEnv(config.secretsEnv);
-  const base = await startServiceBase<AccountDatabase>({
-    service: SERVICE,
-    logger,
-    mysqlUrl: config.mysqlUrl,
-    database: config.database,
-    migrations,
-    amqpUrl: config.amqpUrl,
-    // A command that waits in a retry queue keeps its token, password or code sealed with this key.
-    sealer: fieldSealer(cipher),
-    redisUrl: config.redisUrl,
-    retention: {
-      intervalMs: config.retentionIntervalMs,
-      // One rule per finished status: each is a range scan of the (status, created_at) index.
-      rules: ['sent', 'failed'].map((status) => ({
-        table: 'telegram_account_messages',
-        days: config.messageRetentionDays,
-        where: { status },
-      })),
-    },
-  });
-  const { registry, db, messaging, relay } = base;
-  const redis = base.redis!;
+  const tables = { migrations, messagesTable: 'telegram_account_messages' };
+  const base = await startConnectorBase<AccountDatabase>(SERVICE, logger, config, tables);
+  const { registry, db, messaging, relay, redis, cipher } = base;
 
-  const store = new AccountStore(db, cipher, hashKeyFromEnv(config.secretsEnv));
+  const store = new AccountsRepository(db, cipher, hashKeyFromEnv(config.secretsEnv));
+  const channelRows = new AccountChannelsRepository(db);
+  const messageRows = accountMessagesRepository(db);
   const factory = new ClientFactory(config);
   const calls = new TelegramCalls({
     timeoutMs: config.callTimeoutMs,
@@ -80,7 +59,16 @@ export async function startAccountConnector(
     callTimeoutMs: config.callTimeoutMs,
   });
   const sender = new AccountSender({ intervalMs: config.sendIntervalMs, calls });
-  const accounts = new AccountsService({ store, live, sender, messaging, relay, logger });
+  const accounts = new AccountsService({
+    accounts: store,
+    channels: channelRows,
+    messages: messageRows,
+    live,
+    sender,
+    messaging,
+    relay,
+    logger,
+  });
   const flows = new FlowsService({
     redis,
     prefix: config.redisPrefix,
@@ -96,22 +84,28 @@ export async function startAccountConnector(
     apiId: config.apiId,
     apiHash: config.apiHash,
   });
-  const channels = new AccountChannelsService({ store, live, calls, messaging, relay });
-  const ledger = accountMessageLedger({ messaging, relay, registry }, accountMessagesRepository(store));
+  const channels = new AccountChannelsService({
+    accounts: store,
+    channels: channelRows,
+    live,
+    calls,
+    messaging,
+    relay,
+  });
+  const ledger = accountMessageLedger({ messaging, relay, registry }, messageRows);
   const messages = new AccountMessagesService({
-    store,
+    accounts: store,
+    channelRows,
     live,
     sender,
     channels,
     logger,
     ledger,
   });
-  const keys = new KeyRotationJob({
-    db,
-    cipher,
-    keyName: KEY_NAMES.sessions,
+  const keys = base.keyRotation(
+    KEY_NAMES.sessions,
     // The session and the full phone number: one key, both rewrapped (each bound to its row).
-    column: [
+    [
       {
         table: 'telegram_sessions',
         id: 'id',
@@ -135,11 +129,7 @@ export async function startAccountConnector(
         },
       },
     ],
-    envelope: (type, data, ctx) => messaging.makeEnvelope(type, data, ctx),
-    relay,
-    logger,
-    registry,
-  });
+  );
 
   // Every account command goes to its user's shard; this replica serves the shards it holds leases on.
   const shards = new AccountShards({

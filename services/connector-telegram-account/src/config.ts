@@ -1,12 +1,7 @@
-import { retentionDays } from '@integrations/service-kit';
-export interface AccountConnectorConfig {
-  port: number;
-  host: string;
-  amqpUrl: string;
-  mysqlUrl: string;
-  redisUrl: string;
-  redisPrefix: string;
-  database: string;
+import { connectorSettings, type ConnectorSettings } from '@integrations/connector-kit';
+import { ConfigError, EnvReader, telegramMode } from '@integrations/service-kit';
+
+export interface AccountConnectorConfig extends ConnectorSettings {
   /** `sandbox`: the emulator's MTProto server, found through its control API; `live`: Telegram. */
   mode: 'sandbox' | 'live';
   /** Sandbox: where `GET /_emulator/mtproto` answers the MTProto address and RSA key. */
@@ -35,55 +30,36 @@ export interface AccountConnectorConfig {
   shards: number;
   /** How long a shard lease lives without renewal: a dead replica's shards move after about this long. */
   shardLeaseMs: number;
-  /** Sent and failed messages older than this many days are deleted (queued ones never). */
-  messageRetentionDays: number;
-  retentionIntervalMs: number;
-  secretsEnv: NodeJS.ProcessEnv;
 }
 
-const number = (value: string | undefined, fallback: number, name: string): number => {
-  if (value === undefined || value === '') return fallback;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number`);
-  return n;
-};
-
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AccountConnectorConfig {
-  const mode = (env.TELEGRAM_MODE ?? 'sandbox') === 'live' ? 'live' : 'sandbox';
-  if (env.NODE_ENV === 'production' && mode === 'sandbox') {
-    throw new Error('TELEGRAM_MODE=sandbox is refused with NODE_ENV=production; set TELEGRAM_MODE=live.');
-  }
-  const apiId = number(env.TELEGRAM_API_ID, mode === 'sandbox' ? 1 : 0, 'TELEGRAM_API_ID');
+  const read = new EnvReader(env);
+  const mode = telegramMode(read);
+  const ms = (name: string, fallback: number, min = 0): number => read.number(name, fallback, { min });
+  const apiId = read.integer('TELEGRAM_API_ID', mode === 'sandbox' ? 1 : 0, { min: 0 });
   const apiHash = env.TELEGRAM_API_HASH ?? (mode === 'sandbox' ? 'sandbox' : '');
   if (mode === 'live' && (apiId === 0 || apiHash === '')) {
-    throw new Error('TELEGRAM_MODE=live needs TELEGRAM_API_ID and TELEGRAM_API_HASH (from my.telegram.org).');
+    throw new ConfigError(
+      'TELEGRAM_MODE=live needs TELEGRAM_API_ID and TELEGRAM_API_HASH (from my.telegram.org).',
+    );
   }
   return {
-    port: number(env.CONNECTOR_ACCOUNT_PORT, 9101, 'CONNECTOR_ACCOUNT_PORT'),
-    host: env.CONNECTOR_ACCOUNT_HOST ?? '0.0.0.0',
-    amqpUrl: env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
-    mysqlUrl: env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306',
-    redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    redisPrefix: env.REDIS_PREFIX ?? 'integrations:account:',
-    database: env.ACCOUNT_DATABASE ?? 'integrations_account',
+    ...connectorSettings(read, 'account', 9101),
     mode,
-    emulatorUrl: (env.TELEGRAM_EMULATOR_URL ?? 'http://127.0.0.1:8090').replace(/\/$/, ''),
+    emulatorUrl: read.url('TELEGRAM_EMULATOR_URL', 'http://127.0.0.1:8090', {
+      protocols: ['http', 'https'],
+      trimSlash: true,
+    }),
     apiId,
     apiHash,
-    flowTtlMs: number(env.TELEGRAM_FLOW_TTL_MS, 5 * 60_000, 'TELEGRAM_FLOW_TTL_MS'),
-    sendIntervalMs: number(env.TELEGRAM_ACCOUNT_SEND_INTERVAL_MS, 1100, 'TELEGRAM_ACCOUNT_SEND_INTERVAL_MS'),
-    breakerResetMs: number(env.TELEGRAM_BREAKER_RESET_MS, 10_000, 'TELEGRAM_BREAKER_RESET_MS'),
-    callTimeoutMs: Math.max(100, number(env.TELEGRAM_CALL_TIMEOUT_MS, 15_000, 'TELEGRAM_CALL_TIMEOUT_MS')),
-    connectTimeoutMs: Math.max(
-      100,
-      number(env.TELEGRAM_CONNECT_TIMEOUT_MS, 30_000, 'TELEGRAM_CONNECT_TIMEOUT_MS'),
-    ),
-    restoreConcurrency: number(env.TELEGRAM_RESTORE_CONCURRENCY, 20, 'TELEGRAM_RESTORE_CONCURRENCY'),
-    healthSweepMs: number(env.TELEGRAM_HEALTH_SWEEP_MS, 60_000, 'TELEGRAM_HEALTH_SWEEP_MS'),
-    shards: Math.max(1, Math.floor(number(env.TELEGRAM_ACCOUNT_SHARDS, 8, 'TELEGRAM_ACCOUNT_SHARDS'))),
-    shardLeaseMs: Math.max(500, number(env.TELEGRAM_SHARD_LEASE_MS, 5_000, 'TELEGRAM_SHARD_LEASE_MS')),
-    messageRetentionDays: retentionDays(env, 'MESSAGE_RETENTION_DAYS', 30),
-    retentionIntervalMs: Number(env.RETENTION_INTERVAL_MS ?? 3_600_000),
-    secretsEnv: env,
+    flowTtlMs: ms('TELEGRAM_FLOW_TTL_MS', 5 * 60_000, 1),
+    sendIntervalMs: ms('TELEGRAM_ACCOUNT_SEND_INTERVAL_MS', 1100),
+    breakerResetMs: ms('TELEGRAM_BREAKER_RESET_MS', 10_000),
+    callTimeoutMs: Math.max(100, ms('TELEGRAM_CALL_TIMEOUT_MS', 15_000)),
+    connectTimeoutMs: Math.max(100, ms('TELEGRAM_CONNECT_TIMEOUT_MS', 30_000)),
+    restoreConcurrency: read.integer('TELEGRAM_RESTORE_CONCURRENCY', 20, { min: 1 }),
+    healthSweepMs: ms('TELEGRAM_HEALTH_SWEEP_MS', 60_000),
+    shards: read.integer('TELEGRAM_ACCOUNT_SHARDS', 8, { min: 1 }),
+    shardLeaseMs: Math.max(500, ms('TELEGRAM_SHARD_LEASE_MS', 5_000)),
   };
 }

@@ -1,9 +1,9 @@
-import { BreakerSet } from '@integrations/connector-kit';
+import { BreakerSet, startConnectorBase, type RunningConnector } from '@integrations/connector-kit';
 import { createLogger, telegramMetrics, type Logger } from '@integrations/observability';
-import { KeyRotationJob, type Kysely } from '@integrations/persistence';
-import { KEY_NAMES, createCipherFromEnv, fieldSealer, hashKeyFromEnv } from '@integrations/secrets';
-import { startServiceBase } from '@integrations/service-kit';
+import { KEY_NAMES, hashKeyFromEnv } from '@integrations/secrets';
+import { BotsRepository } from './bots/bots.repository';
 import { BotsService, botTokenContext } from './bots/bots.service';
+import { ChannelsRepository } from './channels/channels.repository';
 import { ChannelsService } from './channels/channels.service';
 import { COMMAND_BINDINGS, commandHandler } from './commands';
 import type { BotConnectorConfig } from './config';
@@ -18,40 +18,16 @@ import { BotApiFactory } from './telegram/bot-api';
 
 export const SERVICE = 'connector-telegram-bot';
 
-export interface BotConnector {
-  url: string;
-  db: Kysely<BotDatabase>;
-  close(): Promise<void>;
-}
+export type BotConnector = RunningConnector<BotDatabase>;
 
 /** The bot connector: bots, channels and groups through bots, sends and inbound updates over the Bot API. */
 export async function startBotConnector(
   config: BotConnectorConfig,
   logger: Logger = createLogger({ service: SERVICE }),
 ): Promise<BotConnector> {
-  const cipher = createCipherFromEnv(config.secretsEnv);
-  const base = await startServiceBase<BotDatabase>({
-    service: SERVICE,
-    logger,
-    mysqlUrl: config.mysqlUrl,
-    database: config.database,
-    migrations,
-    amqpUrl: config.amqpUrl,
-    // A command that waits in a retry queue keeps its token, password or code sealed with this key.
-    sealer: fieldSealer(cipher),
-    redisUrl: config.redisUrl,
-    retention: {
-      intervalMs: config.retentionIntervalMs,
-      // One rule per finished status: each is a range scan of the (status, created_at) index.
-      rules: ['sent', 'failed'].map((status) => ({
-        table: 'telegram_messages',
-        days: config.messageRetentionDays,
-        where: { status },
-      })),
-    },
-  });
-  const { registry, db, messaging, relay } = base;
-  const redis = base.redis!;
+  const tables = { migrations, messagesTable: 'telegram_messages' };
+  const base = await startConnectorBase<BotDatabase>(SERVICE, logger, config, tables);
+  const { registry, db, messaging, relay, redis, cipher } = base;
 
   const breakers = new BreakerSet({
     name: 'bot-api',
@@ -63,16 +39,27 @@ export async function startBotConnector(
   });
   const apis = new BotApiFactory(config, breakers);
   const hashKey = hashKeyFromEnv(config.secretsEnv);
-  const bots = new BotsService(db, cipher, hashKey, apis, messaging, relay, {
-    logger,
-    ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}),
+  const botRows = new BotsRepository(db);
+  const channelRows = new ChannelsRepository(db);
+  const messageRows = botMessagesRepository(db);
+  const bots = new BotsService({
+    bots: botRows,
+    channels: channelRows,
+    messages: messageRows,
+    cipher,
+    hashKey,
+    apis,
+    messaging,
+    relay,
+    options: { logger, ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}) },
   });
-  const channels = new ChannelsService(db, bots, apis, messaging, relay);
+  const channels = new ChannelsService({ channels: channelRows, botRows, bots, apis, messaging, relay });
   const presence = new ReplicaPresence(redis, config.redisPrefix, config.replicaTtlMs);
   await presence.start();
-  const ledger = botMessageLedger({ messaging, relay, registry }, botMessagesRepository(db));
+  const ledger = botMessageLedger({ messaging, relay, registry }, messageRows);
   const messages = new MessagesService({
-    db,
+    botRows,
+    channelRows,
     bots,
     channels,
     apis,
@@ -81,7 +68,7 @@ export async function startBotConnector(
     ledger,
   });
   const poller = new UpdatesPoller({
-    db,
+    botRows,
     redis,
     redisPrefix: config.redisPrefix,
     bots,
@@ -94,22 +81,13 @@ export async function startBotConnector(
     callTimeoutMs: config.callTimeoutMs,
   });
 
-  const webhooks = new WebhookReceiver({ db, hashKey, messaging, relay });
-  const keys = new KeyRotationJob({
-    db,
-    cipher,
-    keyName: KEY_NAMES.bots,
-    column: {
-      table: 'telegram_bots',
-      id: 'id',
-      ciphertext: 'bot_token_enc',
-      version: 'bot_token_key_version',
-      binding: { rowKey: 'id', user: 'user_id', of: (row) => botTokenContext(row.rowKey, row.user) },
-    },
-    envelope: (type, data, ctx) => messaging.makeEnvelope(type, data, ctx),
-    relay,
-    logger,
-    registry,
+  const webhooks = new WebhookReceiver({ bots: botRows, hashKey, messaging, relay });
+  const keys = base.keyRotation(KEY_NAMES.bots, {
+    table: 'telegram_bots',
+    id: 'id',
+    ciphertext: 'bot_token_enc',
+    version: 'bot_token_key_version',
+    binding: { rowKey: 'id', user: 'user_id', of: (row) => botTokenContext(row.rowKey, row.user) },
   });
   const handle = commandHandler({ bots, channels, messages, webhooks, keys }, registry);
   await messaging.consumeCommands({

@@ -19,17 +19,17 @@ import type { MessagesService } from './messages/messages.service';
  */
 export const COMMAND_BINDINGS = ['telegram.bot.#', 'telegram.channel.#', 'platform.user.deleted'];
 
+/** The services this connector's commands go to. */
+export interface BotServices {
+  bots: BotsService;
+  channels: ChannelsService;
+  messages: MessagesService;
+  webhooks: WebhookReceiver;
+  keys: KeyRotationJob;
+}
+
 /** Routes each command of this connector to its service; the caller is always the envelope's `userid`. */
-export function commandHandler(
-  services: {
-    bots: BotsService;
-    channels: ChannelsService;
-    messages: MessagesService;
-    webhooks: WebhookReceiver;
-    keys: KeyRotationJob;
-  },
-  registry: Registry,
-) {
+export function commandHandler(services: BotServices, registry: Registry) {
   const { bots, channels, messages, webhooks, keys } = services;
   return routeCommands(
     {

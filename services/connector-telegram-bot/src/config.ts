@@ -1,18 +1,13 @@
-import { retentionDays } from '@integrations/service-kit';
+import { connectorSettings, type ConnectorSettings } from '@integrations/connector-kit';
+import { EnvReader, telegramMode } from '@integrations/service-kit';
+
 /** `count` requests per `windowMs`. */
 export interface RateRule {
   count: number;
   windowMs: number;
 }
 
-export interface BotConnectorConfig {
-  port: number;
-  host: string;
-  amqpUrl: string;
-  mysqlUrl: string;
-  redisUrl: string;
-  redisPrefix: string;
-  database: string;
+export interface BotConnectorConfig extends ConnectorSettings {
   /** Bot API root: the emulator in sandbox mode, https://api.telegram.org live. */
   botApiUrl: string;
   /** Telegram's limits as the throttle keeps them (tests that disable the emulator's limits loosen them). */
@@ -27,38 +22,34 @@ export interface BotConnectorConfig {
   replicaTtlMs: number;
   /** Where Telegram can reach the api; set, bots get updates by webhook instead of long polling. */
   publicBaseUrl?: string;
-  /** Sent and failed messages older than this many days are deleted (queued ones never). */
-  messageRetentionDays: number;
-  retentionIntervalMs: number;
-  secretsEnv: NodeJS.ProcessEnv;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): BotConnectorConfig {
-  const sandbox = (env.TELEGRAM_MODE ?? 'sandbox') === 'sandbox';
-  if (env.NODE_ENV === 'production' && sandbox) {
-    throw new Error('TELEGRAM_MODE=sandbox is refused with NODE_ENV=production; set TELEGRAM_MODE=live.');
-  }
+  const read = new EnvReader(env);
+  const sandbox = telegramMode(read) === 'sandbox';
+  const ms = (name: string, fallback: number): number => read.integer(name, fallback, { min: 0 });
+  const publicBaseUrl = read.url('PUBLIC_BASE_URL', undefined, {
+    protocols: ['http', 'https'],
+    trimSlash: true,
+  });
   return {
-    port: Number(env.CONNECTOR_BOT_PORT ?? 9102),
-    host: env.CONNECTOR_BOT_HOST ?? '0.0.0.0',
-    amqpUrl: env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
-    mysqlUrl: env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306',
-    redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    redisPrefix: env.REDIS_PREFIX ?? 'integrations:bot:',
-    database: env.BOT_DATABASE ?? 'integrations_bot',
-    botApiUrl: env.TELEGRAM_BOT_API_URL ?? (sandbox ? 'http://127.0.0.1:8090' : 'https://api.telegram.org'),
+    ...connectorSettings(read, 'bot', 9102),
+    botApiUrl: read.url(
+      'TELEGRAM_BOT_API_URL',
+      sandbox ? 'http://127.0.0.1:8090' : 'https://api.telegram.org',
+      {
+        protocols: ['http', 'https'],
+      },
+    ),
     limits: {
-      perBot: { count: Number(env.TELEGRAM_LIMIT_PER_BOT ?? 30), windowMs: 1000 },
-      perChatMinMs: Number(env.TELEGRAM_LIMIT_PER_CHAT_MS ?? 1000),
-      perGroup: { count: Number(env.TELEGRAM_LIMIT_PER_GROUP ?? 20), windowMs: 60_000 },
+      perBot: { count: read.integer('TELEGRAM_LIMIT_PER_BOT', 30, { min: 1 }), windowMs: 1000 },
+      perChatMinMs: ms('TELEGRAM_LIMIT_PER_CHAT_MS', 1000),
+      perGroup: { count: read.integer('TELEGRAM_LIMIT_PER_GROUP', 20, { min: 1 }), windowMs: 60_000 },
     },
-    pollTimeoutSeconds: Number(env.TELEGRAM_POLL_TIMEOUT_S ?? 25),
-    breakerResetMs: Number(env.TELEGRAM_BREAKER_RESET_MS ?? 10_000),
-    callTimeoutMs: Number(env.TELEGRAM_CALL_TIMEOUT_MS ?? 15_000),
-    replicaTtlMs: Number(env.TELEGRAM_REPLICA_TTL_MS ?? 15_000),
-    ...(env.PUBLIC_BASE_URL ? { publicBaseUrl: env.PUBLIC_BASE_URL.replace(/\/$/, '') } : {}),
-    messageRetentionDays: retentionDays(env, 'MESSAGE_RETENTION_DAYS', 30),
-    retentionIntervalMs: Number(env.RETENTION_INTERVAL_MS ?? 3_600_000),
-    secretsEnv: env,
+    pollTimeoutSeconds: read.integer('TELEGRAM_POLL_TIMEOUT_S', 25, { min: 0 }),
+    breakerResetMs: ms('TELEGRAM_BREAKER_RESET_MS', 10_000),
+    callTimeoutMs: read.integer('TELEGRAM_CALL_TIMEOUT_MS', 15_000, { min: 1 }),
+    replicaTtlMs: read.integer('TELEGRAM_REPLICA_TTL_MS', 15_000, { min: 1 }),
+    ...(publicBaseUrl ? { publicBaseUrl } : {}),
   };
 }

@@ -6,7 +6,7 @@ import type {
   TelegramAccountUpdateCommand,
   UserPurge,
 } from '@integrations/contracts';
-import { ensureActive, writeLifecycle } from '@integrations/connector-kit';
+import { ensureActive } from '@integrations/connector-kit';
 import {
   asOwner,
   userPurge,
@@ -15,11 +15,13 @@ import {
   type Messaging,
 } from '@integrations/messaging';
 import type { Logger } from '@integrations/observability';
-import { enqueueOutbox, listPage, type OutboxRelay } from '@integrations/persistence';
+import type { OutboxRelay } from '@integrations/persistence';
 import { Api } from 'telegram';
+import type { AccountChannels } from '../channels/channels.repository';
 import type { AccountSender } from '../messages/account-sender';
+import type { UserMessages } from '../messages/messages.ledger';
 import type { LiveClients } from '../telegram/live-clients';
-import { toAccount, type AccountStore } from './account-store';
+import { findAccount, toAccount, type Accounts } from './accounts.repository';
 
 /** This service's name in `platform.user.purged`, which each service holding user data publishes. */
 const SERVICE_NAME = 'connector-telegram-account';
@@ -28,17 +30,19 @@ const SERVICE_NAME = 'connector-telegram-account';
 export class AccountsService {
   constructor(
     private readonly deps: {
-      store: AccountStore;
-      live: LiveClients;
-      sender: AccountSender;
-      messaging: Messaging;
-      relay: OutboxRelay;
+      accounts: Accounts;
+      channels: Pick<AccountChannels, 'countOwnedBy'>;
+      messages: UserMessages;
+      live: Pick<LiveClients, 'get' | 'start' | 'stop' | 'call'>;
+      sender: Pick<AccountSender, 'forget'>;
+      messaging: Pick<Messaging, 'makeEnvelope'>;
+      relay: Pick<OutboxRelay, 'kick'>;
       logger: Logger;
     },
   ) {}
 
   list(caller: CommandCaller, data: TelegramAccountListCommand) {
-    return listPage(this.deps.store.db, 'telegram_sessions', caller, data, toAccount, {
+    return this.deps.accounts.list(caller, data, toAccount, {
       status: data.status,
       isActive: data.isActive,
       search: data.q
@@ -49,7 +53,7 @@ export class AccountsService {
 
   async get(caller: CommandCaller, data: TelegramAccountGetCommand, ctx: MessageContext): Promise<Account> {
     if (data.reveal === 'phone') return this.revealPhone(caller, data.id, ctx);
-    return toAccount(await this.deps.store.find(caller, data.id));
+    return toAccount(await findAccount(this.deps.accounts, caller, data.id));
   }
 
   /**
@@ -58,19 +62,15 @@ export class AccountsService {
    * the outbox, so audit-log records it), then answered; an unknown number (null) reveals nothing and is not.
    */
   private async revealPhone(caller: CommandCaller, id: string, ctx: MessageContext): Promise<Account> {
-    const { store, messaging, relay } = this.deps;
-    const row = await store.find(asOwner(caller), id);
-    const fullPhone = await store.phone(row);
+    const { accounts, messaging, relay } = this.deps;
+    const row = await findAccount(accounts, asOwner(caller), id);
+    const fullPhone = await accounts.phone(row);
     if (fullPhone !== null) {
       const data: EventDataMap['telegram.account.phone_revealed'] = {
         userId: row.user_id,
         accountId: row.id,
       };
-      await store.db
-        .transaction()
-        .execute((trx) =>
-          enqueueOutbox(trx, messaging.makeEnvelope('telegram.account.phone_revealed', data, ctx)),
-        );
+      await accounts.announce([messaging.makeEnvelope('telegram.account.phone_revealed', data, ctx)]);
       relay.kick();
     }
     return { ...toAccount(row), fullPhone };
@@ -86,11 +86,9 @@ export class AccountsService {
     data: TelegramAccountUpdateCommand,
     ctx: MessageContext,
   ): Promise<Account> {
-    const { store, live, messaging, relay } = this.deps;
-    const row = await store.find({ ...caller, admin: false }, data.id);
-    const { row: next, verbs } = await writeLifecycle({
-      db: store.db,
-      table: 'telegram_sessions',
+    const { accounts, live, messaging, relay } = this.deps;
+    const row = await findAccount(accounts, { ...caller, admin: false }, data.id);
+    const { row: next, verbs } = await accounts.lifecycle({
       row,
       patch: data,
       eventPrefix: 'telegram.account',
@@ -105,7 +103,7 @@ export class AccountsService {
     if (verbs.includes('resumed') && next.status !== 'revoked') {
       await live.stop(row.id);
       await live.start(next);
-      return toAccount((await store.byId(row.id)) ?? next);
+      return toAccount((await accounts.byId(row.id)) ?? next);
     }
     return toAccount(next);
   }
@@ -115,8 +113,8 @@ export class AccountsService {
    * erases the row and its encrypted session, and publishes `telegram.account.disconnected`.
    */
   async remove(caller: CommandCaller, id: string, ctx: MessageContext): Promise<void> {
-    const { store, live, sender, messaging, relay, logger } = this.deps;
-    const row = await store.find(caller, id);
+    const { accounts, live, sender, messaging, relay, logger } = this.deps;
+    const row = await findAccount(accounts, caller, id);
     const client = live.get(row.id) ?? (row.status === 'revoked' ? undefined : await live.start(row));
     if (client) {
       await live.call(row.id, client, new Api.auth.LogOut()).catch((error: unknown) =>
@@ -128,28 +126,18 @@ export class AccountsService {
     }
     await live.stop(row.id);
     sender.forget(row.id);
-    await store.db.transaction().execute(async (trx) => {
-      // Its channels go with it (a foreign key cascade): each is announced, so every list follows.
-      const channels = await trx
-        .selectFrom('telegram_account_channels')
-        .select('id')
-        .where('account_id', '=', row.id)
-        .forUpdate()
-        .execute();
-      await trx.deleteFrom('telegram_sessions').where('id', '=', row.id).execute();
-      for (const channel of channels) {
-        const removed: EventDataMap['telegram.channel.removed'] = {
-          userId: row.user_id,
-          channelId: channel.id,
-        };
-        await enqueueOutbox(trx, messaging.makeEnvelope('telegram.channel.removed', removed, ctx));
-      }
+    // Its channels go with it (a foreign key cascade): each is announced, so every list follows.
+    await accounts.remove(row.id, (channelIds) => {
+      const removed = channelIds.map((channelId) => {
+        const data: EventDataMap['telegram.channel.removed'] = { userId: row.user_id, channelId };
+        return messaging.makeEnvelope('telegram.channel.removed', data, ctx);
+      });
       const data: EventDataMap['telegram.account.disconnected'] = {
         userId: row.user_id,
         accountId: row.id,
         reason: 'removed',
       };
-      await enqueueOutbox(trx, messaging.makeEnvelope('telegram.account.disconnected', data, ctx));
+      return [...removed, messaging.makeEnvelope('telegram.account.disconnected', data, ctx)];
     });
     relay.kick();
   }
@@ -160,30 +148,15 @@ export class AccountsService {
    * included. A repeat finds nothing and answers zeros.
    */
   async purgeUser(userId: string, ctx: MessageContext): Promise<UserPurge> {
-    const { store, messaging, relay } = this.deps;
-    const owned = await store.db
-      .selectFrom('telegram_sessions')
-      .select('id')
-      .where('user_id', '=', userId)
-      .execute();
-    const channels = await store.db
-      .selectFrom('telegram_account_channels')
-      .select((eb) => eb.fn.countAll().as('n'))
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
-    for (const account of owned) await this.remove({ userId, admin: false }, account.id, ctx);
-    const purge = await store.db.transaction().execute(async (trx) => {
-      const messages = await trx
-        .deleteFrom('telegram_account_messages')
-        .where('user_id', '=', userId)
-        .executeTakeFirst();
-      const result = userPurge(SERVICE_NAME, userId, {
-        accounts: owned.length,
-        channels: Number(channels?.n ?? 0),
-        messages: Number(messages.numDeletedRows),
-      });
-      await enqueueOutbox(trx, messaging.makeEnvelope('platform.user.purged', result, ctx));
-      return result;
+    const { accounts, channels, messages, messaging, relay } = this.deps;
+    const owned = await accounts.idsOwnedBy(userId);
+    const attached = await channels.countOwnedBy(userId);
+    for (const accountId of owned) await this.remove({ userId, admin: false }, accountId, ctx);
+    const counts = { accounts: owned.length, channels: attached };
+    let purge = userPurge(SERVICE_NAME, userId, { ...counts, messages: 0 });
+    await messages.deleteOfUser(userId, (deleted) => {
+      purge = userPurge(SERVICE_NAME, userId, { ...counts, messages: deleted });
+      return messaging.makeEnvelope('platform.user.purged', purge, ctx);
     });
     relay.kick();
     return purge;
@@ -191,13 +164,13 @@ export class AccountsService {
 
   /** Connects the account again from its stored session; answers the status after the attempt. */
   async reconnect(caller: CommandCaller, id: string): Promise<Account> {
-    const { store, live } = this.deps;
-    const row = await store.find(caller, id);
+    const { accounts, live } = this.deps;
+    const row = await findAccount(accounts, caller, id);
     ensureActive(row, 'account');
     if (row.status !== 'revoked') {
       await live.stop(row.id);
       await live.start(row);
     }
-    return toAccount((await store.byId(row.id)) ?? row);
+    return toAccount((await accounts.byId(row.id)) ?? row);
   }
 }

@@ -2,12 +2,12 @@ import { KeyedQueue } from '@integrations/connector-kit';
 import { DomainError, type EventDataMap, type Flow } from '@integrations/contracts';
 import { NotOwned, type CommandCaller, type MessageContext, type Messaging } from '@integrations/messaging';
 import type { Logger } from '@integrations/observability';
-import { enqueueOutbox, type OutboxRelay } from '@integrations/persistence';
+import type { OutboxRelay } from '@integrations/persistence';
 import type { Redis } from 'ioredis';
 import { Api, type TelegramClient } from 'telegram';
 import { computeCheck } from 'telegram/Password';
 import { v7 as uuidv7 } from 'uuid';
-import type { AccountStore } from '../accounts/account-store';
+import type { Accounts } from '../accounts/accounts.repository';
 import type { ClientFactory } from '../telegram/client-factory';
 import { sessionOf } from '../telegram/client-factory';
 import { destroy, isDead, untilConnected } from '../telegram/connection-state';
@@ -51,18 +51,18 @@ export class FlowsService {
 
   constructor(
     private readonly deps: {
-      redis: Redis;
+      redis: Pick<Redis, 'get' | 'set' | 'del'>;
       prefix: string;
       ttlMs: number;
-      factory: ClientFactory;
-      store: AccountStore;
-      live: LiveClients;
+      factory: Pick<ClientFactory, 'create'>;
+      store: Pick<Accounts, 'saveLogin'>;
+      live: Pick<LiveClients, 'adopt'>;
       /** Every login step is a bounded call behind the connector-wide breaker (no account exists yet). */
-      calls: TelegramCalls;
+      calls: Pick<TelegramCalls, 'run' | 'connect'>;
       /** How long a step waits for a client that is reconnecting before it starts a new one. */
       callTimeoutMs: number;
-      messaging: Messaging;
-      relay: OutboxRelay;
+      messaging: Pick<Messaging, 'makeEnvelope'>;
+      relay: Pick<OutboxRelay, 'kick'>;
       logger: Logger;
       apiId: number;
       apiHash: string;
@@ -307,27 +307,25 @@ export class FlowsService {
   ): Promise<Flow> {
     const { store, messaging, relay, live } = this.deps;
     const session = sessionOf(work.client);
-    const row = await store.db.transaction().execute(async (trx) => {
-      const saved = await store.saveLogin(
-        trx,
-        record.userId,
-        {
-          telegramUserId: user.id.toString(),
-          phone: user.phone ? `+${user.phone}` : work.phone,
-          username: user.username ?? null,
-          firstName: user.firstName ?? null,
-        },
-        session,
-      );
-      const data: EventDataMap['telegram.account.connected'] = {
-        userId: record.userId,
-        accountId: saved.id,
-        telegramUserId: saved.telegram_user_id,
-        username: saved.username,
-      };
-      await enqueueOutbox(trx, messaging.makeEnvelope('telegram.account.connected', data, ctx));
-      return saved;
-    });
+    const row = await store.saveLogin(
+      record.userId,
+      {
+        telegramUserId: user.id.toString(),
+        phone: user.phone ? `+${user.phone}` : work.phone,
+        username: user.username ?? null,
+        firstName: user.firstName ?? null,
+      },
+      session,
+      (saved) => {
+        const data: EventDataMap['telegram.account.connected'] = {
+          userId: record.userId,
+          accountId: saved.id,
+          telegramUserId: saved.telegram_user_id,
+          username: saved.username,
+        };
+        return messaging.makeEnvelope('telegram.account.connected', data, ctx);
+      },
+    );
     relay.kick();
     for (const timer of work.timers) clearTimeout(timer);
     clearTimeout(work.expiry);

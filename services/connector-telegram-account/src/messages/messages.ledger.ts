@@ -4,15 +4,19 @@ import {
   type MessageLedgerDeps,
   type MessageStore,
 } from '@integrations/connector-kit';
-import type { Selectable } from '@integrations/persistence';
-import type { AccountStore } from '../accounts/account-store';
-import type { AccountMessageTable } from '../db/schema';
+import type { Kysely, Selectable } from '@integrations/persistence';
+import type { AccountDatabase, AccountMessageTable } from '../db/schema';
 
 export type AccountMessageRow = Selectable<AccountMessageTable>;
 
 /** Where account sends are kept: the `telegram_account_messages` table. */
-export const accountMessagesRepository = (store: AccountStore): MessageStore<AccountMessageRow> =>
-  new MessagesRepository<AccountMessageRow>(store.db, 'telegram_account_messages');
+export const accountMessagesRepository = (
+  db: Kysely<AccountDatabase>,
+): MessagesRepository<AccountMessageRow> =>
+  new MessagesRepository<AccountMessageRow>(db, 'telegram_account_messages');
+
+/** What the accounts service uses of the messages table: erasing a deleted user's messages. */
+export type UserMessages = Pick<MessagesRepository<AccountMessageRow>, 'deleteOfUser'>;
 
 /** The `type` label of the spec's message metrics: a send to an attached channel or group is `channel`. */
 export const typeOf = (row: Pick<AccountMessageRow, 'channel_id'>): 'account' | 'channel' =>

@@ -8,7 +8,8 @@ import {
 } from '@integrations/contracts';
 import type { CommandCaller } from '@integrations/messaging';
 import { SpanKind, inSpan, type Logger } from '@integrations/observability';
-import type { AccountStore } from '../accounts/account-store';
+import { findAccount, type Accounts } from '../accounts/accounts.repository';
+import type { AccountChannels } from '../channels/channels.repository';
 import { BreakerOpenError, isSessionGone, toDomainError } from '../telegram/errors';
 import type { LiveClients } from '../telegram/live-clients';
 import { storedPeer, type AccountChannelsService } from '../channels/channels.service';
@@ -36,10 +37,12 @@ export class AccountMessagesService {
 
   constructor(
     private readonly deps: {
-      store: AccountStore;
-      live: LiveClients;
-      sender: AccountSender;
-      channels: AccountChannelsService;
+      accounts: Pick<Accounts, 'byId'>;
+      /** The attached channels' table, for a channel send's stored peer. */
+      channelRows: Pick<AccountChannels, 'byId'>;
+      live: Pick<LiveClients, 'ready' | 'failed' | 'stop'>;
+      sender: Pick<AccountSender, 'send'>;
+      channels: Pick<AccountChannelsService, 'find' | 'markWriteForbidden'>;
       logger: Logger;
       /** The account sends' ledger (`accountMessageLedger`). */
       ledger: MessageLedger<MessageRow>;
@@ -47,7 +50,7 @@ export class AccountMessagesService {
   ) {}
 
   async send(caller: CommandCaller, data: TelegramAccountSendCommand, envelope: Envelope): Promise<Message> {
-    const account = await this.deps.store.find({ ...caller, admin: false }, data.accountId);
+    const account = await findAccount(this.deps.accounts, { ...caller, admin: false }, data.accountId);
     ensureActive(account, 'account');
     return this.accept(envelope, data, {
       accountId: account.id,
@@ -64,7 +67,7 @@ export class AccountMessagesService {
   ): Promise<Message> {
     const channel = await this.deps.channels.find({ ...caller, admin: false }, data.channelId);
     ensureActive(channel, 'channel');
-    const account = await this.deps.store.byId(channel.account_id);
+    const account = await this.deps.accounts.byId(channel.account_id);
     if (account) ensureActive(account, 'account');
     return this.accept(envelope, data, {
       accountId: channel.account_id,
@@ -173,7 +176,7 @@ export class AccountMessagesService {
   }
 
   private async deliverOnce(id: string, retry: boolean, inserted?: MessageRow): Promise<Outcome> {
-    const { store, live, sender, ledger } = this.deps;
+    const { accounts, live, sender, ledger } = this.deps;
     const claimed = await ledger.claim(id);
     // Claimed, a handed-over row is the row (only this claim changed it); otherwise it is read.
     const row = claimed && inserted ? { ...inserted, status: 'sending' as const } : await ledger.row(id);
@@ -181,7 +184,7 @@ export class AccountMessagesService {
     const ctx = ledger.contextOf(row);
     const request = ledger.storedRequest(row);
     const end = ledger.timeSend(row);
-    const account = await store.byId(row.account_id);
+    const account = await accounts.byId(row.account_id);
     try {
       if (!account) throw new DomainError('NOT_FOUND', 'The account was removed.');
       if (account.status === 'revoked') {
@@ -289,11 +292,7 @@ export class AccountMessagesService {
   /** An attached channel is reached through its stored peer; anything else by what the caller wrote. */
   private async targetOf(row: MessageRow): Promise<SendTarget> {
     if (!row.channel_id) return row.recipient;
-    const channel = await this.deps.store.db
-      .selectFrom('telegram_account_channels')
-      .selectAll()
-      .where('id', '=', row.channel_id)
-      .executeTakeFirst();
+    const channel = await this.deps.channelRows.byId(row.channel_id);
     if (!channel) throw new DomainError('NOT_FOUND', 'The channel was removed.');
     return storedPeer(channel);
   }

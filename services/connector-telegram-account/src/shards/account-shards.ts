@@ -1,7 +1,7 @@
 import { KeyedQueue } from '@integrations/connector-kit';
 import type { CommandHandler, Messaging, StoppableConsumer } from '@integrations/messaging';
 import { telegramMetrics, type Logger, type Registry } from '@integrations/observability';
-import type { AccountStore } from '../accounts/account-store';
+import type { Accounts } from '../accounts/accounts.repository';
 import type { FlowsService } from '../flows/flows.service';
 import type { AccountMessagesService } from '../messages/messages.service';
 import type { LiveClients } from '../telegram/live-clients';
@@ -29,12 +29,12 @@ export class AccountShards implements ShardOwner {
     private readonly deps: {
       service: string;
       shards: number;
-      messaging: Messaging;
+      messaging: Pick<Messaging, 'declareKeyedQueues' | 'forwardCommands' | 'consumeUntilStopped'>;
       handler: CommandHandler;
-      store: AccountStore;
-      live: LiveClients;
-      flows: FlowsService;
-      messages: AccountMessagesService;
+      store: Pick<Accounts, 'markConnecting' | 'restorable'>;
+      live: Pick<LiveClients, 'size' | 'has' | 'restoreAll' | 'closeWhere'>;
+      flows: Pick<FlowsService, 'expireWhere'>;
+      messages: Pick<AccountMessagesService, 'recover' | 'stopRetries' | 'drain'>;
       restoreConcurrency: number;
       registry: Registry;
       logger: Logger;

@@ -1,10 +1,10 @@
 import type { DomainError, EventDataMap } from '@integrations/contracts';
 import type { MessageContext, Messaging } from '@integrations/messaging';
 import type { Logger } from '@integrations/observability';
-import { enqueueOutbox, type OutboxRelay } from '@integrations/persistence';
+import type { OutboxRelay } from '@integrations/persistence';
 import { Api, type TelegramClient } from 'telegram';
 import { NewMessage, type NewMessageEvent } from 'telegram/events';
-import type { AccountStore, SessionRow } from '../accounts/account-store';
+import type { Accounts, SessionRow } from '../accounts/accounts.repository';
 import type { ClientFactory } from './client-factory';
 import { destroy, isDead, unreachable, untilConnected, whenKeyForgotten } from './connection-state';
 import { isSessionGone, toDomainError } from './errors';
@@ -25,7 +25,7 @@ export class LiveClients {
 
   constructor(
     private readonly deps: {
-      store: AccountStore;
+      store: Pick<Accounts, 'session' | 'setStatus' | 'announce'>;
       factory: ClientFactory;
       messaging: Messaging;
       relay: OutboxRelay;
@@ -119,7 +119,7 @@ export class LiveClients {
       return undefined;
     }
     this.attach(row, client);
-    if (row.status !== 'active') await store.setStatus(store.db, row.id, 'active', null);
+    if (row.status !== 'active') await store.setStatus(row.id, 'active', null);
     return client;
   }
 
@@ -156,19 +156,17 @@ export class LiveClients {
     const { store, messaging, relay } = this.deps;
     const status = isSessionGone(error) ? 'revoked' : 'error';
     if (status === 'revoked') await this.stop(row.id);
-    await store.db.transaction().execute(async (trx) => {
-      await store.setStatus(trx, row.id, status, error.message);
-      if (row.status === status) return;
-      const data: EventDataMap['telegram.account.session_error'] = {
-        userId: row.user_id,
-        accountId: row.id,
-        error: { code: error.code, detail: error.message },
-      };
-      await enqueueOutbox(
-        trx,
-        messaging.makeEnvelope('telegram.account.session_error', data, ctx ?? { userId: row.user_id }),
-      );
-    });
+    const data: EventDataMap['telegram.account.session_error'] = {
+      userId: row.user_id,
+      accountId: row.id,
+      error: { code: error.code, detail: error.message },
+    };
+    // Announced once, when the status changes.
+    const events =
+      row.status === status
+        ? []
+        : [messaging.makeEnvelope('telegram.account.session_error', data, ctx ?? { userId: row.user_id })];
+    await store.setStatus(row.id, status, error.message, events);
     relay.kick();
     this.deps.logger.warn('telegram session unusable', { accountId: row.id, code: error.code, status });
   }
@@ -254,10 +252,9 @@ export class LiveClients {
         text: message.message ?? '',
         date: new Date(message.date * 1000).toISOString(),
       };
-      await enqueueOutbox(
-        store.db,
+      await store.announce([
         messaging.makeEnvelope('telegram.message.received', data, { userId: row.user_id }),
-      );
+      ]);
       relay.kick();
     } catch (error) {
       this.deps.logger.error('recording an inbound message failed', { accountId: row.id, error });

@@ -6,32 +6,41 @@ import type {
   TelegramBotUpdateCommand,
   UserPurge,
 } from '@integrations/contracts';
-import { writeLifecycle } from '@integrations/connector-kit';
 import { DomainError } from '@integrations/contracts';
 import { userPurge, type MessageContext, type Messaging } from '@integrations/messaging';
-import { enqueueOutbox, listPage, sql, type Kysely, type OutboxRelay } from '@integrations/persistence';
+import type { OutboxRelay } from '@integrations/persistence';
 import { KEY_NAMES, keyedHash, rowContext, type SecretCipher } from '@integrations/secrets';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '@integrations/observability';
 import { v7 as uuidv7 } from 'uuid';
-import type { BotDatabase } from '../db/schema';
+import type { Channels } from '../channels/channels.repository';
+import type { UserMessages } from '../messages/messages.ledger';
 import type { BotApiFactory } from '../telegram/bot-api';
 import { toDomainError } from '../telegram/errors';
-import { type Caller, findBot, toBot, type BotRow } from './bot-repository';
+import { type Bots, type Caller, findBot, toBot, type BotRow } from './bots.repository';
 
 /** This service's name in `platform.user.purged`, which each service holding user data publishes. */
 const SERVICE_NAME = 'connector-telegram-bot';
 
 export class BotsService {
+  private readonly options: { publicBaseUrl?: string; logger?: Logger };
+
   constructor(
-    private readonly db: Kysely<BotDatabase>,
-    private readonly cipher: SecretCipher,
-    private readonly hashKey: string,
-    private readonly apis: BotApiFactory,
-    private readonly messaging: Messaging,
-    private readonly relay: OutboxRelay,
-    private readonly options: { publicBaseUrl?: string; logger?: Logger } = {},
-  ) {}
+    private readonly deps: {
+      bots: Bots;
+      channels: Pick<Channels, 'countOwnedBy'>;
+      messages: UserMessages;
+      cipher: SecretCipher;
+      /** The HMAC key of token and webhook-secret hashes (`hashKeyFromEnv`). */
+      hashKey: string;
+      apis: Pick<BotApiFactory, 'unstored' | 'forget'>;
+      messaging: Pick<Messaging, 'makeEnvelope'>;
+      relay: Pick<OutboxRelay, 'kick'>;
+      options?: { publicBaseUrl?: string; logger?: Logger };
+    },
+  ) {
+    this.options = deps.options ?? {};
+  }
 
   /** Verifies the token with getMe, stores it encrypted, and announces the bot. */
   async connect(caller: Caller, data: TelegramBotConnectCommand, ctx: MessageContext): Promise<Bot> {
@@ -42,25 +51,20 @@ export class BotsService {
         'This is not a bot token (it looks like 123456:ABC-DEF...).',
       );
     }
-    const hash = keyedHash(this.hashKey, token);
-    const existing = await this.db
-      .selectFrom('telegram_bots')
-      .select('id')
-      .where('user_id', '=', caller.userId)
-      .where('bot_token_hash', '=', hash)
-      .executeTakeFirst();
-    if (existing) throw new DomainError('CONFLICT', 'This bot is already connected.');
+    const hash = keyedHash(this.deps.hashKey, token);
+    if (await this.deps.bots.idByTokenHash(caller.userId, hash))
+      throw new DomainError('CONFLICT', 'This bot is already connected.');
 
     let me;
     try {
-      me = await this.apis.unstored(token).getMe();
+      me = await this.deps.apis.unstored(token).getMe();
     } catch (error) {
       throw toDomainError(error, 'connect');
     }
     const now = new Date();
     const id = uuidv7();
     // Bound to this row and its owner: copied into another row, the ciphertext does not decrypt.
-    const sealed = await this.cipher.encrypt(KEY_NAMES.bots, token, botTokenContext(id, caller.userId));
+    const sealed = await this.deps.cipher.encrypt(KEY_NAMES.bots, token, botTokenContext(id, caller.userId));
     const webhook = await this.setWebhook(id, token);
     const row: BotRow = {
       id,
@@ -82,29 +86,19 @@ export class BotsService {
       created_at: now,
       updated_at: now,
     };
-    try {
-      await this.db.transaction().execute(async (trx) => {
-        await trx.insertInto('telegram_bots').values(row).execute();
-        await enqueueOutbox(
-          trx,
-          this.messaging.makeEnvelope(
-            'telegram.bot.connected',
-            {
-              userId: caller.userId,
-              botId: row.id,
-              telegramBotId: row.telegram_bot_id,
-              username: row.username,
-            },
-            ctx,
-          ),
-        );
-      });
-    } catch (error) {
-      if ((error as { code?: string }).code === 'ER_DUP_ENTRY')
-        throw new DomainError('CONFLICT', 'This bot is already connected.');
-      throw error;
-    }
-    this.relay.kick();
+    const connected = this.deps.messaging.makeEnvelope(
+      'telegram.bot.connected',
+      {
+        userId: caller.userId,
+        botId: row.id,
+        telegramBotId: row.telegram_bot_id,
+        username: row.username,
+      },
+      ctx,
+    );
+    if (!(await this.deps.bots.insert(row, [connected])))
+      throw new DomainError('CONFLICT', 'This bot is already connected.');
+    this.deps.relay.kick();
     return toBot(row);
   }
 
@@ -116,13 +110,13 @@ export class BotsService {
     if (!this.options.publicBaseUrl) return undefined;
     const secret = randomBytes(32).toString('base64url');
     try {
-      await this.apis
+      await this.deps.apis
         .unstored(token)
         .setWebhook(`${this.options.publicBaseUrl}/api/integrations/telegram/webhooks/bot/${botId}`, {
           secret_token: secret,
           allowed_updates: ['message', 'channel_post'],
         });
-      return { secretHash: keyedHash(this.hashKey, secret) };
+      return { secretHash: keyedHash(this.deps.hashKey, secret) };
     } catch (error) {
       this.options.logger?.warn('setWebhook failed; the bot is long-polled instead', { botId, error });
       return undefined;
@@ -130,7 +124,7 @@ export class BotsService {
   }
 
   async list(caller: Caller, data: TelegramBotListCommand): Promise<BotPage> {
-    return listPage(this.db, 'telegram_bots', caller, data, toBot, {
+    return this.deps.bots.list(caller, data, toBot, {
       status: data.status,
       isActive: data.isActive,
       search: data.q ? { text: data.q, columns: ['username', 'first_name'] } : undefined,
@@ -138,7 +132,7 @@ export class BotsService {
   }
 
   async get(caller: Caller, id: string): Promise<Bot> {
-    return toBot(await findBot(this.db, caller, id));
+    return toBot(await findBot(this.deps.bots, caller, id));
   }
 
   /**
@@ -147,19 +141,17 @@ export class BotsService {
    * new connect. Each real change is announced (`telegram.bot.paused|resumed|updated`) with the row's update.
    */
   async update(caller: Caller, data: TelegramBotUpdateCommand, ctx: MessageContext): Promise<Bot> {
-    const row = await findBot(this.db, { ...caller, admin: false }, data.id);
-    const { row: next } = await writeLifecycle({
-      db: this.db,
-      table: 'telegram_bots',
+    const row = await findBot(this.deps.bots, { ...caller, admin: false }, data.id);
+    const { row: next } = await this.deps.bots.lifecycle({
       row,
       patch: data,
       eventPrefix: 'telegram.bot',
       eventData: { userId: row.user_id, botId: row.id },
-      makeEnvelope: (type, eventData) => this.messaging.makeEnvelope(type, eventData, ctx),
+      makeEnvelope: (type, eventData) => this.deps.messaging.makeEnvelope(type, eventData, ctx),
       sideEffects: async (verbs): Promise<Partial<BotRow>> => {
         if (verbs.includes('paused') && row.updates_mode === 'webhook') {
           try {
-            await this.apis.unstored(await this.tokenOf(row)).deleteWebhook();
+            await this.deps.apis.unstored(await this.tokenOf(row)).deleteWebhook();
           } catch (error) {
             // The secret is forgotten below, so whatever Telegram still posts is refused.
             this.options.logger?.warn('deleteWebhook of a paused bot failed', { botId: row.id, error });
@@ -173,7 +165,7 @@ export class BotsService {
         return {};
       },
     });
-    this.relay.kick();
+    this.deps.relay.kick();
     return toBot(next);
   }
 
@@ -182,38 +174,21 @@ export class BotsService {
    * announced as removed too, so lists, audit and webhooks follow without knowing that channels hang off bots.
    */
   async remove(caller: Caller, id: string, ctx: MessageContext): Promise<Record<string, never>> {
-    const row = await findBot(this.db, caller, id);
+    const row = await findBot(this.deps.bots, caller, id);
     try {
       const token = await this.tokenOf(row);
-      await this.apis.unstored(token).deleteWebhook();
+      await this.deps.apis.unstored(token).deleteWebhook();
     } catch {
       // A revoked token or an unreachable Telegram must not keep the user from removing the bot.
     }
-    await this.db.transaction().execute(async (trx) => {
-      const channels = await trx
-        .selectFrom('telegram_channels')
-        .select('id')
-        .where('bot_id', '=', row.id)
-        .forUpdate()
-        .execute();
-      await trx.deleteFrom('telegram_channels').where('bot_id', '=', row.id).execute();
-      for (const channel of channels)
-        await enqueueOutbox(
-          trx,
-          this.messaging.makeEnvelope(
-            'telegram.channel.removed',
-            { userId: row.user_id, channelId: channel.id },
-            ctx,
-          ),
-        );
-      await trx.deleteFrom('telegram_bots').where('id', '=', row.id).execute();
-      await enqueueOutbox(
-        trx,
-        this.messaging.makeEnvelope('telegram.bot.removed', { userId: row.user_id, botId: row.id }, ctx),
-      );
-    });
-    this.apis.forget(row.id);
-    this.relay.kick();
+    await this.deps.bots.remove(row.id, (channelIds) => [
+      ...channelIds.map((channelId) =>
+        this.deps.messaging.makeEnvelope('telegram.channel.removed', { userId: row.user_id, channelId }, ctx),
+      ),
+      this.deps.messaging.makeEnvelope('telegram.bot.removed', { userId: row.user_id, botId: row.id }, ctx),
+    ]);
+    this.deps.apis.forget(row.id);
+    this.deps.relay.kick();
     return {};
   }
 
@@ -223,54 +198,27 @@ export class BotsService {
    * A repeat finds nothing and answers zeros.
    */
   async purgeUser(userId: string, ctx: MessageContext): Promise<UserPurge> {
-    const owned = await this.db
-      .selectFrom('telegram_bots')
-      .select('id')
-      .where('user_id', '=', userId)
-      .execute();
-    const channels = Number(
-      (
-        await this.db
-          .selectFrom('telegram_channels')
-          .select((eb) => eb.fn.countAll().as('n'))
-          .where('user_id', '=', userId)
-          .executeTakeFirst()
-      )?.n ?? 0,
-    );
-    for (const bot of owned) await this.remove({ userId, admin: false }, bot.id, ctx);
-    const purge = await this.db.transaction().execute(async (trx) => {
-      const messages = await trx
-        .deleteFrom('telegram_messages')
-        .where('user_id', '=', userId)
-        .executeTakeFirst();
-      const result = userPurge(SERVICE_NAME, userId, {
-        bots: owned.length,
-        channels,
-        messages: Number(messages.numDeletedRows),
-      });
-      await enqueueOutbox(trx, this.messaging.makeEnvelope('platform.user.purged', result, ctx));
-      return result;
+    const owned = await this.deps.bots.idsOwnedBy(userId);
+    const channels = await this.deps.channels.countOwnedBy(userId);
+    for (const botId of owned) await this.remove({ userId, admin: false }, botId, ctx);
+    const counts = { bots: owned.length, channels };
+    let purge = userPurge(SERVICE_NAME, userId, { ...counts, messages: 0 });
+    await this.deps.messages.deleteOfUser(userId, (deleted) => {
+      purge = userPurge(SERVICE_NAME, userId, { ...counts, messages: deleted });
+      return this.deps.messaging.makeEnvelope('platform.user.purged', purge, ctx);
     });
-    this.relay.kick();
+    this.deps.relay.kick();
     return purge;
   }
 
   /** The decrypted token of an owned bot, for the senders and the poller. Never logged. */
   async tokenOf(row: Pick<BotRow, 'id' | 'user_id' | 'bot_token_enc'>): Promise<string> {
-    return this.cipher.decrypt(KEY_NAMES.bots, row.bot_token_enc, botTokenContext(row.id, row.user_id));
+    return this.deps.cipher.decrypt(KEY_NAMES.bots, row.bot_token_enc, botTokenContext(row.id, row.user_id));
   }
 
   async markRevoked(row: BotRow): Promise<void> {
-    await this.db
-      .updateTable('telegram_bots')
-      .set({
-        status: 'revoked',
-        last_error: 'The token was revoked at Telegram.',
-        updated_at: sql<Date>`current_timestamp(3)`,
-      })
-      .where('id', '=', row.id)
-      .execute();
-    this.apis.forget(row.id);
+    await this.deps.bots.markRevoked(row.id);
+    this.deps.apis.forget(row.id);
   }
 }
 

@@ -5,52 +5,27 @@ import type {
   TelegramChannelListCommand,
   TelegramChannelUpdateCommand,
 } from '@integrations/contracts';
-import { ensureActive, writeLifecycle } from '@integrations/connector-kit';
+import {
+  channelFilter,
+  freshChannel,
+  toChannel as channelOf,
+  updateChannel,
+} from '@integrations/connector-kit';
 import { DomainError } from '@integrations/contracts';
 import { ownedOrNotFound, type MessageContext, type Messaging } from '@integrations/messaging';
-import {
-  enqueueOutbox,
-  listPage,
-  sql,
-  type ListFilter,
-  type Kysely,
-  type OutboxRelay,
-  type Selectable,
-} from '@integrations/persistence';
+import type { OutboxRelay } from '@integrations/persistence';
 import type { ChatMember } from 'grammy/types';
 import { v7 as uuidv7 } from 'uuid';
-import { type Caller, findBot } from '../bots/bot-repository';
+import { type Bots, type Caller, findBot } from '../bots/bots.repository';
 import type { BotsService } from '../bots/bots.service';
-import type { BotDatabase, ChannelTable } from '../db/schema';
 import type { BotApiFactory } from '../telegram/bot-api';
 import { toDomainError } from '../telegram/errors';
+import type { ChannelRow, Channels } from './channels.repository';
 
-export type ChannelRow = Selectable<ChannelTable>;
+export type { ChannelRow };
 
-/** A list of channels narrowed by status and by a text in the title, @username or chat id. */
-export const channelFilter = (data: { q?: string; status?: string; isActive?: boolean }): ListFilter => ({
-  status: data.status,
-  isActive: data.isActive,
-  search: data.q ? { text: data.q.replace(/^@/, ''), columns: ['title', 'username', 'chat_id'] } : undefined,
-});
-
-export function toChannel(row: ChannelRow): Channel {
-  return {
-    id: row.id,
-    chatId: row.chat_id,
-    title: row.title,
-    type: row.type,
-    username: row.username,
-    via: { type: 'bot', id: row.bot_id },
-    canPost: Boolean(row.can_post),
-    status: row.status,
-    isActive: Boolean(row.is_active),
-    label: row.label,
-    lastCheckedAt: row.last_checked_at ? new Date(row.last_checked_at).toISOString() : null,
-    createdAt: new Date(row.created_at).toISOString(),
-    updatedAt: new Date(row.updated_at).toISOString(),
-  };
-}
+/** A bot's channel as the API shows it. */
+export const toChannel = (row: ChannelRow): Channel => channelOf(row, { type: 'bot', id: row.bot_id });
 
 /** Can the bot post there? A channel needs an admin with post rights; a group needs a member allowed to write. */
 export function canPost(chatType: 'channel' | 'group', member: ChatMember): boolean {
@@ -62,19 +37,23 @@ export function canPost(chatType: 'channel' | 'group', member: ChatMember): bool
 
 export class ChannelsService {
   constructor(
-    private readonly db: Kysely<BotDatabase>,
-    private readonly bots: BotsService,
-    private readonly apis: BotApiFactory,
-    private readonly messaging: Messaging,
-    private readonly relay: OutboxRelay,
+    private readonly deps: {
+      channels: Channels;
+      /** The bots table, to find the bot a chat is attached through. */
+      botRows: Pick<Bots, 'byId'>;
+      bots: Pick<BotsService, 'tokenOf'>;
+      apis: Pick<BotApiFactory, 'forBot'>;
+      messaging: Pick<Messaging, 'makeEnvelope'>;
+      relay: Pick<OutboxRelay, 'kick'>;
+    },
   ) {}
 
   /** Resolves the chat through the bot, checks the bot may post, and only then stores it. */
   async attach(caller: Caller, data: TelegramChannelAttachCommand, ctx: MessageContext): Promise<Channel> {
     if (data.via.type !== 'bot')
       throw new DomainError('VALIDATION_FAILED', 'This service attaches chats through bots.');
-    const bot = await findBot(this.db, { ...caller, admin: false }, data.via.id);
-    const { query } = this.apis.forBot(bot.id, await this.bots.tokenOf(bot));
+    const bot = await findBot(this.deps.botRows, { ...caller, admin: false }, data.via.id);
+    const { query } = this.deps.apis.forBot(bot.id, await this.deps.bots.tokenOf(bot));
     let chat;
     let member;
     try {
@@ -103,130 +82,68 @@ export class ChannelsService {
       title: 'title' in chat && chat.title ? chat.title : String(chat.id),
       type,
       username: 'username' in chat && chat.username ? chat.username : null,
-      can_post: 1,
-      status: 'active',
-      is_active: 1,
-      label: null,
-      last_checked_at: now,
-      created_at: now,
-      updated_at: now,
+      ...freshChannel(now),
     };
-    try {
-      await this.db.transaction().execute(async (trx) => {
-        await trx.insertInto('telegram_channels').values(row).execute();
-        await enqueueOutbox(
-          trx,
-          this.messaging.makeEnvelope(
-            'telegram.channel.attached',
-            {
-              userId: caller.userId,
-              channelId: row.id,
-              chatId: row.chat_id,
-              title: row.title,
-              type,
-              via: { type: 'bot', id: bot.id },
-            },
-            ctx,
-          ),
-        );
-      });
-    } catch (error) {
-      if ((error as { code?: string }).code === 'ER_DUP_ENTRY')
-        throw new DomainError('CONFLICT', 'This chat is already attached through this bot.');
-      throw error;
-    }
-    this.relay.kick();
+    const attached = this.deps.messaging.makeEnvelope(
+      'telegram.channel.attached',
+      {
+        userId: caller.userId,
+        channelId: row.id,
+        chatId: row.chat_id,
+        title: row.title,
+        type,
+        via: { type: 'bot', id: bot.id },
+      },
+      ctx,
+    );
+    if (!(await this.deps.channels.insert(row, [attached])))
+      throw new DomainError('CONFLICT', 'This chat is already attached through this bot.');
+    this.deps.relay.kick();
     return toChannel(row);
   }
 
   async list(caller: Caller, data: TelegramChannelListCommand): Promise<ChannelPage> {
-    return listPage(this.db, 'telegram_channels', caller, data, toChannel, channelFilter(data));
+    return this.deps.channels.list(caller, data, toChannel, channelFilter(data));
   }
 
   async find(caller: Caller, id: string): Promise<ChannelRow> {
-    const row = await this.db
-      .selectFrom('telegram_channels')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirst();
-    return ownedOrNotFound(row, caller, 'channel', 'No such channel or group.');
+    return ownedOrNotFound(await this.deps.channels.byId(id), caller, 'channel', 'No such channel or group.');
   }
 
   /** Pauses, resumes or names a channel; a paused channel is kept but not sent to. */
   async update(caller: Caller, data: TelegramChannelUpdateCommand, ctx: MessageContext): Promise<Channel> {
     const row = await this.find({ ...caller, admin: false }, data.id);
-    const { row: next } = await writeLifecycle({
-      db: this.db,
-      table: 'telegram_channels',
-      row,
-      patch: data,
-      eventPrefix: 'telegram.channel',
-      eventData: { userId: row.user_id, channelId: row.id, via: { type: 'bot', id: row.bot_id } },
-      makeEnvelope: (type, eventData) => this.messaging.makeEnvelope(type, eventData, ctx),
-    });
-    this.relay.kick();
-    return toChannel(next);
+    return toChannel(await updateChannel(this.deps, row, data, { type: 'bot', id: row.bot_id }, ctx));
   }
 
   /** A channel to send to: its own and its bot's pause are checked in the same read. */
-  async findSendable(caller: Caller, id: string): Promise<ChannelRow> {
-    const found = await this.db
-      .selectFrom('telegram_channels as c')
-      .innerJoin('telegram_bots as b', 'b.id', 'c.bot_id')
-      .selectAll('c')
-      .select('b.is_active as bot_is_active')
-      .where('c.id', '=', id)
-      .executeTakeFirst();
-    const { bot_is_active: botIsActive, ...row } = ownedOrNotFound(
-      found,
-      caller,
-      'channel',
-      'No such channel or group.',
-    );
-    ensureActive(row, 'channel');
-    ensureActive({ is_active: botIsActive }, 'bot');
-    return row;
+  findSendable(caller: Caller, id: string): Promise<ChannelRow> {
+    return this.deps.channels.findSendable(caller, id);
   }
 
   async remove(caller: Caller, id: string, ctx: MessageContext): Promise<Record<string, never>> {
     const row = await this.find(caller, id);
-    await this.db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('telegram_channels').where('id', '=', row.id).execute();
-      await enqueueOutbox(
-        trx,
-        this.messaging.makeEnvelope(
-          'telegram.channel.removed',
-          { userId: row.user_id, channelId: row.id },
-          ctx,
-        ),
-      );
-    });
-    this.relay.kick();
+    await this.deps.channels.remove(row.id, () => [
+      this.deps.messaging.makeEnvelope(
+        'telegram.channel.removed',
+        { userId: row.user_id, channelId: row.id },
+        ctx,
+      ),
+    ]);
+    this.deps.relay.kick();
     return {};
   }
 
   /** Telegram refused a post: the channel is marked and everyone listening is told. */
   async markWriteForbidden(row: ChannelRow, ctx: MessageContext): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('telegram_channels')
-        .set({
-          status: 'write_forbidden',
-          can_post: 0,
-          last_checked_at: sql<Date>`current_timestamp(3)`,
-          updated_at: sql<Date>`current_timestamp(3)`,
-        })
-        .where('id', '=', row.id)
-        .execute();
-      await enqueueOutbox(
-        trx,
-        this.messaging.makeEnvelope(
-          'telegram.channel.write_forbidden',
-          { userId: row.user_id, channelId: row.id, chatId: row.chat_id },
-          ctx,
-        ),
-      );
-    });
-    this.relay.kick();
+    await this.deps.channels.markWriteForbidden(
+      row.id,
+      this.deps.messaging.makeEnvelope(
+        'telegram.channel.write_forbidden',
+        { userId: row.user_id, channelId: row.id, chatId: row.chat_id },
+        ctx,
+      ),
+    );
+    this.deps.relay.kick();
   }
 }

@@ -1,13 +1,13 @@
 import type { BreakerSet } from '@integrations/connector-kit';
 import type { Messaging } from '@integrations/messaging';
 import type { Logger } from '@integrations/observability';
-import { enqueueOutbox, type Kysely, type OutboxRelay } from '@integrations/persistence';
+import type { OutboxRelay } from '@integrations/persistence';
 import { Api, GrammyError } from 'grammy';
 import type { Message, Update } from 'grammy/types';
 import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import type { BotsService } from '../bots/bots.service';
-import type { BotDatabase } from '../db/schema';
+import type { Bots } from '../bots/bots.repository';
 import { breakerTransformer } from '../telegram/breaker-transformer';
 
 const LEASE_MS = 20_000;
@@ -29,7 +29,7 @@ export class UpdatesPoller {
 
   constructor(
     private readonly deps: {
-      db: Kysely<BotDatabase>;
+      botRows: Pick<Bots, 'polledBotIds' | 'pollable' | 'polled'>;
       redis: Redis;
       redisPrefix: string;
       bots: BotsService;
@@ -61,18 +61,7 @@ export class UpdatesPoller {
    * after its timeout), and a resumed one is picked up at once. Another replica's poll ends by its next round.
    */
   async refresh(): Promise<void> {
-    const polled = new Set(
-      (
-        await this.deps.db
-          .selectFrom('telegram_bots')
-          .select('telegram_bot_id')
-          .where('status', '=', 'active')
-          .where('is_active', '=', 1)
-          .where('updates_mode', '=', 'polling')
-          .groupBy('telegram_bot_id')
-          .execute()
-      ).map((row) => row.telegram_bot_id),
-    );
+    const polled = new Set(await this.deps.botRows.polledBotIds());
     for (const [telegramBotId, controller] of this.running)
       if (!polled.has(telegramBotId)) controller.abort();
     await this.scan();
@@ -94,15 +83,8 @@ export class UpdatesPoller {
 
   private async scan(): Promise<void> {
     if (this.stopped) return;
-    const bots = await this.deps.db
-      .selectFrom('telegram_bots')
-      .select(['telegram_bot_id'])
-      .where('status', '=', 'active')
-      .where('is_active', '=', 1)
-      .where('updates_mode', '=', 'polling')
-      .groupBy('telegram_bot_id')
-      .execute();
-    for (const { telegram_bot_id: telegramBotId } of bots) {
+    const bots = await this.deps.botRows.polledBotIds();
+    for (const telegramBotId of bots) {
       if (this.running.has(telegramBotId) || this.stopped) continue;
       const acquired = await this.deps.redis.set(this.key(telegramBotId), this.owner, 'PX', LEASE_MS, 'NX');
       if (acquired !== 'OK') continue;
@@ -127,13 +109,7 @@ export class UpdatesPoller {
         String(LEASE_MS),
       );
       if (renewed !== 1) return; // another replica took over
-      const rows = await this.deps.db
-        .selectFrom('telegram_bots')
-        .selectAll()
-        .where('telegram_bot_id', '=', telegramBotId)
-        .where('status', '=', 'active')
-        .where('is_active', '=', 1)
-        .execute();
+      const rows = await this.deps.botRows.pollable(telegramBotId);
       const first = rows[0];
       if (!first) return;
       const api = new Api(await this.deps.bots.tokenOf(first), { apiRoot: this.deps.botApiUrl });
@@ -164,29 +140,20 @@ export class UpdatesPoller {
 
   private async publish(rows: { id: string; user_id: string }[], updates: Update[]): Promise<void> {
     const next = String(Math.max(...updates.map((u) => u.update_id)) + 1);
-    await this.deps.db.transaction().execute(async (trx) => {
-      for (const update of updates) {
-        const message = update.message ?? update.channel_post;
-        if (!message) continue;
-        for (const row of rows) {
-          await enqueueOutbox(
-            trx,
-            this.deps.messaging.makeEnvelope('telegram.message.received', receivedData(row, message), {
-              userId: row.user_id,
-            }),
-          );
-        }
-      }
-      await trx
-        .updateTable('telegram_bots')
-        .set({ updates_offset: next, last_seen_at: new Date() })
-        .where(
-          'id',
-          'in',
-          rows.map((r) => r.id),
-        )
-        .execute();
+    const events = updates.flatMap((update) => {
+      const message = update.message ?? update.channel_post;
+      if (!message) return [];
+      return rows.map((row) =>
+        this.deps.messaging.makeEnvelope('telegram.message.received', receivedData(row, message), {
+          userId: row.user_id,
+        }),
+      );
     });
+    await this.deps.botRows.polled(
+      rows.map((r) => r.id),
+      events,
+      next,
+    );
     this.deps.relay.kick();
   }
 }

@@ -1,11 +1,11 @@
 import type { TelegramBotWebhookCommand } from '@integrations/contracts';
 import { DomainError } from '@integrations/contracts';
 import type { Messaging } from '@integrations/messaging';
-import { enqueueOutbox, type Kysely, type OutboxRelay } from '@integrations/persistence';
+import type { OutboxRelay } from '@integrations/persistence';
 import { keyedHash } from '@integrations/secrets';
 import type { Update } from 'grammy/types';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { BotDatabase } from '../db/schema';
+import type { Bots } from '../bots/bots.repository';
 import { receivedData } from './poller';
 
 /**
@@ -17,20 +17,16 @@ import { receivedData } from './poller';
 export class WebhookReceiver {
   constructor(
     private readonly deps: {
-      db: Kysely<BotDatabase>;
+      bots: Pick<Bots, 'byId' | 'activeOwners' | 'received'>;
       hashKey: string;
-      messaging: Messaging;
-      relay: OutboxRelay;
+      messaging: Pick<Messaging, 'makeEnvelope'>;
+      relay: Pick<OutboxRelay, 'kick'>;
     },
   ) {}
 
   async receive(data: TelegramBotWebhookCommand): Promise<Record<string, never>> {
-    const { db } = this.deps;
-    const bot = await db
-      .selectFrom('telegram_bots')
-      .selectAll()
-      .where('id', '=', data.botId)
-      .executeTakeFirst();
+    const { bots } = this.deps;
+    const bot = await bots.byId(data.botId);
     const presented = Buffer.from(keyedHash(this.deps.hashKey, data.secretToken), 'hex');
     const stored = Buffer.from(bot?.webhook_secret_hash ?? '0'.repeat(64), 'hex');
     const valid =
@@ -40,33 +36,17 @@ export class WebhookReceiver {
     const update = data.update as unknown as Update;
     const message = update.message ?? update.channel_post;
     if (!message) return {};
-    const owners = await db
-      .selectFrom('telegram_bots')
-      .select(['id', 'user_id'])
-      .where('telegram_bot_id', '=', bot.telegram_bot_id)
-      .where('status', '=', 'active')
-      .execute();
-    await db.transaction().execute(async (trx) => {
-      for (const owner of owners) {
-        const envelope = this.deps.messaging.makeEnvelope(
-          'telegram.message.received',
-          receivedData(owner, message),
-          { userId: owner.user_id },
-        );
-        envelope.id = `tg-${createHash('sha256').update(`${owner.id}:${update.update_id}`).digest('hex').slice(0, 40)}`;
-        const seen = await trx
-          .selectFrom('outbox')
-          .select('id')
-          .where('event_id', '=', envelope.id)
-          .executeTakeFirst();
-        if (!seen) await enqueueOutbox(trx, envelope);
-      }
-      await trx
-        .updateTable('telegram_bots')
-        .set({ last_seen_at: new Date() })
-        .where('telegram_bot_id', '=', bot.telegram_bot_id)
-        .execute();
+    const owners = await bots.activeOwners(bot.telegram_bot_id);
+    const events = owners.map((owner) => {
+      const envelope = this.deps.messaging.makeEnvelope(
+        'telegram.message.received',
+        receivedData(owner, message),
+        { userId: owner.user_id },
+      );
+      envelope.id = `tg-${createHash('sha256').update(`${owner.id}:${update.update_id}`).digest('hex').slice(0, 40)}`;
+      return envelope;
     });
+    await bots.received(bot.telegram_bot_id, events);
     this.deps.relay.kick();
     return {};
   }

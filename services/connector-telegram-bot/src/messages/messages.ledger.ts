@@ -10,8 +10,11 @@ import type { BotDatabase, MessageTable } from '../db/schema';
 export type MessageRow = Selectable<MessageTable>;
 
 /** Where bot sends are kept: the `telegram_messages` table. */
-export const botMessagesRepository = (db: Kysely<BotDatabase>): MessageStore<MessageRow> =>
+export const botMessagesRepository = (db: Kysely<BotDatabase>): MessagesRepository<MessageRow> =>
   new MessagesRepository<MessageRow>(db, 'telegram_messages');
+
+/** What the bots service uses of the messages table: erasing a deleted user's messages. */
+export type UserMessages = Pick<MessagesRepository<MessageRow>, 'deleteOfUser'>;
 
 /** The ledger of bot sends: each went through a bot, or a channel (of a bot), to the row's chat. */
 export function botMessageLedger(

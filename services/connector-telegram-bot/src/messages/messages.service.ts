@@ -6,7 +6,6 @@ import type {
 } from '@integrations/contracts';
 import { DomainError } from '@integrations/contracts';
 import type { Logger } from '@integrations/observability';
-import type { Kysely } from '@integrations/persistence';
 import {
   KeyedQueue,
   MessageLedger,
@@ -15,10 +14,10 @@ import {
   type OutboundRequest,
   type Outcome,
 } from '@integrations/connector-kit';
-import { type BotRow, type Caller, findBot } from '../bots/bot-repository';
+import { type BotRow, type Bots, type Caller, findBot } from '../bots/bots.repository';
 import type { BotsService } from '../bots/bots.service';
+import type { Channels } from '../channels/channels.repository';
 import type { ChannelsService } from '../channels/channels.service';
-import type { BotDatabase } from '../db/schema';
 import type { MessageRow } from './messages.ledger';
 import type { BotApiFactory } from '../telegram/bot-api';
 import type { ReplicaPresence } from './replica-presence';
@@ -37,10 +36,12 @@ export class MessagesService {
 
   constructor(
     private readonly deps: {
-      db: Kysely<BotDatabase>;
-      bots: BotsService;
-      channels: ChannelsService;
-      apis: BotApiFactory;
+      /** The bots and channels tables, for the bot and channel of a send. */
+      botRows: Pick<Bots, 'byId'>;
+      channelRows: Pick<Channels, 'byId'>;
+      bots: Pick<BotsService, 'tokenOf' | 'markRevoked'>;
+      channels: Pick<ChannelsService, 'findSendable' | 'markWriteForbidden'>;
+      apis: Pick<BotApiFactory, 'forBot'>;
       logger: Logger;
       presence: ReplicaPresence;
       /** The bot sends' ledger (`botMessageLedger`). */
@@ -50,7 +51,7 @@ export class MessagesService {
 
   sendViaBot(caller: Caller, data: TelegramBotSendCommand, envelope: Envelope): Promise<Message> {
     return this.inOrder(`bot:${data.botId}:${data.chatId}`, async (enqueue) => {
-      const bot = await findBot(this.deps.db, { ...caller, admin: false }, data.botId);
+      const bot = await findBot(this.deps.botRows, { ...caller, admin: false }, data.botId);
       ensureActive(bot, 'bot');
       const target = { via_type: 'bot' as const, bot_id: bot.id, channel_id: null, chat_id: data.chatId };
       return this.accept(envelope, data, target, (id, inserted) => enqueue(id, inserted, bot));
@@ -142,7 +143,7 @@ export class MessagesService {
    * `botNow`: the bot as accepting read it an instant ago, when delivery follows at once; otherwise it is read.
    */
   private async deliver(id: string, inserted?: MessageRow, botNow?: BotRow): Promise<Outcome> {
-    const { db, ledger } = this.deps;
+    const { botRows, channelRows, ledger } = this.deps;
     const row = inserted ?? (await ledger.row(id));
     if (row.status !== 'queued') return { message: ledger.toMessage(row) };
     // Claimed before Telegram is called: another replica (recovering queued rows) cannot send it too. Only a row
@@ -151,9 +152,7 @@ export class MessagesService {
       return { message: ledger.toMessage({ ...row, status: 'sending' }) };
     const ctx = ledger.contextOf(row);
     const request = ledger.storedRequest(row);
-    const bot =
-      botNow ??
-      (await db.selectFrom('telegram_bots').selectAll().where('id', '=', row.bot_id).executeTakeFirst());
+    const bot = botNow ?? (await botRows.byId(row.bot_id));
     const end = ledger.timeSend(row);
     try {
       if (!bot) throw new DomainError('NOT_FOUND', 'The bot was removed.');
@@ -198,11 +197,7 @@ export class MessagesService {
       if (bot && error.code === 'TELEGRAM_TOKEN_INVALID' && bot.status !== 'revoked')
         await this.deps.bots.markRevoked(bot);
       if (error.code === 'TELEGRAM_WRITE_FORBIDDEN' && row.channel_id) {
-        const channel = await db
-          .selectFrom('telegram_channels')
-          .selectAll()
-          .where('id', '=', row.channel_id)
-          .executeTakeFirst();
+        const channel = await channelRows.byId(row.channel_id);
         if (channel && channel.status !== 'write_forbidden')
           await this.deps.channels.markWriteForbidden(channel, ctx);
       }

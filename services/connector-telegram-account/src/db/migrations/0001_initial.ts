@@ -1,6 +1,5 @@
+import { channelsTable, messagesTable, ownedTable, tableIndex } from '@integrations/connector-kit';
 import { sql, type Kysely, type Migration } from '@integrations/persistence';
-
-const now = sql`current_timestamp(3)`;
 
 /**
  * The seed's telegram_sessions with ARCHITECTURE.md §7's changes: `user_id` is the token's `sub` (no foreign
@@ -10,88 +9,46 @@ const now = sql`current_timestamp(3)`;
  */
 export const initial: Migration = {
   async up(db: Kysely<unknown>) {
-    await db.schema
-      .createTable('telegram_sessions')
-      .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
-      .addColumn('user_id', 'varchar(64)', (c) => c.notNull())
-      .addColumn('telegram_user_id', 'varchar(20)', (c) => c.notNull())
-      .addColumn('phone_masked', 'varchar(32)')
-      .addColumn('username', 'varchar(64)')
-      .addColumn('first_name', 'varchar(128)')
-      .addColumn('session_enc', 'text', (c) => c.notNull())
-      .addColumn('session_key_version', 'integer', (c) => c.notNull())
-      .addColumn('status', sql`enum('connecting','active','error','revoked')`, (c) =>
-        c.notNull().defaultTo('active'),
-      )
-      .addColumn('last_error', 'text')
-      .addColumn('last_seen_at', sql`datetime(3)`)
-      .addColumn('created_at', sql`datetime(3)`, (c) => c.notNull().defaultTo(now))
-      .addColumn('updated_at', sql`datetime(3)`, (c) => c.notNull().defaultTo(now))
-      .addUniqueConstraint('telegram_sessions_user_account', ['user_id', 'telegram_user_id'])
-      .execute();
-    await db.schema
-      .createIndex('telegram_sessions_user')
-      .on('telegram_sessions')
-      .columns(['user_id', 'created_at'])
-      .execute();
-    await db.schema
-      .createIndex('telegram_sessions_status')
-      .on('telegram_sessions')
-      .columns(['status'])
-      .execute();
+    await ownedTable(
+      db,
+      'telegram_sessions',
+      (t) =>
+        t
+          .addColumn('telegram_user_id', 'varchar(20)', (c) => c.notNull())
+          .addColumn('phone_masked', 'varchar(32)')
+          .addColumn('username', 'varchar(64)')
+          .addColumn('first_name', 'varchar(128)')
+          .addColumn('session_enc', 'text', (c) => c.notNull())
+          .addColumn('session_key_version', 'integer', (c) => c.notNull())
+          .addColumn('status', sql`enum('connecting','active','error','revoked')`, (c) =>
+            c.notNull().defaultTo('active'),
+          )
+          .addColumn('last_error', 'text')
+          .addColumn('last_seen_at', sql`datetime(3)`),
+      { name: 'telegram_sessions_user_account', columns: ['user_id', 'telegram_user_id'] },
+    );
+    await tableIndex(db, 'telegram_sessions_status', 'telegram_sessions', ['status']);
 
-    await db.schema
-      .createTable('telegram_account_channels')
-      .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
-      .addColumn('user_id', 'varchar(64)', (c) => c.notNull())
-      .addColumn('account_id', 'varchar(36)', (c) =>
-        c.notNull().references('telegram_sessions.id').onDelete('cascade'),
-      )
-      .addColumn('chat_id', 'varchar(24)', (c) => c.notNull())
-      .addColumn('peer_type', sql`enum('chat','channel')`, (c) => c.notNull())
-      .addColumn('peer_id', 'varchar(20)', (c) => c.notNull())
-      .addColumn('access_hash', 'varchar(24)', (c) => c.notNull())
-      .addColumn('title', 'varchar(255)', (c) => c.notNull())
-      .addColumn('type', sql`enum('channel','group')`, (c) => c.notNull())
-      .addColumn('username', 'varchar(64)')
-      .addColumn('can_post', 'boolean', (c) => c.notNull())
-      .addColumn('status', sql`enum('active','write_forbidden','error')`, (c) =>
-        c.notNull().defaultTo('active'),
-      )
-      .addColumn('last_checked_at', sql`datetime(3)`)
-      .addColumn('created_at', sql`datetime(3)`, (c) => c.notNull().defaultTo(now))
-      .addColumn('updated_at', sql`datetime(3)`, (c) => c.notNull().defaultTo(now))
-      .addUniqueConstraint('telegram_account_channels_chat', ['account_id', 'chat_id'])
-      .execute();
-    await db.schema
-      .createIndex('telegram_account_channels_user')
-      .on('telegram_account_channels')
-      .columns(['user_id', 'created_at'])
-      .execute();
+    await channelsTable(db, 'telegram_account_channels', {
+      parent: { column: 'account_id', references: 'telegram_sessions.id' },
+      columns: (t) =>
+        t
+          .addColumn('peer_type', sql`enum('chat','channel')`, (c) => c.notNull())
+          .addColumn('peer_id', 'varchar(20)', (c) => c.notNull())
+          .addColumn('access_hash', 'varchar(24)', (c) => c.notNull()),
+      unique: { name: 'telegram_account_channels_chat', columns: ['account_id', 'chat_id'] },
+    });
 
-    await db.schema
-      .createTable('telegram_account_messages')
-      .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
-      .addColumn('user_id', 'varchar(64)', (c) => c.notNull())
-      .addColumn('account_id', 'varchar(36)', (c) => c.notNull())
-      .addColumn('recipient', 'varchar(64)', (c) => c.notNull())
-      .addColumn('channel_id', 'varchar(36)')
-      .addColumn('chat_id', 'varchar(24)')
-      .addColumn('request', 'text')
-      .addColumn('context', 'text')
-      .addColumn('status', sql`enum('queued','sending','sent','failed')`, (c) => c.notNull())
-      .addColumn('telegram_message_id', 'varchar(20)')
-      .addColumn('error_code', 'varchar(40)')
-      .addColumn('error_detail', 'varchar(500)')
-      .addColumn('created_at', sql`datetime(3)`, (c) => c.notNull().defaultTo(now))
-      .addColumn('sent_at', sql`datetime(3)`)
-      .addColumn('updated_at', sql`datetime(3)`, (c) => c.notNull().defaultTo(now))
-      .execute();
-    await db.schema
-      .createIndex('telegram_account_messages_status')
-      .on('telegram_account_messages')
-      .columns(['status', 'created_at'])
-      .execute();
+    await messagesTable(db, 'telegram_account_messages', {
+      columns: (t) =>
+        t
+          .addColumn('account_id', 'varchar(36)', (c) => c.notNull())
+          .addColumn('recipient', 'varchar(64)', (c) => c.notNull()),
+      chatId: { type: 'varchar(24)', notNull: false },
+      statuses: ['queued', 'sending', 'sent', 'failed'],
+      errorCodeLength: 40,
+      errorDetailLength: 500,
+    });
   },
   async down(db: Kysely<unknown>) {
     await db.schema.dropTable('telegram_account_messages').execute();

@@ -1,6 +1,5 @@
+import { channelsTable, messagesTable, ownedTable, tableIndex } from '@integrations/connector-kit';
 import { sql, type Kysely, type Migration } from '@integrations/persistence';
-
-const now = sql`current_timestamp(3)`;
 
 /**
  * The seed's telegram_bots and telegram_channels with ARCHITECTURE.md §7's changes: the token only encrypted
@@ -9,87 +8,44 @@ const now = sql`current_timestamp(3)`;
  */
 export const initial: Migration = {
   async up(db: Kysely<unknown>) {
-    await db.schema
-      .createTable('telegram_bots')
-      .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
-      .addColumn('user_id', 'varchar(64)', (c) => c.notNull())
-      .addColumn('telegram_bot_id', 'varchar(20)', (c) => c.notNull())
-      .addColumn('username', 'varchar(64)', (c) => c.notNull())
-      .addColumn('first_name', 'varchar(128)', (c) => c.notNull())
-      .addColumn('bot_token_enc', 'text', (c) => c.notNull())
-      .addColumn('bot_token_key_version', 'integer', (c) => c.notNull())
-      .addColumn('bot_token_hash', 'char(64)', (c) => c.notNull())
-      .addColumn('status', sql`enum('active','error','revoked')`, (c) => c.notNull().defaultTo('active'))
-      .addColumn('updates_mode', sql`enum('webhook','polling','none')`, (c) =>
-        c.notNull().defaultTo('polling'),
-      )
-      .addColumn('updates_offset', 'bigint', (c) => c.notNull().defaultTo(0))
-      .addColumn('last_error', 'text')
-      .addColumn('last_seen_at', sql`datetime(3)`)
-      .addColumn('created_at', sql`datetime(3)`, (c) => c.notNull().defaultTo(now))
-      .addColumn('updated_at', sql`datetime(3)`, (c) => c.notNull().defaultTo(now))
-      .addUniqueConstraint('telegram_bots_user_token', ['user_id', 'bot_token_hash'])
-      .execute();
-    await db.schema
-      .createIndex('telegram_bots_user')
-      .on('telegram_bots')
-      .columns(['user_id', 'created_at'])
-      .execute();
-    await db.schema
-      .createIndex('telegram_bots_telegram_id')
-      .on('telegram_bots')
-      .columns(['telegram_bot_id', 'status'])
-      .execute();
+    await ownedTable(
+      db,
+      'telegram_bots',
+      (t) =>
+        t
+          .addColumn('telegram_bot_id', 'varchar(20)', (c) => c.notNull())
+          .addColumn('username', 'varchar(64)', (c) => c.notNull())
+          .addColumn('first_name', 'varchar(128)', (c) => c.notNull())
+          .addColumn('bot_token_enc', 'text', (c) => c.notNull())
+          .addColumn('bot_token_key_version', 'integer', (c) => c.notNull())
+          .addColumn('bot_token_hash', 'char(64)', (c) => c.notNull())
+          .addColumn('status', sql`enum('active','error','revoked')`, (c) => c.notNull().defaultTo('active'))
+          .addColumn('updates_mode', sql`enum('webhook','polling','none')`, (c) =>
+            c.notNull().defaultTo('polling'),
+          )
+          .addColumn('updates_offset', 'bigint', (c) => c.notNull().defaultTo(0))
+          .addColumn('last_error', 'text')
+          .addColumn('last_seen_at', sql`datetime(3)`),
+      { name: 'telegram_bots_user_token', columns: ['user_id', 'bot_token_hash'] },
+    );
+    await tableIndex(db, 'telegram_bots_telegram_id', 'telegram_bots', ['telegram_bot_id', 'status']);
 
-    await db.schema
-      .createTable('telegram_channels')
-      .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
-      .addColumn('user_id', 'varchar(64)', (c) => c.notNull())
-      .addColumn('bot_id', 'varchar(36)', (c) =>
-        c.notNull().references('telegram_bots.id').onDelete('cascade'),
-      )
-      .addColumn('chat_id', 'varchar(24)', (c) => c.notNull())
-      .addColumn('title', 'varchar(255)', (c) => c.notNull())
-      .addColumn('type', sql`enum('channel','group')`, (c) => c.notNull())
-      .addColumn('username', 'varchar(64)')
-      .addColumn('can_post', 'boolean', (c) => c.notNull())
-      .addColumn('status', sql`enum('active','write_forbidden','error')`, (c) =>
-        c.notNull().defaultTo('active'),
-      )
-      .addColumn('last_checked_at', sql`datetime(3)`)
-      .addColumn('created_at', sql`datetime(3)`, (c) => c.notNull().defaultTo(now))
-      .addColumn('updated_at', sql`datetime(3)`, (c) => c.notNull().defaultTo(now))
-      .addUniqueConstraint('telegram_channels_user_bot_chat', ['user_id', 'bot_id', 'chat_id'])
-      .execute();
-    await db.schema
-      .createIndex('telegram_channels_user')
-      .on('telegram_channels')
-      .columns(['user_id', 'created_at'])
-      .execute();
+    await channelsTable(db, 'telegram_channels', {
+      parent: { column: 'bot_id', references: 'telegram_bots.id' },
+      columns: (t) => t,
+      unique: { name: 'telegram_channels_user_bot_chat', columns: ['user_id', 'bot_id', 'chat_id'] },
+    });
 
-    await db.schema
-      .createTable('telegram_messages')
-      .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
-      .addColumn('user_id', 'varchar(64)', (c) => c.notNull())
-      .addColumn('via_type', sql`enum('bot','channel')`, (c) => c.notNull())
-      .addColumn('bot_id', 'varchar(36)', (c) => c.notNull())
-      .addColumn('channel_id', 'varchar(36)')
-      .addColumn('chat_id', 'varchar(64)', (c) => c.notNull())
-      .addColumn('request', 'text')
-      .addColumn('context', 'text')
-      .addColumn('status', sql`enum('queued','sent','failed')`, (c) => c.notNull())
-      .addColumn('telegram_message_id', 'varchar(20)')
-      .addColumn('error_code', 'varchar(64)')
-      .addColumn('error_detail', 'varchar(512)')
-      .addColumn('created_at', sql`datetime(3)`, (c) => c.notNull().defaultTo(now))
-      .addColumn('sent_at', sql`datetime(3)`)
-      .addColumn('updated_at', sql`datetime(3)`, (c) => c.notNull().defaultTo(now))
-      .execute();
-    await db.schema
-      .createIndex('telegram_messages_status')
-      .on('telegram_messages')
-      .columns(['status', 'created_at'])
-      .execute();
+    await messagesTable(db, 'telegram_messages', {
+      columns: (t) =>
+        t
+          .addColumn('via_type', sql`enum('bot','channel')`, (c) => c.notNull())
+          .addColumn('bot_id', 'varchar(36)', (c) => c.notNull()),
+      chatId: { type: 'varchar(64)', notNull: true },
+      statuses: ['queued', 'sent', 'failed'],
+      errorCodeLength: 64,
+      errorDetailLength: 512,
+    });
   },
   async down(db: Kysely<unknown>) {
     await db.schema.dropTable('telegram_messages').execute();

@@ -1,15 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import { createDb, migrateToLatest, type Kysely } from '@integrations/persistence';
 import { KEY_NAMES, LocalKeyringCipher, keyedHash } from '@integrations/secrets';
 import { createTestDatabase, infra, type TestDatabase } from '@integrations/testing';
 import { migrations } from '../db/migrations';
 import type { AccountDatabase } from '../db/schema';
-import { AccountStore, normalizePhone, phoneContext, sessionContext } from './account-store';
+import { normalizePhone, phoneContext, sessionContext } from './account-store';
+import { AccountsRepository } from './accounts.repository';
 
 /** The full phone number at login: stored encrypted and hashed, one account per phone per user. */
-describe('AccountStore: the phone number of a login', () => {
+describe('AccountsRepository: the phone number of a login', () => {
   let database: TestDatabase;
   let db: Kysely<AccountDatabase>;
-  let store: AccountStore;
+  let store: AccountsRepository;
   const cipher = LocalKeyringCipher.fromJson('{}');
   const hashKey = 'test-hash-key';
 
@@ -17,7 +19,7 @@ describe('AccountStore: the phone number of a login', () => {
     database = await createTestDatabase('acctphone');
     db = createDb({ url: infra.mysqlUrl, database: database.name }) as Kysely<AccountDatabase>;
     await migrateToLatest(db as Kysely<unknown>, migrations);
-    store = new AccountStore(db, cipher, hashKey);
+    store = new AccountsRepository(db, cipher, hashKey);
   });
   afterAll(async () => {
     await db?.destroy();
@@ -25,9 +27,10 @@ describe('AccountStore: the phone number of a login', () => {
   });
 
   const login = (userId: string, telegramUserId: string, phone: string | null) =>
-    db
-      .transaction()
-      .execute((trx) => store.saveLogin(trx, userId, { telegramUserId, phone }, `session-${telegramUserId}`));
+    store.saveLogin(userId, { telegramUserId, phone }, `session-${telegramUserId}`, () => ({
+      id: randomUUID(),
+      type: 'telegram.account.connected',
+    }));
   const row = (userId: string, telegramUserId: string) =>
     db
       .selectFrom('telegram_sessions')
