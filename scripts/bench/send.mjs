@@ -2,7 +2,7 @@
 // Benchmark of the whole send path against the real stack: REST api → RabbitMQ → bot connector → emulator →
 // MariaDB, outbox → audit-log, each service in its own process as `npm start` runs them. Next to it, in the same
 // run, the baseline: the same sendMessage from grammY straight to the emulator (what a send costs without us), and
-// the way other platform services send: a `telegram.channel.send` command published to `integrations.commands`.
+// the way other platform services send: a `telegram.bot.channel.send` command published to `integrations.commands`.
 //
 // Several loads (BENCH_LOADS, requests in flight), many bots each with its own groups (BENCH_BOTS), BENCH_REQUESTS
 // sends per row; BENCH_PATHS picks the paths (baseline,rest,rest-async,amqp). For each path it also says where
@@ -258,7 +258,7 @@ async function main() {
       const bot = botOf(i);
       const text = `amqp ${label} ${i}`;
       await platform.sendCommand(
-        'telegram.channel.send',
+        'telegram.bot.channel.send',
         { channelId: bot.channel, text },
         { userId: 'bench-user' },
       );
