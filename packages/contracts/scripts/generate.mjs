@@ -76,6 +76,11 @@ const keys = [
   `export type CommandType = (typeof COMMAND_TYPES)[number];`,
   `export const EVENT_TYPES = [${events.map((k) => `'${k.key}'`).join(', ')}] as const;`,
   `export type EventType = (typeof EVENT_TYPES)[number];`,
+  '/** Deprecated command keys and the key that replaces each: still consumed, no longer published by the api. */',
+  `export const DEPRECATED_COMMANDS = {\n${schemas
+    .filter((s) => s.rel.startsWith('commands/') && s.schema.deprecated === true)
+    .map((s) => `  '${path.basename(s.rel, '.json')}': '${path.basename(s.schema.$ref, '.json')}',`)
+    .join('\n')}\n} as const satisfies Partial<Record<CommandType, CommandType>>;`,
   map('CommandDataMap', commands),
   map('ReplyDataMap', replies),
   map('EventDataMap', events),

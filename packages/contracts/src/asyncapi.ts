@@ -1,5 +1,5 @@
 import { ERROR_STATUS } from './errors';
-import { COMMAND_TYPES, EVENT_TYPES } from './generated/routing-keys';
+import { COMMAND_TYPES, DEPRECATED_COMMANDS, EVENT_TYPES } from './generated/routing-keys';
 import { loadSchemas, type LoadedSchema } from './schemas';
 import {
   DIRECT_REPLY_TO,
@@ -150,6 +150,14 @@ export function buildAsyncApi(options: AsyncApiOptions = {}): Json {
   for (const type of COMMAND_TYPES) {
     const id = asyncApiId(type);
     const consumer = commandConsumer(type);
+    const replacement = (DEPRECATED_COMMANDS as Partial<Record<string, string>>)[type];
+    // A deprecated key is still consumed during its window (ADR 0020); the document says what replaces it.
+    const deprecation = replacement
+      ? {
+          text: ` Deprecated: publish \`${replacement}\` instead; \`${type}\` is still consumed during the deprecation window.`,
+          marks: { 'x-deprecated': true, 'x-replaced-by': replacement, tags: [{ name: 'deprecated' }] },
+        }
+      : { text: '', marks: {} };
     messages[id] = {
       name: type,
       title: type,
@@ -179,14 +187,16 @@ export function buildAsyncApi(options: AsyncApiOptions = {}): Json {
       description:
         `Routing key \`${type}\` on the exchange \`${EXCHANGES.commands}\`` +
         (consumer ? `, consumed by ${consumer}` : '') +
-        `. The lane is a prefix of the routing key: ${LANES_TEXT}. The envelope's \`type\` is always \`${type}\`.`,
+        `. The lane is a prefix of the routing key: ${LANES_TEXT}. The envelope's \`type\` is always \`${type}\`.` +
+        deprecation.text,
       messages: { [id]: ref(`#/components/messages/${id}`) },
       bindings: exchangeBinding(EXCHANGES.commands),
     };
     operations[id] = {
       action: 'send',
       title: type,
-      summary: `Send ${type}; with reply-to and a correlation id, the service answers.`,
+      summary: `Send ${type}; with reply-to and a correlation id, the service answers.${deprecation.text}`,
+      ...deprecation.marks,
       channel: ref(`#/channels/${id}`),
       messages: [ref(`#/channels/${id}/messages/${id}`)],
       reply: {

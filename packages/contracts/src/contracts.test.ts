@@ -1,5 +1,6 @@
 import {
   COMMAND_TYPES,
+  DEPRECATED_COMMANDS,
   DomainError,
   ERROR_STATUS,
   ErrorCode,
@@ -12,6 +13,7 @@ import {
   validateReplyData,
   validateRestBody,
 } from './index';
+import { buildAsyncApi } from './asyncapi';
 
 const envelope = {
   specversion: '1.0',
@@ -54,6 +56,35 @@ describe('contract schemas', () => {
 
   it('compiles every schema (each is compiled on first use; none may fail then)', () => {
     expect(compileAllSchemas()).toBe(allSchemas().length);
+  });
+
+  it('names every command key <platform>.<resource>.<verb>, the old asymmetric keys kept as deprecated aliases', () => {
+    // The bot connector's channels were `telegram.channel.*` beside the account's `telegram.account.channel.*`.
+    expect(DEPRECATED_COMMANDS).toEqual({
+      'telegram.channel.attach': 'telegram.bot.channel.attach',
+      'telegram.channel.get': 'telegram.bot.channel.get',
+      'telegram.channel.list': 'telegram.bot.channel.list',
+      'telegram.channel.remove': 'telegram.bot.channel.remove',
+      'telegram.channel.send': 'telegram.bot.channel.send',
+      'telegram.channel.update': 'telegram.bot.channel.update',
+    });
+    const send = { channelId: 'c-1', text: 'hi', messageId: 'm-1' };
+    for (const [old, replacement] of Object.entries(DEPRECATED_COMMANDS)) {
+      expect(COMMAND_TYPES).toContain(replacement);
+      // Symmetric: the account connector's channel command of the same verb.
+      expect(COMMAND_TYPES).toContain(replacement.replace('telegram.bot.', 'telegram.account.'));
+      // The old key takes exactly the data of the new one.
+      if (old === 'telegram.channel.send') {
+        expect(validateMessageData(old, send)).toEqual({ valid: true });
+        expect(validateMessageData(old, { ...send, extra: 1 })).toMatchObject({ valid: false });
+      }
+    }
+    const doc = buildAsyncApi() as { operations: Record<string, Record<string, unknown>> };
+    expect(doc.operations['telegramChannelSend']).toMatchObject({
+      'x-deprecated': true,
+      'x-replaced-by': 'telegram.bot.channel.send',
+    });
+    expect(doc.operations['telegramBotChannelSend']).not.toHaveProperty('x-deprecated');
   });
 
   it('gives every error code its status from the contract table', () => {

@@ -1,4 +1,5 @@
 import type { RateLimitConfig } from './http/rate-limits';
+import { CONNECTOR_NAMES, type ConnectorName, isConnectorName } from './platforms/registry';
 
 export interface ApiConfig {
   port: number;
@@ -29,8 +30,8 @@ export interface ApiConfig {
   /** How long a synchronous request waits for its connector. */
   commandTimeoutMs: number;
   rateLimits: RateLimitConfig;
-  /** Which Telegram connectors are deployed: merged lists and id lookups only ask those. */
-  connectors: ReadonlySet<'bot' | 'account'>;
+  /** Which connectors of the registry are deployed: merged lists and id lookups only ask those. */
+  connectors: ReadonlySet<ConnectorName>;
   production: boolean;
 }
 
@@ -70,6 +71,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       perIp: { points: Number(env.RATE_LIMIT_PER_IP ?? 1200), windowSeconds: 60 },
       perUser: { points: Number(env.RATE_LIMIT_PER_USER ?? 600), windowSeconds: 60 },
       sensitive: { points: Number(env.RATE_LIMIT_SENSITIVE ?? 120), windowSeconds: 60 },
+      // A campaign over 20 bots at Telegram's 30 messages/s each stays under it; the connectors pace each bot.
+      sends: { points: Number(env.RATE_LIMIT_SENDS ?? 36_000), windowSeconds: 60 },
     },
     production,
     ...((env.VAULT_ADDR && env.VAULT_TOKEN) ||
@@ -103,16 +106,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   return config;
 }
 
-function parseConnectors(value: string): ReadonlySet<'bot' | 'account'> {
+function parseConnectors(value: string): ReadonlySet<ConnectorName> {
   const names = value
     .split(',')
     .map((n) => n.trim())
     .filter(Boolean);
+  const known = CONNECTOR_NAMES.join(', ');
+  const connectors = new Set<ConnectorName>();
   for (const name of names) {
-    if (name !== 'bot' && name !== 'account')
-      throw new ConfigError(`API_CONNECTORS: unknown connector ${JSON.stringify(name)} (bot, account)`);
+    if (!isConnectorName(name))
+      throw new ConfigError(`API_CONNECTORS: unknown connector ${JSON.stringify(name)} (${known})`);
+    connectors.add(name);
   }
-  if (names.length === 0)
-    throw new ConfigError('API_CONNECTORS must name at least one connector (bot, account).');
-  return new Set(names as ('bot' | 'account')[]);
+  if (connectors.size === 0)
+    throw new ConfigError(`API_CONNECTORS must name at least one connector (${known}).`);
+  return connectors;
 }

@@ -36,7 +36,7 @@ describe('api security', () => {
         throw new DomainError('NOT_FOUND', 'unknown');
       },
       ['webhooks.*'],
-      { AUTH_MAX_TOKEN_AGE_S: '3600', API_SSE_MAX_PER_USER: '2', RATE_LIMIT_SENSITIVE: '2' },
+      { AUTH_MAX_TOKEN_AGE_S: '3600', API_SSE_MAX_PER_USER: '2', RATE_LIMIT_SENDS: '2' },
     );
     redis = new Redis(infra.redisUrl);
   });
@@ -137,7 +137,7 @@ describe('api security', () => {
     });
   });
 
-  it('gives account sends the sensitive limit, like bot and channel sends', async () => {
+  it('gives account sends the send limit, like bot and channel sends', async () => {
     const token = await h.token('sender');
     const send = () =>
       call('/api/integrations/telegram/accounts/acc-1/send', {
@@ -145,7 +145,7 @@ describe('api security', () => {
         token,
         body: JSON.stringify({ to: '@someone', text: 'hello' }),
       });
-    // Two pass the limit (no connector answers here: 504); the third is over the sensitive limit of 2.
+    // Two pass the limit (no connector answers here: 504); the third is over the send limit of 2.
     expect([(await send()).status, (await send()).status]).toEqual([504, 504]);
     const third = await send();
     expect(third.status).toBe(429);

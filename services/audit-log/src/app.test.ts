@@ -79,9 +79,9 @@ describe('audit-log', () => {
     const reply = await query(alice);
     expect(reply.ok).toBe(true);
     if (!reply.ok) return;
-    expect(reply.data.items.map((i) => [i.type, i.action, i.status])).toEqual([
-      ['telegram_bot', 'message_failed', 'error'],
-      ['telegram_bot', 'connected', 'success'],
+    expect(reply.data.items.map((i) => [i.type, i.platform, i.resource, i.action, i.status])).toEqual([
+      ['telegram_bot', 'telegram', 'bot', 'message_failed', 'error'],
+      ['telegram_bot', 'telegram', 'bot', 'connected', 'success'],
     ]);
     expect(reply.data.items[1]).toMatchObject({
       targetId: 'bot-1',
@@ -104,6 +104,10 @@ describe('audit-log', () => {
     expect(failed.ok && failed.data.items.map((i) => i.action)).toEqual(['message_failed']);
     const connected = await query(alice, { type: 'telegram_bot', action: 'connected' });
     expect(connected.ok && connected.data.items).toHaveLength(1);
+    const bots = await query(alice, { platform: 'telegram', resource: 'bot' });
+    expect(bots.ok && bots.data.items).toHaveLength(2);
+    const none = await query(alice, { platform: 'whatsapp' });
+    expect(none.ok && none.data.items).toEqual([]);
     const first = await query(alice, { limit: 1 });
     expect(first.ok && first.data.nextCursor).toEqual(expect.any(String));
     if (!first.ok || !first.data.nextCursor) return;
@@ -154,6 +158,21 @@ describe('audit-log', () => {
     ]);
   });
 
+  it('records a burst of events, each once, however the deliveries are batched', async () => {
+    const before = await count();
+    const burst = Array.from({ length: 40 }, (_, i) =>
+      client.makeEnvelope('telegram.bot.removed', { userId: 'erin', botId: `bot-${i}` }, { userId: 'erin' }),
+    );
+    await Promise.all(
+      [...burst, ...burst].map((envelope) => client.publishEnvelope('events', envelope.type, envelope)),
+    );
+    await until(async () => (await count()) === before + 40);
+    const erin = await query({ userId: 'erin' }, { limit: 100 });
+    expect(erin.ok && erin.data.items.map((i) => i.targetId).sort()).toEqual(
+      burst.map((_, i) => `bot-${i}`).sort(),
+    );
+  });
+
   it('refuses a forged cursor', async () => {
     const reply = await query(alice, { cursor: Buffer.from('log:1 or 1=1').toString('base64url') });
     expect(reply).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
@@ -188,13 +207,14 @@ describe('audit-log', () => {
     expect(reply.ok).toBe(true);
     if (!reply.ok) return;
     const iso = (daysAgo: number) => new Date(Date.now() - daysAgo * day).toISOString().slice(0, 10);
+    const telegram = (resource: string) => ({ platform: 'telegram', resource });
     expect(reply.data).toEqual({
       from: iso(13),
       to: iso(0),
       days: [
-        { date: iso(3), type: 'telegram_channel', sent: 1, failed: 0, received: 0 },
-        { date: iso(0), type: 'telegram_account', sent: 0, failed: 1, received: 1 },
-        { date: iso(0), type: 'telegram_bot', sent: 2, failed: 0, received: 0 },
+        { date: iso(3), type: 'telegram_channel', ...telegram('channel'), sent: 1, failed: 0, received: 0 },
+        { date: iso(0), type: 'telegram_account', ...telegram('account'), sent: 0, failed: 1, received: 1 },
+        { date: iso(0), type: 'telegram_bot', ...telegram('bot'), sent: 2, failed: 0, received: 0 },
       ],
       resources: [
         { resourceType: 'account', resourceId: 'account-1', sent: 0, failed: 1, received: 1 },
@@ -217,7 +237,8 @@ describe('audit-log', () => {
       event_id: eventId,
       event_type: 'telegram.bot.connected',
       user_id: 'retention-user',
-      integration_type: 'telegram_bot' as const,
+      platform: 'telegram',
+      resource: 'bot',
       action: 'connected',
       status: 'success' as const,
       error_message: null,

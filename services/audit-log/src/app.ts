@@ -12,6 +12,7 @@ import { startServiceBase } from '@integrations/service-kit';
 import type { AuditLogConfig } from './config';
 import { migrations } from './db/migrations';
 import type { AuditDatabase } from './db/schema';
+import { GroupCommit } from './logs/group-commit';
 import { LogsRepository } from './logs/logs.repository';
 import { StatsRepository } from './logs/stats.repository';
 import { UserPurgeService } from './users/user-purge';
@@ -79,12 +80,12 @@ export async function startAuditLog(
     onDue: () => dispatcher.kick(),
   });
 
+  // The events in flight (up to the prefetch) are recorded together: one INSERT per delivery batch.
+  const logs = new GroupCommit((envelopes: Envelope[]) => repository.record(envelopes));
   await messaging.consumeEvents({
     queue: SERVICE,
     patterns: ['#'],
-    handler: async (envelope) => {
-      await repository.record(envelope);
-    },
+    handler: (envelope) => logs.add(envelope),
   });
   await messaging.consumeEvents({
     queue: `${SERVICE}.webhooks`,

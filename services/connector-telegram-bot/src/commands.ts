@@ -1,4 +1,11 @@
-import { contextOf, purgeSubject, requireAdmin, routeCommands } from '@integrations/messaging';
+import { DEPRECATED_COMMANDS } from '@integrations/contracts';
+import {
+  type CommandRoutes,
+  contextOf,
+  purgeSubject,
+  requireAdmin,
+  routeCommands,
+} from '@integrations/messaging';
 import type { Registry } from '@integrations/observability';
 import type { KeyRotationJob } from '@integrations/persistence';
 import type { BotsService } from './bots/bots.service';
@@ -6,6 +13,10 @@ import { toChannel, type ChannelsService } from './channels/channels.service';
 import type { WebhookReceiver } from './inbound/webhook';
 import type { MessagesService } from './messages/messages.service';
 
+/**
+ * `telegram.bot.#` takes the bot's own commands and its channels' (`telegram.bot.channel.*`); `telegram.channel.#`
+ * the deprecated channel keys, still accepted during their deprecation window (ADR 0020).
+ */
 export const COMMAND_BINDINGS = ['telegram.bot.#', 'telegram.channel.#', 'platform.user.deleted'];
 
 /** Routes each command of this connector to its service; the caller is always the envelope's `userid`. */
@@ -35,16 +46,29 @@ export function commandHandler(
         requireAdmin(caller, 'Key rotation');
         return keys.rotate(contextOf(env));
       },
-      'telegram.channel.attach': (caller, data, env) => channels.attach(caller, data, contextOf(env)),
-      'telegram.channel.list': (caller, data) => channels.list(caller, data),
-      'telegram.channel.get': async (caller, data) => toChannel(await channels.find(caller, data.id)),
-      'telegram.channel.update': (caller, data, env) => channels.update(caller, data, contextOf(env)),
-      'telegram.channel.remove': (caller, data, env) =>
-        channels.remove({ ...caller, admin: false }, data.id, contextOf(env)),
-      'telegram.channel.send': (caller, data, env) => messages.sendViaChannel(caller, data, env),
+      ...withDeprecatedKeys({
+        'telegram.bot.channel.attach': (caller, data, env) => channels.attach(caller, data, contextOf(env)),
+        'telegram.bot.channel.list': (caller, data) => channels.list(caller, data),
+        'telegram.bot.channel.get': async (caller, data) => toChannel(await channels.find(caller, data.id)),
+        'telegram.bot.channel.update': (caller, data, env) => channels.update(caller, data, contextOf(env)),
+        'telegram.bot.channel.remove': (caller, data, env) =>
+          channels.remove({ ...caller, admin: false }, data.id, contextOf(env)),
+        'telegram.bot.channel.send': (caller, data, env) => messages.sendViaChannel(caller, data, env),
+      }),
       'platform.user.deleted': (caller, data, env) =>
         bots.purgeUser(purgeSubject(caller, data), contextOf(env)),
     },
     { registry },
   );
+}
+
+type Deprecated = keyof typeof DEPRECATED_COMMANDS;
+type ChannelKey = (typeof DEPRECATED_COMMANDS)[Deprecated];
+
+/** The channel routes under their keys and under the deprecated keys they replaced (same data, same answer). */
+function withDeprecatedKeys(routes: CommandRoutes<ChannelKey>): CommandRoutes<ChannelKey | Deprecated> {
+  const aliases = Object.fromEntries(
+    Object.entries(DEPRECATED_COMMANDS).map(([old, replacement]) => [old, routes[replacement]]),
+  ) as CommandRoutes<Deprecated>;
+  return { ...routes, ...aliases };
 }

@@ -47,6 +47,12 @@ import type {
   TelegramAccountSessionErrorEvent,
   TelegramAccountUpdateCommand,
   TelegramAccountUpdatedEvent,
+  TelegramBotChannelAttachCommand,
+  TelegramBotChannelGetCommand,
+  TelegramBotChannelListCommand,
+  TelegramBotChannelRemoveCommand,
+  TelegramBotChannelSendCommand,
+  TelegramBotChannelUpdateCommand,
   TelegramBotConnectCommand,
   TelegramBotConnectedEvent,
   TelegramBotGetCommand,
@@ -61,16 +67,10 @@ import type {
   TelegramBotUpdateCommand,
   TelegramBotUpdatedEvent,
   TelegramBotWebhookCommand,
-  TelegramChannelAttachCommand,
   TelegramChannelAttachedEvent,
-  TelegramChannelGetCommand,
-  TelegramChannelListCommand,
   TelegramChannelPausedEvent,
-  TelegramChannelRemoveCommand,
   TelegramChannelRemovedEvent,
   TelegramChannelResumedEvent,
-  TelegramChannelSendCommand,
-  TelegramChannelUpdateCommand,
   TelegramChannelUpdatedEvent,
   TelegramChannelWriteForbiddenEvent,
   TelegramMessageFailedEvent,
@@ -115,6 +115,12 @@ export const COMMAND_TYPES = [
   'telegram.account.remove',
   'telegram.account.send',
   'telegram.account.update',
+  'telegram.bot.channel.attach',
+  'telegram.bot.channel.get',
+  'telegram.bot.channel.list',
+  'telegram.bot.channel.remove',
+  'telegram.bot.channel.send',
+  'telegram.bot.channel.update',
   'telegram.bot.connect',
   'telegram.bot.get',
   'telegram.bot.keys.rotate',
@@ -173,6 +179,17 @@ export const EVENT_TYPES = [
 
 export type EventType = (typeof EVENT_TYPES)[number];
 
+/** Deprecated command keys and the key that replaces each: still consumed, no longer published by the api. */
+
+export const DEPRECATED_COMMANDS = {
+  'telegram.channel.attach': 'telegram.bot.channel.attach',
+  'telegram.channel.get': 'telegram.bot.channel.get',
+  'telegram.channel.list': 'telegram.bot.channel.list',
+  'telegram.channel.remove': 'telegram.bot.channel.remove',
+  'telegram.channel.send': 'telegram.bot.channel.send',
+  'telegram.channel.update': 'telegram.bot.channel.update',
+} as const satisfies Partial<Record<CommandType, CommandType>>;
+
 export interface CommandDataMap {
   'audit.logs.query': AuditLogsQueryCommand;
   'audit.stats.query': AuditStatsQueryCommand;
@@ -197,6 +214,12 @@ export interface CommandDataMap {
   'telegram.account.remove': TelegramAccountRemoveCommand;
   'telegram.account.send': TelegramAccountSendCommand;
   'telegram.account.update': TelegramAccountUpdateCommand;
+  'telegram.bot.channel.attach': TelegramBotChannelAttachCommand;
+  'telegram.bot.channel.get': TelegramBotChannelGetCommand;
+  'telegram.bot.channel.list': TelegramBotChannelListCommand;
+  'telegram.bot.channel.remove': TelegramBotChannelRemoveCommand;
+  'telegram.bot.channel.send': TelegramBotChannelSendCommand;
+  'telegram.bot.channel.update': TelegramBotChannelUpdateCommand;
   'telegram.bot.connect': TelegramBotConnectCommand;
   'telegram.bot.get': TelegramBotGetCommand;
   'telegram.bot.keys.rotate': TelegramBotKeysRotateCommand;
@@ -206,12 +229,12 @@ export interface CommandDataMap {
   'telegram.bot.send': TelegramBotSendCommand;
   'telegram.bot.update': TelegramBotUpdateCommand;
   'telegram.bot.webhook': TelegramBotWebhookCommand;
-  'telegram.channel.attach': TelegramChannelAttachCommand;
-  'telegram.channel.get': TelegramChannelGetCommand;
-  'telegram.channel.list': TelegramChannelListCommand;
-  'telegram.channel.remove': TelegramChannelRemoveCommand;
-  'telegram.channel.send': TelegramChannelSendCommand;
-  'telegram.channel.update': TelegramChannelUpdateCommand;
+  'telegram.channel.attach': TelegramBotChannelAttachCommand;
+  'telegram.channel.get': TelegramBotChannelGetCommand;
+  'telegram.channel.list': TelegramBotChannelListCommand;
+  'telegram.channel.remove': TelegramBotChannelRemoveCommand;
+  'telegram.channel.send': TelegramBotChannelSendCommand;
+  'telegram.channel.update': TelegramBotChannelUpdateCommand;
   'webhooks.create': WebhooksCreateCommand;
   'webhooks.deliveries': WebhooksDeliveriesCommand;
   'webhooks.get': WebhooksGetCommand;
@@ -245,6 +268,12 @@ export interface ReplyDataMap {
   'telegram.account.remove': Empty;
   'telegram.account.send': Message;
   'telegram.account.update': Account;
+  'telegram.bot.channel.attach': Channel;
+  'telegram.bot.channel.get': Channel;
+  'telegram.bot.channel.list': ChannelPage;
+  'telegram.bot.channel.remove': Empty;
+  'telegram.bot.channel.send': Message;
+  'telegram.bot.channel.update': Channel;
   'telegram.bot.connect': Bot;
   'telegram.bot.get': Bot;
   'telegram.bot.keys.rotate': KeyRotation;

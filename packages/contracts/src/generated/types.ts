@@ -50,6 +50,14 @@ export interface Contracts {}
  */
 export interface AuditLogsQueryCommand {
   type?: 'telegram_account' | 'telegram_bot' | 'telegram_channel' | 'security';
+  /**
+   * Only entries of this platform (`telegram`, `security`, ...).
+   */
+  platform?: string;
+  /**
+   * Only entries about this kind of resource (`bot`, `account`, `channel`, ...).
+   */
+  resource?: string;
   action?: string;
   status?: 'success' | 'error' | 'info';
   from?: string;
@@ -398,6 +406,109 @@ export interface TelegramAccountUpdateCommand {
   label?: string | null;
 }
 /**
+ * Data of the command telegram.bot.channel.attach.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramBotChannelAttachCommand".
+ */
+export interface TelegramBotChannelAttachCommand {
+  chat: string;
+  via: Via;
+}
+/**
+ * Data of the command telegram.bot.channel.get.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramBotChannelGetCommand".
+ */
+export interface TelegramBotChannelGetCommand {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+}
+/**
+ * Data of the command telegram.bot.channel.list.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramBotChannelListCommand".
+ */
+export interface TelegramBotChannelListCommand {
+  limit: number;
+  cursor?: string;
+  /**
+   * Text to find in names, usernames, titles, masked phones and chat ids (case-insensitive).
+   */
+  q?: string;
+  /**
+   * Only items in this status.
+   */
+  status?: 'active' | 'error' | 'revoked' | 'connecting' | 'write_forbidden';
+  /**
+   * Only active (true) or paused (false) items.
+   */
+  isActive?: boolean;
+}
+/**
+ * Data of the command telegram.bot.channel.remove.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramBotChannelRemoveCommand".
+ */
+export interface TelegramBotChannelRemoveCommand {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+}
+/**
+ * Data of the command telegram.bot.channel.send.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramBotChannelSendCommand".
+ */
+export interface TelegramBotChannelSendCommand {
+  text: string;
+  parseMode?: 'HTML' | 'MarkdownV2';
+  disableNotification?: boolean;
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  replyToMessageId?: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  channelId: string;
+  /**
+   * Made by the api (UUIDv7); a repeated id is deduplicated.
+   */
+  messageId?: string;
+  /**
+   * Prefer: respond-async: store as queued, answer at once, send in the background.
+   */
+  async?: boolean;
+}
+/**
+ * Data of the command telegram.bot.channel.update.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramBotChannelUpdateCommand".
+ */
+export interface TelegramBotChannelUpdateCommand {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+  /**
+   * false: paused. A paused bot does not poll (its webhook is removed), a paused account's client is disconnected (the session stays stored), and sends through it or its channels answer 409 INTEGRATION_PAUSED.
+   */
+  isActive?: boolean;
+  /**
+   * The user's own name for it (null: none); shown instead of the Telegram name where set.
+   */
+  label?: string | null;
+}
+/**
  * Data of the command telegram.bot.connect.
  *
  * This interface was referenced by `Contracts`'s JSON-Schema
@@ -544,7 +655,8 @@ export interface TelegramUpdate {
   [k: string]: unknown;
 }
 /**
- * Data of the command telegram.channel.attach.
+ * @deprecated
+ * Data of the command telegram.channel.attach. Deprecated: the api publishes telegram.bot.channel.attach; the bot connector still accepts telegram.channel.attach during the deprecation window (ADR 0020).
  *
  * This interface was referenced by `Contracts`'s JSON-Schema
  * via the `definition` "TelegramChannelAttachCommand".
@@ -554,7 +666,8 @@ export interface TelegramChannelAttachCommand {
   via: Via;
 }
 /**
- * Data of the command telegram.channel.get.
+ * @deprecated
+ * Data of the command telegram.channel.get. Deprecated: the api publishes telegram.bot.channel.get; the bot connector still accepts telegram.channel.get during the deprecation window (ADR 0020).
  *
  * This interface was referenced by `Contracts`'s JSON-Schema
  * via the `definition` "TelegramChannelGetCommand".
@@ -566,7 +679,8 @@ export interface TelegramChannelGetCommand {
   id: string;
 }
 /**
- * Data of the command telegram.channel.list.
+ * @deprecated
+ * Data of the command telegram.channel.list. Deprecated: the api publishes telegram.bot.channel.list; the bot connector still accepts telegram.channel.list during the deprecation window (ADR 0020).
  *
  * This interface was referenced by `Contracts`'s JSON-Schema
  * via the `definition` "TelegramChannelListCommand".
@@ -588,7 +702,8 @@ export interface TelegramChannelListCommand {
   isActive?: boolean;
 }
 /**
- * Data of the command telegram.channel.remove.
+ * @deprecated
+ * Data of the command telegram.channel.remove. Deprecated: the api publishes telegram.bot.channel.remove; the bot connector still accepts telegram.channel.remove during the deprecation window (ADR 0020).
  *
  * This interface was referenced by `Contracts`'s JSON-Schema
  * via the `definition` "TelegramChannelRemoveCommand".
@@ -600,7 +715,8 @@ export interface TelegramChannelRemoveCommand {
   id: string;
 }
 /**
- * Data of the command telegram.channel.send.
+ * @deprecated
+ * Data of the command telegram.channel.send. Deprecated: the api publishes telegram.bot.channel.send; the bot connector still accepts telegram.channel.send during the deprecation window (ADR 0020).
  *
  * This interface was referenced by `Contracts`'s JSON-Schema
  * via the `definition` "TelegramChannelSendCommand".
@@ -627,7 +743,8 @@ export interface TelegramChannelSendCommand {
   async?: boolean;
 }
 /**
- * Data of the command telegram.channel.update: pause, resume or label a channel.
+ * @deprecated
+ * Data of the command telegram.channel.update. Deprecated: the api publishes telegram.bot.channel.update; the bot connector still accepts telegram.channel.update during the deprecation window (ADR 0020).
  *
  * This interface was referenced by `Contracts`'s JSON-Schema
  * via the `definition` "TelegramChannelUpdateCommand".
@@ -1335,9 +1452,9 @@ export interface LogEntry {
    */
   id: string;
   /**
-   * The integration type.
+   * The integration type: `<platform>_<resource>` (`telegram_bot`, `telegram_account`, `telegram_channel`, a new platform's own), or `security` for the security trail.
    */
-  type: 'telegram_account' | 'telegram_bot' | 'telegram_channel' | 'security';
+  type: string;
   action: string;
   status: 'success' | 'error' | 'info';
   errorMessage: string | null;
@@ -1355,6 +1472,14 @@ export interface LogEntry {
    * The platform user the entry belongs to (who asked for it).
    */
   userId?: string;
+  /**
+   * The platform of the event: the first word of its routing key (`telegram`, `security`, `platform`, ...).
+   */
+  platform?: string;
+  /**
+   * What the event is about: the second word of its routing key, for a message the kind it went through (`bot`, `account`, `channel`).
+   */
+  resource?: string;
 }
 /**
  * Reply data of audit.stats.query.
@@ -1373,7 +1498,12 @@ export interface AuditStatsQueryReply {
   to: string;
   days: {
     date: string;
-    type: 'telegram_account' | 'telegram_bot' | 'telegram_channel';
+    /**
+     * `<platform>_<resource>`, as in the activity log.
+     */
+    type: string;
+    platform?: string;
+    resource?: string;
     sent: number;
     failed: number;
     received: number;
@@ -1935,6 +2065,145 @@ export interface Account2 {
   label: string | null;
 }
 /**
+ * Reply data of telegram.bot.channel.attach.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramBotChannelAttachReply".
+ */
+export interface Channel2 {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  chatId: string;
+  title: string;
+  type: 'channel' | 'group';
+  username?: string | null;
+  via: Via;
+  canPost: boolean;
+  status: 'active' | 'write_forbidden' | 'error';
+  lastCheckedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  /**
+   * false: paused. A paused bot does not poll (its webhook is removed), a paused account's client is disconnected (the session stays stored), and sends through it or its channels answer 409 INTEGRATION_PAUSED.
+   */
+  isActive: boolean;
+  /**
+   * The user's own name for it (null: none); shown instead of the Telegram name where set.
+   */
+  label: string | null;
+}
+/**
+ * Reply data of telegram.bot.channel.get.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramBotChannelGetReply".
+ */
+export interface Channel3 {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  chatId: string;
+  title: string;
+  type: 'channel' | 'group';
+  username?: string | null;
+  via: Via;
+  canPost: boolean;
+  status: 'active' | 'write_forbidden' | 'error';
+  lastCheckedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  /**
+   * false: paused. A paused bot does not poll (its webhook is removed), a paused account's client is disconnected (the session stays stored), and sends through it or its channels answer 409 INTEGRATION_PAUSED.
+   */
+  isActive: boolean;
+  /**
+   * The user's own name for it (null: none); shown instead of the Telegram name where set.
+   */
+  label: string | null;
+}
+/**
+ * Reply data of telegram.bot.channel.list.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramBotChannelListReply".
+ */
+export interface TelegramBotChannelListReply {
+  items: Channel[];
+  nextCursor: string | null;
+}
+/**
+ * Reply data of telegram.bot.channel.remove.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramBotChannelRemoveReply".
+ */
+export interface TelegramBotChannelRemoveReply {}
+/**
+ * Reply data of telegram.bot.channel.send.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramBotChannelSendReply".
+ */
+export interface TelegramBotChannelSendReply {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+  status: 'queued' | 'sent' | 'failed';
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  telegramMessageId?: string;
+  /**
+   * A Telegram chat id, @username, or +phone of a contact.
+   */
+  chatId: string;
+  sentAt?: string;
+  error?: MessageError;
+}
+/**
+ * Reply data of telegram.bot.channel.update.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "TelegramBotChannelUpdateReply".
+ */
+export interface Channel4 {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+  /**
+   * A Telegram id as a string (they exceed 2^53).
+   */
+  chatId: string;
+  title: string;
+  type: 'channel' | 'group';
+  username?: string | null;
+  via: Via;
+  canPost: boolean;
+  status: 'active' | 'write_forbidden' | 'error';
+  lastCheckedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  /**
+   * false: paused. A paused bot does not poll (its webhook is removed), a paused account's client is disconnected (the session stays stored), and sends through it or its channels answer 409 INTEGRATION_PAUSED.
+   */
+  isActive: boolean;
+  /**
+   * The user's own name for it (null: none); shown instead of the Telegram name where set.
+   */
+  label: string | null;
+}
+/**
  * Reply data of telegram.bot.connect.
  *
  * This interface was referenced by `Contracts`'s JSON-Schema
@@ -2141,12 +2410,13 @@ export interface Bot1 {
  */
 export interface TelegramBotWebhookReply {}
 /**
- * Reply data of telegram.channel.attach.
+ * @deprecated
+ * Reply data of telegram.channel.attach. Deprecated: see telegram.bot.channel.attach (ADR 0020).
  *
  * This interface was referenced by `Contracts`'s JSON-Schema
  * via the `definition` "TelegramChannelAttachReply".
  */
-export interface Channel2 {
+export interface Channel5 {
   /**
    * An opaque id of our own (UUIDv7).
    */
@@ -2174,12 +2444,13 @@ export interface Channel2 {
   label: string | null;
 }
 /**
- * Reply data of telegram.channel.get.
+ * @deprecated
+ * Reply data of telegram.channel.get. Deprecated: see telegram.bot.channel.get (ADR 0020).
  *
  * This interface was referenced by `Contracts`'s JSON-Schema
  * via the `definition` "TelegramChannelGetReply".
  */
-export interface Channel3 {
+export interface Channel6 {
   /**
    * An opaque id of our own (UUIDv7).
    */
@@ -2207,7 +2478,8 @@ export interface Channel3 {
   label: string | null;
 }
 /**
- * Reply data of telegram.channel.list.
+ * @deprecated
+ * Reply data of telegram.channel.list. Deprecated: see telegram.bot.channel.list (ADR 0020).
  *
  * This interface was referenced by `Contracts`'s JSON-Schema
  * via the `definition` "TelegramChannelListReply".
@@ -2217,14 +2489,16 @@ export interface TelegramChannelListReply {
   nextCursor: string | null;
 }
 /**
- * Reply data of telegram.channel.remove.
+ * @deprecated
+ * Reply data of telegram.channel.remove. Deprecated: see telegram.bot.channel.remove (ADR 0020).
  *
  * This interface was referenced by `Contracts`'s JSON-Schema
  * via the `definition` "TelegramChannelRemoveReply".
  */
 export interface TelegramChannelRemoveReply {}
 /**
- * Reply data of telegram.channel.send.
+ * @deprecated
+ * Reply data of telegram.channel.send. Deprecated: see telegram.bot.channel.send (ADR 0020).
  *
  * This interface was referenced by `Contracts`'s JSON-Schema
  * via the `definition` "TelegramChannelSendReply".
@@ -2247,12 +2521,13 @@ export interface TelegramChannelSendReply {
   error?: MessageError;
 }
 /**
- * Reply data of telegram.channel.update.
+ * @deprecated
+ * Reply data of telegram.channel.update. Deprecated: see telegram.bot.channel.update (ADR 0020).
  *
  * This interface was referenced by `Contracts`'s JSON-Schema
  * via the `definition` "TelegramChannelUpdateReply".
  */
-export interface Channel4 {
+export interface Channel7 {
   /**
    * An opaque id of our own (UUIDv7).
    */
@@ -2517,7 +2792,7 @@ export interface LogEntryPage {
   nextCursor: string | null;
 }
 /**
- * Messages sent, failed and received per UTC day and integration type, from the audit log. Days with nothing are left out.
+ * Messages sent, failed and received per UTC day, platform and resource (integration type), from the audit log. Days with nothing are left out.
  *
  * This interface was referenced by `Contracts`'s JSON-Schema
  * via the `definition` "MessageStats".
@@ -2533,7 +2808,12 @@ export interface MessageStats {
   to: string;
   days: {
     date: string;
-    type: 'telegram_account' | 'telegram_bot' | 'telegram_channel';
+    /**
+     * `<platform>_<resource>`, as in the activity log.
+     */
+    type: string;
+    platform?: string;
+    resource?: string;
     sent: number;
     failed: number;
     received: number;
@@ -2768,6 +3048,14 @@ export interface ListQuery {
  */
 export interface LogsQuery {
   type?: 'telegram_account' | 'telegram_bot' | 'telegram_channel' | 'security';
+  /**
+   * Only entries of this platform (`telegram`, `security`, ...).
+   */
+  platform?: string;
+  /**
+   * Only entries about this kind of resource (`bot`, `account`, `channel`, ...).
+   */
+  resource?: string;
   action?: string;
   status?: 'success' | 'error' | 'info';
   from?: string;

@@ -6,9 +6,10 @@ import type { ApiConfig } from '../config';
 import { CommandGateway } from '../gateway/command-gateway';
 import { Doc } from '../http/docs';
 import { SchemaPipe } from '../http/schema.pipe';
+import { CONNECTORS, CONNECTOR_NAMES, type Connector } from '../platforms/registry';
 import { TOKENS } from '../tokens';
 
-type KeyRotateCommand = 'telegram.bot.keys.rotate' | 'telegram.account.keys.rotate' | 'webhooks.keys.rotate';
+type KeyRotateCommand = Connector['commands']['keys']['rotate'] | 'webhooks.keys.rotate';
 
 @Controller('api/integrations/admin')
 export class AdminController {
@@ -37,11 +38,15 @@ export class AdminController {
   ): Promise<{ rotations: KeyRotation[] }> {
     // Each key belongs to the service that encrypts with it; a key whose service is not deployed is not ours.
     const owners: Record<KeyRotation['keyName'], { deployed: boolean; command: KeyRotateCommand }> = {
-      'telegram-bots': { deployed: this.config.connectors.has('bot'), command: 'telegram.bot.keys.rotate' },
-      'telegram-sessions': {
-        deployed: this.config.connectors.has('account'),
-        command: 'telegram.account.keys.rotate',
-      },
+      ...(Object.fromEntries(
+        CONNECTOR_NAMES.map((name) => {
+          const keys = CONNECTORS[name].commands.keys;
+          return [keys.keyName, { deployed: this.config.connectors.has(name), command: keys.rotate }];
+        }),
+      ) as Record<
+        Connector['commands']['keys']['keyName'],
+        { deployed: boolean; command: KeyRotateCommand }
+      >),
       'integration-webhooks': { deployed: true, command: 'webhooks.keys.rotate' },
     };
     if (body.keyName && !owners[body.keyName].deployed) {

@@ -10,7 +10,9 @@ import { ApiExtension } from '@nestjs/swagger';
 import { Reflector } from '@nestjs/core';
 import { DomainError } from '@integrations/contracts';
 import { apiMetrics, type Registry } from '@integrations/observability';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
+import { ipCountDeferred } from '../http/middleware';
+import type { RateLimits } from '../http/rate-limits';
 import { TOKENS } from '../tokens';
 import { TokenRejected, type Principal, type Scope, type TokenVerifier } from './token-verifier';
 
@@ -37,6 +39,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     @Inject(TOKENS.verifier) private readonly verifier: TokenVerifier,
     @Inject(TOKENS.registry) private readonly registry: Registry,
+    @Inject(TOKENS.rateLimits) private readonly limits: RateLimits,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -51,6 +54,8 @@ export class AuthGuard implements CanActivate {
     } catch (error) {
       const reason = error instanceof TokenRejected ? error.reason : 'invalid';
       apiMetrics(this.registry).authFailures.inc({ reason });
+      // A bad token's IP is counted before its 401 (over the per-IP limit, the answer is the 429).
+      if (ipCountDeferred(req)) await this.limits.admit([['ip', req.ip ?? 'unknown']], req.res as Response);
       throw new DomainError(
         'UNAUTHORIZED',
         reason === 'missing'

@@ -64,11 +64,25 @@ export function bodyErrors(error: unknown, req: Request, res: Response, next: Ne
   next(error);
 }
 
-/** The per-IP limit, before authentication, so that a flood of bad tokens is refused cheaply. */
+const BEARER = /^Bearer\s/i;
+
+/** A request whose per-IP count the guards make, in the one Redis round trip of its user's counters. */
+export const ipCountDeferred = (req: Request): boolean =>
+  (req as Request & { ipDeferred?: boolean }).ipDeferred === true;
+
+/**
+ * The per-IP limit, before authentication, so that a flood without a token is refused cheaply. A request with a
+ * bearer token is counted by the guards instead: with its user's counters when the token is good (one round
+ * trip), alone before the 401 when it is not.
+ */
 export function ipRateLimit(limits: RateLimits) {
   return (req: Request, res: Response, next: NextFunction): void => {
     if (req.path.startsWith('/health') || req.path === '/metrics') return next();
-    limits.consume('ip', req.ip ?? 'unknown', res).then(
+    if (BEARER.test(req.headers.authorization ?? '')) {
+      (req as Request & { ipDeferred?: boolean }).ipDeferred = true;
+      return next();
+    }
+    limits.admit([['ip', req.ip ?? 'unknown']], res).then(
       () => next(),
       (error: unknown) => (error instanceof DomainError ? sendProblem(res, error, req.path) : next(error)),
     );

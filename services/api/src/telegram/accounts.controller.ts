@@ -27,7 +27,7 @@ import { type AuthedRequest, RequireScope } from '../auth/auth.guard';
 import { SCOPES } from '../auth/token-verifier';
 import { CommandGateway } from '../gateway/command-gateway';
 import { Doc } from '../http/docs';
-import { Sensitive } from '../http/rate-limit.guard';
+import { SendRoute, Sensitive } from '../http/rate-limit.guard';
 import { respond } from '../http/respond';
 import { IdParam, SchemaPipe } from '../http/schema.pipe';
 import { IdempotencyService } from '../idempotency/idempotency.service';
@@ -245,7 +245,7 @@ export class AccountsController {
 
   @Post('accounts/:id/send')
   @RequireScope(SCOPES.write)
-  @Sensitive()
+  @SendRoute({ connector: 'account' })
   @Doc({
     tag: 'accounts',
     summary: 'Send a message as the account',

@@ -18,7 +18,7 @@ import { type AuthedRequest, RequireScope } from '../auth/auth.guard';
 import { SCOPES } from '../auth/token-verifier';
 import { CommandGateway } from '../gateway/command-gateway';
 import { Doc } from '../http/docs';
-import { Sensitive } from '../http/rate-limit.guard';
+import { SendRoute, Sensitive } from '../http/rate-limit.guard';
 import { respond } from '../http/respond';
 import { IdParam, SchemaPipe } from '../http/schema.pipe';
 import { IdempotencyService } from '../idempotency/idempotency.service';
@@ -107,7 +107,7 @@ export class BotsController {
 
   @Post(':id/send')
   @RequireScope(SCOPES.write)
-  @Sensitive()
+  @SendRoute({ connector: 'bot' })
   @Doc({
     tag: 'bots',
     summary: 'Send a message as the bot',

@@ -27,16 +27,17 @@ import { type AuthedRequest, RequireScope } from '../auth/auth.guard';
 import { SCOPES } from '../auth/token-verifier';
 import { CommandGateway } from '../gateway/command-gateway';
 import { Doc } from '../http/docs';
-import { Sensitive } from '../http/rate-limit.guard';
+import { SendRoute, Sensitive } from '../http/rate-limit.guard';
 import { respond } from '../http/respond';
 import { IdParam, SchemaPipe } from '../http/schema.pipe';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import type { ApiConfig } from '../config';
 import { TOKENS } from '../tokens';
+import { CONNECTOR_NAMES, channelCommandsOf, deployed, isConnectorName } from '../platforms/registry';
 import { SendFlow } from './send-flow';
 import { ResourceOwners, type Owner } from './resource-owner';
 
-/** The merged list walks the bot connector's channels first, then the account connector's. */
+/** The merged list walks the deployed connectors' channels in registry order (bots first, then accounts). */
 interface MergedCursor {
   owner: Owner;
   cursor?: string;
@@ -47,10 +48,7 @@ function decodeCursor(raw: string | undefined, first: Owner): MergedCursor {
   if (!raw) return { owner: first };
   try {
     const value = JSON.parse(Buffer.from(raw, 'base64url').toString()) as MergedCursor;
-    if (
-      (value.owner === 'bot' || value.owner === 'account') &&
-      (value.cursor === undefined || typeof value.cursor === 'string')
-    )
+    if (isConnectorName(value.owner) && (value.cursor === undefined || typeof value.cursor === 'string'))
       return value;
   } catch {
     // fall through
@@ -91,10 +89,7 @@ export class ChannelsController {
     @Res({ passthrough: true }) res: Response,
   ) {
     const result = await this.idempotency.run(req, async () => {
-      const channel: Channel =
-        body.via.type === 'bot'
-          ? await this.gateway.call('telegram.channel.attach', body, req)
-          : await this.gateway.call('telegram.account.channel.attach', body, req);
+      const channel: Channel = await this.gateway.call(channelCommandsOf(body.via.type).attach, body, req);
       await this.owners.remember('channel', channel.id, body.via.type);
       return {
         status: 201,
@@ -116,8 +111,8 @@ export class ChannelsController {
     @Query(new SchemaPipe('search-query', { coerce: true })) query: SearchQuery,
     @Req() req: AuthedRequest,
   ): Promise<ChannelPage> {
-    const owners = (['bot', 'account'] as const).filter((o) => this.config.connectors.has(o));
-    let position = decodeCursor(query.cursor, owners[0] ?? 'bot');
+    const owners = deployed(this.config.connectors);
+    let position = decodeCursor(query.cursor, owners[0] ?? CONNECTOR_NAMES[0]);
     const items: Channel[] = [];
     // Fill the page from the bot connector, then continue with the account connector.
     for (;;) {
@@ -128,10 +123,7 @@ export class ChannelsController {
         ...(query.status ? { status: query.status } : {}),
         ...(query.isActive !== undefined ? { isActive: query.isActive } : {}),
       };
-      const page =
-        position.owner === 'bot'
-          ? await this.gateway.call('telegram.channel.list', data, req)
-          : await this.gateway.call('telegram.account.channel.list', data, req);
+      const page = await this.gateway.call(channelCommandsOf(position.owner).list, data, req);
       items.push(...page.items);
       if (page.nextCursor)
         return { items, nextCursor: encodeCursor({ owner: position.owner, cursor: page.nextCursor }) };
@@ -152,9 +144,7 @@ export class ChannelsController {
   })
   get(@Param('id', IdParam) id: string, @Req() req: AuthedRequest) {
     return this.owners.resolve('channel', id, (owner) =>
-      owner === 'bot'
-        ? this.gateway.call('telegram.channel.get', { id }, req)
-        : this.gateway.call('telegram.account.channel.get', { id }, req),
+      this.gateway.call(channelCommandsOf(owner).get, { id }, req),
     );
   }
 
@@ -173,9 +163,7 @@ export class ChannelsController {
     @Req() req: AuthedRequest,
   ) {
     return this.owners.resolve('channel', id, (owner) =>
-      owner === 'bot'
-        ? this.gateway.call('telegram.channel.update', { ...body, id }, req)
-        : this.gateway.call('telegram.account.channel.update', { ...body, id }, req),
+      this.gateway.call(channelCommandsOf(owner).update, { ...body, id }, req),
     );
   }
 
@@ -190,16 +178,14 @@ export class ChannelsController {
   })
   async remove(@Param('id', IdParam) id: string, @Req() req: AuthedRequest): Promise<void> {
     await this.owners.resolve('channel', id, (owner) =>
-      owner === 'bot'
-        ? this.gateway.call('telegram.channel.remove', { id }, req)
-        : this.gateway.call('telegram.account.channel.remove', { id }, req),
+      this.gateway.call(channelCommandsOf(owner).remove, { id }, req),
     );
     await this.owners.forget('channel', id);
   }
 
   @Post(':id/send')
   @RequireScope(SCOPES.write)
-  @Sensitive()
+  @SendRoute({ channelInParam: 'id' })
   @Doc({
     tag: 'channels',
     summary: 'Post to a channel or group',
@@ -222,14 +208,18 @@ export class ChannelsController {
     @Res({ passthrough: true }) res: Response,
   ) {
     return this.sendFlow.run(req, res, prefer, {
-      send: (messageId, async) =>
-        this.owners.resolve('channel', id, async (owner) => {
-          await this.owners.remember('message', messageId, owner);
-          const data = { ...body, channelId: id, messageId, async };
-          return owner === 'bot'
-            ? this.gateway.call('telegram.channel.send', data, req, { idempotencyKey: messageId })
-            : this.gateway.call('telegram.account.channel.send', data, req, { idempotencyKey: messageId });
-        }),
+      send: (messageId, async, plan) =>
+        this.owners.resolve(
+          'channel',
+          id,
+          async (owner) => {
+            // The guard recorded the message's owner when it knew the channel's; otherwise it is done here.
+            if (owner !== plan?.owner) await this.owners.remember('message', messageId, owner);
+            const data = { ...body, channelId: id, messageId, async };
+            return this.gateway.call(channelCommandsOf(owner).send, data, req, { idempotencyKey: messageId });
+          },
+          plan?.owner,
+        ),
     });
   }
 }

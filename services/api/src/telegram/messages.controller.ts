@@ -4,6 +4,7 @@ import { SCOPES } from '../auth/token-verifier';
 import { CommandGateway } from '../gateway/command-gateway';
 import { Doc } from '../http/docs';
 import { IdParam } from '../http/schema.pipe';
+import { CONNECTORS } from '../platforms/registry';
 import { ResourceOwners } from './resource-owner';
 
 @Controller('api/integrations/messages')
@@ -23,9 +24,7 @@ export class MessagesController {
   })
   get(@Param('id', IdParam) id: string, @Req() req: AuthedRequest) {
     return this.owners.resolve('message', id, (owner) =>
-      owner === 'bot'
-        ? this.gateway.call('telegram.bot.message.get', { id }, req)
-        : this.gateway.call('telegram.account.message.get', { id }, req),
+      this.gateway.call(CONNECTORS[owner].commands.messageGet, { id }, req),
     );
   }
 }

@@ -2,13 +2,21 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DomainError } from '@integrations/contracts';
 import type { Redis } from 'ioredis';
 import type { ApiConfig } from '../config';
+import { type ConnectorName, deployed, isConnectorName } from '../platforms/registry';
 import { TOKENS } from '../tokens';
 
-export type Owner = 'bot' | 'account';
+export type Owner = ConnectorName;
+
+/** How long the api remembers which connector owns a channel or message. */
+export const OWNER_TTL_S = 30 * 24 * 3600;
+
+export const ownerKey = (prefix: string, kind: 'channel' | 'message', id: string) =>
+  `${prefix}owner:${kind}:${id}`;
 
 /**
- * Channels and messages live in the connector that made them (bot or account). The api remembers which one
- * for each id it has seen, so a later read goes straight to the owner; an unknown id is asked of both.
+ * Channels and messages live in the connector that made them (see the registry). The api remembers which one
+ * for each id it has seen, so a later read goes straight to the owner; an unknown id is asked of each deployed
+ * connector in registry order.
  */
 @Injectable()
 export class ResourceOwners {
@@ -18,26 +26,30 @@ export class ResourceOwners {
   ) {}
 
   private key(kind: 'channel' | 'message', id: string) {
-    return `${this.config.redisPrefix}owner:${kind}:${id}`;
+    return ownerKey(this.config.redisPrefix, kind, id);
   }
 
   async remember(kind: 'channel' | 'message', id: string, owner: Owner): Promise<void> {
-    await this.redis.set(this.key(kind, id), owner, 'EX', 30 * 24 * 3600);
+    await this.redis.set(this.key(kind, id), owner, 'EX', OWNER_TTL_S);
   }
 
   async forget(kind: 'channel' | 'message', id: string): Promise<void> {
     await this.redis.del(this.key(kind, id));
   }
 
-  /** Runs `attempt` against the remembered owner, or against bot then account until one does not answer 404. */
+  /**
+   * Runs `attempt` against the owner (`known`, else the remembered one), or against each deployed connector until
+   * one does not answer 404.
+   */
   async resolve<T>(
     kind: 'channel' | 'message',
     id: string,
     attempt: (owner: Owner) => Promise<T>,
+    known?: Owner,
   ): Promise<T> {
-    const known = (await this.redis.get(this.key(kind, id))) as Owner | null;
-    if (known) return attempt(known);
-    const owners = (['bot', 'account'] as const).filter((o) => this.config.connectors.has(o));
+    const remembered = known ?? (await this.redis.get(this.key(kind, id)));
+    if (isConnectorName(remembered)) return attempt(remembered);
+    const owners = deployed(this.config.connectors);
     for (const [i, owner] of owners.entries()) {
       try {
         const result = await attempt(owner);

@@ -7,12 +7,23 @@ import { prefersAsync, respond } from '../http/respond';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { ResourceOwners, type Owner } from './resource-owner';
 
+/**
+ * What the rate-limit guard prepared for a send route in its one Redis round trip: the message id, and the owner
+ * it recorded for the message (for a channel, copied from the channel's owner record when there was one).
+ */
+export interface SendPlan {
+  messageId: string;
+  owner?: Owner;
+  /** The message's owner record is written. */
+  recorded: boolean;
+}
+
 /** What a send route does besides naming its command: the message id, the owner, idempotency, async. */
 export interface SendTarget {
   /** The connector that will own the message, when the route already knows it. */
   owner?: Owner;
   /** Sends the command with the message id the flow made; answers the connector's Message. */
-  send(messageId: string, async: boolean): Promise<Message>;
+  send(messageId: string, async: boolean, plan: SendPlan | undefined): Promise<Message>;
 }
 
 /** The namespace of message ids derived from an Idempotency-Key (any fixed UUID; never change it). */
@@ -48,10 +59,11 @@ export class SendFlow {
     target: SendTarget,
   ): Promise<unknown> {
     const result = await this.idempotency.run(req, async () => {
-      const messageId = messageIdFor(req);
+      const plan = (req as AuthedRequest & { sendPlan?: SendPlan }).sendPlan;
+      const messageId = plan?.messageId ?? messageIdFor(req);
       const async = prefersAsync(prefer);
-      if (target.owner) await this.owners.remember('message', messageId, target.owner);
-      const message = await target.send(messageId, async);
+      if (target.owner && !plan?.recorded) await this.owners.remember('message', messageId, target.owner);
+      const message = await target.send(messageId, async, plan);
       if (!async) return { status: 200, body: message };
       return {
         status: 202,

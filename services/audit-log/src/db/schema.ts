@@ -1,6 +1,5 @@
 import type { Generated, OutboxTable } from '@integrations/persistence';
 
-export type IntegrationType = 'telegram_account' | 'telegram_bot' | 'telegram_channel' | 'security';
 export type ResourceType = 'bot' | 'account' | 'channel';
 export type LogStatus = 'success' | 'error' | 'info';
 
@@ -13,7 +12,9 @@ export interface AuditDatabase extends OutboxTable {
     event_id: string;
     event_type: string;
     user_id: string;
-    integration_type: IntegrationType;
+    /** The routing key's platform (`telegram`, `security`, …) and resource (`bot`, `account`, `channel`, …). */
+    platform: string;
+    resource: string;
     action: string;
     status: LogStatus;
     error_message: string | null;

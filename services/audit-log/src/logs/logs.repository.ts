@@ -1,50 +1,85 @@
 import type { AuditLogsQueryCommand, Envelope, LogEntry, LogEntryPage } from '@integrations/contracts';
 import { DomainError } from '@integrations/contracts';
-import { sql, type Kysely, type Selectable } from '@integrations/persistence';
+import { sql, type Insertable, type Kysely, type Selectable } from '@integrations/persistence';
 import type { AuditDatabase } from '../db/schema';
-import { mapEvent } from './event-mapping';
+import { fromLegacyType, legacyType, mapEvent } from './event-mapping';
 
 const traceIdOf = (traceparent: string | undefined) => traceparent?.split('-')[1] ?? null;
+
+type LogRow = Omit<Insertable<AuditDatabase['integration_logs']>, 'id'>;
+
+function rowOf(envelope: Envelope): LogRow {
+  const fields = mapEvent(envelope);
+  return {
+    event_id: envelope.id,
+    event_type: envelope.type,
+    user_id: envelope.userid,
+    platform: fields.platform,
+    resource: fields.resource,
+    action: fields.action,
+    status: fields.status,
+    error_message: fields.errorMessage,
+    target_id: fields.targetId,
+    resource_type: fields.subject?.type ?? null,
+    resource_id: fields.subject?.id ?? null,
+    actor: envelope.source,
+    request_id: envelope.requestid ?? null,
+    trace_id: traceIdOf(envelope.traceparent),
+    details: JSON.stringify(envelope.data ?? {}),
+    created_at: new Date(envelope.time),
+  };
+}
+
+const COLUMNS = [
+  'event_id',
+  'event_type',
+  'user_id',
+  'platform',
+  'resource',
+  'action',
+  'status',
+  'error_message',
+  'target_id',
+  'resource_type',
+  'resource_id',
+  'actor',
+  'request_id',
+  'trace_id',
+  'details',
+  'created_at',
+] as const satisfies readonly (keyof LogRow)[];
 
 export class LogsRepository {
   constructor(private readonly db: Kysely<AuditDatabase>) {}
 
   /**
-   * One row per event id: a redelivered event changes nothing. An event about a user purged everywhere (one
-   * that was in flight when they were deleted) is not recorded: the check is part of the one INSERT.
-   * Resolves true when the row is new.
+   * One row per event id: a redelivered event changes nothing (`insert ignore` on the unique `event_id`). An
+   * event about a user purged everywhere (one that was in flight when they were deleted) is not recorded: the
+   * check is part of the one INSERT, which takes a whole batch of events at once. Resolves the rows inserted.
    */
-  async record(envelope: Envelope): Promise<boolean> {
-    const fields = mapEvent(envelope);
-    const row = {
-      event_id: envelope.id,
-      event_type: envelope.type,
-      user_id: envelope.userid,
-      integration_type: fields.integrationType,
-      action: fields.action,
-      status: fields.status,
-      error_message: fields.errorMessage,
-      target_id: fields.targetId,
-      resource_type: fields.resource?.type ?? null,
-      resource_id: fields.resource?.id ?? null,
-      actor: envelope.source,
-      request_id: envelope.requestid ?? null,
-      trace_id: traceIdOf(envelope.traceparent),
-      details: JSON.stringify(envelope.data ?? {}),
-      created_at: new Date(envelope.time),
-    };
-    const columns = Object.keys(row);
-    const result = await sql`insert ignore into integration_logs (${sql.join(columns.map((c) => sql.ref(c)))})
-      select ${sql.join(Object.values(row).map((value) => sql`${value}`))} from dual
-      where not exists (select 1 from purged_users where user_id = ${envelope.userid})`.execute(this.db);
-    return Number(result.numAffectedRows ?? 0) > 0;
+  async record(envelopes: readonly Envelope[]): Promise<number> {
+    if (envelopes.length === 0) return 0;
+    const rows = envelopes.map((envelope) => {
+      const row = rowOf(envelope);
+      return sql`select ${sql.join(COLUMNS.map((c) => sql`${row[c]} as ${sql.ref(c)}`))}`;
+    });
+    const result = await sql`insert ignore into integration_logs (${sql.join(COLUMNS.map((c) => sql.ref(c)))})
+      select e.* from (${sql.join(rows, sql` union all `)}) as e
+      where not exists (select 1 from purged_users p where p.user_id = e.user_id)`.execute(this.db);
+    return Number(result.numAffectedRows ?? 0);
   }
 
   /** Newest first; the caller's own entries unless `admin`. The cursor is the last id seen. */
   async query(userId: string, admin: boolean, q: AuditLogsQueryCommand): Promise<LogEntryPage> {
     let query = this.db.selectFrom('integration_logs').selectAll();
     if (!admin) query = query.where('user_id', '=', userId);
-    if (q.type) query = query.where('integration_type', '=', q.type);
+    if (q.type) {
+      const { platforms, resource } = fromLegacyType(q.type);
+      query = query.where('platform', 'in', platforms);
+      if (resource !== undefined) query = query.where('resource', '=', resource);
+    }
+    if (q.platform) query = query.where('platform', '=', q.platform);
+    if (q.resource) query = query.where('resource', '=', q.resource);
     if (q.action) query = query.where('action', '=', q.action);
     if (q.status) query = query.where('status', '=', q.status);
     if (q.resourceId) query = query.where('resource_id', '=', q.resourceId);
@@ -67,7 +102,9 @@ export class LogsRepository {
 function toEntry(row: Selectable<AuditDatabase['integration_logs']>): LogEntry {
   return {
     id: String(row.id),
-    type: row.integration_type,
+    type: legacyType(row.platform, row.resource),
+    platform: row.platform,
+    resource: row.resource,
     action: row.action,
     status: row.status,
     errorMessage: row.error_message,

@@ -1,6 +1,7 @@
 import type { AuditStatsQueryCommand, MessageStats } from '@integrations/contracts';
 import { sql, type Kysely } from '@integrations/persistence';
 import type { AuditDatabase } from '../db/schema';
+import { SECURITY_PLATFORMS, legacyType } from './event-mapping';
 
 const DAY_MS = 86_400_000;
 const COUNTED = { message_sent: 'sent', message_failed: 'failed', message_received: 'received' } as const;
@@ -12,7 +13,7 @@ const MAX_RESOURCES = 50;
 
 const isoDate = (time: number) => new Date(time).toISOString().slice(0, 10);
 
-/** Messages per UTC day and integration, counted from the audit trail so that every connector's events count. */
+/** Messages per UTC day, platform and resource, counted from the audit trail so that every connector's events count. */
 export class StatsRepository {
   constructor(private readonly db: Kysely<AuditDatabase>) {}
 
@@ -22,21 +23,23 @@ export class StatsRepository {
     const day = sql<string>`date_format(created_at, '%Y-%m-%d')`;
     const rows = await this.db
       .selectFrom('integration_logs')
-      .select([day.as('day'), 'integration_type', 'action', (eb) => eb.fn.countAll<number>().as('count')])
+      .select([day.as('day'), 'platform', 'resource', 'action', (eb) => eb.fn.countAll<number>().as('count')])
       .where('user_id', '=', userId)
       .where('created_at', '>=', new Date(from))
       .where('action', 'in', Object.keys(COUNTED) as Counted[])
-      .where('integration_type', '!=', 'security')
-      .groupBy([day, 'integration_type', 'action'])
+      .where('platform', 'not in', [...SECURITY_PLATFORMS])
+      .groupBy([day, 'platform', 'resource', 'action'])
       .execute();
 
     const byKey = new Map<string, StatsDay>();
     for (const row of rows) {
-      if (row.integration_type === 'security') continue;
-      const key = `${row.day}|${row.integration_type}`;
+      const type = legacyType(row.platform, row.resource);
+      const key = `${row.day}|${type}`;
       const entry = byKey.get(key) ?? {
         date: row.day,
-        type: row.integration_type,
+        type,
+        platform: row.platform,
+        resource: row.resource,
         sent: 0,
         failed: 0,
         received: 0,

@@ -5,6 +5,7 @@ import { logsByDay } from './0004_logs_by_day';
 import { logsByResource } from './0005_logs_by_resource';
 import { deliveriesByAge } from './0006_deliveries_by_age';
 import { purgedUsers } from './0007_purged_users';
+import { logsByPlatform } from './0008_logs_by_platform';
 
 export const migrations: Record<string, Migration> = {
   '0001_integration_logs': integrationLogs,
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0005_logs_by_resource': logsByResource,
   '0006_deliveries_by_age': deliveriesByAge,
   '0007_purged_users': purgedUsers,
+  '0008_logs_by_platform': logsByPlatform,
 };
