@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm start`: install, build, migrate (each service migrates its own database on start), run every service,
-// the web UI and the Telegram emulator (sandbox mode), wait until each is ready, print URLs and a dev token.
+// the web UI and the Telegram and WhatsApp emulators (sandbox mode), wait until each is ready, print URLs and a dev token.
 // Ctrl-C stops everything.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -106,10 +106,12 @@ async function main() {
   const sandbox = (process.env.TELEGRAM_MODE ?? 'sandbox') === 'sandbox';
   const secret = devSecret(runDir);
   const emulatorUrl = `http://127.0.0.1:${process.env.EMULATOR_PORT ?? 8090}`;
+  const whatsappEmulatorUrl = `http://127.0.0.1:${process.env.WHATSAPP_EMULATOR_PORT ?? 8091}`;
   const env = {
     ...process.env,
     AUTH_JWT_SECRET: secret,
     TELEGRAM_MODE: sandbox ? 'sandbox' : 'live',
+    WHATSAPP_MODE: process.env.WHATSAPP_MODE ?? (sandbox ? 'sandbox' : 'live'),
     SECRETS_KEYRING_FILE: process.env.SECRETS_KEYRING_FILE ?? path.join(runDir, 'keyring.json'),
     // The emulator keeps its world here, so a restart finds the accounts and bots connected before.
     EMULATOR_STATE_FILE: process.env.EMULATOR_STATE_FILE ?? path.join(runDir, 'emulator-state.json'),
@@ -117,6 +119,7 @@ async function main() {
       ? {
           TELEGRAM_BOT_API_URL: process.env.TELEGRAM_BOT_API_URL ?? emulatorUrl,
           TELEGRAM_EMULATOR_URL: emulatorUrl,
+          WHATSAPP_GRAPH_URL: process.env.WHATSAPP_GRAPH_URL ?? whatsappEmulatorUrl,
         }
       : {}),
   };

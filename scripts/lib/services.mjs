@@ -23,6 +23,16 @@ export function serviceTable() {
       sandboxOnly: true,
     },
     {
+      name: 'whatsapp-emulator',
+      entry: 'packages/whatsapp-emulator/dist/main.js',
+      source: 'packages/whatsapp-emulator/src/main.ts',
+      ready: `http://127.0.0.1:${port('WHATSAPP_EMULATOR_PORT', 8091)}/_emulator/health`,
+      urls: {
+        'WhatsApp emulator (Graph API + control API)': `http://127.0.0.1:${port('WHATSAPP_EMULATOR_PORT', 8091)}`,
+      },
+      sandboxOnly: true,
+    },
+    {
       name: 'audit-log',
       entry: 'services/audit-log/dist/main.js',
       source: 'services/audit-log/src/main.ts',
@@ -43,6 +53,16 @@ export function serviceTable() {
       ready: `http://127.0.0.1:${port('CONNECTOR_ACCOUNT_PORT', 9101)}/health/ready`,
       urls: {
         'account connector metrics': `http://127.0.0.1:${port('CONNECTOR_ACCOUNT_PORT', 9101)}/metrics`,
+      },
+    },
+    {
+      name: 'connector-whatsapp',
+      entry: 'services/connector-whatsapp/dist/main.js',
+      source: 'services/connector-whatsapp/src/main.ts',
+      ready: `http://127.0.0.1:${port('CONNECTOR_WHATSAPP_PORT', 9104)}/health/ready`,
+      urls: {
+        'WhatsApp connector metrics': `http://127.0.0.1:${port('CONNECTOR_WHATSAPP_PORT', 9104)}/metrics`,
+        'WhatsApp webhooks (Meta posts here)': `http://127.0.0.1:${port('CONNECTOR_WHATSAPP_WEBHOOK_PORT', 9105)}/whatsapp/webhooks/{numberId}`,
       },
     },
     {

@@ -94,7 +94,9 @@ describe('contract schemas', () => {
     expect(ERROR_STATUS.UPSTREAM_TIMEOUT).toBe(504);
     expect(ERROR_STATUS.TELEGRAM_PEER_NOT_FOUND).toBe(422);
     expect(ERROR_STATUS.INTEGRATION_PAUSED).toBe(409);
-    expect(Object.keys(ERROR_STATUS)).toHaveLength(24);
+    expect(ERROR_STATUS.WHATSAPP_WINDOW_CLOSED).toBe(422);
+    expect(ERROR_STATUS.WHATSAPP_RATE_LIMITED).toBe(429);
+    expect(Object.keys(ERROR_STATUS)).toHaveLength(33);
     expect(ErrorCode.NOT_FOUND).toBe('NOT_FOUND');
   });
 });

@@ -91,10 +91,14 @@ const COMMAND_CONSUMERS: [prefix: string, service: string][] = [
   ['telegram.account.', 'connector-telegram-account'],
   ['telegram.bot.', 'connector-telegram-bot'],
   ['telegram.channel.', 'connector-telegram-bot'],
+  ['whatsapp.', 'connector-whatsapp'],
   ['audit.', 'audit-log'],
   ['webhooks.', 'audit-log'],
   // Every service holds something of a user: each purges its own part (and announces it as `platform.user.purged`).
-  ['platform.user.', 'connector-telegram-bot, connector-telegram-account and audit-log, each'],
+  [
+    'platform.user.',
+    'connector-telegram-bot, connector-telegram-account, connector-whatsapp and audit-log, each',
+  ],
 ];
 
 export function commandConsumer(type: string): string | undefined {

@@ -75,6 +75,27 @@ const dashboards = {
         ],
         's',
       ),
+      // WhatsApp: accepted by Meta, then what the status webhooks say, and why messages fail.
+      ts(
+        'WhatsApp: accepted and status webhooks per second',
+        [
+          ['sum by (type) (rate(whatsapp_messages_accepted_total[5m]))', 'accepted {{type}}'],
+          ['sum by (status) (rate(whatsapp_status_webhooks_total[5m]))', '{{status}}'],
+        ],
+        'ops',
+      ),
+      ts(
+        'WhatsApp: failed per second by code',
+        [['sum by (code) (rate(whatsapp_messages_failed_total[5m]))', '{{code}}']],
+        'ops',
+      ),
+      ts('WhatsApp: send latency and refused webhooks', [
+        [
+          'histogram_quantile(0.99, sum by (le) (rate(whatsapp_send_duration_seconds_bucket[5m])))',
+          'p99 send (s)',
+        ],
+        ['sum by (reason) (rate(whatsapp_webhook_rejected_total[5m]))', 'refused webhooks: {{reason}}'],
+      ]),
     ],
   },
   api: {

@@ -42,8 +42,10 @@ describe('docker-compose.yml', () => {
         'audit-log',
         'connector-telegram-bot',
         'connector-telegram-account',
+        'connector-whatsapp',
         'web',
         'telegram-emulator',
+        'whatsapp-emulator',
         'mysql',
         'redis',
         'rabbitmq',
@@ -93,7 +95,9 @@ describe('Dockerfiles', () => {
     'services/audit-log',
     'services/connector-telegram-bot',
     'services/connector-telegram-account',
+    'services/connector-whatsapp',
     'packages/telegram-emulator',
+    'packages/whatsapp-emulator',
   ]) {
     it(`${dir}: multi-stage, pnpm deploy, non-root, with a healthcheck`, () => {
       const text = read(`${dir}/Dockerfile`);
@@ -161,7 +165,7 @@ describe('Kubernetes manifests', () => {
           for (const container of pod.containers) {
             expect(container).toHaveProperty('readinessProbe');
             expect(container).toHaveProperty('resources.requests');
-            if (deployment.metadata.name !== 'telegram-emulator') {
+            if (!['telegram-emulator', 'whatsapp-emulator'].includes(deployment.metadata.name)) {
               expect(container).toHaveProperty('livenessProbe.httpGet.path', '/health/live');
               expect(budgets).toContain(deployment.metadata.name);
             }
@@ -210,6 +214,8 @@ describe('Kubernetes manifests', () => {
       ).find((o) => o.kind === 'ConfigMap')?.data;
     expect(config('dev')?.['TELEGRAM_MODE']).toBe('sandbox');
     expect(config('prod')?.['TELEGRAM_MODE']).toBe('live');
+    expect(config('dev')?.['WHATSAPP_MODE']).toBe('sandbox');
+    expect(config('prod')?.['WHATSAPP_MODE']).toBe('live');
     expect(config('prod')?.['AUTH_JWT_SECRET']).toBeUndefined();
   });
 

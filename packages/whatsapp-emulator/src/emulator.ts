@@ -51,7 +51,7 @@ export async function startWhatsAppEmulator(
     if (url.pathname === '/_emulator' || url.pathname.startsWith('/_emulator/')) {
       void handleControl(control, req, res, url.pathname.slice('/_emulator'.length));
     } else {
-      void handleGraph(world, req, res, url);
+      void handleGraph(world, req, res, url, options.verifyTimeoutMs);
     }
   });
   server.keepAliveTimeout = 65_000;

@@ -10,6 +10,7 @@ import {
   unsupported,
 } from './graph-error';
 import { BodyError, isObject, readJson, sendJson, type JsonObject } from './http';
+import { verifySubscription } from './webhooks';
 import { waId, type PhoneNumber, type SendContent, type World } from './world';
 
 const PATH = /^\/(?:v\d{1,2}\.\d{1,2}\/)?(\d{1,20})(\/messages)?\/?$/;
@@ -130,6 +131,23 @@ async function sendMessage(world: World, number: PhoneNumber, req: IncomingMessa
   };
 }
 
+/**
+ * `POST /{version}/{phone-number-id}` with `webhook_configuration: {override_callback_uri, verify_token}`: Meta's
+ * per-number alternate callback URL. The handshake GET runs first; a URL that fails it is not subscribed (2200).
+ */
+async function overrideCallback(number: PhoneNumber, req: IncomingMessage, verifyTimeoutMs?: number) {
+  const body = await readJson(req);
+  const config = isObject(body) ? body.webhook_configuration : undefined;
+  if (!isObject(config)) throw invalidParameter('The parameter webhook_configuration is required.');
+  const url = textOf(config.override_callback_uri, 'webhook_configuration.override_callback_uri', 2048);
+  const verifyToken = textOf(config.verify_token, 'webhook_configuration.verify_token', 256);
+  const problem = await verifySubscription(url, verifyToken, verifyTimeoutMs);
+  if (problem !== undefined)
+    throw new GraphError(400, 2200, `(#2200) Callback verification failed: ${problem}`, 'OAuthException');
+  number.webhook = { url, verifyToken };
+  return { success: true };
+}
+
 /** Applies the Graph-side faults of a number; true when the request was answered (or dropped). */
 async function applyFaults(world: World, number: PhoneNumber, req: IncomingMessage) {
   const faults = world.faults.take(number.phoneNumberId, [
@@ -167,12 +185,16 @@ async function applyFaults(world: World, number: PhoneNumber, req: IncomingMessa
   return false;
 }
 
-/** The Graph API subset: `GET /{version}/{phone-number-id}` and `POST /{version}/{phone-number-id}/messages`. */
+/**
+ * The Graph API subset: `GET /{version}/{phone-number-id}`, `POST /{version}/{phone-number-id}` (the webhook
+ * override) and `POST /{version}/{phone-number-id}/messages`.
+ */
 export async function handleGraph(
   world: World,
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
+  verifyTimeoutMs?: number,
 ): Promise<void> {
   try {
     const match = PATH.exec(url.pathname);
@@ -189,6 +211,10 @@ export async function handleGraph(
     if (method === 'GET' && messages === undefined) {
       if (await applyFaults(world, number, req)) return;
       return sendJson(res, 200, describe(number, url.searchParams.get('fields')));
+    }
+    if (method === 'POST' && messages === undefined) {
+      if (await applyFaults(world, number, req)) return;
+      return sendJson(res, 200, await overrideCallback(number, req, verifyTimeoutMs));
     }
     if (method === 'POST' && messages !== undefined) {
       if (await applyFaults(world, number, req)) return;

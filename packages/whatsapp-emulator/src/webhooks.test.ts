@@ -47,6 +47,26 @@ describe('WhatsApp emulator: webhooks', () => {
     expect((await control.number(number.phoneNumberId)).webhookUrl).toBe(receiver.url);
   });
 
+  it("subscribes through Graph's per-number override (POST /{phone-number-id}) after the handshake", async () => {
+    const override = (verifyToken: string) =>
+      fetch(`${emu.url}/v21.0/${number.phoneNumberId}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${number.accessToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          webhook_configuration: { override_callback_uri: receiver.url, verify_token: verifyToken },
+        }),
+      });
+    const refused = await override('wrong');
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: { code: number } }).error.code).toBe(2200);
+    expect((await control.number(number.phoneNumberId)).webhookUrl).toBeNull();
+
+    const accepted = await override('the-verify-token');
+    expect(accepted.status).toBe(200);
+    expect(await accepted.json()).toEqual({ success: true });
+    expect((await control.number(number.phoneNumberId)).webhookUrl).toBe(receiver.url);
+  });
+
   it('fails the handshake for an unreachable or non-http callback URL', async () => {
     const closed = await startWebhookReceiver('x');
     await closed.close();

@@ -89,6 +89,23 @@ import type {
   WebhooksListCommand,
   WebhooksRedeliverCommand,
   WebhooksRemoveCommand,
+  WhatsAppMessage,
+  WhatsAppMessageGetCommand,
+  WhatsAppMessageReceivedEvent,
+  WhatsAppMessageStatusEvent,
+  WhatsAppNumber,
+  WhatsAppNumberConnectCommand,
+  WhatsAppNumberConnectedEvent,
+  WhatsAppNumberGetCommand,
+  WhatsAppNumberListCommand,
+  WhatsAppNumberPage,
+  WhatsAppNumberPausedEvent,
+  WhatsAppNumberRemoveCommand,
+  WhatsAppNumberRemovedEvent,
+  WhatsAppNumberResumedEvent,
+  WhatsAppNumberSendCommand,
+  WhatsAppNumberUpdateCommand,
+  WhatsAppNumberUpdatedEvent,
 } from './types';
 
 export const COMMAND_TYPES = [
@@ -143,6 +160,13 @@ export const COMMAND_TYPES = [
   'webhooks.list',
   'webhooks.redeliver',
   'webhooks.remove',
+  'whatsapp.message.get',
+  'whatsapp.number.connect',
+  'whatsapp.number.get',
+  'whatsapp.number.list',
+  'whatsapp.number.remove',
+  'whatsapp.number.send',
+  'whatsapp.number.update',
 ] as const;
 
 export type CommandType = (typeof COMMAND_TYPES)[number];
@@ -175,6 +199,13 @@ export const EVENT_TYPES = [
   'telegram.message.failed',
   'telegram.message.received',
   'telegram.message.sent',
+  'whatsapp.message.received',
+  'whatsapp.message.status',
+  'whatsapp.number.connected',
+  'whatsapp.number.paused',
+  'whatsapp.number.removed',
+  'whatsapp.number.resumed',
+  'whatsapp.number.updated',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -242,6 +273,13 @@ export interface CommandDataMap {
   'webhooks.list': WebhooksListCommand;
   'webhooks.redeliver': WebhooksRedeliverCommand;
   'webhooks.remove': WebhooksRemoveCommand;
+  'whatsapp.message.get': WhatsAppMessageGetCommand;
+  'whatsapp.number.connect': WhatsAppNumberConnectCommand;
+  'whatsapp.number.get': WhatsAppNumberGetCommand;
+  'whatsapp.number.list': WhatsAppNumberListCommand;
+  'whatsapp.number.remove': WhatsAppNumberRemoveCommand;
+  'whatsapp.number.send': WhatsAppNumberSendCommand;
+  'whatsapp.number.update': WhatsAppNumberUpdateCommand;
 }
 
 export interface ReplyDataMap {
@@ -296,6 +334,13 @@ export interface ReplyDataMap {
   'webhooks.list': WebhookPage;
   'webhooks.redeliver': WebhookDelivery;
   'webhooks.remove': Empty;
+  'whatsapp.message.get': WhatsAppMessage;
+  'whatsapp.number.connect': WhatsAppNumber;
+  'whatsapp.number.get': WhatsAppNumber;
+  'whatsapp.number.list': WhatsAppNumberPage;
+  'whatsapp.number.remove': Empty;
+  'whatsapp.number.send': WhatsAppMessage;
+  'whatsapp.number.update': WhatsAppNumber;
 }
 
 export interface EventDataMap {
@@ -326,6 +371,13 @@ export interface EventDataMap {
   'telegram.message.failed': TelegramMessageFailedEvent;
   'telegram.message.received': TelegramMessageReceivedEvent;
   'telegram.message.sent': TelegramMessageSentEvent;
+  'whatsapp.message.received': WhatsAppMessageReceivedEvent;
+  'whatsapp.message.status': WhatsAppMessageStatusEvent;
+  'whatsapp.number.connected': WhatsAppNumberConnectedEvent;
+  'whatsapp.number.paused': WhatsAppNumberPausedEvent;
+  'whatsapp.number.removed': WhatsAppNumberRemovedEvent;
+  'whatsapp.number.resumed': WhatsAppNumberResumedEvent;
+  'whatsapp.number.updated': WhatsAppNumberUpdatedEvent;
 }
 
 export const REST_BODIES = [

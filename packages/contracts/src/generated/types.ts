@@ -33,6 +33,15 @@ export type ErrorCodeName =
   | 'TELEGRAM_FLOOD_WAIT'
   | 'FLOW_EXPIRED'
   | 'TELEGRAM_UNAVAILABLE'
+  | 'WHATSAPP_TOKEN_INVALID'
+  | 'WHATSAPP_WINDOW_CLOSED'
+  | 'WHATSAPP_UNDELIVERABLE'
+  | 'WHATSAPP_TEMPLATE_NOT_FOUND'
+  | 'WHATSAPP_TEMPLATE_PARAMETERS'
+  | 'WHATSAPP_RATE_LIMITED'
+  | 'WHATSAPP_PAIR_RATE_LIMITED'
+  | 'WHATSAPP_SEND_FAILED'
+  | 'WHATSAPP_UNAVAILABLE'
   | 'UPSTREAM_TIMEOUT'
   | 'INTERNAL';
 /**
@@ -851,6 +860,164 @@ export interface WebhooksRemoveCommand {
   id: string;
 }
 /**
+ * Data of the command whatsapp.message.get: one message and its state.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WhatsAppMessageGetCommand".
+ */
+export interface WhatsAppMessageGetCommand {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+}
+/**
+ * Data of the command whatsapp.number.connect: validates the token with GET /{version}/{phone-number-id}, stores token and secret encrypted, subscribes the number's webhook.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WhatsAppNumberConnectCommand".
+ */
+export interface WhatsAppNumberConnectCommand {
+  /**
+   * Meta's phone number id (digits).
+   */
+  phoneNumberId: string;
+  /**
+   * A system-user access token that can send for the number.
+   */
+  accessToken: string;
+  /**
+   * The app secret Meta signs webhooks with (X-Hub-Signature-256).
+   */
+  appSecret: string;
+  /**
+   * The user's own name for it (null: none); shown instead of the WhatsApp name where set.
+   */
+  label?: string | null;
+}
+/**
+ * Data of the command whatsapp.number.get: one number.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WhatsAppNumberGetCommand".
+ */
+export interface WhatsAppNumberGetCommand {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+}
+/**
+ * Data of the command whatsapp.number.list: the caller's numbers, newest first.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WhatsAppNumberListCommand".
+ */
+export interface WhatsAppNumberListCommand {
+  limit: number;
+  cursor?: string;
+  /**
+   * Text to find in display numbers and verified names (case-insensitive).
+   */
+  q?: string;
+  /**
+   * Only numbers in this status.
+   */
+  status?: 'active' | 'revoked';
+  /**
+   * Only active (true) or paused (false) numbers.
+   */
+  isActive?: boolean;
+}
+/**
+ * Data of the command whatsapp.number.remove: forgets the number, its token and secret (its messages stay until retention).
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WhatsAppNumberRemoveCommand".
+ */
+export interface WhatsAppNumberRemoveCommand {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+}
+/**
+ * Data of the command whatsapp.number.send: sends a text or a template (exactly one of them; both or neither is VALIDATION_FAILED).
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WhatsAppNumberSendCommand".
+ */
+export interface WhatsAppNumberSendCommand {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  numberId: string;
+  /**
+   * A WhatsApp user's phone number in international form (digits, optionally with a leading +).
+   */
+  to: string;
+  /**
+   * A free-form text: only inside the customer's 24-hour window (otherwise failed WHATSAPP_WINDOW_CLOSED).
+   */
+  text?: string;
+  template?: WhatsAppTemplate;
+  /**
+   * Made by the api (UUIDv7); a repeated id is deduplicated.
+   */
+  messageId?: string;
+  /**
+   * Prefer: respond-async: store as queued, answer at once, send in the background.
+   */
+  async?: boolean;
+}
+export interface WhatsAppTemplate {
+  /**
+   * An approved template's name.
+   */
+  name: string;
+  /**
+   * The template's language code (en_US, de).
+   */
+  language: string;
+  /**
+   * Text parameters for the template's {{1}}, {{2}}… placeholders, as Meta takes them.
+   *
+   * @maxItems 10
+   */
+  components?: WhatsAppTemplateComponent[];
+}
+export interface WhatsAppTemplateComponent {
+  type: 'header' | 'body';
+  /**
+   * @maxItems 20
+   */
+  parameters?: WhatsAppTemplateParameter[];
+}
+export interface WhatsAppTemplateParameter {
+  type: 'text';
+  text: string;
+}
+/**
+ * Data of the command whatsapp.number.update: pause, resume or label a number.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WhatsAppNumberUpdateCommand".
+ */
+export interface WhatsAppNumberUpdateCommand {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+  /**
+   * false: paused. Sends through a paused number answer 409 INTEGRATION_PAUSED; its webhooks are still received.
+   */
+  isActive?: boolean;
+  /**
+   * The user's own name for it (null: none); shown instead of the WhatsApp name where set.
+   */
+  label?: string | null;
+}
+/**
  * This interface was referenced by `Contracts`'s JSON-Schema
  * via the `definition` "Empty".
  */
@@ -899,6 +1066,20 @@ export interface ReplyError {
   detail: string;
   retryAfter?: number;
   errors?: FieldError[];
+}
+/**
+ * Why a WhatsApp message failed: our code, a detail, and Meta's code when Meta gave one.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WhatsAppMessageError".
+ */
+export interface WhatsAppMessageError {
+  code: ErrorCodeName;
+  detail: string;
+  /**
+   * Meta's error code (131047, 131026, 132001…) when Meta gave one.
+   */
+  metaCode?: number;
 }
 /**
  * A CloudEvents 1.0 envelope (structured JSON) with the extensions this system uses.
@@ -1431,6 +1612,153 @@ export interface MessageTarget1 {
    * An opaque id of our own (UUIDv7).
    */
   id: string;
+}
+/**
+ * Data of the event whatsapp.message.received: a customer wrote to the number (this opens their 24-hour window).
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WhatsAppMessageReceivedEvent".
+ */
+export interface WhatsAppMessageReceivedEvent {
+  userId: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  numberId: string;
+  /**
+   * The customer's WhatsApp id (their number's digits).
+   */
+  from: string;
+  /**
+   * The customer's profile name, when Meta gave it.
+   */
+  name?: string;
+  /**
+   * WhatsApp's message id (wamid.…).
+   */
+  wamid: string;
+  /**
+   * Meta's message type (text, image…).
+   */
+  type: string;
+  text?: string;
+  date: string;
+}
+/**
+ * Data of the event whatsapp.message.status: a sent message moved on (accepted by Meta, then sent, delivered, read, or failed with a code).
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WhatsAppMessageStatusEvent".
+ */
+export interface WhatsAppMessageStatusEvent {
+  userId: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  messageId: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  numberId: string;
+  /**
+   * A WhatsApp user's phone number in international form (digits, optionally with a leading +).
+   */
+  to: string;
+  /**
+   * queued: not yet accepted by Meta; accepted: Meta took it (200); sent, delivered, read, failed: as Meta's status webhooks say.
+   */
+  status: 'queued' | 'accepted' | 'sent' | 'delivered' | 'read' | 'failed';
+  /**
+   * WhatsApp's message id (wamid.…).
+   */
+  wamid?: string;
+  error?: WhatsAppMessageError;
+  at: string;
+}
+/**
+ * Data of the event whatsapp.number.connected: a number was connected.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WhatsAppNumberConnectedEvent".
+ */
+export interface WhatsAppNumberConnectedEvent {
+  userId: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  numberId: string;
+  /**
+   * Meta's phone number id (digits).
+   */
+  phoneNumberId: string;
+  displayPhoneNumber: string;
+}
+/**
+ * Data of the event whatsapp.number.paused: the number was paused.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WhatsAppNumberPausedEvent".
+ */
+export interface WhatsAppNumberPausedEvent {
+  userId: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  numberId: string;
+  isActive: boolean;
+  /**
+   * The user's own name for it (null: none); shown instead of the WhatsApp name where set.
+   */
+  label: string | null;
+}
+/**
+ * Data of the event whatsapp.number.removed: the number was removed.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WhatsAppNumberRemovedEvent".
+ */
+export interface WhatsAppNumberRemovedEvent {
+  userId: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  numberId: string;
+}
+/**
+ * Data of the event whatsapp.number.resumed: the number was resumed.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WhatsAppNumberResumedEvent".
+ */
+export interface WhatsAppNumberResumedEvent {
+  userId: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  numberId: string;
+  isActive: boolean;
+  /**
+   * The user's own name for it (null: none); shown instead of the WhatsApp name where set.
+   */
+  label: string | null;
+}
+/**
+ * Data of the event whatsapp.number.updated: the number was renamed.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WhatsAppNumberUpdatedEvent".
+ */
+export interface WhatsAppNumberUpdatedEvent {
+  userId: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  numberId: string;
+  isActive: boolean;
+  /**
+   * The user's own name for it (null: none); shown instead of the WhatsApp name where set.
+   */
+  label: string | null;
 }
 /**
  * Reply data of audit.logs.query.
@@ -2727,6 +3055,263 @@ export interface WebhookDelivery1 {
  */
 export interface WebhooksRemoveReply {}
 /**
+ * Reply data of whatsapp.message.get.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WhatsAppMessageGetReply".
+ */
+export interface WhatsAppMessageGetReply {
+  /**
+   * An opaque id of our own (UUIDv7, or derived from the idempotency key).
+   */
+  id: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  numberId: string;
+  /**
+   * A WhatsApp user's phone number in international form (digits, optionally with a leading +).
+   */
+  to: string;
+  type: 'text' | 'template';
+  /**
+   * queued: not yet accepted by Meta; accepted: Meta took it (200); sent, delivered, read, failed: as Meta's status webhooks say.
+   */
+  status: 'queued' | 'accepted' | 'sent' | 'delivered' | 'read' | 'failed';
+  /**
+   * WhatsApp's message id (wamid.…).
+   */
+  wamid?: string;
+  error?: WhatsAppMessageError;
+  createdAt: string;
+  updatedAt: string;
+}
+/**
+ * Reply data of whatsapp.number.connect.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WhatsAppNumberConnectReply".
+ */
+export interface WhatsAppNumberConnectReply {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+  /**
+   * Meta's phone number id (digits).
+   */
+  phoneNumberId: string;
+  /**
+   * The number as Meta shows it.
+   */
+  displayPhoneNumber: string;
+  /**
+   * The business name Meta verified for the number.
+   */
+  verifiedName: string;
+  /**
+   * Meta's quality rating as last read (at connect).
+   */
+  qualityRating: 'GREEN' | 'YELLOW' | 'RED' | 'UNKNOWN';
+  /**
+   * revoked: Meta refused the access token (code 190); connect the number again.
+   */
+  status: 'active' | 'revoked';
+  isActive: boolean;
+  /**
+   * The user's own name for it (null: none); shown instead of the WhatsApp name where set.
+   */
+  label: string | null;
+  /**
+   * The callback URL subscribed at Meta for this number (its override), or null when Meta was not told one.
+   */
+  webhookUrl: string | null;
+  lastError: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+/**
+ * Reply data of whatsapp.number.get.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WhatsAppNumberGetReply".
+ */
+export interface WhatsAppNumberGetReply {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+  /**
+   * Meta's phone number id (digits).
+   */
+  phoneNumberId: string;
+  /**
+   * The number as Meta shows it.
+   */
+  displayPhoneNumber: string;
+  /**
+   * The business name Meta verified for the number.
+   */
+  verifiedName: string;
+  /**
+   * Meta's quality rating as last read (at connect).
+   */
+  qualityRating: 'GREEN' | 'YELLOW' | 'RED' | 'UNKNOWN';
+  /**
+   * revoked: Meta refused the access token (code 190); connect the number again.
+   */
+  status: 'active' | 'revoked';
+  isActive: boolean;
+  /**
+   * The user's own name for it (null: none); shown instead of the WhatsApp name where set.
+   */
+  label: string | null;
+  /**
+   * The callback URL subscribed at Meta for this number (its override), or null when Meta was not told one.
+   */
+  webhookUrl: string | null;
+  lastError: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+/**
+ * Reply data of whatsapp.number.list.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WhatsAppNumberListReply".
+ */
+export interface WhatsAppNumberListReply {
+  items: WhatsAppNumber[];
+  nextCursor: string | null;
+}
+/**
+ * A WhatsApp Business phone number connected with its system-user access token and app secret (both stored only encrypted, never shown).
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WhatsAppNumber".
+ */
+export interface WhatsAppNumber {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+  /**
+   * Meta's phone number id (digits).
+   */
+  phoneNumberId: string;
+  /**
+   * The number as Meta shows it.
+   */
+  displayPhoneNumber: string;
+  /**
+   * The business name Meta verified for the number.
+   */
+  verifiedName: string;
+  /**
+   * Meta's quality rating as last read (at connect).
+   */
+  qualityRating: 'GREEN' | 'YELLOW' | 'RED' | 'UNKNOWN';
+  /**
+   * revoked: Meta refused the access token (code 190); connect the number again.
+   */
+  status: 'active' | 'revoked';
+  isActive: boolean;
+  /**
+   * The user's own name for it (null: none); shown instead of the WhatsApp name where set.
+   */
+  label: string | null;
+  /**
+   * The callback URL subscribed at Meta for this number (its override), or null when Meta was not told one.
+   */
+  webhookUrl: string | null;
+  lastError: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+/**
+ * Reply data of whatsapp.number.remove.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WhatsAppNumberRemoveReply".
+ */
+export interface WhatsAppNumberRemoveReply {}
+/**
+ * Reply data of whatsapp.number.send.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WhatsAppNumberSendReply".
+ */
+export interface WhatsAppNumberSendReply {
+  /**
+   * An opaque id of our own (UUIDv7, or derived from the idempotency key).
+   */
+  id: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  numberId: string;
+  /**
+   * A WhatsApp user's phone number in international form (digits, optionally with a leading +).
+   */
+  to: string;
+  type: 'text' | 'template';
+  /**
+   * queued: not yet accepted by Meta; accepted: Meta took it (200); sent, delivered, read, failed: as Meta's status webhooks say.
+   */
+  status: 'queued' | 'accepted' | 'sent' | 'delivered' | 'read' | 'failed';
+  /**
+   * WhatsApp's message id (wamid.…).
+   */
+  wamid?: string;
+  error?: WhatsAppMessageError;
+  createdAt: string;
+  updatedAt: string;
+}
+/**
+ * A WhatsApp Business phone number connected with its system-user access token and app secret (both stored only encrypted, never shown).
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WhatsAppNumberUpdateReply".
+ */
+export interface WhatsAppNumber1 {
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  id: string;
+  /**
+   * Meta's phone number id (digits).
+   */
+  phoneNumberId: string;
+  /**
+   * The number as Meta shows it.
+   */
+  displayPhoneNumber: string;
+  /**
+   * The business name Meta verified for the number.
+   */
+  verifiedName: string;
+  /**
+   * Meta's quality rating as last read (at connect).
+   */
+  qualityRating: 'GREEN' | 'YELLOW' | 'RED' | 'UNKNOWN';
+  /**
+   * revoked: Meta refused the access token (code 190); connect the number again.
+   */
+  status: 'active' | 'revoked';
+  isActive: boolean;
+  /**
+   * The user's own name for it (null: none); shown instead of the WhatsApp name where set.
+   */
+  label: string | null;
+  /**
+   * The callback URL subscribed at Meta for this number (its override), or null when Meta was not told one.
+   */
+  webhookUrl: string | null;
+  lastError: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+/**
  * This interface was referenced by `Contracts`'s JSON-Schema
  * via the `definition` "AccountPage".
  */
@@ -2914,6 +3499,46 @@ export interface WebhookDeliveryPage {
  */
 export interface WebhookPage {
   items: Webhook[];
+  nextCursor: string | null;
+}
+/**
+ * A message sent through a WhatsApp number: accepted by Meta, then followed by Meta's status webhooks.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WhatsAppMessage".
+ */
+export interface WhatsAppMessage {
+  /**
+   * An opaque id of our own (UUIDv7, or derived from the idempotency key).
+   */
+  id: string;
+  /**
+   * An opaque id of our own (UUIDv7).
+   */
+  numberId: string;
+  /**
+   * A WhatsApp user's phone number in international form (digits, optionally with a leading +).
+   */
+  to: string;
+  type: 'text' | 'template';
+  /**
+   * queued: not yet accepted by Meta; accepted: Meta took it (200); sent, delivered, read, failed: as Meta's status webhooks say.
+   */
+  status: 'queued' | 'accepted' | 'sent' | 'delivered' | 'read' | 'failed';
+  /**
+   * WhatsApp's message id (wamid.…).
+   */
+  wamid?: string;
+  error?: WhatsAppMessageError;
+  createdAt: string;
+  updatedAt: string;
+}
+/**
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WhatsAppNumberPage".
+ */
+export interface WhatsAppNumberPage {
+  items: WhatsAppNumber[];
   nextCursor: string | null;
 }
 /**

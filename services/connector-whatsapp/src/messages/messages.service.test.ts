@@ -1,0 +1,191 @@
+import type { Envelope, WhatsAppMessageStatusEvent } from '@integrations/contracts';
+import { GraphApiError } from '../graph/graph-client';
+import type { NumberRow } from '../numbers/numbers.repository';
+import { FakeMessageStore, fakeEnvelope, quietLogger, testMetrics } from '../testing/fakes';
+import { MessagesService, type StatusUpdate } from './messages.service';
+
+const number: NumberRow = {
+  id: 'num-1',
+  user_id: 'alice',
+  phone_number_id: '100200300',
+  display_phone_number: '15550100001',
+  verified_name: 'Shop',
+  quality_rating: 'GREEN',
+  access_token_enc: 'sealed',
+  access_token_key_version: 1,
+  app_secret_enc: 'sealed',
+  app_secret_key_version: 1,
+  status: 'active',
+  is_active: 1,
+  label: null,
+  webhook_url: null,
+  last_error: null,
+  created_at: new Date(),
+  updated_at: new Date(),
+};
+
+const envelope = (extra: Partial<Envelope> = {}): Envelope =>
+  ({ ...fakeEnvelope('whatsapp.number.send', {}, { userId: 'alice' }), ...extra }) as Envelope;
+
+function setup(send: () => Promise<{ wamid: string }> = async () => ({ wamid: 'wamid.1' })) {
+  const store = new FakeMessageStore();
+  const revoked: string[] = [];
+  const calls: unknown[] = [];
+  const service = new MessagesService({
+    store,
+    numbers: {
+      sendable: async () => number,
+      byId: async () => number,
+      tokenOf: async () => 'token',
+      markRevoked: async (row) => void revoked.push(row.id),
+    },
+    send: async (...args) => {
+      calls.push(args);
+      return send();
+    },
+    makeEnvelope: fakeEnvelope,
+    relay: { kick: () => undefined },
+    metrics: testMetrics(),
+    logger: quietLogger(),
+  });
+  const statuses = () =>
+    store.events
+      .filter((e) => e.type === 'whatsapp.message.status')
+      .map((e) => (e as unknown as { data: WhatsAppMessageStatusEvent }).data.status);
+  return { store, service, revoked, calls, statuses };
+}
+
+const status = (s: StatusUpdate['status'], extra: Partial<StatusUpdate> = {}): StatusUpdate => ({
+  wamid: 'wamid.1',
+  status: s,
+  at: new Date(),
+  metaCode: null,
+  title: null,
+  ...extra,
+});
+const alice = { userId: 'alice', admin: false };
+
+describe('MessagesService', () => {
+  it('sends a text: accepted with its wamid, then follows sent, delivered and read', async () => {
+    const { service, statuses, calls } = setup();
+    const message = await service.send(
+      alice,
+      { numberId: number.id, to: '+15551230001', text: 'hi' },
+      envelope(),
+    );
+    expect(message).toMatchObject({ status: 'accepted', wamid: 'wamid.1', to: '15551230001', type: 'text' });
+    expect(calls[0]).toEqual([number, 'token', '15551230001', { type: 'text', text: { body: 'hi' } }]);
+    for (const s of ['sent', 'delivered', 'read'] as const) await service.applyStatus(status(s));
+    expect((await service.get(alice, message.id)).status).toBe('read');
+    expect(statuses()).toEqual(['accepted', 'sent', 'delivered', 'read']);
+  });
+
+  it("applies status webhooks that overtook Meta's answer when the answer is stored", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const { service, statuses } = setup(async () => {
+      await gate;
+      return { wamid: 'wamid.1' };
+    });
+    const pending = service.send(alice, { numberId: number.id, to: '15551230001', text: 'hi' }, envelope());
+    await service.applyStatus(status('delivered'));
+    await service.applyStatus(status('sent'));
+    release();
+    const message = await pending;
+    expect(message.status).toBe('delivered');
+    expect(statuses()).toEqual(['accepted', 'sent', 'delivered']);
+  });
+
+  it("never takes a state back, ignores a redelivered status, and fails with the code of Meta's error", async () => {
+    const { service, statuses } = setup();
+    const message = await service.send(
+      alice,
+      { numberId: number.id, to: '15551230001', text: 'hi' },
+      envelope(),
+    );
+    await service.applyStatus(status('read'));
+    await service.applyStatus(status('delivered'));
+    await service.applyStatus(status('read'));
+    expect(statuses()).toEqual(['accepted', 'read']);
+    expect((await service.get(alice, message.id)).status).toBe('read');
+
+    const second = setup(async () => ({ wamid: 'wamid.2' }));
+    const other = await second.service.send(
+      alice,
+      { numberId: number.id, to: '15551230002', text: 'x' },
+      envelope(),
+    );
+    await second.service.applyStatus(
+      status('failed', { wamid: 'wamid.2', metaCode: 131047, title: 'Re-engagement message' }),
+    );
+    expect(await second.service.get(alice, other.id)).toMatchObject({
+      status: 'failed',
+      error: { code: 'WHATSAPP_WINDOW_CLOSED', metaCode: 131047 },
+    });
+  });
+
+  it('answers a repeated message id with the first message and sends once', async () => {
+    const { service, calls } = setup();
+    const data = { numberId: number.id, to: '15551230001', text: 'once', messageId: 'm-1' };
+    const first = await service.send(alice, data, envelope());
+    const again = await service.send(alice, data, envelope());
+    expect(again).toEqual(first);
+    expect(calls).toHaveLength(1);
+    await expect(
+      service.send({ userId: 'bob', admin: false }, data, envelope({ userid: 'bob' })),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+
+  it("fails a send Meta refuses, keeps Meta's code, and marks the number revoked on 190", async () => {
+    const refused = setup(async () => {
+      throw new GraphApiError(404, 132001, 'template name does not exist');
+    });
+    await expect(
+      refused.service.send(
+        alice,
+        {
+          numberId: number.id,
+          to: '15551230001',
+          template: { name: 'x', language: 'en_US' },
+          messageId: 't-1',
+        },
+        envelope(),
+      ),
+    ).rejects.toMatchObject({ code: 'WHATSAPP_TEMPLATE_NOT_FOUND' });
+    expect(await refused.service.get(alice, 't-1')).toMatchObject({
+      status: 'failed',
+      error: { code: 'WHATSAPP_TEMPLATE_NOT_FOUND', metaCode: 132001 },
+    });
+    expect(refused.statuses()).toEqual(['failed']);
+
+    const revoked = setup(async () => {
+      throw new GraphApiError(401, 190, 'Invalid OAuth access token');
+    });
+    await expect(
+      revoked.service.send(alice, { numberId: number.id, to: '15551230001', text: 'x' }, envelope()),
+    ).rejects.toMatchObject({ code: 'WHATSAPP_TOKEN_INVALID' });
+    expect(revoked.revoked).toEqual([number.id]);
+  });
+
+  it('refuses both or neither of text and template before anything is stored', async () => {
+    const { service, store } = setup();
+    await expect(
+      service.send(alice, { numberId: number.id, to: '15551230001' }, envelope()),
+    ).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
+    expect(store.rows.size).toBe(0);
+  });
+
+  it('answers an async send as queued and delivers it in the background', async () => {
+    const { service } = setup();
+    const message = await service.send(
+      alice,
+      { numberId: number.id, to: '15551230001', text: 'later', async: true },
+      envelope(),
+    );
+    expect(message.status).toBe('queued');
+    await service.drain();
+    expect((await service.get(alice, message.id)).status).toBe('accepted');
+  });
+});

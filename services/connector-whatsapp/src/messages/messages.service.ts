@@ -1,0 +1,299 @@
+import {
+  DomainError,
+  type Envelope,
+  type WhatsAppMessage,
+  type WhatsAppNumberSendCommand,
+  type WhatsAppTemplate,
+} from '@integrations/contracts';
+import { KeyedQueue, messageIdOf, type LedgerValues } from '@integrations/connector-kit';
+import { contextOf, ownedOrNotFound, type CommandCaller, type MessageContext } from '@integrations/messaging';
+import type { Logger } from '@integrations/observability';
+import type { OutboxEnvelope } from '@integrations/persistence';
+import { metaCodeOf, statusError, toDomainError } from '../graph/errors';
+import type { SendBody } from '../graph/graph-client';
+import type { WhatsAppMetrics } from '../metrics';
+import type { NumberRow } from '../numbers/numbers.repository';
+import { ensureSendable } from '../numbers/numbers.service';
+import type { DeliveryStatus } from '../db/schema';
+import { advances, statusEventData, toWhatsAppMessage } from './delivery';
+import type { MessageRow, SettlePlan, StatusRow, WhatsAppMessageStore } from './messages.repository';
+
+/** What a send asks for, kept in the ledger row until Meta accepted it. */
+export type StoredRequest = { text: string } | { template: WhatsAppTemplate };
+
+/** A status webhook as the webhook handler read it. */
+export interface StatusUpdate {
+  wamid: string;
+  status: Exclude<DeliveryStatus, 'accepted'>;
+  at: Date;
+  metaCode: number | null;
+  title: string | null;
+}
+
+export interface MessagesDeps {
+  store: WhatsAppMessageStore;
+  numbers: {
+    sendable(caller: CommandCaller, id: string): Promise<NumberRow>;
+    byId(id: string): Promise<NumberRow | undefined>;
+    tokenOf(row: NumberRow): Promise<string>;
+    markRevoked(row: NumberRow): Promise<void>;
+  };
+  /** Meta's send (throttled per number, behind the breakers). */
+  send(number: NumberRow, token: string, to: string, body: SendBody): Promise<{ wamid: string }>;
+  makeEnvelope: (type: string, data: unknown, ctx: MessageContext) => OutboxEnvelope;
+  relay: { kick(): void };
+  metrics: WhatsAppMetrics;
+  logger: Logger;
+}
+
+type Outcome = { message: WhatsAppMessage; error?: DomainError };
+
+/**
+ * Sends through a number, exactly once per message id (the ledger's row under its id), and follows each message
+ * through Meta's status webhooks: `queued` → `accepted` (Meta's 200 and wamid) → `sent` → `delivered` → `read`,
+ * or `failed` with a code, each change announced as `whatsapp.message.status`.
+ */
+export class MessagesService {
+  /** Per recipient of a number: accepted and delivered in the order their commands arrived. */
+  private readonly queue = new KeyedQueue();
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(private readonly deps: MessagesDeps) {}
+
+  async send(
+    caller: CommandCaller,
+    data: WhatsAppNumberSendCommand,
+    envelope: Envelope,
+  ): Promise<WhatsAppMessage> {
+    const request = requestOf(data);
+    const number = await this.deps.numbers.sendable(caller, data.numberId);
+    const to = data.to.replace(/^\+/, '');
+    const key = `${number.id}:${to}`;
+    const accepted = await this.queue.run(`accept:${key}`, async () => {
+      const id = messageIdOf(data.messageId, envelope);
+      const values: LedgerValues<MessageRow> = {
+        id,
+        user_id: envelope.userid,
+        number_id: number.id,
+        channel_id: null,
+        chat_id: to,
+        type: 'template' in request ? 'template' : 'text',
+        request: JSON.stringify(request),
+        context: JSON.stringify(contextOf(envelope)),
+        status: 'queued',
+        telegram_message_id: null,
+        wamid: null,
+        delivery: null,
+        error_code: null,
+        error_detail: null,
+        meta_error_code: null,
+        sent_at: null,
+      };
+      if (!(await this.deps.store.insert(values))) {
+        const existing = await this.deps.store.find(id);
+        // The same message again (a retried command): what happened to the first one.
+        if (existing && existing.user_id === values.user_id) return { existing };
+        throw new DomainError('CONFLICT', 'This message id is taken.');
+      }
+      const now = new Date();
+      const row = { ...values, created_at: now, updated_at: now } as MessageRow;
+      // Wrapped, not returned: an async function would flatten the promise and hold the accept queue.
+      return { delivery: this.track(this.queue.run(`deliver:${key}`, () => this.deliver(row, number))), row };
+    });
+    if ('existing' in accepted) return toWhatsAppMessage(accepted.existing!);
+    if (data.async) return toWhatsAppMessage(accepted.row);
+    const outcome = await accepted.delivery;
+    if (outcome.error) throw outcome.error;
+    return outcome.message;
+  }
+
+  async get(caller: CommandCaller, id: string): Promise<WhatsAppMessage> {
+    return toWhatsAppMessage(
+      ownedOrNotFound(await this.deps.store.find(id), caller, 'message', 'No such message.'),
+    );
+  }
+
+  /** Queued messages left by a stopped replica are sent on start. */
+  async recoverQueued(): Promise<number> {
+    const rows = await this.deps.store.queued();
+    for (const { id } of rows)
+      this.track(
+        (async () => {
+          const row = await this.deps.store.find(id);
+          if (row) await this.deliver(row);
+        })(),
+      ).catch((error: unknown) => this.deps.logger.error('background send failed', { messageId: id, error }));
+    return rows.length;
+  }
+
+  /** Waits for every delivery in flight. */
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** A status webhook: kept, and applied to its message when it moves it on (with its event). */
+  async applyStatus(update: StatusUpdate): Promise<void> {
+    const result = await this.deps.store.recordStatus(
+      {
+        wamid: update.wamid,
+        status: update.status,
+        at: update.at,
+        meta_error_code: update.metaCode,
+        error_title: update.title?.slice(0, 512) ?? null,
+      },
+      (row) => {
+        const plan = this.planStatuses(row, [update], {});
+        return plan.events.length > 0 ? plan : undefined;
+      },
+    );
+    if (result.duplicate) return;
+    this.deps.metrics.statuses.inc({ status: update.status });
+    this.deps.relay.kick();
+  }
+
+  private async deliver(row: MessageRow, numberNow?: NumberRow): Promise<Outcome> {
+    const { store } = this.deps;
+    if (row.status !== 'queued') return { message: toWhatsAppMessage(row) };
+    if (!(await store.claim(row.id))) return { message: toWhatsAppMessage({ ...row, status: 'sending' }) };
+    const ctx = JSON.parse(row.context ?? '{}') as MessageContext;
+    const end = this.deps.metrics.sendDuration.startTimer({ type: row.type });
+    let number = numberNow;
+    try {
+      number ??= await this.deps.numbers.byId(row.number_id);
+      if (!number) throw new DomainError('NOT_FOUND', 'The number was removed.');
+      // Paused or revoked after this was accepted: nothing goes out.
+      ensureSendable(number);
+      const token = await this.deps.numbers.tokenOf(number);
+      const { wamid } = await this.deps.send(
+        number,
+        token,
+        row.chat_id,
+        bodyOf(JSON.parse(row.request ?? '{}')),
+      );
+      const settled = await store.settleAccepted(row.id, wamid, (current, early) =>
+        this.planStatuses(current, early.map(fromStatusRow).sort(byOrder), { wamid, ctx }),
+      );
+      this.deps.metrics.sent.inc({ type: row.type });
+      this.deps.relay.kick();
+      return { message: toWhatsAppMessage(settled) };
+    } catch (raw) {
+      const error = toDomainError(raw, 'send');
+      if (number && error.code === 'WHATSAPP_TOKEN_INVALID' && number.status !== 'revoked')
+        await this.deps.numbers.markRevoked(number);
+      const failed: MessageRow = {
+        ...row,
+        status: 'failed',
+        error_code: error.code,
+        error_detail: error.message.slice(0, 500),
+        meta_error_code: metaCodeOf(error) ?? null,
+        request: null,
+      };
+      const patch = {
+        status: failed.status,
+        error_code: failed.error_code,
+        error_detail: failed.error_detail,
+        meta_error_code: failed.meta_error_code,
+        request: null,
+      };
+      await store.settleFailed(row.id, patch, this.statusEvent(failed, new Date(), ctx));
+      this.deps.metrics.failed.inc({ code: error.code });
+      this.deps.relay.kick();
+      return { message: toWhatsAppMessage({ ...failed, updated_at: new Date() }), error };
+    } finally {
+      end();
+    }
+  }
+
+  /**
+   * What Meta's acceptance (`accepted.wamid`) and the status webhooks in `updates` do to a row: each that moves it
+   * on is written and announced, in order; the rest change nothing.
+   */
+  private planStatuses(
+    row: MessageRow,
+    updates: StatusUpdate[],
+    accepted: { wamid?: string; ctx?: MessageContext },
+  ): SettlePlan {
+    const ctx = accepted.ctx ?? (JSON.parse(row.context ?? '{}') as MessageContext);
+    let current = row;
+    const patch: Partial<MessageRow> = {};
+    const events: OutboxEnvelope[] = [];
+    const move = (changes: Partial<MessageRow>, at: Date) => {
+      Object.assign(patch, changes);
+      current = { ...current, ...changes };
+      events.push(this.statusEvent(current, at, ctx));
+    };
+    if (accepted.wamid)
+      move(
+        { status: 'sent', wamid: accepted.wamid, delivery: 'accepted', sent_at: new Date(), request: null },
+        new Date(),
+      );
+    for (const update of updates) {
+      if (current.status !== 'sent' || !advances(current.delivery, update.status)) continue;
+      if (update.status === 'failed') {
+        const error = statusError(update.metaCode, update.title);
+        move(
+          {
+            delivery: 'failed',
+            status: 'failed',
+            error_code: error.code,
+            error_detail: error.message.slice(0, 500),
+            meta_error_code: update.metaCode,
+          },
+          update.at,
+        );
+        this.deps.metrics.failed.inc({ code: error.code });
+      } else move({ delivery: update.status }, update.at);
+    }
+    return { patch, events };
+  }
+
+  private statusEvent(row: MessageRow, at: Date, ctx: MessageContext): OutboxEnvelope {
+    return this.deps.makeEnvelope('whatsapp.message.status', statusEventData(row, at), {
+      ...ctx,
+      userId: row.user_id,
+    });
+  }
+
+  private track<T>(job: Promise<T>): Promise<T> {
+    this.inFlight.add(job);
+    void job.finally(() => this.inFlight.delete(job)).catch(() => undefined);
+    return job;
+  }
+}
+
+/** Exactly one of `text` and `template`: what the ledger keeps of the send. */
+export function requestOf(data: Pick<WhatsAppNumberSendCommand, 'text' | 'template'>): StoredRequest {
+  if ((data.text === undefined) === (data.template === undefined))
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      'Send either a text or a template, not both and not neither.',
+      {
+        errors: [{ path: '/text', message: 'exactly one of text and template' }],
+      },
+    );
+  if (data.text !== undefined) return { text: data.text };
+  return { template: data.template! };
+}
+
+/** The Cloud API body of a stored request. */
+export function bodyOf(request: StoredRequest): SendBody {
+  if ('text' in request) return { type: 'text', text: { body: request.text } };
+  const { name, language, components } = request.template;
+  return {
+    type: 'template',
+    template: { name, language: { code: language }, ...(components ? { components } : {}) },
+  };
+}
+
+const fromStatusRow = (row: StatusRow): StatusUpdate => ({
+  wamid: row.wamid,
+  status: row.status,
+  at: new Date(row.at),
+  metaCode: row.meta_error_code,
+  title: row.error_title,
+});
+
+const ORDER: StatusUpdate['status'][] = ['sent', 'delivered', 'read', 'failed'];
+/** Early statuses in the order Meta sends them (their timestamps may be equal). */
+const byOrder = (a: StatusUpdate, b: StatusUpdate): number =>
+  ORDER.indexOf(a.status) - ORDER.indexOf(b.status);
