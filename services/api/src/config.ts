@@ -66,7 +66,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       .map((o) => o.trim())
       .filter(Boolean),
     commandTimeoutMs: Number(env.API_COMMAND_TIMEOUT_MS ?? 10_000),
-    connectors: parseConnectors(env.API_CONNECTORS ?? 'bot,account'),
+    connectors: parseConnectors(env.API_CONNECTORS ?? 'bot,account,whatsapp'),
     rateLimits: {
       perIp: { points: Number(env.RATE_LIMIT_PER_IP ?? 1200), windowSeconds: 60 },
       perUser: { points: Number(env.RATE_LIMIT_PER_USER ?? 600), windowSeconds: 60 },

@@ -399,6 +399,9 @@ export const REST_BODIES = [
   'stats-query',
   'telegram-update',
   'webhook-create',
+  'whatsapp-number-create',
+  'whatsapp-number-query',
+  'whatsapp-send',
 ] as const;
 
 export type RestBodyName = (typeof REST_BODIES)[number];

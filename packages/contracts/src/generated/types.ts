@@ -49,6 +49,13 @@ export type ErrorCodeName =
  * via the `definition` "ConnectBody".
  */
 export type ConnectBody = ConnectQrBody | ConnectCodeBody;
+/**
+ * A free-form text (inside the customer's 24-hour window) or an approved template: exactly one of them.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WhatsAppSendBody".
+ */
+export type WhatsAppSendBody = WhatsAppTextSendBody | WhatsAppTemplateSendBody;
 
 export interface Contracts {}
 /**
@@ -970,6 +977,12 @@ export interface WhatsAppNumberSendCommand {
    */
   async?: boolean;
 }
+/**
+ * An approved template by name and language, with the text parameters of its placeholders.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WhatsAppTemplate".
+ */
 export interface WhatsAppTemplate {
   /**
    * An approved template's name.
@@ -3750,4 +3763,67 @@ export interface WebhookCreateBody {
    * @maxItems 20
    */
   events: [string, ...string[]];
+}
+/**
+ * Connect a WhatsApp Business number: the token is checked with Graph (GET /{phone-number-id}); token and app secret are stored encrypted.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WhatsAppNumberCreateBody".
+ */
+export interface WhatsAppNumberCreateBody {
+  /**
+   * Meta's phone number id (digits).
+   */
+  phoneNumberId: string;
+  /**
+   * A system-user access token that can send for the number.
+   */
+  accessToken: string;
+  /**
+   * The app secret Meta signs webhooks with (X-Hub-Signature-256).
+   */
+  appSecret: string;
+  /**
+   * The user's own name for it (null: none); shown instead of the WhatsApp name where set.
+   */
+  label?: string | null;
+}
+/**
+ * A list of WhatsApp numbers: a page (`limit`, `cursor`), narrowed by a search text, a status and paused or not.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WhatsAppNumberQuery".
+ */
+export interface WhatsAppNumberQuery {
+  limit: number;
+  cursor?: string;
+  /**
+   * Text to find in display numbers and verified names (case-insensitive).
+   */
+  q?: string;
+  /**
+   * Only numbers in this status.
+   */
+  status?: 'active' | 'revoked';
+  /**
+   * Only active (true) or paused (false) numbers.
+   */
+  isActive?: boolean;
+}
+export interface WhatsAppTextSendBody {
+  /**
+   * A WhatsApp user's phone number in international form (digits, optionally with a leading +).
+   */
+  to: string;
+  /**
+   * A free-form text: only inside the customer's 24-hour window (otherwise failed WHATSAPP_WINDOW_CLOSED).
+   */
+  text: string;
+}
+export interface WhatsAppTemplateSendBody {
+  /**
+   * A WhatsApp user's phone number in international form (digits, optionally with a leading +).
+   */
+  to: string;
+  template: WhatsAppTemplate;
 }
