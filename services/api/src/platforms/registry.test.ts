@@ -8,7 +8,10 @@ describe('platform registry', () => {
       const { platform, resource, commands } = CONNECTORS[name];
       const prefix = `${platform}.${resource}.`;
       const channel: Record<string, string> = 'channel' in commands ? commands.channel : {};
-      const own: string[] = [...('keys' in commands ? [commands.keys.rotate] : []), ...Object.values(channel)];
+      const own: string[] = [
+        ...('keys' in commands ? [commands.keys.rotate] : []),
+        ...Object.values(channel),
+      ];
       for (const key of [commands.messageGet, ...own]) {
         expect(COMMAND_TYPES).toContain(key);
         expect(deprecated.has(key)).toBe(false);

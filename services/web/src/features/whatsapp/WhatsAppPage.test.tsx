@@ -1,6 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import { staleListsOf } from '../../live/describe-event';
 import { fakeApi, renderWithApp } from '../../test/render';
 import { WhatsAppPage } from './WhatsAppPage';
@@ -34,9 +35,11 @@ const message = (status: string, error?: { code: string; detail: string }) => ({
 let fireEvent: (type: string) => Promise<void>;
 function LiveStandIn() {
   const client = useQueryClient();
-  fireEvent = async (type) => {
-    await Promise.all(staleListsOf(type).map((list) => client.invalidateQueries({ queryKey: [list] })));
-  };
+  useEffect(() => {
+    fireEvent = async (type) => {
+      await Promise.all(staleListsOf(type).map((list) => client.invalidateQueries({ queryKey: [list] })));
+    };
+  }, [client]);
   return null;
 }
 
