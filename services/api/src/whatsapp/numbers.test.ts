@@ -1,5 +1,5 @@
 import { DomainError, type Envelope } from '@integrations/contracts';
-import { startHarness, type Harness } from '../../test/harness';
+import { callApi, startHarness, type Harness } from '../../test/harness';
 
 const BASE = '/api/integrations/whatsapp/numbers';
 
@@ -22,15 +22,7 @@ const number = (id: string, isActive = true) => ({
 describe('WhatsApp numbers api', () => {
   let h: Harness;
   let alice: string;
-  const call = (path: string, init: RequestInit & { token?: string } = {}) =>
-    fetch(`${h.api.url}${path}`, {
-      ...init,
-      headers: {
-        ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-        ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(init.headers as Record<string, string>),
-      },
-    });
+  const call = (path: string, init: RequestInit & { token?: string } = {}) => callApi(h, path, init);
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
     call(path, { method: 'POST', token: alice, body: JSON.stringify(body), headers });
 
