@@ -400,7 +400,7 @@ describe('web UI end to end in Chromium', () => {
       .getByRole('table', { name: 'WhatsApp numbers' })
       .getByRole('row')
       .filter({ hasText: 'Web Shop' });
-    await row.getByText('Received').waitFor();
+    await row.getByText('Subscribed').waitFor();
     await checkA11y('whatsapp');
     await shoot('24-whatsapp');
 
@@ -476,6 +476,7 @@ describe('web UI end to end in Chromium', () => {
       ['Channels and groups', '17-dark-channels'],
       ['Activity', '18-dark-activity'],
       ['Statistics', '19-dark-statistics'],
+      ['WhatsApp', null],
       ['Webhooks', null],
     ] as const) {
       await go(screen);
@@ -499,7 +500,7 @@ describe('web UI end to end in Chromium', () => {
       await page.getByRole('list', { name: 'Activity' }).waitFor();
       await checkA11y(`activity, phone, ${scheme}`);
       if (scheme === 'light') await shoot('21-phone-activity');
-      for (const screen of ['Bots', 'Channels and groups', 'Statistics', 'Webhooks']) {
+      for (const screen of ['Bots', 'Channels and groups', 'Statistics', 'WhatsApp', 'Webhooks']) {
         await go(screen);
         await checkA11y(`${screen}, phone, ${scheme}`);
       }
@@ -513,6 +514,6 @@ describe('web UI end to end in Chromium', () => {
     await page.emulateMedia({ colorScheme: 'light' });
     await page.setViewportSize(DESKTOP);
     expect(pageErrors).toEqual([]);
-    // Fourteen axe scans of whole screens: minutes on a busy machine.
+    // Sixteen axe scans of whole screens: minutes on a busy machine.
   }, 300_000);
 });

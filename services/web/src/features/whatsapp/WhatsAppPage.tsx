@@ -166,7 +166,7 @@ export function WhatsAppPage() {
             label: 'Delivery reports',
             render: (n) =>
               n.webhookUrl ? (
-                'Received'
+                'Subscribed'
               ) : (
                 <Text size="sm" c="red">
                   Not subscribed{n.lastError ? `: ${n.lastError}` : ''}
