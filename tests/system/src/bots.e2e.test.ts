@@ -171,6 +171,15 @@ describe('bots, channels and sending, end to end through REST', () => {
     expect((await rest<LogEntryPage>(mallory, 'GET', '/logs')).body.items).toEqual([]);
     const filtered = await rest<LogEntryPage>(alice, 'GET', '/logs?type=telegram_bot&action=connected');
     expect(filtered.body.items).toHaveLength(1);
+    // Each entry names its platform and resource (ADR 0020), and the log filters by them.
+    const channels = await rest<LogEntryPage>(alice, 'GET', '/logs?platform=telegram&resource=channel');
+    expect(channels.body.items.map((i) => [i.type, i.platform, i.resource, i.action])).toContainEqual([
+      'telegram_channel',
+      'telegram',
+      'channel',
+      'attached',
+    ]);
+    expect(channels.body.items.every((i) => i.resource === 'channel')).toBe(true);
   });
 
   it('never wrote the bot token into any log line', () => {

@@ -10,6 +10,7 @@ describe('platform registry', () => {
       const channel: Record<string, string> = 'channel' in commands ? commands.channel : {};
       const own: string[] = [
         ...('keys' in commands ? [commands.keys.rotate] : []),
+        ...Object.values(commands.own),
         ...Object.values(channel),
       ];
       for (const key of [commands.messageGet, ...own]) {
@@ -21,6 +22,7 @@ describe('platform registry', () => {
         commands.messageGet.startsWith(prefix) || commands.messageGet === `${platform}.message.get`,
       ).toBe(true);
       for (const key of own) expect(key.startsWith(prefix)).toBe(true);
+      for (const [verb, key] of Object.entries(commands.own)) expect(key).toBe(`${prefix}${verb}`);
       for (const [verb, key] of Object.entries(channel)) expect(key).toBe(`${prefix}channel.${verb}`);
     }
   });
@@ -42,7 +44,6 @@ describe('platform registry', () => {
     expect(CONNECTORS.whatsapp).toMatchObject({
       platform: 'whatsapp',
       resource: 'number',
-      path: 'whatsapp/numbers',
     });
   });
 });

@@ -2,6 +2,8 @@ import type { CommandType, KeyRotation } from '@integrations/contracts';
 
 /** What the api does to a platform's channels; each verb is one command `<platform>.<resource>.channel.<verb>`. */
 export type ChannelVerb = 'attach' | 'list' | 'get' | 'update' | 'remove' | 'send';
+/** What the api does to a connector's own resource (a bot, an account): `<platform>.<resource>.<verb>`. */
+export type OwnVerb = 'list' | 'get' | 'update' | 'remove' | 'send';
 
 /**
  * One connector of a platform, declared once: the resources it owns and the command keys of each. The api's
@@ -13,9 +15,9 @@ export interface ConnectorDeclaration {
   platform: string;
   /** Its own resource (`bot`, `account`): `<platform>.<resource>.<verb>` are its commands. */
   resource: string;
-  /** Where the REST api serves its own resource, under `/api/integrations/`. */
-  path: string;
   commands: {
+    /** Its own resource's commands (`telegram.bot.get` …); connecting differs per platform and stays its route's. */
+    own: Record<OwnVerb, CommandType>;
     /** A message it sent or queued, by id (`GET /messages/{id}`). */
     messageGet: CommandType;
     /** Its channels and groups, when it has any (`/channels` merges every connector's). */
@@ -36,13 +38,23 @@ const channelCommands = <P extends string>(prefix: P) =>
     send: `${prefix}.channel.send`,
   }) as const;
 
+/** `telegram.bot.get` etc.: the commands of a connector's own resource. */
+const ownCommands = <P extends string>(prefix: P) =>
+  ({
+    list: `${prefix}.list`,
+    get: `${prefix}.get`,
+    update: `${prefix}.update`,
+    remove: `${prefix}.remove`,
+    send: `${prefix}.send`,
+  }) as const;
+
 /** The registry, in the order merged lists walk it and unknown ids are looked up. */
 export const CONNECTORS = {
   bot: {
     platform: 'telegram',
     resource: 'bot',
-    path: 'telegram/bots',
     commands: {
+      own: ownCommands('telegram.bot'),
       messageGet: 'telegram.bot.message.get',
       channel: channelCommands('telegram.bot'),
       keys: { keyName: 'telegram-bots', rotate: 'telegram.bot.keys.rotate' },
@@ -51,8 +63,8 @@ export const CONNECTORS = {
   account: {
     platform: 'telegram',
     resource: 'account',
-    path: 'telegram/accounts',
     commands: {
+      own: ownCommands('telegram.account'),
       messageGet: 'telegram.account.message.get',
       channel: channelCommands('telegram.account'),
       keys: { keyName: 'telegram-sessions', rotate: 'telegram.account.keys.rotate' },
@@ -61,9 +73,8 @@ export const CONNECTORS = {
   whatsapp: {
     platform: 'whatsapp',
     resource: 'number',
-    path: 'whatsapp/numbers',
     // No channels (a number sends to phone numbers) and no key rotation command yet (ADR 0022).
-    commands: { messageGet: 'whatsapp.message.get' },
+    commands: { own: ownCommands('whatsapp.number'), messageGet: 'whatsapp.message.get' },
   },
 } as const satisfies Record<string, ConnectorDeclaration>;
 

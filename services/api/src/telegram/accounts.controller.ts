@@ -31,7 +31,10 @@ import { SendRoute, Sensitive } from '../http/rate-limit.guard';
 import { respond } from '../http/respond';
 import { IdParam, SchemaPipe } from '../http/schema.pipe';
 import { IdempotencyService } from '../idempotency/idempotency.service';
+import { CONNECTORS } from '../platforms/registry';
 import { SendFlow } from './send-flow';
+
+const OWN = CONNECTORS.account.commands.own;
 
 const FLOW_ERRORS: [number, string][] = [
   [404, 'No such flow'],
@@ -163,7 +166,7 @@ export class AccountsController {
     @Query(new SchemaPipe('search-query', { coerce: true })) query: SearchQuery,
     @Req() req: AuthedRequest,
   ) {
-    return this.gateway.call('telegram.account.list', query, req);
+    return this.gateway.call(OWN.list, query, req);
   }
 
   @Get('accounts/:id')
@@ -192,7 +195,7 @@ export class AccountsController {
   ) {
     // The full number is for this answer only: no cache (browser or proxy) keeps it.
     if (query.reveal) res.setHeader('Cache-Control', 'no-store');
-    return this.gateway.call('telegram.account.get', { id, ...query }, req);
+    return this.gateway.call(OWN.get, { id, ...query }, req);
   }
 
   @Patch('accounts/:id')
@@ -210,7 +213,7 @@ export class AccountsController {
     @Body(new SchemaPipe('integration-patch')) body: IntegrationPatchBody,
     @Req() req: AuthedRequest,
   ) {
-    return this.gateway.call('telegram.account.update', { ...body, id }, req);
+    return this.gateway.call(OWN.update, { ...body, id }, req);
   }
 
   @Delete('accounts/:id')
@@ -223,7 +226,7 @@ export class AccountsController {
     errors: [[404, 'Not found']],
   })
   async remove(@Param('id', IdParam) id: string, @Req() req: AuthedRequest): Promise<void> {
-    await this.gateway.call('telegram.account.remove', { id }, req);
+    await this.gateway.call(OWN.remove, { id }, req);
   }
 
   @Post('accounts/:id/reconnect')
@@ -271,7 +274,7 @@ export class AccountsController {
     return this.sendFlow.run(req, res, prefer, {
       owner: 'account',
       send: (messageId, async) =>
-        this.gateway.call('telegram.account.send', { ...body, accountId: id, messageId, async }, req, {
+        this.gateway.call(OWN.send, { ...body, accountId: id, messageId, async }, req, {
           idempotencyKey: messageId,
         }),
     });

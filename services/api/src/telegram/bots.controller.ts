@@ -22,7 +22,10 @@ import { SendRoute, Sensitive } from '../http/rate-limit.guard';
 import { respond } from '../http/respond';
 import { IdParam, SchemaPipe } from '../http/schema.pipe';
 import { IdempotencyService } from '../idempotency/idempotency.service';
+import { CONNECTORS } from '../platforms/registry';
 import { SendFlow } from './send-flow';
+
+const OWN = CONNECTORS.bot.commands.own;
 
 @Controller('api/integrations/telegram/bots')
 export class BotsController {
@@ -65,14 +68,14 @@ export class BotsController {
     @Query(new SchemaPipe('search-query', { coerce: true })) query: SearchQuery,
     @Req() req: AuthedRequest,
   ) {
-    return this.gateway.call('telegram.bot.list', query, req);
+    return this.gateway.call(OWN.list, query, req);
   }
 
   @Get(':id')
   @RequireScope(SCOPES.read)
   @Doc({ tag: 'bots', summary: 'One bot', ok: { status: 200, schema: 'Bot' }, errors: [[404, 'Not found']] })
   get(@Param('id', IdParam) id: string, @Req() req: AuthedRequest) {
-    return this.gateway.call('telegram.bot.get', { id }, req);
+    return this.gateway.call(OWN.get, { id }, req);
   }
 
   @Patch(':id')
@@ -89,7 +92,7 @@ export class BotsController {
     @Body(new SchemaPipe('integration-patch')) body: IntegrationPatchBody,
     @Req() req: AuthedRequest,
   ) {
-    return this.gateway.call('telegram.bot.update', { ...body, id }, req);
+    return this.gateway.call(OWN.update, { ...body, id }, req);
   }
 
   @Delete(':id')
@@ -102,7 +105,7 @@ export class BotsController {
     errors: [[404, 'Not found']],
   })
   async remove(@Param('id', IdParam) id: string, @Req() req: AuthedRequest): Promise<void> {
-    await this.gateway.call('telegram.bot.remove', { id }, req);
+    await this.gateway.call(OWN.remove, { id }, req);
   }
 
   @Post(':id/send')
@@ -132,7 +135,7 @@ export class BotsController {
     return this.sendFlow.run(req, res, prefer, {
       owner: 'bot',
       send: (messageId, async) =>
-        this.gateway.call('telegram.bot.send', { ...body, botId: id, messageId, async }, req, {
+        this.gateway.call(OWN.send, { ...body, botId: id, messageId, async }, req, {
           idempotencyKey: messageId,
         }),
     });

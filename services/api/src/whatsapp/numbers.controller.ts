@@ -30,7 +30,8 @@ import { IdempotencyService } from '../idempotency/idempotency.service';
 import { CONNECTORS } from '../platforms/registry';
 import { SendFlow } from '../telegram/send-flow';
 
-const BASE = `/api/integrations/${CONNECTORS.whatsapp.path}`;
+const BASE = '/api/integrations/whatsapp/numbers';
+const OWN = CONNECTORS.whatsapp.commands.own;
 
 /**
  * WhatsApp Business numbers (connector-whatsapp, ADR 0022): each route is one `whatsapp.number.*` command; the
@@ -84,7 +85,7 @@ export class WhatsAppNumbersController {
     @Query(new SchemaPipe('whatsapp-number-query', { coerce: true })) query: WhatsAppNumberQuery,
     @Req() req: AuthedRequest,
   ) {
-    return this.gateway.call('whatsapp.number.list', query, req);
+    return this.gateway.call(OWN.list, query, req);
   }
 
   @Get(':id')
@@ -96,7 +97,7 @@ export class WhatsAppNumbersController {
     errors: [[404, 'Not found']],
   })
   get(@Param('id', IdParam) id: string, @Req() req: AuthedRequest) {
-    return this.gateway.call('whatsapp.number.get', { id }, req);
+    return this.gateway.call(OWN.get, { id }, req);
   }
 
   @Patch(':id')
@@ -113,7 +114,7 @@ export class WhatsAppNumbersController {
     @Body(new SchemaPipe('integration-patch')) body: IntegrationPatchBody,
     @Req() req: AuthedRequest,
   ) {
-    return this.gateway.call('whatsapp.number.update', { ...body, id }, req);
+    return this.gateway.call(OWN.update, { ...body, id }, req);
   }
 
   @Delete(':id')
@@ -126,7 +127,7 @@ export class WhatsAppNumbersController {
     errors: [[404, 'Not found']],
   })
   async remove(@Param('id', IdParam) id: string, @Req() req: AuthedRequest): Promise<void> {
-    await this.gateway.call('whatsapp.number.remove', { id }, req);
+    await this.gateway.call(OWN.remove, { id }, req);
   }
 
   @Post(':id/send')
@@ -158,7 +159,7 @@ export class WhatsAppNumbersController {
     return this.sendFlow.run(req, res, prefer, {
       owner: 'whatsapp',
       send: (messageId, async) =>
-        this.gateway.call('whatsapp.number.send', { ...body, numberId: id, messageId, async }, req, {
+        this.gateway.call(OWN.send, { ...body, numberId: id, messageId, async }, req, {
           idempotencyKey: messageId,
         }),
     });
