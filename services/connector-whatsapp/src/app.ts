@@ -131,6 +131,14 @@ export async function startWhatsAppConnector(
   });
   const recovered = await messages.recoverQueued();
   if (recovered > 0) logger.info('resuming queued sends', { count: recovered });
+  // Sends cut off by a replica that stopped inside the call to Meta are settled once they are surely not in flight.
+  const settle = () =>
+    messages
+      .settleOrphans(config.orphanAfterMs)
+      .catch((error: unknown) => logger.warn('settling orphaned sends failed', { error }));
+  void settle();
+  const sweep = setInterval(() => void settle(), Math.min(60_000, config.orphanAfterMs));
+  sweep.unref();
 
   const ops = await base.serveOps({ port: config.port, host: config.host });
   logger.info('whatsapp connector ready', {
@@ -144,6 +152,7 @@ export async function startWhatsAppConnector(
     webhookUrl: webhookServer.url,
     db,
     async close() {
+      clearInterval(sweep);
       await messaging.close();
       await webhookServer.close();
       await messages.drain();

@@ -26,6 +26,8 @@ export interface WhatsAppConnectorConfig {
   perNumber: { count: number; windowMs: number };
   breakerResetMs: number;
   callTimeoutMs: number;
+  /** A send still `sending` this long after its claim lost its replica: it fails as UPSTREAM_TIMEOUT. */
+  orphanAfterMs: number;
   /** Settled messages older than this many days are deleted (queued ones never). */
   messageRetentionDays: number;
   retentionIntervalMs: number;
@@ -55,6 +57,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WhatsAppConnec
     perNumber: { count: Number(env.WHATSAPP_LIMIT_PER_NUMBER ?? 80), windowMs: 1000 },
     breakerResetMs: Number(env.WHATSAPP_BREAKER_RESET_MS ?? 10_000),
     callTimeoutMs: Number(env.WHATSAPP_CALL_TIMEOUT_MS ?? 15_000),
+    orphanAfterMs: Number(env.WHATSAPP_ORPHAN_AFTER_MS ?? 600_000),
     messageRetentionDays: retentionDays(env, 'MESSAGE_RETENTION_DAYS', 30),
     retentionIntervalMs: Number(env.RETENTION_INTERVAL_MS ?? 3_600_000),
     secretsEnv: env,

@@ -1,6 +1,19 @@
 import type { Channel, Flow, Message } from '@integrations/contracts';
 import { createLogger } from '@integrations/observability';
-import { startDaemon, until, type Daemon } from '@integrations/testing';
+import {
+  createTestDatabase,
+  infra,
+  startDaemon,
+  until,
+  type Daemon,
+  type TestDatabase,
+} from '@integrations/testing';
+import { startWhatsAppEmulator, type WhatsAppEmulator } from '@integrations/whatsapp-emulator';
+import {
+  loadConfig as whatsappConfig,
+  startWhatsAppConnector,
+  type WhatsAppConnector,
+} from '@integrations/connector-whatsapp';
 import { parser } from '@prometheus-io/lezer-promql';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -65,6 +78,9 @@ function selectedNames(expr: string): string[] {
 describe('dashboards and rules in a real Prometheus', () => {
   let stack: Stack;
   let second: AccountConnector | undefined;
+  // The WhatsApp connector beside the stack (against its emulator), so its job has a target and its metrics exist.
+  let whatsapp:
+    { emulator: WhatsAppEmulator; database: TestDatabase; connector: WhatsAppConnector } | undefined;
   let prometheus: Daemon | undefined;
   const accounts: { token: string; id: string; telegramUserId: number }[] = [];
 
@@ -96,8 +112,24 @@ describe('dashboards and rules in a real Prometheus', () => {
       const shares = await Promise.all(replicaUrls.map(held));
       return shares.every((n) => n === 4);
     });
+    const emulator = await startWhatsAppEmulator();
+    const database = await createTestDatabase('prom_wa');
+    const connector = await startWhatsAppConnector(
+      whatsappConfig({
+        AMQP_URL: stack.amqpUrl,
+        MYSQL_URL: infra.mysqlUrl,
+        WHATSAPP_DATABASE: database.name,
+        WHATSAPP_GRAPH_URL: emulator.url,
+        CONNECTOR_WHATSAPP_PORT: '0',
+        CONNECTOR_WHATSAPP_WEBHOOK_PORT: '0',
+        CONNECTOR_WHATSAPP_HOST: '127.0.0.1',
+      }),
+      createLogger({ service: 'connector-whatsapp', stream: new PassThrough() }),
+    );
+    whatsapp = { emulator, database, connector };
     const targets: Record<string, string[]> = {
       ...stack.scrapeTargets,
+      'connector-whatsapp': [new URL(connector.url).host],
       'connector-telegram-account': [
         ...(stack.scrapeTargets['connector-telegram-account'] ?? []),
         new URL(second.url).host,
@@ -137,6 +169,9 @@ describe('dashboards and rules in a real Prometheus', () => {
   afterAll(async () => {
     await prometheus?.stop();
     await second?.close();
+    await whatsapp?.connector.close();
+    await whatsapp?.emulator.stop();
+    await whatsapp?.database.drop();
     await stack?.close();
   });
 

@@ -38,12 +38,17 @@ describe('npm start, stopped and started again', () => {
   let output = '';
 
   beforeAll(async () => {
-    databases = await Promise.all(['rs_bot', 'rs_acct', 'rs_audit'].map((n) => createTestDatabase(n)));
+    databases = await Promise.all(
+      ['rs_bot', 'rs_acct', 'rs_audit', 'rs_wa'].map((n) => createTestDatabase(n)),
+    );
     vhost = await createTestVhost('restart');
     const names = ['API_PORT', 'WEB_PORT', 'EMULATOR_PORT', 'EMULATOR_MTPROTO_PORT'].concat([
       'CONNECTOR_ACCOUNT_PORT',
       'CONNECTOR_BOT_PORT',
       'AUDIT_LOG_PORT',
+      'WHATSAPP_EMULATOR_PORT',
+      'CONNECTOR_WHATSAPP_PORT',
+      'CONNECTOR_WHATSAPP_WEBHOOK_PORT',
     ]);
     const ports: Record<string, string> = {};
     for (const name of names) ports[name] = String(await freePort());
@@ -59,6 +64,7 @@ describe('npm start, stopped and started again', () => {
       BOT_DATABASE: databases[0]!.name,
       ACCOUNT_DATABASE: databases[1]!.name,
       AUDIT_DATABASE: databases[2]!.name,
+      WHATSAPP_DATABASE: databases[3]!.name,
       // The dev token, keyring and emulator state (`.run/` otherwise) go to this test's own folder.
       RUN_DIR: dir,
       TELEGRAM_POLL_TIMEOUT_S: '1',

@@ -50,7 +50,7 @@ export type ErrorCodeName =
  */
 export type ConnectBody = ConnectQrBody | ConnectCodeBody;
 /**
- * A free-form text (inside the customer's 24-hour window) or an approved template: exactly one of them.
+ * POST /api/integrations/whatsapp/numbers/{id}/send: a text or a template, exactly one (both or neither is refused with 422 before anything is sent). The api adds numberId from the path and messageId, and async from Prefer: respond-async.
  *
  * This interface was referenced by `Contracts`'s JSON-Schema
  * via the `definition` "WhatsAppSendBody".
@@ -978,7 +978,7 @@ export interface WhatsAppNumberSendCommand {
   async?: boolean;
 }
 /**
- * An approved template by name and language, with the text parameters of its placeholders.
+ * An approved template to send, with text parameters for its placeholders.
  *
  * This interface was referenced by `Contracts`'s JSON-Schema
  * via the `definition` "WhatsAppTemplate".
@@ -3765,7 +3765,7 @@ export interface WebhookCreateBody {
   events: [string, ...string[]];
 }
 /**
- * Connect a WhatsApp Business number: the token is checked with Graph (GET /{phone-number-id}); token and app secret are stored encrypted.
+ * POST /api/integrations/whatsapp/numbers: the body is the command whatsapp.number.connect's data.
  *
  * This interface was referenced by `Contracts`'s JSON-Schema
  * via the `definition` "WhatsAppNumberCreateBody".

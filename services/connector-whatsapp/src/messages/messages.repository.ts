@@ -27,6 +27,8 @@ export interface WhatsAppMessageStore {
   claim(id: string): Promise<boolean>;
   /** Ids of the rows still to send (oldest first). */
   queued(): Promise<Array<Pick<MessageRow, 'id'>>>;
+  /** Rows claimed (`sending`) before `before`: their replica stopped inside the call to Meta. */
+  staleSending(before: Date): Promise<MessageRow[]>;
   /** A failed send, with its event, only while still `sending`; false when it moved on. */
   settleFailed(id: string, patch: Partial<MessageRow>, event: OutboxEnvelope): Promise<boolean>;
   /**
@@ -75,7 +77,19 @@ export class WhatsAppMessagesRepository implements WhatsAppMessageStore {
   }
 
   claim(id: string): Promise<boolean> {
-    return this.ledger.claim(id, {});
+    // The claim's time: a row still `sending` long after it was claimed has lost its replica.
+    return this.ledger.claim(id, { updated_at: new Date() });
+  }
+
+  async staleSending(before: Date): Promise<MessageRow[]> {
+    return this.db
+      .selectFrom('whatsapp_messages')
+      .selectAll()
+      .where('status', '=', 'sending')
+      .where('updated_at', '<', before)
+      .orderBy('created_at')
+      .limit(500)
+      .execute();
   }
 
   queued(): Promise<Array<Pick<MessageRow, 'id'>>> {

@@ -188,4 +188,38 @@ describe('MessagesService', () => {
     await service.drain();
     expect((await service.get(alice, message.id)).status).toBe('accepted');
   });
+
+  it('fails sends left claimed by a stopped replica as UPSTREAM_TIMEOUT, and only those', async () => {
+    const { service, store, statuses } = setup();
+    const now = new Date();
+    const base = await service.send(
+      alice,
+      { numberId: number.id, to: '15551230001', text: 'done' },
+      envelope(),
+    );
+    const row = (await store.find(base.id))!;
+    store.rows.set('orphan', {
+      ...row,
+      id: 'orphan',
+      status: 'sending',
+      wamid: null,
+      delivery: null,
+      updated_at: new Date(now.getTime() - 60_000),
+    });
+    store.rows.set('fresh', {
+      ...row,
+      id: 'fresh',
+      status: 'sending',
+      wamid: null,
+      delivery: null,
+      updated_at: now,
+    });
+    expect(await service.settleOrphans(30_000, now)).toBe(1);
+    expect(await service.get(alice, 'orphan')).toMatchObject({
+      status: 'failed',
+      error: { code: 'UPSTREAM_TIMEOUT' },
+    });
+    expect((await service.get(alice, 'fresh')).status).toBe('queued');
+    expect(statuses().at(-1)).toBe('failed');
+  });
 });

@@ -126,6 +126,26 @@ export class MessagesService {
     return rows.length;
   }
 
+  /**
+   * Sends claimed longer ago than `olderThanMs` and still `sending`: their replica stopped inside the call to Meta
+   * (a call is bounded far below that). Whether Meta took them cannot be known and sending again could deliver
+   * twice, so they fail with UPSTREAM_TIMEOUT and say why.
+   */
+  async settleOrphans(olderThanMs: number, now = new Date()): Promise<number> {
+    const rows = await this.deps.store.staleSending(new Date(now.getTime() - olderThanMs));
+    let settled = 0;
+    for (const row of rows) {
+      const error = new DomainError(
+        'UPSTREAM_TIMEOUT',
+        'The connector stopped while Meta was answering; the message may or may not have been accepted, so it is not sent again.',
+      );
+      if (await this.fail(row, error, JSON.parse(row.context ?? '{}') as MessageContext)) settled += 1;
+    }
+    if (settled > 0)
+      this.deps.logger.warn('sends of a stopped replica settled as uncertain', { count: settled });
+    return settled;
+  }
+
   /** Waits for every delivery in flight. */
   async drain(): Promise<void> {
     await Promise.allSettled([...this.inFlight]);
@@ -180,28 +200,27 @@ export class MessagesService {
       const error = toDomainError(raw, 'send');
       if (number && error.code === 'WHATSAPP_TOKEN_INVALID' && number.status !== 'revoked')
         await this.deps.numbers.markRevoked(number);
-      const failed: MessageRow = {
-        ...row,
-        status: 'failed',
-        error_code: error.code,
-        error_detail: error.message.slice(0, 500),
-        meta_error_code: metaCodeOf(error) ?? null,
-        request: null,
-      };
-      const patch = {
-        status: failed.status,
-        error_code: failed.error_code,
-        error_detail: failed.error_detail,
-        meta_error_code: failed.meta_error_code,
-        request: null,
-      };
-      await store.settleFailed(row.id, patch, this.statusEvent(failed, new Date(), ctx));
-      this.deps.metrics.failed.inc({ code: error.code });
-      this.deps.relay.kick();
-      return { message: toWhatsAppMessage({ ...failed, updated_at: new Date() }), error };
+      await this.fail(row, error, ctx);
+      return { message: toWhatsAppMessage({ ...failedRow(row, error), updated_at: new Date() }), error };
     } finally {
       end();
     }
+  }
+
+  /** Failed, with its event, only while still `sending` (false when it moved on). */
+  private async fail(row: MessageRow, error: DomainError, ctx: MessageContext): Promise<boolean> {
+    const failed = failedRow(row, error);
+    const { status, error_code, error_detail, meta_error_code } = failed;
+    const moved = await this.deps.store.settleFailed(
+      row.id,
+      { status, error_code, error_detail, meta_error_code, request: null },
+      this.statusEvent(failed, new Date(), ctx),
+    );
+    if (moved) {
+      this.deps.metrics.failed.inc({ code: error.code });
+      this.deps.relay.kick();
+    }
+    return moved;
   }
 
   /**
@@ -284,6 +303,15 @@ export function bodyOf(request: StoredRequest): SendBody {
     template: { name, language: { code: language }, ...(components ? { components } : {}) },
   };
 }
+
+const failedRow = (row: MessageRow, error: DomainError): MessageRow => ({
+  ...row,
+  status: 'failed',
+  error_code: error.code,
+  error_detail: error.message.slice(0, 500),
+  meta_error_code: metaCodeOf(error) ?? null,
+  request: null,
+});
 
 const fromStatusRow = (row: StatusRow): StatusUpdate => ({
   wamid: row.wamid,

@@ -1,3 +1,4 @@
+import { secretFieldsOf } from '@integrations/messaging';
 import { LocalKeyringCipher } from '@integrations/secrets';
 import type { OutboxEnvelope } from '@integrations/persistence';
 import { GraphApiError } from '../graph/graph-client';
@@ -149,5 +150,9 @@ describe('NumbersService', () => {
       counts: { numbers: 1, messages: 3 },
     });
     expect(store.rows.size).toBe(0);
+  });
+
+  it("names the connect command's token and app secret as secret fields (sealed in retry queues, redacted)", () => {
+    expect(secretFieldsOf('whatsapp.number.connect').sort()).toEqual(['accessToken', 'appSecret']);
   });
 });

@@ -29,8 +29,11 @@ export class FakeMessageStore implements WhatsAppMessageStore {
   async claim(id: string): Promise<boolean> {
     const row = this.rows.get(id);
     if (row?.status !== 'queued') return false;
-    this.rows.set(id, { ...row, status: 'sending' });
+    this.rows.set(id, { ...row, status: 'sending', updated_at: new Date() });
     return true;
+  }
+  async staleSending(before: Date): Promise<MessageRow[]> {
+    return [...this.rows.values()].filter((r) => r.status === 'sending' && r.updated_at < before);
   }
   async queued(): Promise<Array<Pick<MessageRow, 'id'>>> {
     return [...this.rows.values()].filter((r) => r.status === 'queued').map(({ id }) => ({ id }));
