@@ -224,6 +224,11 @@ describe('WhatsApp through REST', () => {
       ]),
     );
     const failed = page.items.find((i) => i.action === 'message_failed');
+    // The integration type filter knows WhatsApp's resources too.
+    const messages = await stack.rest<LogEntryPage>(alice, 'GET', '/logs?type=whatsapp_message&limit=100');
+    expect(messages.status).toBe(200);
+    expect(messages.body.items.length).toBeGreaterThan(0);
+    expect(messages.body.items.every((i) => i.type === 'whatsapp_message')).toBe(true);
     expect(failed).toMatchObject({
       status: 'error',
       errorMessage: expect.stringContaining('WHATSAPP_WINDOW_CLOSED'),

@@ -65,7 +65,13 @@ export interface Contracts {}
  * via the `definition` "AuditLogsQueryCommand".
  */
 export interface AuditLogsQueryCommand {
-  type?: 'telegram_account' | 'telegram_bot' | 'telegram_channel' | 'security';
+  type?:
+    | 'telegram_account'
+    | 'telegram_bot'
+    | 'telegram_channel'
+    | 'whatsapp_number'
+    | 'whatsapp_message'
+    | 'security';
   /**
    * Only entries of this platform (`telegram`, `security`, ...).
    */
@@ -3685,7 +3691,13 @@ export interface ListQuery {
  * via the `definition` "LogsQuery".
  */
 export interface LogsQuery {
-  type?: 'telegram_account' | 'telegram_bot' | 'telegram_channel' | 'security';
+  type?:
+    | 'telegram_account'
+    | 'telegram_bot'
+    | 'telegram_channel'
+    | 'whatsapp_number'
+    | 'whatsapp_message'
+    | 'security';
   /**
    * Only entries of this platform (`telegram`, `security`, ...).
    */
