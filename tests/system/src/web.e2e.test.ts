@@ -412,8 +412,12 @@ describe('web UI end to end in Chromium', () => {
     await dialog.getByRole('button', { name: 'Send' }).click();
     // Accepted at once; Meta's status webhooks then move it on, and the dialog follows through the live stream.
     await dialog.getByRole('status', { name: 'Delivery' }).getByText('Delivered').waitFor();
-    await checkA11y('whatsapp, template delivered');
-    await shoot('25-whatsapp-template-delivered');
+    // The customer reads it later: only the live stream can tell the open dialog.
+    const [template] = await control.messages(meta.phoneNumberId);
+    await control.read(meta.phoneNumberId, template!.id);
+    await dialog.getByRole('status', { name: 'Delivery' }).getByText('Read').waitFor();
+    await checkA11y('whatsapp, template read');
+    await shoot('25-whatsapp-template-read');
 
     // A free-form text to someone who never wrote: Meta fails it by status webhook, and the dialog says why.
     await dialog.getByText('Free-form text').click();
@@ -426,7 +430,7 @@ describe('web UI end to end in Chromium', () => {
     await page.keyboard.press('Escape');
     const sent = await control.messages(meta.phoneNumberId);
     expect(sent.map((m) => [m.type, m.status])).toEqual([
-      ['template', 'delivered'],
+      ['template', 'read'],
       ['text', 'failed'],
     ]);
   });
