@@ -127,7 +127,8 @@ async function main() {
   const services = serviceTable().filter((s) => (sandbox || !s.sandboxOnly) && isAvailable(s));
   const running = new Set(services.map((s) => s.name));
   // The api only waits for the connectors that run: a missing one would make merged lists time out.
-  env.API_CONNECTORS ??= ['bot', 'account'].filter((c) => running.has(`connector-${c}`)).join(',') || 'bot';
+  env.API_CONNECTORS ??=
+    ['bot', 'account', 'whatsapp'].filter((c) => running.has(`connector-${c}`)).join(',') || 'bot';
   const missing = serviceTable().filter((s) => !running.has(s.name) && (sandbox || !s.sandboxOnly));
   if (missing.length > 0) log('start', `not built yet, left out: ${missing.map((s) => s.name).join(', ')}`);
 

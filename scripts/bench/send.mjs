@@ -138,7 +138,8 @@ async function main() {
     REDIS_URL: redis.url,
     AUTH_JWT_SECRET: secret,
     TELEGRAM_BOT_API_URL: `http://127.0.0.1:${emulatorPort}`,
-    // Every process must share the keys: the api seals a command's token with `integration-messages`.
+    // Every process must share the keys: the api seals a command's secret fields (the bot token) with
+    // `integration-messages` for the connector.
     SECRETS_KEYRING: JSON.stringify({
       'telegram-bots': { 1: randomBytes(32).toString('base64') },
       'integration-messages': { 1: randomBytes(32).toString('base64') },
@@ -177,7 +178,7 @@ async function main() {
   await Promise.all(
     [auditPort, botPort, apiPort].map((p) =>
       // Migrations and start-up take a while on a loaded machine (other work beside the bench).
-      waitFor(`http://127.0.0.1:${p}/health/ready`, { ok: true, timeoutMs: 120_000 }),
+      waitFor(`http://127.0.0.1:${p}/health/ready`, { ok: true, timeoutMs: 180_000 }),
     ),
   );
   // The platform service of the AMQP path: it publishes commands with publisher confirms, as any service does.

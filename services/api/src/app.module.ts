@@ -26,6 +26,7 @@ import { SendFlow } from './telegram/send-flow';
 import { TOKENS } from './tokens';
 import { TelegramWebhookController } from './webhooks/telegram-webhook.controller';
 import { WebhooksController } from './webhooks/webhooks.controller';
+import { WhatsAppNumbersController } from './whatsapp/numbers.controller';
 
 export interface ApiDependencies {
   config: ApiConfig;
@@ -49,6 +50,7 @@ export class AppModule {
         BotsController,
         ChannelsController,
         AccountsController,
+        WhatsAppNumbersController,
         MessagesController,
         LogsController,
         StatsController,

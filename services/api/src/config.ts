@@ -64,7 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     trustedProxies: read.list('TRUSTED_PROXIES'),
     corsOrigins: read.list('CORS_ORIGINS'),
     commandTimeoutMs: read.integer('API_COMMAND_TIMEOUT_MS', 10_000, positive),
-    connectors: parseConnectors(env.API_CONNECTORS ?? 'bot,account'),
+    connectors: parseConnectors(env.API_CONNECTORS ?? 'bot,account,whatsapp'),
     rateLimits: {
       perIp: { points: read.integer('RATE_LIMIT_PER_IP', 1200, positive), windowSeconds: 60 },
       perUser: { points: read.integer('RATE_LIMIT_PER_USER', 600, positive), windowSeconds: 60 },

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { loadSchemas } from '@integrations/contracts';
 
-const SHARED = /^(resources|rest)\/|^common\/(problem|field-error|via|error-code)\.json$/;
+const SHARED = /^(resources|rest)\/|^common\/(problem|field-error|via|error-code|whatsapp-[a-z-]+)\.json$/;
 
 /** The JSON Schemas of `schemas/` as OpenAPI 3.1 components: one source for validation, types and docs. */
 export function schemaComponents(): Record<string, Record<string, unknown>> {

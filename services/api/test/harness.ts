@@ -84,3 +84,14 @@ export const bot = (id: string) => ({
   createdAt: '2026-11-24T10:00:00.000Z',
   updatedAt: '2026-11-24T10:00:00.000Z',
 });
+
+/** A request to the api as a token's user (JSON body when there is one). */
+export const callApi = (h: Pick<Harness, 'api'>, path: string, init: RequestInit & { token?: string } = {}) =>
+  fetch(`${h.api.url}${path}`, {
+    ...init,
+    headers: {
+      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+      ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(init.headers as Record<string, string>),
+    },
+  });

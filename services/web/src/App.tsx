@@ -13,6 +13,7 @@ import { BotsPage } from './features/bots/BotsPage';
 import { ChannelPage } from './features/channels/ChannelPage';
 import { ChannelsPage } from './features/channels/ChannelsPage';
 import { WebhooksPage } from './features/webhooks/WebhooksPage';
+import { WhatsAppPage } from './features/whatsapp/WhatsAppPage';
 import { Layout } from './Layout';
 import { cssVariablesResolver, theme } from './theme/theme';
 
@@ -43,6 +44,7 @@ export function AppRoutes() {
         <Route path="/bots" element={<BotsPage />} />
         <Route path="/channels" element={<ChannelsPage />} />
         <Route path="/channels/:id" element={<ChannelPage />} />
+        <Route path="/whatsapp" element={<WhatsAppPage />} />
         <Route path="/webhooks" element={<WebhooksPage />} />
         <Route path="/activity" element={<ActivityPage />} />
         <Route

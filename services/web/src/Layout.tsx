@@ -8,6 +8,7 @@ const NAV = [
   { to: '/accounts', label: 'Accounts' },
   { to: '/bots', label: 'Bots' },
   { to: '/channels', label: 'Channels and groups' },
+  { to: '/whatsapp', label: 'WhatsApp' },
   { to: '/activity', label: 'Activity' },
   { to: '/stats', label: 'Statistics' },
   { to: '/webhooks', label: 'Webhooks' },

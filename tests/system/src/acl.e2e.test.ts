@@ -1,4 +1,13 @@
-import type { Account, Bot, Channel, Flow, Message, WebhookCreated } from '@integrations/contracts';
+import type {
+  Account,
+  Bot,
+  Channel,
+  Flow,
+  Message,
+  WebhookCreated,
+  WhatsAppMessage,
+  WhatsAppNumber,
+} from '@integrations/contracts';
 import { infra } from '@integrations/testing';
 import { createConnection } from 'mysql2/promise';
 import { startStack, type Stack } from './stack';
@@ -13,6 +22,8 @@ const BODIES: Record<string, unknown> = {
   'PATCH /api/integrations/telegram/bots/{id}': { isActive: false },
   'PATCH /api/integrations/telegram/channels/{id}': { isActive: false },
   'PATCH /api/integrations/telegram/accounts/{id}': { isActive: false },
+  'POST /api/integrations/whatsapp/numbers/{id}/send': { to: '15557100009', text: 'x' },
+  'PATCH /api/integrations/whatsapp/numbers/{id}': { isActive: false },
 };
 const ALL_BUT_ADMIN = ['integrations:read', 'integrations:write'];
 
@@ -34,6 +45,8 @@ describe('ACL: a second user against every route', () => {
   let webhook: WebhookCreated;
   let account: Account;
   let openFlow: Flow;
+  let number: WhatsAppNumber;
+  let whatsappMessage: WhatsAppMessage;
 
   const call = async (token: string, method: string, path: string, body?: unknown) => {
     const res = await fetch(`${stack.apiUrl}${path}`, {
@@ -45,7 +58,7 @@ describe('ACL: a second user against every route', () => {
   };
 
   beforeAll(async () => {
-    stack = await startStack('acl', { accounts: true });
+    stack = await startStack('acl', { accounts: true, whatsapp: true });
     alice = await stack.token('alice');
     mallory = await stack.token('mallory', 'integrations:read integrations:write');
     const created = await stack.control.createBot({ username: 'acl_owner_bot' });
@@ -86,6 +99,20 @@ describe('ACL: a second user against every route', () => {
     account = (await stack.rest<Account>(alice, 'GET', `/telegram/accounts/${done.body.accountId}`)).body;
     // A flow left open, waiting for its code: nobody but Alice may read it or answer it.
     openFlow = (await stack.rest<Flow>(alice, 'POST', '/telegram/connect', { method: 'qr' })).body;
+    const meta = await stack.whatsapp!.control.createNumber({ verifiedName: 'ACL Shop' });
+    number = (
+      await stack.rest<WhatsAppNumber>(alice, 'POST', '/whatsapp/numbers', {
+        phoneNumberId: meta.phoneNumberId,
+        accessToken: meta.accessToken,
+        appSecret: meta.appSecret,
+      })
+    ).body;
+    whatsappMessage = (
+      await stack.rest<WhatsAppMessage>(alice, 'POST', `/whatsapp/numbers/${number.id}/send`, {
+        to: '15557100009',
+        text: 'owned',
+      })
+    ).body;
     message = JSON.parse(
       (await call(alice, 'POST', `/api/integrations/telegram/channels/${channel.id}/send`, { text: 'owned' }))
         .body,
@@ -99,15 +126,17 @@ describe('ACL: a second user against every route', () => {
       ? openFlow.flowId
       : template.includes('/accounts/')
         ? account.id
-        : template.includes('/webhooks/')
-          ? webhook.id
-          : template.includes('/bots/')
-            ? bot.id
-            : template.includes('/channels/')
-              ? channel.id
-              : template.includes('/messages/')
-                ? message.id
-                : undefined;
+        : template.includes('/whatsapp/numbers/')
+          ? number.id
+          : template.includes('/webhooks/')
+            ? webhook.id
+            : template.includes('/bots/')
+              ? bot.id
+              : template.includes('/channels/')
+                ? channel.id
+                : template.includes('/messages/')
+                  ? message.id
+                  : undefined;
 
   it('answers 404 to every route that names another user’s resource, and empty lists', async () => {
     const doc = await openApi();
@@ -135,13 +164,22 @@ describe('ACL: a second user against every route', () => {
         }
       }
     }
-    for (const route of ['/accounts/{id}', '/connect/{flowId}/code', '/connect/{flowId}/password'])
+    // A WhatsApp message is another platform's, found through the registry: the same 404.
+    const other = await call(mallory, 'GET', `/api/integrations/messages/${whatsappMessage.id}`);
+    expect([other.status, JSON.parse(other.body).code]).toEqual([404, 'NOT_FOUND']);
+    for (const route of [
+      '/accounts/{id}',
+      '/connect/{flowId}/code',
+      '/connect/{flowId}/password',
+      '/whatsapp/numbers/{id}',
+      '/whatsapp/numbers/{id}/send',
+    ])
       expect(walked.some((key) => key.endsWith(route))).toBe(true);
     expect(walked.length).toBeGreaterThanOrEqual(20);
     // Each refusal was an ACL denial to the operators (acl_denied_total), while to Mallory it was a plain 404.
     let metrics = '';
     for (const url of stack.metricsUrls) metrics += await (await fetch(url)).text();
-    for (const resource of ['bot', 'channel', 'message', 'webhook', 'account', 'flow']) {
+    for (const resource of ['bot', 'channel', 'message', 'webhook', 'account', 'flow', 'number']) {
       const sample = new RegExp(`^acl_denied_total\\{[^}]*resource="${resource}"[^}]*\\} (\\d+)`, 'm').exec(
         metrics,
       );
@@ -208,6 +246,7 @@ describe('ACL: a second user against every route', () => {
       expect(dump.length).toBeGreaterThan(1000);
       expect(dump).toContain(bot.id);
       expect(dump).not.toContain(botToken.split(':')[1]);
+      expect(dump).toContain(number.id);
       expect(dump).toContain(webhook.id);
       expect(dump).not.toContain(String(webhook.secret).slice('whsec_'.length));
     } finally {

@@ -27,6 +27,12 @@ import {
   type AccountConnector,
 } from '@integrations/connector-telegram-account';
 import { loadConfig as botConfig, startBotConnector } from '@integrations/connector-telegram-bot';
+import {
+  loadConfig as whatsappConfig,
+  startWhatsAppConnector,
+  type WhatsAppConnector,
+} from '@integrations/connector-whatsapp';
+import { startWhatsAppEmulator, WhatsAppEmulatorClient } from '@integrations/whatsapp-emulator';
 
 export interface BotWithGroups {
   bot: Bot;
@@ -55,6 +61,8 @@ export interface Stack {
   accountEnv: Record<string, string>;
   /** The account connector's database (with `accounts`). */
   accountDatabase?: string;
+  /** With `whatsapp`: the WhatsApp emulator (Graph API and its control API) and the connector's database. */
+  whatsapp?: { emulatorUrl: string; control: WhatsAppEmulatorClient; database: string; webhookUrl: string };
   /** Stops and starts the account connector (with `accounts: true`): sessions must come back from the table. */
   restartAccounts(): Promise<void>;
   /** Remembers a secret a test saw (a webhook signing secret...): `close()` fails if any log line holds it. */
@@ -95,6 +103,8 @@ export async function startStack(
     botConnector?: boolean;
     accounts?: boolean | 'processes';
     accountEnv?: Record<string, string>;
+    /** The WhatsApp emulator and connector beside the Telegram ones (`stack.whatsapp`). */
+    whatsapp?: boolean;
     proxied?: boolean;
     /** The spans a test's exporter holds, so that `close()` scans them for secrets too. */
     spans?: () => unknown[];
@@ -141,11 +151,26 @@ export async function startStack(
     if (code) codes.add(code);
     return code;
   };
+  const whatsappEmulator = options.whatsapp
+    ? await startWhatsAppEmulator({ webhook: { retryMs: 50, maxAttempts: 5 } })
+    : undefined;
+  const whatsappControl = whatsappEmulator ? new WhatsAppEmulatorClient(whatsappEmulator.url) : undefined;
+  if (whatsappControl) {
+    // A number's access token and app secret: no service may log or store them in plain text.
+    const createNumber = whatsappControl.createNumber.bind(whatsappControl);
+    whatsappControl.createNumber = async (input) => {
+      const created = await createNumber(input);
+      secrets.add(created.accessToken);
+      secrets.add(created.appSecret);
+      return created;
+    };
+  }
   const vhost: TestVhost = await createTestVhost(name);
-  const [botDb, auditDb, accountDb]: (TestDatabase | undefined)[] = await Promise.all([
+  const [botDb, auditDb, accountDb, whatsappDb]: (TestDatabase | undefined)[] = await Promise.all([
     createTestDatabase(`${name}_bot`),
     createTestDatabase(`${name}_audit`),
     options.accounts ? createTestDatabase(`${name}_acct`) : undefined,
+    options.whatsapp ? createTestDatabase(`${name}_wa`) : undefined,
   ]);
   const prefix = `${uniqueName(name)}:`;
   // With webhooks, the connector must know the api's public URL before the api starts: pick its port first.
@@ -156,7 +181,11 @@ export async function startStack(
   const keyringFile = path.join(keyringDir, 'keyring.json');
   writeFileSync(
     keyringFile,
-    JSON.stringify({ 'telegram-bots': { '1': keyringKey }, 'telegram-sessions': { '1': keyringKey } }),
+    JSON.stringify({
+      'telegram-bots': { '1': keyringKey },
+      'telegram-sessions': { '1': keyringKey },
+      'whatsapp-numbers': { '1': keyringKey },
+    }),
     { mode: 0o600 },
   );
   const proxies = options.proxied
@@ -213,10 +242,27 @@ export async function startStack(
   const startAccounts = () =>
     startAccountConnector(accountConfig(accountEnv), logger('connector-telegram-account'));
   let account: AccountConnector | undefined = options.accounts === true ? await startAccounts() : undefined;
+  const whatsapp: WhatsAppConnector | undefined = whatsappEmulator
+    ? await startWhatsAppConnector(
+        whatsappConfig({
+          ...env,
+          WHATSAPP_DATABASE: whatsappDb!.name,
+          CONNECTOR_WHATSAPP_PORT: '0',
+          CONNECTOR_WHATSAPP_WEBHOOK_PORT: '0',
+          CONNECTOR_WHATSAPP_HOST: '127.0.0.1',
+          WHATSAPP_GRAPH_URL: whatsappEmulator.url,
+        }),
+        logger('connector-whatsapp'),
+      )
+    : undefined;
   const api = await startApi(
     apiConfig({
       ...env,
-      API_CONNECTORS: options.accounts ? 'bot,account' : 'bot',
+      API_CONNECTORS: [
+        'bot',
+        ...(options.accounts ? ['account'] : []),
+        ...(whatsapp ? ['whatsapp'] : []),
+      ].join(','),
       API_PORT: String(apiPort),
       API_HOST: '127.0.0.1',
       REDIS_PREFIX: `${prefix}api:`,
@@ -227,8 +273,18 @@ export async function startStack(
     apiUrl: api.url,
     vhost: vhost.name,
     amqpUrl: vhost.url,
-    databases: [botDb!.name, auditDb!.name],
+    databases: [botDb!.name, auditDb!.name, ...(whatsappDb ? [whatsappDb.name] : [])],
     ...(accountDb ? { accountDatabase: accountDb.name } : {}),
+    ...(whatsapp && whatsappEmulator && whatsappControl
+      ? {
+          whatsapp: {
+            emulatorUrl: whatsappEmulator.url,
+            control: whatsappControl,
+            database: whatsappDb!.name,
+            webhookUrl: whatsapp.webhookUrl,
+          },
+        }
+      : {}),
     async restartAccounts() {
       await account?.close();
       account = await startAccounts();
@@ -242,6 +298,7 @@ export async function startStack(
         `${audit.url}/metrics`,
         ...(bot ? [`${bot.url}/metrics`] : []),
         ...(account ? [`${account.url}/metrics`] : []),
+        ...(whatsapp ? [`${whatsapp.url}/metrics`] : []),
       ];
     },
     get scrapeTargets() {
@@ -251,6 +308,7 @@ export async function startStack(
         'audit-log': [target(audit.url)],
         ...(bot ? { 'connector-telegram-bot': [target(bot.url)] } : {}),
         ...(account ? { 'connector-telegram-account': [target(account.url)] } : {}),
+        ...(whatsapp ? { 'connector-whatsapp': [target(whatsapp.url)] } : {}),
       };
     },
     control,
@@ -305,15 +363,21 @@ export async function startStack(
       await api.close();
       await bot?.close();
       await account?.close();
+      await whatsapp?.close();
       await audit.close();
       await emulator.stop();
+      await whatsappEmulator?.stop();
       await proxies?.redis.close();
       await proxies?.amqp.close();
       // Not only the logs: Redis, every queue (retry and dead letters included), every table, exported spans.
       const stored = await collectStoredText({
         redisPrefix: prefix,
         vhost: vhost.name,
-        databases: [botDb!.name, auditDb!.name, ...(accountDb ? [accountDb.name] : [])],
+        databases: [
+          botDb!.name,
+          auditDb!.name,
+          ...[accountDb, whatsappDb].flatMap((db) => (db ? [db.name] : [])),
+        ],
         ...(options.spans ? { spans: options.spans } : {}),
       });
       const storedLeaks = Object.entries(stored)
@@ -324,7 +388,13 @@ export async function startStack(
             [...codes].filter((code) => text.includes(`"${code}"`)).length,
         }))
         .filter(({ count }) => count > 0);
-      await Promise.all([vhost.delete(), botDb!.drop(), auditDb!.drop(), accountDb?.drop()]);
+      await Promise.all([
+        vhost.delete(),
+        botDb!.drop(),
+        auditDb!.drop(),
+        accountDb?.drop(),
+        whatsappDb?.drop(),
+      ]);
       rmSync(keyringDir, { recursive: true, force: true });
       // Every end-to-end test file gets these checks for free; the message names how many and where, never values.
       if (leaked.length) throw new Error(`${leaked.length} secret(s) appeared in the services' logs`);

@@ -400,6 +400,7 @@ export const REST_BODIES = [
   'telegram-update',
   'webhook-create',
   'whatsapp-number-create',
+  'whatsapp-number-query',
   'whatsapp-send',
 ] as const;
 

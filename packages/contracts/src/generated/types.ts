@@ -49,6 +49,13 @@ export type ErrorCodeName =
  * via the `definition` "ConnectBody".
  */
 export type ConnectBody = ConnectQrBody | ConnectCodeBody;
+/**
+ * POST /api/integrations/whatsapp/numbers/{id}/send: a text or a template, exactly one (both or neither is refused with 422 before anything is sent). The api adds numberId from the path and messageId, and async from Prefer: respond-async.
+ *
+ * This interface was referenced by `Contracts`'s JSON-Schema
+ * via the `definition` "WhatsAppSendBody".
+ */
+export type WhatsAppSendBody = WhatsAppTextSendBody | WhatsAppTemplateSendBody;
 
 export interface Contracts {}
 /**
@@ -58,7 +65,13 @@ export interface Contracts {}
  * via the `definition` "AuditLogsQueryCommand".
  */
 export interface AuditLogsQueryCommand {
-  type?: 'telegram_account' | 'telegram_bot' | 'telegram_channel' | 'security';
+  type?:
+    | 'telegram_account'
+    | 'telegram_bot'
+    | 'telegram_channel'
+    | 'whatsapp_number'
+    | 'whatsapp_message'
+    | 'security';
   /**
    * Only entries of this platform (`telegram`, `security`, ...).
    */
@@ -3678,7 +3691,13 @@ export interface ListQuery {
  * via the `definition` "LogsQuery".
  */
 export interface LogsQuery {
-  type?: 'telegram_account' | 'telegram_bot' | 'telegram_channel' | 'security';
+  type?:
+    | 'telegram_account'
+    | 'telegram_bot'
+    | 'telegram_channel'
+    | 'whatsapp_number'
+    | 'whatsapp_message'
+    | 'security';
   /**
    * Only entries of this platform (`telegram`, `security`, ...).
    */
@@ -3782,12 +3801,28 @@ export interface WhatsAppNumberCreateBody {
   label?: string | null;
 }
 /**
- * POST /api/integrations/whatsapp/numbers/{id}/send: a text or a template (exactly one; the connector refuses both or neither with VALIDATION_FAILED). The api adds numberId from the path and messageId, and async from Prefer: respond-async.
+ * A list of WhatsApp numbers: a page (`limit`, `cursor`), narrowed by a search text, a status and paused or not.
  *
  * This interface was referenced by `Contracts`'s JSON-Schema
- * via the `definition` "WhatsAppSendBody".
+ * via the `definition` "WhatsAppNumberQuery".
  */
-export interface WhatsAppSendBody {
+export interface WhatsAppNumberQuery {
+  limit: number;
+  cursor?: string;
+  /**
+   * Text to find in display numbers and verified names (case-insensitive).
+   */
+  q?: string;
+  /**
+   * Only numbers in this status.
+   */
+  status?: 'active' | 'revoked';
+  /**
+   * Only active (true) or paused (false) numbers.
+   */
+  isActive?: boolean;
+}
+export interface WhatsAppTextSendBody {
   /**
    * A WhatsApp user's phone number in international form (digits, optionally with a leading +).
    */
@@ -3795,6 +3830,12 @@ export interface WhatsAppSendBody {
   /**
    * A free-form text: only inside the customer's 24-hour window (otherwise failed WHATSAPP_WINDOW_CLOSED).
    */
-  text?: string;
-  template?: WhatsAppTemplate;
+  text: string;
+}
+export interface WhatsAppTemplateSendBody {
+  /**
+   * A WhatsApp user's phone number in international form (digits, optionally with a leading +).
+   */
+  to: string;
+  template: WhatsAppTemplate;
 }

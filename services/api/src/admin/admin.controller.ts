@@ -6,10 +6,11 @@ import type { ApiConfig } from '../config';
 import { CommandGateway } from '../gateway/command-gateway';
 import { Doc } from '../http/docs';
 import { SchemaPipe } from '../http/schema.pipe';
-import { CONNECTORS, CONNECTOR_NAMES, type Connector } from '../platforms/registry';
+import { CONNECTOR_NAMES, hasKeys, keysOf, type KeyedConnectorName } from '../platforms/registry';
 import { TOKENS } from '../tokens';
 
-type KeyRotateCommand = Connector['commands']['keys']['rotate'] | 'webhooks.keys.rotate';
+type ConnectorKeys = ReturnType<typeof keysOf>;
+type KeyRotateCommand = ConnectorKeys['rotate'] | 'webhooks.keys.rotate';
 
 @Controller('api/integrations/admin')
 export class AdminController {
@@ -39,14 +40,11 @@ export class AdminController {
     // Each key belongs to the service that encrypts with it; a key whose service is not deployed is not ours.
     const owners: Record<KeyRotation['keyName'], { deployed: boolean; command: KeyRotateCommand }> = {
       ...(Object.fromEntries(
-        CONNECTOR_NAMES.map((name) => {
-          const keys = CONNECTORS[name].commands.keys;
+        CONNECTOR_NAMES.filter(hasKeys).map((name: KeyedConnectorName) => {
+          const keys = keysOf(name);
           return [keys.keyName, { deployed: this.config.connectors.has(name), command: keys.rotate }];
         }),
-      ) as Record<
-        Connector['commands']['keys']['keyName'],
-        { deployed: boolean; command: KeyRotateCommand }
-      >),
+      ) as Record<ConnectorKeys['keyName'], { deployed: boolean; command: KeyRotateCommand }>),
       'integration-webhooks': { deployed: true, command: 'webhooks.keys.rotate' },
     };
     if (body.keyName && !owners[body.keyName].deployed) {

@@ -2,6 +2,9 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 
 const ref = (title: string) => ({ $ref: `#/components/schemas/${title}` });
+/** One schema, or one of several (a resource that differs by platform). */
+const refs = (titles: string | string[]) =>
+  typeof titles === 'string' ? ref(titles) : { oneOf: titles.map(ref) };
 /** A problem+json error response of a route. */
 export const problem = (status: number, description: string) =>
   ApiResponse({ status, description, content: { 'application/problem+json': { schema: ref('Problem') } } });
@@ -11,10 +14,11 @@ export function Doc(options: {
   tag: string;
   summary: string;
   body?: string;
-  ok: { status: number; schema?: string; description?: string };
+  ok: { status: number; schema?: string | string[]; description?: string };
   errors?: [number, string][];
   idempotent?: boolean;
-  async?: boolean;
+  /** `Prefer: respond-async` is offered; a schema's title names its 202 body (the Telegram `Message` by default). */
+  async?: boolean | string;
 }) {
   return applyDecorators(
     ApiTags(options.tag),
@@ -24,7 +28,7 @@ export function Doc(options: {
     ApiResponse({
       status: options.ok.status,
       description: options.ok.description ?? 'OK',
-      ...(options.ok.schema ? { schema: ref(options.ok.schema) } : {}),
+      ...(options.ok.schema ? { schema: refs(options.ok.schema) } : {}),
     }),
     ...(options.idempotent
       ? [
@@ -38,7 +42,11 @@ export function Doc(options: {
     ...(options.async
       ? [
           ApiHeader({ name: 'Prefer', required: false, description: '`respond-async`: answer 202 at once.' }),
-          ApiResponse({ status: 202, description: 'Queued; see Location', schema: ref('Message') }),
+          ApiResponse({
+            status: 202,
+            description: 'Queued; see Location',
+            schema: ref(typeof options.async === 'string' ? options.async : 'Message'),
+          }),
         ]
       : []),
     problem(401, 'Missing or invalid token'),

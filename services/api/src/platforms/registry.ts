@@ -70,6 +70,12 @@ export const CONNECTORS = {
       keys: { keyName: 'telegram-sessions', rotate: 'telegram.account.keys.rotate' },
     },
   },
+  whatsapp: {
+    platform: 'whatsapp',
+    resource: 'number',
+    // No channels (a number sends to phone numbers) and no key rotation command yet (ADR 0022).
+    commands: { own: ownCommands('whatsapp.number'), messageGet: 'whatsapp.message.get' },
+  },
 } as const satisfies Record<string, ConnectorDeclaration>;
 
 /** A connector's name: what `API_CONNECTORS` lists, what a channel's `via.type` says, what owner records keep. */
@@ -85,6 +91,24 @@ export const isConnectorName = (value: unknown): value is ConnectorName =>
 export const deployed = (names: ReadonlySet<ConnectorName>): ConnectorName[] =>
   CONNECTOR_NAMES.filter((name) => names.has(name));
 
+/** The connectors that have channels (a channel's `via.type`). */
+export type ChannelConnectorName = {
+  [N in ConnectorName]: (typeof CONNECTORS)[N]['commands'] extends { channel: object } ? N : never;
+}[ConnectorName];
+
+/** The connectors that encrypt secrets with a key the admin api rotates. */
+export type KeyedConnectorName = {
+  [N in ConnectorName]: (typeof CONNECTORS)[N]['commands'] extends { keys: object } ? N : never;
+}[ConnectorName];
+
+export const hasChannels = (name: ConnectorName): name is ChannelConnectorName =>
+  'channel' in CONNECTORS[name].commands;
+
+export const hasKeys = (name: ConnectorName): name is KeyedConnectorName =>
+  'keys' in CONNECTORS[name].commands;
+
+/** The key and rotate command of a connector that has them. */
+export const keysOf = (name: KeyedConnectorName) => CONNECTORS[name].commands.keys;
+
 /** The channel command keys of a connector (typed: the data and reply of each key are the contract's). */
-export const channelCommandsOf = (name: ConnectorName): Connector['commands']['channel'] =>
-  CONNECTORS[name].commands.channel;
+export const channelCommandsOf = (name: ChannelConnectorName) => CONNECTORS[name].commands.channel;

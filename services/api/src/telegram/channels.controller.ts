@@ -33,22 +33,33 @@ import { IdParam, SchemaPipe } from '../http/schema.pipe';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import type { ApiConfig } from '../config';
 import { TOKENS } from '../tokens';
-import { CONNECTOR_NAMES, channelCommandsOf, deployed, isConnectorName } from '../platforms/registry';
+import {
+  type ChannelConnectorName,
+  CONNECTOR_NAMES,
+  channelCommandsOf,
+  deployed,
+  hasChannels,
+  isConnectorName,
+} from '../platforms/registry';
 import { SendFlow } from './send-flow';
-import { ResourceOwners, type Owner } from './resource-owner';
+import { ResourceOwners } from './resource-owner';
 
 /** The merged list walks the deployed connectors' channels in registry order (bots first, then accounts). */
 interface MergedCursor {
-  owner: Owner;
+  owner: ChannelConnectorName;
   cursor?: string;
 }
 
 const encodeCursor = (c: MergedCursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
-function decodeCursor(raw: string | undefined, first: Owner): MergedCursor {
+function decodeCursor(raw: string | undefined, first: ChannelConnectorName): MergedCursor {
   if (!raw) return { owner: first };
   try {
     const value = JSON.parse(Buffer.from(raw, 'base64url').toString()) as MergedCursor;
-    if (isConnectorName(value.owner) && (value.cursor === undefined || typeof value.cursor === 'string'))
+    if (
+      isConnectorName(value.owner) &&
+      hasChannels(value.owner) &&
+      (value.cursor === undefined || typeof value.cursor === 'string')
+    )
       return value;
   } catch {
     // fall through
@@ -111,8 +122,8 @@ export class ChannelsController {
     @Query(new SchemaPipe('search-query', { coerce: true })) query: SearchQuery,
     @Req() req: AuthedRequest,
   ): Promise<ChannelPage> {
-    const owners = deployed(this.config.connectors);
-    let position = decodeCursor(query.cursor, owners[0] ?? CONNECTOR_NAMES[0]);
+    const owners = deployed(this.config.connectors).filter(hasChannels);
+    let position = decodeCursor(query.cursor, owners[0] ?? CONNECTOR_NAMES.filter(hasChannels)[0]);
     const items: Channel[] = [];
     // Fill the page from the bot connector, then continue with the account connector.
     for (;;) {

@@ -19,7 +19,8 @@ export class MessagesController {
   @Doc({
     tag: 'messages',
     summary: 'The status of a sent or queued message',
-    ok: { status: 200, schema: 'Message' },
+    // Each platform's message resource: Telegram's, or WhatsApp's with its delivery states.
+    ok: { status: 200, schema: ['Message', 'WhatsAppMessage'] },
     errors: [[404, 'Not found']],
   })
   get(@Param('id', IdParam) id: string, @Req() req: AuthedRequest) {

@@ -2,10 +2,22 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DomainError } from '@integrations/contracts';
 import type { Redis } from 'ioredis';
 import type { ApiConfig } from '../config';
-import { type ConnectorName, deployed, isConnectorName } from '../platforms/registry';
+import {
+  type ChannelConnectorName,
+  type ConnectorName,
+  deployed,
+  hasChannels,
+  isConnectorName,
+} from '../platforms/registry';
 import { TOKENS } from '../tokens';
 
 export type Owner = ConnectorName;
+export type OwnedKind = 'channel' | 'message';
+/** Who may own an id of a kind: any connector a message, a connector with channels a channel. */
+export type OwnerOf<K extends OwnedKind> = K extends 'channel' ? ChannelConnectorName : ConnectorName;
+
+const ownsKind = <K extends OwnedKind>(kind: K, name: ConnectorName): name is OwnerOf<K> =>
+  kind === 'message' || hasChannels(name);
 
 /** How long the api remembers which connector owns a channel or message. */
 export const OWNER_TTL_S = 30 * 24 * 3600;
@@ -41,15 +53,15 @@ export class ResourceOwners {
    * Runs `attempt` against the owner (`known`, else the remembered one), or against each deployed connector until
    * one does not answer 404.
    */
-  async resolve<T>(
-    kind: 'channel' | 'message',
+  async resolve<K extends OwnedKind, T>(
+    kind: K,
     id: string,
-    attempt: (owner: Owner) => Promise<T>,
+    attempt: (owner: OwnerOf<K>) => Promise<T>,
     known?: Owner,
   ): Promise<T> {
     const remembered = known ?? (await this.redis.get(this.key(kind, id)));
-    if (isConnectorName(remembered)) return attempt(remembered);
-    const owners = deployed(this.config.connectors);
+    if (isConnectorName(remembered) && ownsKind(kind, remembered)) return attempt(remembered);
+    const owners = deployed(this.config.connectors).filter((name) => ownsKind(kind, name));
     for (const [i, owner] of owners.entries()) {
       try {
         const result = await attempt(owner);

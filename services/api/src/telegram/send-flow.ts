@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Message } from '@integrations/contracts';
+import type { Message, WhatsAppMessage } from '@integrations/contracts';
 import type { Response } from 'express';
 import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
 import type { AuthedRequest } from '../auth/auth.guard';
@@ -22,8 +22,8 @@ export interface SendPlan {
 export interface SendTarget {
   /** The connector that will own the message, when the route already knows it. */
   owner?: Owner;
-  /** Sends the command with the message id the flow made; answers the connector's Message. */
-  send(messageId: string, async: boolean, plan: SendPlan | undefined): Promise<Message>;
+  /** Sends the command with the message id the flow made; answers the connector's message. */
+  send(messageId: string, async: boolean, plan: SendPlan | undefined): Promise<Message | WhatsAppMessage>;
 }
 
 /** The namespace of message ids derived from an Idempotency-Key (any fixed UUID; never change it). */
@@ -42,7 +42,7 @@ export function messageIdFor(req: AuthedRequest): string {
 }
 
 /**
- * One send, the same for bots, channels and accounts: its message id (see `messageIdFor`), its owner remembered
+ * One send, the same for bots, channels, accounts and WhatsApp numbers: its message id (see `messageIdFor`), its owner remembered
  * for `GET /messages/{id}`, the Idempotency-Key replay, and `Prefer: respond-async` answered 202 with a Location.
  */
 @Injectable()

@@ -52,6 +52,37 @@ describe('event mapping', () => {
     expect(mapEvent(event('oddity'))).toMatchObject({ platform: 'oddity', resource: 'unknown' });
   });
 
+  it('files a status event by its outcome, and a new resource by its own id (WhatsApp delivery states)', () => {
+    const status = (value: string, extra: Record<string, unknown> = {}) =>
+      mapEvent(
+        event('whatsapp.message.status', { messageId: 'm-1', numberId: 'n-1', status: value, ...extra }),
+      );
+    expect(status('delivered')).toMatchObject({
+      platform: 'whatsapp',
+      resource: 'message',
+      action: 'message_delivered',
+      status: 'success',
+      targetId: 'm-1',
+    });
+    expect(
+      status('failed', { error: { code: 'WHATSAPP_WINDOW_CLOSED', detail: 'Outside the 24-hour window.' } }),
+    ).toMatchObject({
+      action: 'message_failed',
+      status: 'error',
+      errorMessage: 'WHATSAPP_WINDOW_CLOSED: Outside the 24-hour window.',
+    });
+    expect(status('Odd; drop')).toMatchObject({ action: 'message_unknown' });
+    expect(mapEvent(event('whatsapp.message.received', { numberId: 'n-1' }))).toMatchObject({
+      action: 'message_received',
+      status: 'info',
+    });
+    expect(mapEvent(event('whatsapp.number.paused', { numberId: 'n-1' }))).toMatchObject({
+      resource: 'number',
+      action: 'paused',
+      targetId: 'n-1',
+    });
+  });
+
   it("answers the API's integration type as before, and reads it back as a filter", () => {
     expect(legacyType('telegram', 'bot')).toBe('telegram_bot');
     expect(legacyType('telegram', 'channel')).toBe('telegram_channel');

@@ -27,9 +27,11 @@ const word = (value: unknown): string => (typeof value === 'string' && WORD.test
  * Telegram (an unknown key is filed under its own words).
  */
 export function mapEvent(envelope: Envelope): LogFields {
-  const [platformWord, resourceWord, action = 'unknown'] = envelope.type.split('.');
+  const [platformWord, resourceWord, verb = 'unknown'] = envelope.type.split('.');
   const platform = word(platformWord);
   const data = (envelope.data ?? {}) as Record<string, unknown>;
+  // A `…status` event (WhatsApp's delivery states) carries its outcome in `data.status`: that is the action.
+  const action = verb === 'status' && typeof data['status'] === 'string' ? word(data['status']) : verb;
   const via = data['via'] as { type?: string } | undefined;
   const security = (SECURITY_PLATFORMS as readonly string[]).includes(platform);
   const error = data['error'] as { code?: string; detail?: string } | undefined;
@@ -39,7 +41,16 @@ export function mapEvent(envelope: Envelope): LogFields {
     // Security events of several resources share one type, so their action names the resource too.
     action: resourceWord === 'message' || security ? `${resourceWord ?? 'unknown'}_${action}` : action,
     status: FAILURES.has(action) ? 'error' : action === 'received' ? 'info' : 'success',
-    targetId: firstString(data, ['messageId', 'channelId', 'accountId', 'botId', 'webhookId', 'keyName']),
+    targetId: firstString(data, [
+      'messageId',
+      'channelId',
+      'accountId',
+      'botId',
+      'webhookId',
+      'keyName',
+      // A new platform's own resource (`numberId` of `whatsapp.number.*`).
+      `${resourceWord ?? ''}Id`,
+    ]),
     errorMessage: error ? [error.code, error.detail].filter(Boolean).join(': ') : null,
     subject: security ? null : subjectOf(data),
   };

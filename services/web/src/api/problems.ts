@@ -23,6 +23,18 @@ const EXPLANATIONS: Partial<Record<ErrorCodeName, string>> = {
   TELEGRAM_FLOOD_WAIT: 'Telegram asks to slow down.',
   FLOW_EXPIRED: 'This sign-in attempt has expired. Start again.',
   TELEGRAM_UNAVAILABLE: 'Telegram is not reachable right now. We will keep trying.',
+  INTEGRATION_PAUSED: 'It is paused. Switch it back to active to send.',
+  WHATSAPP_TOKEN_INVALID:
+    'Meta does not accept this access token for this phone number id. Check both in your Meta app (a system-user token).',
+  WHATSAPP_WINDOW_CLOSED:
+    'The customer has not written in the last 24 hours: only an approved template can reach them now.',
+  WHATSAPP_UNDELIVERABLE: 'WhatsApp could not deliver this message to that number.',
+  WHATSAPP_TEMPLATE_NOT_FOUND: 'There is no approved template with this name and language.',
+  WHATSAPP_TEMPLATE_PARAMETERS: "The template's parameters do not match its placeholders.",
+  WHATSAPP_RATE_LIMITED: 'WhatsApp asks this number to slow down.',
+  WHATSAPP_PAIR_RATE_LIMITED: 'Too many messages to this customer in a short time.',
+  WHATSAPP_SEND_FAILED: 'WhatsApp refused this message.',
+  WHATSAPP_UNAVAILABLE: 'WhatsApp is not reachable right now. Try again in a moment.',
   UPSTREAM_TIMEOUT: 'The service did not answer in time. Try again in a moment.',
   INTERNAL: 'Something went wrong on our side. Try again; if it keeps happening, contact support.',
 };

@@ -14,16 +14,23 @@ import type {
   WebhookDelivery,
   WebhookDeliveryPage,
   WebhookPage,
+  WhatsAppNumber,
 } from '@integrations/contracts';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiRequest, newIdempotencyKey } from './client';
 
-export type ListKind = 'accounts' | 'bots' | 'channels';
+export type ListKind = 'accounts' | 'bots' | 'channels' | 'whatsapp';
 export interface ListFilters {
   q?: string;
   status?: string;
 }
-type ItemOf<K extends ListKind> = K extends 'accounts' ? Account : K extends 'bots' ? Bot : Channel;
+type ItemOf<K extends ListKind> = K extends 'accounts'
+  ? Account
+  : K extends 'bots'
+    ? Bot
+    : K extends 'whatsapp'
+      ? WhatsAppNumber
+      : Channel;
 export type LogFilters = Partial<
   Pick<LogsQuery, 'type' | 'status' | 'action' | 'from' | 'to' | 'resourceId'>
 >;
@@ -43,6 +50,7 @@ const PATHS: Record<ListKind, string> = {
   accounts: '/telegram/accounts',
   bots: '/telegram/bots',
   channels: '/telegram/channels',
+  whatsapp: '/whatsapp/numbers',
 };
 export const PAGE_SIZE = 25;
 
@@ -153,7 +161,7 @@ export const cancelFlow = (flowId: string) =>
   apiRequest<void>(`/telegram/connect/${flowId}`, { method: 'DELETE' });
 
 /** A change to some lists: afterwards they (and the statistics) are fetched again. */
-function useListChange<V, R>(lists: readonly string[], fn: (vars: V) => Promise<R>) {
+export function useListChange<V, R>(lists: readonly string[], fn: (vars: V) => Promise<R>) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: fn,
@@ -197,7 +205,10 @@ export const useUpdateIntegration = (kind: ListKind) =>
   useListChange(
     [kind],
     ({ id, patch }: { id: string; patch: { isActive?: boolean; label?: string | null } }) =>
-      apiRequest<Account | Bot | Channel>(`${PATHS[kind]}/${id}`, { method: 'PATCH', body: patch }),
+      apiRequest<Account | Bot | Channel | WhatsAppNumber>(`${PATHS[kind]}/${id}`, {
+        method: 'PATCH',
+        body: patch,
+      }),
   );
 export const useAttachChannel = () =>
   useListChange(['channels'], (body: { chat: string; via: Via }) =>

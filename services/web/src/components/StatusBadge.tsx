@@ -14,6 +14,8 @@ const LOOK: Record<string, { color: string; label: string }> = {
   queued: { color: 'blue', label: 'Queued' },
   pending: { color: 'blue', label: 'Pending' },
   delivered: { color: 'green', label: 'Delivered' },
+  accepted: { color: 'blue', label: 'Accepted' },
+  read: { color: 'green', label: 'Read' },
   failed: { color: 'red', label: 'Failed' },
   can_post: { color: 'green', label: 'Can post' },
   cannot_post: { color: 'red', label: 'Cannot post' },

@@ -26,5 +26,7 @@ export const INTEGRATION_LABELS: Record<string, string> = {
   telegram_account: 'Accounts',
   telegram_bot: 'Bots',
   telegram_channel: 'Channels',
+  whatsapp_number: 'WhatsApp numbers',
+  whatsapp_message: 'WhatsApp messages',
   security: 'Security',
 };

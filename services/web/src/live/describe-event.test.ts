@@ -68,4 +68,28 @@ describe('describeEvent', () => {
     expect(staleListsOf('telegram.message.sent')).toEqual(['stats', 'logs']);
     expect(staleListsOf('security.key.rotated')).toEqual([]);
   });
+
+  it('tells of a failed WhatsApp message and a customer writing in; a delivery state only refreshes', () => {
+    expect(
+      describeEvent(
+        event('whatsapp.message.status', {
+          messageId: 'm-1',
+          to: '15550001111',
+          status: 'failed',
+          error: { code: 'WHATSAPP_WINDOW_CLOSED', detail: 'Outside the 24-hour window.' },
+        }),
+      ),
+    ).toEqual({
+      title: 'WhatsApp message failed',
+      message: 'A message to +15550001111 was not delivered: Outside the 24-hour window.',
+      tone: 'red',
+    });
+    expect(describeEvent(event('whatsapp.message.status', { status: 'delivered' }))).toBeNull();
+    expect(
+      describeEvent(event('whatsapp.message.received', { from: '15550001111', name: 'Carol', text: 'hi' }))
+        ?.message,
+    ).toBe('Carol: hi');
+    expect(staleListsOf('whatsapp.message.status')).toEqual(['whatsapp-messages', 'stats', 'logs']);
+    expect(staleListsOf('whatsapp.number.paused')).toEqual(['whatsapp']);
+  });
 });

@@ -63,6 +63,23 @@ export function describeEvent(event: LiveEvent, names: KnownNames = NO_NAMES): N
         tone: 'blue',
       };
     }
+    case 'whatsapp.message.status': {
+      if (data['status'] !== 'failed') return null;
+      return {
+        title: 'WhatsApp message failed',
+        message: `A message to +${str(data['to']).replace(/^\+/, '')} was not delivered${detail}.`,
+        tone: 'red',
+      };
+    }
+    case 'whatsapp.message.received': {
+      const text = str(data['text']);
+      const name = str(data['name']);
+      return {
+        title: 'New WhatsApp message',
+        message: `${name || `+${str(data['from'])}`}: ${text ? clip(text, 120) : '(no text)'}`,
+        tone: 'blue',
+      };
+    }
     case 'telegram.channel.write_forbidden': {
       const chat = names.resource(str(data['channelId'])) ?? 'an attached channel';
       return {
@@ -88,5 +105,8 @@ export function staleListsOf(type: string): string[] {
   if (type.startsWith('telegram.channel.')) return ['channels'];
   if (type.startsWith('telegram.message.')) return ['stats', 'logs'];
   if (type.startsWith('security.webhook.')) return ['webhooks'];
+  // A WhatsApp message's delivery states (accepted → sent → delivered → read) follow the status webhooks.
+  if (type.startsWith('whatsapp.message.')) return ['whatsapp-messages', 'stats', 'logs'];
+  if (type.startsWith('whatsapp.number.')) return ['whatsapp'];
   return [];
 }
