@@ -115,6 +115,9 @@ async function main() {
     SECRETS_KEYRING_FILE: process.env.SECRETS_KEYRING_FILE ?? path.join(runDir, 'keyring.json'),
     // The emulator keeps its world here, so a restart finds the accounts and bots connected before.
     EMULATOR_STATE_FILE: process.env.EMULATOR_STATE_FILE ?? path.join(runDir, 'emulator-state.json'),
+    // And the WhatsApp emulator its numbers, so the numbers connected before keep their tokens.
+    WHATSAPP_EMULATOR_STATE_FILE:
+      process.env.WHATSAPP_EMULATOR_STATE_FILE ?? path.join(runDir, 'whatsapp-emulator-state.json'),
     ...(sandbox
       ? {
           TELEGRAM_BOT_API_URL: process.env.TELEGRAM_BOT_API_URL ?? emulatorUrl,

@@ -20,3 +20,12 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): WhatsAppEm
     ...(limits === 'off' || limits === '0' || limits === 'false' ? { limits: { enabled: false } } : {}),
   };
 }
+
+/**
+ * Where the CLI keeps its numbers across restarts (`WHATSAPP_EMULATOR_STATE_FILE`; `npm start` sets
+ * `.run/whatsapp-emulator-state.json`); unset or `off`: nowhere, every start is empty.
+ */
+export function stateFileFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const file = env.WHATSAPP_EMULATOR_STATE_FILE;
+  return file === undefined || file === '' || file === 'off' ? undefined : file;
+}

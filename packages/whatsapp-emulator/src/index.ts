@@ -4,7 +4,8 @@ export {
   type WhatsAppEmulator,
   type WhatsAppEmulatorOptions,
 } from './emulator';
-export { optionsFromEnv } from './config';
+export { optionsFromEnv, stateFileFromEnv } from './config';
+export { readState, restoreInto, snapshotOf, writeState, type WhatsAppEmulatorState } from './state-file';
 export {
   WhatsAppEmulatorClient,
   WhatsAppEmulatorControlError,

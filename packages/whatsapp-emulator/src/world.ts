@@ -178,9 +178,14 @@ export class World extends EventEmitter<{ event: [WorldEvent] }> {
       lastInbound: new Map(),
       messages: [],
     };
+    this.adopt(number);
+    return number;
+  }
+
+  /** Takes a number as it was saved (a restarted sandbox keeps the numbers connected before). */
+  adopt(number: PhoneNumber): void {
     this.numbers.set(number.phoneNumberId, number);
     this.byToken.set(number.accessToken, number);
-    return number;
   }
 
   getNumber(phoneNumberId: string): PhoneNumber | undefined {

@@ -1,5 +1,6 @@
 import type { Account, Bot, Flow, Message } from '@integrations/contracts';
 import { EmulatorClient } from '@integrations/telegram-emulator';
+import { WhatsAppEmulatorClient } from '@integrations/whatsapp-emulator';
 import {
   createTestDatabase,
   createTestVhost,
@@ -8,6 +9,7 @@ import {
   mintToken,
   uniqueName,
   until,
+  waitFor,
   type TestDatabase,
   type TestVhost,
 } from '@integrations/testing';
@@ -108,9 +110,10 @@ describe('npm start, stopped and started again', () => {
     return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
   };
 
-  it('keeps the connected account and bot working across a restart', async () => {
+  it('keeps the connected account, bot and WhatsApp number working across a restart', async () => {
     await start();
     const control = new EmulatorClient(`http://127.0.0.1:${env['EMULATOR_PORT']}`);
+    const whatsapp = new WhatsAppEmulatorClient(`http://127.0.0.1:${env['WHATSAPP_EMULATOR_PORT']}`);
     const token = await mintToken({
       sub: 'restart-user',
       secret,
@@ -147,9 +150,32 @@ describe('npm start, stopped and started again', () => {
       [200, 'sent'],
       [200, 'sent'],
     ]);
+    // A WhatsApp number, and a customer who wrote to it (the 24-hour window is open).
+    const meta = await whatsapp.createNumber();
+    const number = await api<{ id: string }>(token, 'POST', '/whatsapp/numbers', {
+      phoneNumberId: meta.phoneNumberId,
+      accessToken: meta.accessToken,
+      appSecret: meta.appSecret,
+    });
+    expect(number.status).toBe(201);
+    await whatsapp.inbound(meta.phoneNumberId, { from: '15558800003', text: 'hello' });
 
     await stop();
     await start();
+
+    // The restarted WhatsApp emulator still knows the number, its token and the open window.
+    const text = await api<{ id: string }>(token, 'POST', `/whatsapp/numbers/${number.body.id}/send`, {
+      to: '15558800003',
+      text: 'after',
+    });
+    expect(text.status).toBe(200);
+    // Delivered, not failed WHATSAPP_WINDOW_CLOSED or WHATSAPP_TOKEN_INVALID: the window and token came back.
+    await waitFor(
+      'the WhatsApp text sent after the restart to be delivered',
+      async () =>
+        (await api<{ status: string }>(token, 'GET', `/messages/${text.body.id}`)).body.status ===
+        'delivered',
+    );
 
     // Nothing connected anew: the same bot token and account session work with the restarted emulator.
     expect((await sendBoth('after')).map((r) => [r.status, r.body.status])).toEqual([
