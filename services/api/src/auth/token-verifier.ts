@@ -1,4 +1,6 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
+import { LRUCache } from 'lru-cache';
+import { createSecretKey } from 'node:crypto';
 import type { ApiConfig } from '../config';
 
 export const SCOPES = {
@@ -30,6 +32,15 @@ export interface TokenVerifier {
 const CLOCK_TOLERANCE_S = 30;
 
 /**
+ * How long a verified token is taken on trust without checking its signature again. A campaign sends thousands of
+ * requests with one token; verifying each costs a signature check and, with a raw secret, a key import. The
+ * expiry is still checked on every use, so the only thing the cache delays is noticing a signing key withdrawn
+ * from the JWKS: by at most this long.
+ */
+const VERIFIED_TTL_MS = 60_000;
+const VERIFIED_MAX = 10_000;
+
+/**
  * Verifies bearer JWTs: JWKS (RS/ES/PS algorithms, keys fetched and cached by jose, rotated keys picked up on an
  * unknown `kid`) in production, an HS256 secret for local and test runs. The algorithm list is fixed, so
  * `alg: none` and algorithm confusion are refused.
@@ -48,15 +59,25 @@ export function createTokenVerifier(auth: ApiConfig['auth']): TokenVerifier {
         cacheMaxAge: 600_000,
       })
     : undefined;
-  const secret = auth.jwtSecret ? new TextEncoder().encode(auth.jwtSecret) : undefined;
+  // A KeyObject made once: jose would import raw bytes again on every verification.
+  const secret = auth.jwtSecret ? createSecretKey(Buffer.from(auth.jwtSecret, 'utf8')) : undefined;
+  const verified = new LRUCache<string, Principal>({ max: VERIFIED_MAX, ttl: VERIFIED_TTL_MS });
   return {
     async verify(token) {
+      const known = verified.get(token);
+      if (known) {
+        if (known.expiresAt + CLOCK_TOLERANCE_S * 1000 > Date.now()) return known;
+        verified.delete(token);
+        throw new TokenRejected('expired');
+      }
       try {
         const { payload } =
           jwks && !(secret && isHs256(token))
             ? await jwtVerify(token, jwks, { ...options, algorithms: ['RS256', 'ES256', 'PS256', 'EdDSA'] })
             : await jwtVerify(token, secret ?? new Uint8Array(), { ...options, algorithms: ['HS256'] });
-        return toPrincipal(payload, auth.maxTokenAgeS);
+        const principal = toPrincipal(payload, auth.maxTokenAgeS);
+        verified.set(token, principal);
+        return principal;
       } catch (error) {
         if (error instanceof TokenRejected) throw error;
         if (error instanceof errors.JWTExpired) throw new TokenRejected('expired');
