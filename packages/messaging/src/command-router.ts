@@ -1,5 +1,6 @@
 import { DomainError, type CommandDataMap, type Envelope } from '@integrations/contracts';
 import { aclMetrics, type Registry } from '@integrations/observability';
+import type { CommandMeta } from './types';
 
 /** Who a command acts for: the envelope's `userid`, and whether the api vouched for the admin scope. */
 export interface CommandCaller {
@@ -8,7 +9,12 @@ export interface CommandCaller {
 }
 
 export type CommandRoutes<K extends keyof CommandDataMap> = {
-  [T in K]: (caller: CommandCaller, data: CommandDataMap[T], envelope: Envelope) => Promise<unknown>;
+  [T in K]: (
+    caller: CommandCaller,
+    data: CommandDataMap[T],
+    envelope: Envelope,
+    meta?: CommandMeta,
+  ) => Promise<unknown>;
 };
 
 /**
@@ -20,15 +26,17 @@ export function routeCommands<K extends keyof CommandDataMap>(
   options: { registry?: Registry } = {},
 ) {
   const metrics = options.registry ? aclMetrics(options.registry) : undefined;
-  return async (envelope: Envelope): Promise<unknown> => {
+  return async (envelope: Envelope, meta?: CommandMeta): Promise<unknown> => {
     const route = (routes as Record<string, CommandRoutes<K>[K] | undefined>)[envelope.type] as
-      ((caller: CommandCaller, data: unknown, envelope: Envelope) => Promise<unknown>) | undefined;
+      | ((caller: CommandCaller, data: unknown, envelope: Envelope, meta?: CommandMeta) => Promise<unknown>)
+      | undefined;
     if (!route) throw new DomainError('NOT_FOUND', `This service does not handle ${envelope.type}.`);
     try {
       return await route(
         { userId: envelope.userid, admin: envelope.useradmin === true },
         envelope.data,
         envelope,
+        meta,
       );
     } catch (error) {
       if (error instanceof NotOwned) metrics?.denied.inc({ resource: error.resource });

@@ -11,6 +11,7 @@ export {
 export {
   Messaging,
   type CommandHandler,
+  type CommandMeta,
   type EventHandler,
   type MessagingLogger,
   type MessagingOptions,

@@ -14,7 +14,7 @@ import { EXCHANGES, RETRY_DELAYS_MS, routingKeyFor, type ExchangeAlias, type Pri
 import { TopologySetup } from './topology-setup';
 import type { CommandHandler, EventHandler, MessagingLogger, StoppableConsumer } from './types';
 
-export type { CommandHandler, EventHandler, MessagingLogger, StoppableConsumer } from './types';
+export type { CommandHandler, CommandMeta, EventHandler, MessagingLogger, StoppableConsumer } from './types';
 
 export interface MessagingOptions {
   url: string;
@@ -185,7 +185,11 @@ export class Messaging {
     await this.topology.declareCommandLanes(lanes, opts.bindings);
     for (const lane of lanes) {
       await this.consumer.subscribe(lane, (envelope, msg) =>
-        opts.handler(envelope, { priority: lane.priority, redelivered: msg.fields.redelivered }),
+        opts.handler(envelope, {
+          priority: lane.priority,
+          redelivered: msg.fields.redelivered,
+          answered: Boolean(msg.properties.replyTo),
+        }),
       );
     }
   }
@@ -255,7 +259,11 @@ export class Messaging {
     return this.consumer.consumeUntilStopped(
       shardLane(opts.queue, opts.deadKey),
       (envelope, msg) =>
-        opts.handler(envelope, { priority: priorityOf(msg), redelivered: msg.fields.redelivered }),
+        opts.handler(envelope, {
+          priority: priorityOf(msg),
+          redelivered: msg.fields.redelivered,
+          answered: Boolean(msg.properties.replyTo),
+        }),
       opts.prefetch ?? 20,
     );
   }

@@ -8,10 +8,18 @@ export interface MessagingLogger {
   error(message: string, meta?: Record<string, unknown>): unknown;
 }
 
-export type CommandHandler = (
-  envelope: Envelope,
-  meta: { priority: Priority; redelivered: boolean },
-) => Promise<unknown>;
+/** How a command arrived. */
+export interface CommandMeta {
+  priority: Priority;
+  redelivered: boolean;
+  /**
+   * Its sender waits for a reply (request/reply). A fire-and-forget command is answered by no one: what the
+   * sender learns of it comes only from events and state, so a refusal must be recorded rather than replied.
+   */
+  answered: boolean;
+}
+
+export type CommandHandler = (envelope: Envelope, meta: CommandMeta) => Promise<unknown>;
 export type EventHandler = (envelope: Envelope) => Promise<void>;
 
 /** A consumer that can be stopped on its own (a shard handed to another replica). */

@@ -23,6 +23,7 @@ import { ChannelsController } from './telegram/channels.controller';
 import { MessagesController } from './telegram/messages.controller';
 import { ResourceOwners } from './telegram/resource-owner';
 import { SendFlow } from './telegram/send-flow';
+import { SendableResources } from './telegram/sendable';
 import { TOKENS } from './tokens';
 import { TelegramWebhookController } from './webhooks/telegram-webhook.controller';
 import { WebhooksController } from './webhooks/webhooks.controller';
@@ -73,6 +74,7 @@ export class AppModule {
         IdempotencyService,
         ResourceOwners,
         SendFlow,
+        SendableResources,
         EventStream,
       ],
     };

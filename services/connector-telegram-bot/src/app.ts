@@ -93,8 +93,8 @@ export async function startBotConnector(
   await messaging.consumeCommands({
     queue: SERVICE,
     bindings: COMMAND_BINDINGS,
-    handler: async (envelope) => {
-      const result = await handle(envelope);
+    handler: async (envelope, meta) => {
+      const result = await handle(envelope, meta);
       if (envelope.type === 'telegram.bot.connect') poller.nudge();
       if (envelope.type === 'telegram.bot.update' || envelope.type === 'platform.user.deleted')
         await poller.refresh();

@@ -39,7 +39,7 @@ export function commandHandler(services: BotServices, registry: Registry) {
       'telegram.bot.update': (caller, data, env) => bots.update(caller, data, contextOf(env)),
       'telegram.bot.remove': (caller, data, env) =>
         bots.remove({ ...caller, admin: false }, data.id, contextOf(env)),
-      'telegram.bot.send': (caller, data, env) => messages.sendViaBot(caller, data, env),
+      'telegram.bot.send': (caller, data, env, meta) => messages.sendViaBot(caller, data, env, meta),
       'telegram.bot.message.get': (caller, data) => messages.get(caller, data.id),
       'telegram.bot.webhook': (_caller, data) => webhooks.receive(data),
       'telegram.bot.keys.rotate': async (caller, _data, env) => {

@@ -1,5 +1,6 @@
 import { until } from '@integrations/testing';
 import type { Bot, Channel, LogEntryPage, Message } from '@integrations/contracts';
+import { Messaging } from '@integrations/messaging';
 import { startStack, type Stack } from './stack';
 
 describe('bots, channels and sending, end to end through REST', () => {
@@ -117,6 +118,61 @@ describe('bots, channels and sending, end to end through REST', () => {
         (await rest<Message>(alice, 'GET', location.replace('/api/integrations', ''))).body.status === 'sent',
     );
     expect((await stack.control.messages(group.id)).map((m) => m.text)).toEqual(['later']);
+  });
+
+  it('accepts an async send with a publish alone once the connector took one; a pause behind its back fails it', async () => {
+    const group = await stack.control.createChat({
+      type: 'group',
+      title: 'Detached',
+      members: [{ botId: telegramBotId, role: 'member' }],
+    });
+    const send = (text: string) =>
+      rest<Message>(
+        alice,
+        'POST',
+        `/telegram/bots/${bot.id}/send`,
+        { chatId: group.id, text },
+        { prefer: 'respond-async' },
+      );
+    const status = async (id: string) => (await rest<Message>(alice, 'GET', `/messages/${id}`)).body;
+    const patch = (isActive: boolean) => rest<Bot>(alice, 'PATCH', `/telegram/bots/${bot.id}`, { isActive });
+    // The first asks the connector (request/reply): now the api knows alice may send through this bot.
+    const first = await send('first');
+    expect(first.status).toBe(202);
+    await until(async () => (await status(first.body.id)).status === 'sent');
+
+    // Paused behind this api's back, by a platform service's AMQP command: the api still accepts the next one
+    // from what it knew, and the connector records why it was not sent.
+    const platform = await Messaging.connect({ url: stack.amqpUrl, service: 'platform-service' });
+    try {
+      const paused = await platform.request<Bot>(
+        'telegram.bot.update',
+        { id: bot.id, isActive: false },
+        { userId: 'alice' },
+        { timeoutMs: 10_000 },
+      );
+      expect(paused.ok).toBe(true);
+    } finally {
+      await platform.close();
+    }
+    const second = await send('second');
+    expect(second.status).toBe(202);
+    expect(second.body).toEqual({ id: second.body.id, status: 'queued', chatId: group.id });
+    await until(async () => (await status(second.body.id)).status === 'failed');
+    expect((await status(second.body.id)).error?.code).toBe('INTEGRATION_PAUSED');
+    // Another user never sees it, queued or not.
+    expect((await rest(mallory, 'GET', `/messages/${second.body.id}`)).status).toBe(404);
+
+    // Paused through this api: it forgets what it knew and asks the connector, which answers 409 at once.
+    expect((await patch(true)).status).toBe(200);
+    expect((await patch(false)).status).toBe(200);
+    const third = await send('third');
+    expect(third.status).toBe(409);
+    expect((await patch(true)).status).toBe(200);
+    const fourth = await send('fourth');
+    expect(fourth.status).toBe(202);
+    await until(async () => (await status(fourth.body.id)).status === 'sent');
+    expect((await stack.control.messages(group.id)).map((m) => m.text)).toEqual(['first', 'fourth']);
   });
 
   it('replays a send with the same Idempotency-Key instead of sending twice', async () => {

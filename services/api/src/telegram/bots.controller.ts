@@ -24,8 +24,10 @@ import { IdParam, SchemaPipe } from '../http/schema.pipe';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { CONNECTORS } from '../platforms/registry';
 import { SendFlow } from './send-flow';
+import { SendableResources } from './sendable';
 
 const OWN = CONNECTORS.bot.commands.own;
+const sendableBot = (id: string) => `bot:${id}`;
 
 @Controller('api/integrations/telegram/bots')
 export class BotsController {
@@ -33,6 +35,7 @@ export class BotsController {
     private readonly gateway: CommandGateway,
     private readonly idempotency: IdempotencyService,
     private readonly sendFlow: SendFlow,
+    private readonly sendable: SendableResources,
   ) {}
 
   @Post()
@@ -92,6 +95,8 @@ export class BotsController {
     @Body(new SchemaPipe('integration-patch')) body: IntegrationPatchBody,
     @Req() req: AuthedRequest,
   ) {
+    // Paused or relabelled here: the next async send asks the connector again (it answers 409 while paused).
+    this.sendable.forget(sendableBot(id));
     return this.gateway.call(OWN.update, { ...body, id }, req);
   }
 
@@ -105,6 +110,7 @@ export class BotsController {
     errors: [[404, 'Not found']],
   })
   async remove(@Param('id', IdParam) id: string, @Req() req: AuthedRequest): Promise<void> {
+    this.sendable.forget(sendableBot(id));
     await this.gateway.call(OWN.remove, { id }, req);
   }
 
@@ -138,6 +144,14 @@ export class BotsController {
         this.gateway.call(OWN.send, { ...body, botId: id, messageId, async }, req, {
           idempotencyKey: messageId,
         }),
+      detached: {
+        resource: sendableBot(id),
+        chatId: body.chatId,
+        publish: (messageId) =>
+          this.gateway.send(OWN.send, { ...body, botId: id, messageId, async: true }, req, {
+            idempotencyKey: messageId,
+          }),
+      },
     });
   }
 }

@@ -1,4 +1,5 @@
 import { Controller, Get, Param, Req } from '@nestjs/common';
+import { DomainError } from '@integrations/contracts';
 import { type AuthedRequest, RequireScope } from '../auth/auth.guard';
 import { SCOPES } from '../auth/token-verifier';
 import { CommandGateway } from '../gateway/command-gateway';
@@ -23,9 +24,17 @@ export class MessagesController {
     ok: { status: 200, schema: ['Message', 'WhatsAppMessage'] },
     errors: [[404, 'Not found']],
   })
-  get(@Param('id', IdParam) id: string, @Req() req: AuthedRequest) {
-    return this.owners.resolve('message', id, (owner) =>
-      this.gateway.call(CONNECTORS[owner].commands.messageGet, { id }, req),
-    );
+  async get(@Param('id', IdParam) id: string, @Req() req: AuthedRequest) {
+    try {
+      return await this.owners.resolve('message', id, (owner) =>
+        this.gateway.call(CONNECTORS[owner].commands.messageGet, { id }, req),
+      );
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.code !== 'NOT_FOUND') throw error;
+      // Accepted by the api with a publish alone, and its connector has not stored it yet.
+      const queued = await this.owners.queued(id);
+      if (!queued || (queued.userId !== req.principal.sub && !req.principal.admin)) throw error;
+      return { id, status: 'queued', chatId: queued.chatId };
+    }
   }
 }

@@ -26,6 +26,18 @@ export const ownerKey = (prefix: string, kind: 'channel' | 'message', id: string
   `${prefix}owner:${kind}:${id}`;
 
 /**
+ * How long a message accepted by the api alone (published, not yet stored by its connector) answers `queued`: longer
+ * than a connector outage the broker holds its command through, shorter than any message retention.
+ */
+export const QUEUED_TTL_S = 24 * 3600;
+
+/** A message the api accepted with a publish alone: whose it is and where it goes, until its connector has it. */
+export interface QueuedMessage {
+  userId: string;
+  chatId: string;
+}
+
+/**
  * Channels and messages live in the connector that made them (see the registry). The api remembers which one
  * for each id it has seen, so a later read goes straight to the owner; an unknown id is asked of each deployed
  * connector in registry order.
@@ -43,6 +55,20 @@ export class ResourceOwners {
 
   async remember(kind: 'channel' | 'message', id: string, owner: Owner): Promise<void> {
     await this.redis.set(this.key(kind, id), owner, 'EX', OWNER_TTL_S);
+  }
+
+  async markQueued(messageId: string, message: QueuedMessage): Promise<void> {
+    await this.redis.set(this.queuedKey(messageId), JSON.stringify(message), 'EX', QUEUED_TTL_S);
+  }
+
+  /** The message as the api accepted it, if it did so without its connector (see `markQueued`). */
+  async queued(messageId: string): Promise<QueuedMessage | undefined> {
+    const raw = await this.redis.get(this.queuedKey(messageId));
+    return raw ? (JSON.parse(raw) as QueuedMessage) : undefined;
+  }
+
+  private queuedKey(messageId: string) {
+    return `${this.config.redisPrefix}queued:message:${messageId}`;
   }
 
   async forget(kind: 'channel' | 'message', id: string): Promise<void> {

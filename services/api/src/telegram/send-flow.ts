@@ -6,6 +6,7 @@ import type { AuthedRequest } from '../auth/auth.guard';
 import { prefersAsync, respond } from '../http/respond';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { ResourceOwners, type Owner } from './resource-owner';
+import { SendableResources } from './sendable';
 
 /**
  * What the rate-limit guard prepared for a send route in its one Redis round trip: the message id, and the owner
@@ -24,6 +25,12 @@ export interface SendTarget {
   owner?: Owner;
   /** Sends the command with the message id the flow made; answers the connector's message. */
   send(messageId: string, async: boolean, plan: SendPlan | undefined): Promise<Message | WhatsAppMessage>;
+  /**
+   * A route whose connector records a refused fire-and-forget send as a failed message (the bot connector does)
+   * offers this: an async send through a resource the connector has just accepted sends for (see
+   * `SendableResources`) is then accepted with one confirmed publish of the same command.
+   */
+  detached?: { resource: string; chatId: string; publish(messageId: string): Promise<void> };
 }
 
 /** The namespace of message ids derived from an Idempotency-Key (any fixed UUID; never change it). */
@@ -50,6 +57,7 @@ export class SendFlow {
   constructor(
     private readonly idempotency: IdempotencyService,
     private readonly owners: ResourceOwners,
+    private readonly sendable: SendableResources,
   ) {}
 
   async run(
@@ -63,7 +71,7 @@ export class SendFlow {
       const messageId = plan?.messageId ?? messageIdFor(req);
       const async = prefersAsync(prefer);
       if (target.owner && !plan?.recorded) await this.owners.remember('message', messageId, target.owner);
-      const message = await target.send(messageId, async, plan);
+      const message = await this.sendOrPublish(req.principal.sub, target, messageId, async, plan);
       if (!async) return { status: 200, body: message };
       return {
         status: 202,
@@ -75,5 +83,27 @@ export class SendFlow {
       };
     });
     return respond(res, result);
+  }
+
+  private async sendOrPublish(
+    userId: string,
+    target: SendTarget,
+    messageId: string,
+    async: boolean,
+    plan: SendPlan | undefined,
+  ): Promise<Message | WhatsAppMessage> {
+    const { detached } = target;
+    if (async && detached && this.sendable.isSendable(userId, detached.resource)) {
+      // Durable once the broker confirms it; `GET /messages/{id}` answers `queued` until the connector has the row.
+      await Promise.all([
+        detached.publish(messageId),
+        this.owners.markQueued(messageId, { userId, chatId: detached.chatId }),
+      ]);
+      return { id: messageId, status: 'queued', chatId: detached.chatId };
+    }
+    const message = await target.send(messageId, async, plan);
+    // The connector took a send through it for this user: the next async one may be published directly.
+    if (detached && message.status !== 'failed') this.sendable.learn(userId, detached.resource);
+    return message;
   }
 }

@@ -5,6 +5,7 @@ import type {
   TelegramChannelSendCommand,
 } from '@integrations/contracts';
 import { DomainError } from '@integrations/contracts';
+import type { CommandMeta } from '@integrations/messaging';
 import type { Logger } from '@integrations/observability';
 import {
   KeyedQueue,
@@ -49,11 +50,29 @@ export class MessagesService {
     },
   ) {}
 
-  sendViaBot(caller: Caller, data: TelegramBotSendCommand, envelope: Envelope): Promise<Message> {
+  /**
+   * `meta.answered` false: nobody waits for this command's reply (a platform service's command, or an async send
+   * the api accepted with a publish alone), so a refusal (the bot gone, paused or not the sender's) is recorded as
+   * the message's failure, with its event, instead of a reply no one reads. The chat is the sender's own, so the
+   * record tells them nothing new.
+   */
+  sendViaBot(
+    caller: Caller,
+    data: TelegramBotSendCommand,
+    envelope: Envelope,
+    meta?: CommandMeta,
+  ): Promise<Message> {
+    const target = { via_type: 'bot' as const, bot_id: data.botId, channel_id: null, chat_id: data.chatId };
     return this.inOrder(`bot:${data.botId}:${data.chatId}`, async (enqueue) => {
-      const bot = await findBot(this.deps.botRows, { ...caller, admin: false }, data.botId);
-      ensureActive(bot, 'bot');
-      const target = { via_type: 'bot' as const, bot_id: bot.id, channel_id: null, chat_id: data.chatId };
+      let bot: BotRow;
+      try {
+        bot = await findBot(this.deps.botRows, { ...caller, admin: false }, data.botId);
+        ensureActive(bot, 'bot');
+      } catch (error) {
+        if (meta?.answered === false && error instanceof DomainError)
+          return this.refuse(envelope, data, target, error);
+        throw error;
+      }
       return this.accept(envelope, data, target, (id, inserted) => enqueue(id, inserted, bot));
     });
   }
@@ -130,6 +149,26 @@ export class MessagesService {
     const pending: Pending = { delivery: ledger.track(enqueue(id, accepted.inserted)) };
     if (data.async) return { id, status: 'queued', chatId: target.chat_id };
     return pending;
+  }
+
+  /** A send that was never accepted, stored as failed with its `telegram.message.failed` event. */
+  private async refuse(
+    envelope: Envelope,
+    data: OutboundRequest & { messageId?: string },
+    target: Pick<MessageRow, 'via_type' | 'bot_id' | 'channel_id' | 'chat_id'>,
+    error: DomainError,
+  ): Promise<Message> {
+    const { ledger } = this.deps;
+    const id = ledger.idOf(data.messageId, envelope);
+    const accepted = await ledger.accept({
+      ...ledger.valuesOf(id, envelope, ledger.requestOf(data), target),
+      sending_replica: null,
+    });
+    // The same command again: the first one's record stands.
+    if ('existing' in accepted) return ledger.toMessage(accepted.existing);
+    const row = accepted.inserted;
+    await ledger.settleFailed(row, error, ledger.contextOf(row), { whileSending: false });
+    return ledger.failure(row, error).message;
   }
 
   private background(id: string): void {
