@@ -67,6 +67,10 @@ export class ResourceOwners {
     return raw ? (JSON.parse(raw) as QueuedMessage) : undefined;
   }
 
+  async forgetQueued(messageId: string): Promise<void> {
+    await this.redis.del(this.queuedKey(messageId));
+  }
+
   private queuedKey(messageId: string) {
     return `${this.config.redisPrefix}queued:message:${messageId}`;
   }

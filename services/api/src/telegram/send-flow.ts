@@ -95,10 +95,16 @@ export class SendFlow {
     const { detached } = target;
     if (async && detached && this.sendable.isSendable(userId, detached.resource)) {
       // Durable once the broker confirms it; `GET /messages/{id}` answers `queued` until the connector has the row.
-      await Promise.all([
-        detached.publish(messageId),
-        this.owners.markQueued(messageId, { userId, chatId: detached.chatId }),
-      ]);
+      try {
+        await Promise.all([
+          detached.publish(messageId),
+          this.owners.markQueued(messageId, { userId, chatId: detached.chatId }),
+        ]);
+      } catch (error) {
+        // Not published (the broker is away): no `queued` to answer for a message that will never come.
+        await this.owners.forgetQueued(messageId).catch(() => undefined);
+        throw error;
+      }
       return { id: messageId, status: 'queued', chatId: detached.chatId };
     }
     const message = await target.send(messageId, async, plan);
