@@ -51,7 +51,12 @@ async function main() {
   const env = {
     AMQP_URL: `amqp://guest:guest@127.0.0.1:5672/${vhost}`,
     AUTH_JWT_SECRET: secret,
-    SECRETS_KEYRING: JSON.stringify({ 'telegram-sessions': { 1: randomBytes(32).toString('base64') } }),
+    // Every process must share the keys: the api seals a command's secret fields (the login code, the 2FA
+    // password) with `integration-messages` for the connector.
+    SECRETS_KEYRING: JSON.stringify({
+      'telegram-sessions': { 1: randomBytes(32).toString('base64') },
+      'integration-messages': { 1: randomBytes(32).toString('base64') },
+    }),
     LOG_LEVEL: 'warn',
   };
   await startEmulatorProcess(root, { port: emulatorPort, mtprotoPort });
@@ -73,6 +78,7 @@ async function main() {
     RATE_LIMIT_PER_USER: '100000000',
     RATE_LIMIT_SENSITIVE: '100000000',
     RATE_LIMIT_PER_IP: '100000000',
+    RATE_LIMIT_SENDS: '100000000',
   });
   await Promise.all(
     [accountPort, apiPort].map((p) => waitFor(`http://127.0.0.1:${p}/health/ready`, { ok: true })),
