@@ -1,0 +1,127 @@
+#!/usr/bin/env node
+// The floors under a send on this machine, measured one at a time (latency of one operation, nothing else in
+// flight): what a durable send cannot cost less than, whatever our code does. A send that must survive a crash
+// writes a quorum queue (its confirm waits for an fsync) and commits in MariaDB (an fsync per commit with
+// innodb_flush_log_at_trx_commit=1); a commit's latency is the disk's, not ours.
+//   node scripts/bench/floors.mjs            BENCH_N=200 node scripts/bench/floors.mjs
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createVhost, deleteVhost, report } from './lib.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const fromKit = createRequire(path.join(root, 'packages/persistence/package.json'));
+const mysql = fromKit('mysql2/promise');
+const fromApi = createRequire(path.join(root, 'services/api/package.json'));
+const { Redis } = fromApi('ioredis');
+const amqp = createRequire(path.join(root, 'packages/messaging/package.json'))('amqplib');
+const n = Number(process.env.BENCH_N ?? 200);
+
+/** Runs `op` n times, one at a time, after a few warm-ups; answers the latencies in ms, ascending. */
+async function time(op) {
+  for (let i = 0; i < 10; i += 1) await op(i);
+  const samples = [];
+  for (let i = 0; i < n; i += 1) {
+    const start = process.hrtime.bigint();
+    await op(i);
+    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  return samples.sort((a, b) => a - b);
+}
+
+async function mariadb() {
+  const database = `bench_floor_${randomBytes(4).toString('hex')}`;
+  const admin = await mysql.createConnection({ host: '127.0.0.1', user: 'root' });
+  await admin.query(`CREATE DATABASE ${database}`);
+  const db = await mysql.createConnection({ host: '127.0.0.1', user: 'root', database });
+  try {
+    await db.query('CREATE TABLE t (id BIGINT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(64)) ENGINE=InnoDB');
+    const [[flush]] = await db.query("SHOW VARIABLES LIKE 'innodb_flush_log_at_trx_commit'");
+    console.log(`MariaDB innodb_flush_log_at_trx_commit=${flush.Value}`);
+    report('MariaDB SELECT 1', await time(() => db.query('SELECT 1')));
+    report('MariaDB INSERT, committed (fsync)', await time(() => db.query("INSERT INTO t (v) VALUES ('x')")));
+    await db.query('START TRANSACTION');
+    report('MariaDB INSERT inside a transaction', await time(() => db.query("INSERT INTO t (v) VALUES ('x')")));
+    await db.query('COMMIT');
+  } finally {
+    await db.end();
+    await admin.query(`DROP DATABASE ${database}`);
+    await admin.end();
+  }
+}
+
+async function redis() {
+  const client = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true });
+  await client.connect();
+  try {
+    report('Redis PING', await time(() => client.ping()));
+  } finally {
+    client.disconnect();
+  }
+}
+
+async function rabbitmq() {
+  const vhost = `bench-floor-${randomBytes(4).toString('hex')}`;
+  await createVhost(vhost);
+  const connection = await amqp.connect(`amqp://guest:guest@127.0.0.1:5672/${vhost}`, { noDelay: true });
+  try {
+    const channel = await connection.createConfirmChannel();
+    await channel.assertQueue('quorum', { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+    await channel.assertQueue('classic', { durable: true });
+    const body = Buffer.from(JSON.stringify({ text: 'x'.repeat(200) }));
+    const publish = (queue) => () =>
+      new Promise((resolve, reject) =>
+        channel.sendToQueue(queue, body, { persistent: true }, (error) => (error ? reject(error) : resolve())),
+      );
+    report('RabbitMQ publish confirmed, quorum queue', await time(publish('quorum')));
+    report('RabbitMQ publish confirmed, classic durable', await time(publish('classic')));
+    // A round trip through the broker to a consumer and back, without confirms (what request/reply costs).
+    const rpc = await connection.createChannel();
+    await rpc.assertQueue('echo', { durable: false, exclusive: true });
+    await rpc.consume(
+      'echo',
+      (msg) =>
+        rpc.sendToQueue(msg.properties.replyTo, msg.content, { correlationId: msg.properties.correlationId }),
+      { noAck: true },
+    );
+    const replies = new Map();
+    await rpc.consume('amq.rabbitmq.reply-to', (msg) => replies.get(msg.properties.correlationId)?.(), {
+      noAck: true,
+    });
+    report(
+      'RabbitMQ request/reply (direct reply-to)',
+      await time(
+        (i) =>
+          new Promise((resolve) => {
+            replies.set(String(i), resolve);
+            rpc.sendToQueue('echo', body, { replyTo: 'amq.rabbitmq.reply-to', correlationId: String(i) });
+          }),
+      ),
+    );
+  } finally {
+    await connection.close();
+    await deleteVhost(vhost);
+  }
+}
+
+async function httpRoundTrip() {
+  const server = http.createServer((_req, res) => res.end('{}'));
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  try {
+    report(
+      'HTTP keep-alive round trip (fetch)',
+      await time(async () => (await fetch(`http://127.0.0.1:${port}/`)).text()),
+    );
+  } finally {
+    server.close();
+  }
+}
+
+console.log(`floors on this machine, ${n} sequential operations each (p50 / p99 in ms)`);
+await mariadb();
+await redis();
+await rabbitmq();
+await httpRoundTrip();
