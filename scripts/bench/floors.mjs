@@ -43,7 +43,10 @@ async function mariadb() {
     report('MariaDB SELECT 1', await time(() => db.query('SELECT 1')));
     report('MariaDB INSERT, committed (fsync)', await time(() => db.query("INSERT INTO t (v) VALUES ('x')")));
     await db.query('START TRANSACTION');
-    report('MariaDB INSERT inside a transaction', await time(() => db.query("INSERT INTO t (v) VALUES ('x')")));
+    report(
+      'MariaDB INSERT inside a transaction',
+      await time(() => db.query("INSERT INTO t (v) VALUES ('x')")),
+    );
     await db.query('COMMIT');
   } finally {
     await db.end();
@@ -73,7 +76,9 @@ async function rabbitmq() {
     const body = Buffer.from(JSON.stringify({ text: 'x'.repeat(200) }));
     const publish = (queue) => () =>
       new Promise((resolve, reject) =>
-        channel.sendToQueue(queue, body, { persistent: true }, (error) => (error ? reject(error) : resolve())),
+        channel.sendToQueue(queue, body, { persistent: true }, (error) =>
+          error ? reject(error) : resolve(),
+        ),
       );
     report('RabbitMQ publish confirmed, quorum queue', await time(publish('quorum')));
     report('RabbitMQ publish confirmed, classic durable', await time(publish('classic')));
