@@ -55,3 +55,15 @@ export class GroupCommit<T, R = void> {
     }
   }
 }
+
+/**
+ * The answers of a batched lookup by id, in the callers' order: each caller gets its own copy of its row (as if it
+ * had read it alone), or undefined when there is none.
+ */
+export function answersById<Row extends { id: string }>(ids: string[], rows: Row[]): Array<Row | undefined> {
+  const found = new Map(rows.map((row) => [row.id, row]));
+  return ids.map((id) => {
+    const row = found.get(id);
+    return row && { ...row };
+  });
+}

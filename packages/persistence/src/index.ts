@@ -5,7 +5,7 @@ export {
   type KeyRotationResult,
   type RewrapCipher,
 } from './key-rotation';
-export { GroupCommit } from './group-commit';
+export { answersById, GroupCommit } from './group-commit';
 export { retentionJob, type RetentionJob, type RetentionOptions, type RetentionRule } from './retention';
 export { migrateToLatest, runMigrationsCli, type MigrationLogger } from './migrations';
 export {
