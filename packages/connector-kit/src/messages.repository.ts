@@ -1,5 +1,7 @@
 import {
   enqueueOutbox,
+  enqueueOutboxMany,
+  GroupCommit,
   sql,
   type Generated,
   type Insertable,
@@ -7,6 +9,7 @@ import {
   type OutboxEnvelope,
   type OutboxTable,
   type Selectable,
+  type Transaction,
   type Updateable,
 } from '@integrations/persistence';
 
@@ -40,7 +43,7 @@ export interface MessageStore<Row extends LedgerRow> {
   /** False when the id is taken (nothing written). */
   insert(values: LedgerValues<Row>): Promise<boolean>;
   find(id: string): Promise<Row | undefined>;
-  /** `queued` -> `sending`, with `patch`; false when the row was not `queued`. */
+  /** `queued` -> `sending`, with `patch` (and `updated_at`: the claim's time); false when it was not `queued`. */
   claim(id: string, patch: Partial<Row>): Promise<boolean>;
   /** `sending` -> `queued`. */
   requeue(id: string): Promise<void>;
@@ -60,10 +63,36 @@ export interface MessageStore<Row extends LedgerRow> {
 /** The ledger's table under a fixed name for Kysely's types; the real name is the connector's (`table`). */
 type LedgerDatabase = OutboxTable & { messages: LedgerTable };
 
-/** The ledger's SQL over one connector's messages table. */
+interface Claim {
+  id: string;
+  patch: object;
+}
+
+interface Settle {
+  id: string;
+  patch: object;
+  event: OutboxEnvelope;
+  whileSending: boolean;
+}
+
+/** Thrown inside a claim transaction to roll it back: fewer rows were `queued` than were asked for. */
+class ShortClaim extends Error {}
+
+const isDuplicate = (error: unknown) => (error as { code?: string }).code === 'ER_DUP_ENTRY';
+
+/**
+ * The ledger's SQL over one connector's messages table. Accepts, claims and settles are group-committed: the
+ * calls that arrive while the previous write of their kind runs (or in the same I/O phase) go out as one
+ * multi-row INSERT, one UPDATE, or one transaction, and each caller still gets its own exact answer (see each
+ * batch write). A lone call is written alone, as one statement or transaction, so one send in flight costs what it
+ * did; under load the statements, the commits (each an fsync) and the socket writes are shared.
+ */
 export class MessagesRepository<Row extends LedgerRow> implements MessageStore<Row> {
   private readonly db: Kysely<LedgerDatabase>;
   private readonly table: 'messages';
+  private readonly inserts = new GroupCommit<LedgerValues<Row>, boolean>((batch) => this.insertBatch(batch));
+  private readonly claims = new GroupCommit<Claim, boolean>((batch) => this.claimBatch(batch));
+  private readonly settles = new GroupCommit<Settle, boolean>((batch) => this.settleBatch(batch));
 
   /** `db`: the connector's database, whose `table` has the ledger's columns (and the connector's own). */
   constructor(db: Kysely<OutboxTable>, table: string) {
@@ -73,17 +102,8 @@ export class MessagesRepository<Row extends LedgerRow> implements MessageStore<R
     this.table = table as 'messages';
   }
 
-  async insert(values: LedgerValues<Row>): Promise<boolean> {
-    try {
-      await this.db
-        .insertInto(this.table)
-        .values(values as unknown as Insertable<LedgerTable>)
-        .execute();
-      return true;
-    } catch (error) {
-      if ((error as { code?: string }).code === 'ER_DUP_ENTRY') return false;
-      throw error;
-    }
+  insert(values: LedgerValues<Row>): Promise<boolean> {
+    return this.inserts.add(values);
   }
 
   async find(id: string): Promise<Row | undefined> {
@@ -91,14 +111,8 @@ export class MessagesRepository<Row extends LedgerRow> implements MessageStore<R
     return row as Row | undefined;
   }
 
-  async claim(id: string, patch: Partial<Row>): Promise<boolean> {
-    const claimed = await this.db
-      .updateTable(this.table)
-      .set({ ...(patch as Updateable<LedgerTable>), status: 'sending' })
-      .where('id', '=', id)
-      .where('status', '=', 'queued')
-      .executeTakeFirst();
-    return claimed.numUpdatedRows > 0n;
+  claim(id: string, patch: Partial<Row>): Promise<boolean> {
+    return this.claims.add({ id, patch });
   }
 
   async requeue(id: string): Promise<void> {
@@ -135,17 +149,7 @@ export class MessagesRepository<Row extends LedgerRow> implements MessageStore<R
   }
 
   settle(id: string, patch: Partial<Row>, event: OutboxEnvelope, whileSending: boolean): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
-      let update = trx
-        .updateTable(this.table)
-        .set({ ...(patch as Updateable<LedgerTable>), updated_at: sql<Date>`current_timestamp(3)` })
-        .where('id', '=', id);
-      if (whileSending) update = update.where('status', '=', 'sending');
-      const result = await update.executeTakeFirst();
-      if (whileSending && result.numUpdatedRows === 0n) return false;
-      await enqueueOutbox(trx, event);
-      return true;
-    });
+    return this.settles.add({ id, patch, event, whileSending });
   }
 
   /** Deletes every message of a user, queued ones included, with the event made from their number (one transaction). */
@@ -155,6 +159,129 @@ export class MessagesRepository<Row extends LedgerRow> implements MessageStore<R
       const deleted = Number(result.numDeletedRows);
       await enqueueOutbox(trx, eventOf(deleted));
       return deleted;
+    });
+  }
+
+  /**
+   * One multi-row INSERT. A taken id fails the whole statement (nothing of it is written), which is rare (a
+   * retried command), so the batch is then inserted row by row, in order, for each caller to learn whether its
+   * own row was inserted or found.
+   */
+  private async insertBatch(batch: Array<LedgerValues<Row>>): Promise<boolean[]> {
+    if (batch.length > 1) {
+      try {
+        await this.db
+          .insertInto(this.table)
+          .values(batch as unknown as Array<Insertable<LedgerTable>>)
+          .execute();
+        return batch.map(() => true);
+      } catch (error) {
+        if (!isDuplicate(error)) throw error;
+      }
+    }
+    const inserted: boolean[] = [];
+    for (const values of batch) inserted.push(await this.insertOne(values));
+    return inserted;
+  }
+
+  private async insertOne(values: LedgerValues<Row>): Promise<boolean> {
+    try {
+      await this.db
+        .insertInto(this.table)
+        .values(values as unknown as Insertable<LedgerTable>)
+        .execute();
+      return true;
+    } catch (error) {
+      if (isDuplicate(error)) return false;
+      throw error;
+    }
+  }
+
+  /** The claims of a batch, one UPDATE per distinct patch (in practice one: a replica claims with its own id). */
+  private async claimBatch(batch: Claim[]): Promise<boolean[]> {
+    const byPatch = new Map<string, number[]>();
+    batch.forEach((claim, i) => {
+      const key = JSON.stringify(claim.patch);
+      const indexes = byPatch.get(key) ?? [];
+      indexes.push(i);
+      byPatch.set(key, indexes);
+    });
+    const claimed: boolean[] = [];
+    for (const indexes of byPatch.values()) {
+      const claims = indexes.map((i) => batch[i] as Claim);
+      const answers = await this.claimGroup(claims);
+      indexes.forEach((i, k) => (claimed[i] = answers[k] as boolean));
+    }
+    return claimed;
+  }
+
+  /**
+   * One `UPDATE … WHERE id IN (…) AND status = 'queued'` in a transaction. When it changed every row asked for,
+   * each caller claimed its own; when fewer (another replica claimed one, or the same id was asked twice) it is
+   * rolled back and the claims are made row by row, so each caller learns its own answer.
+   */
+  private async claimGroup(claims: Claim[]): Promise<boolean[]> {
+    if (claims.length > 1) {
+      try {
+        await this.db.transaction().execute(async (trx) => {
+          const result = await this.claimWhere(
+            trx,
+            claims.map((claim) => claim.id),
+            claims[0]?.patch ?? {},
+          );
+          if (result !== BigInt(claims.length)) throw new ShortClaim();
+        });
+        return claims.map(() => true);
+      } catch (error) {
+        if (!(error instanceof ShortClaim)) throw error;
+      }
+    }
+    const claimed: boolean[] = [];
+    for (const claim of claims) claimed.push((await this.claimWhere(this.db, [claim.id], claim.patch)) > 0n);
+    return claimed;
+  }
+
+  private async claimWhere(
+    db: Kysely<LedgerDatabase> | Transaction<LedgerDatabase>,
+    ids: string[],
+    patch: object,
+  ): Promise<bigint> {
+    const result = await db
+      .updateTable(this.table)
+      .set({
+        ...(patch as Updateable<LedgerTable>),
+        status: 'sending',
+        updated_at: sql<Date>`current_timestamp(3)`,
+      })
+      .where('id', 'in', ids)
+      .where('status', '=', 'queued')
+      .executeTakeFirst();
+    return result.numUpdatedRows;
+  }
+
+  /**
+   * The settles of a batch in one transaction: each row's UPDATE (in id order, so two batches lock in the same
+   * order), then one multi-row INSERT of the events of the rows that changed. With `whileSending`, a row that moved
+   * on is not changed and gets no event (false), exactly as alone.
+   */
+  private settleBatch(batch: Settle[]): Promise<boolean[]> {
+    return this.db.transaction().execute(async (trx) => {
+      const moved = new Map<Settle, boolean>();
+      const inIdOrder = [...batch].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      for (const settle of inIdOrder) {
+        let update = trx
+          .updateTable(this.table)
+          .set({ ...(settle.patch as Updateable<LedgerTable>), updated_at: sql<Date>`current_timestamp(3)` })
+          .where('id', '=', settle.id);
+        if (settle.whileSending) update = update.where('status', '=', 'sending');
+        const result = await update.executeTakeFirst();
+        moved.set(settle, !settle.whileSending || result.numUpdatedRows > 0n);
+      }
+      await enqueueOutboxMany(
+        trx,
+        batch.filter((settle) => moved.get(settle)).map((settle) => settle.event),
+      );
+      return batch.map((settle) => moved.get(settle) as boolean);
     });
   }
 }

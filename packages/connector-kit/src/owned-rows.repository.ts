@@ -1,5 +1,7 @@
 import {
+  answersById,
   enqueueOutbox,
+  GroupCommit,
   listPage,
   type Insertable,
   type Kysely,
@@ -63,6 +65,8 @@ type OwnedDatabase = OutboxTable & { rows: LifecycleRow; children: { id: string;
 /** The SQL of `OwnedRows` over one connector table (the connector names it). */
 export class OwnedRowsRepository<Row extends LifecycleRow> implements OwnedRows<Row> {
   protected readonly owned: Kysely<OwnedDatabase>;
+  /** Lookups by id of one I/O phase (the sends of several bots or accounts) are read in one SELECT. */
+  private readonly lookups = new GroupCommit<string, Row | undefined>((ids) => this.byIds(ids));
 
   constructor(
     protected readonly db: Kysely<OutboxTable>,
@@ -73,13 +77,17 @@ export class OwnedRowsRepository<Row extends LifecycleRow> implements OwnedRows<
     this.owned = db as unknown as Kysely<OwnedDatabase>;
   }
 
-  async byId(id: string): Promise<Row | undefined> {
-    const row = await this.owned
+  byId(id: string): Promise<Row | undefined> {
+    return this.lookups.add(id);
+  }
+
+  private async byIds(ids: string[]): Promise<Array<Row | undefined>> {
+    const rows = await this.owned
       .selectFrom(this.table as 'rows')
       .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirst();
-    return row as Row | undefined;
+      .where('id', 'in', [...new Set(ids)])
+      .execute();
+    return answersById(ids, rows as Row[]);
   }
 
   list<Item>(

@@ -5,10 +5,12 @@ export {
   type KeyRotationResult,
   type RewrapCipher,
 } from './key-rotation';
+export { answersById, GroupCommit } from './group-commit';
 export { retentionJob, type RetentionJob, type RetentionOptions, type RetentionRule } from './retention';
 export { migrateToLatest, runMigrationsCli, type MigrationLogger } from './migrations';
 export {
   enqueueOutbox,
+  enqueueOutboxMany,
   outboxMigration,
   startOutboxRelay,
   type OutboxEnvelope,

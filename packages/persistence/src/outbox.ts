@@ -62,6 +62,25 @@ export async function enqueueOutbox(
     .execute();
 }
 
+/** `enqueueOutbox` of several events (each under its type) in one multi-row INSERT; none is a no-op. */
+export async function enqueueOutboxMany(
+  trx: Kysely<OutboxTable> | Transaction<OutboxTable>,
+  envelopes: OutboxEnvelope[],
+): Promise<void> {
+  if (envelopes.length === 0) return;
+  await trx
+    .insertInto('outbox')
+    .values(
+      envelopes.map((envelope) => ({
+        event_id: envelope.id,
+        exchange: 'events' as const,
+        routing_key: envelope.type,
+        envelope: JSON.stringify(envelope),
+      })),
+    )
+    .execute();
+}
+
 export type OutboxPublish = (
   exchange: OutboxExchange,
   routingKey: string,

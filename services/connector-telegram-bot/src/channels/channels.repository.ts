@@ -1,15 +1,18 @@
 import { ensureActive, OwnedRowsRepository, type PublicPart } from '@integrations/connector-kit';
 import { ownedOrNotFound } from '@integrations/messaging';
-import { enqueueOutbox, sql } from '@integrations/persistence';
+import { answersById, enqueueOutbox, GroupCommit, sql } from '@integrations/persistence';
 import type { Kysely, OutboxEnvelope, Selectable } from '@integrations/persistence';
 import type { Caller } from '../bots/bots.repository';
 import type { BotDatabase, ChannelTable } from '../db/schema';
 
 export type ChannelRow = Selectable<ChannelTable>;
+type SendableRow = ChannelRow & { bot_is_active: ChannelRow['is_active'] };
 
 /** The `telegram_channels` table: chats attached through a bot. */
 export class ChannelsRepository extends OwnedRowsRepository<ChannelRow> {
   private readonly channels: Kysely<BotDatabase>;
+  /** The sends of one I/O phase read their channels in one SELECT. */
+  private readonly sendable = new GroupCommit<string, SendableRow | undefined>((ids) => this.sendableOf(ids));
 
   constructor(db: Kysely<BotDatabase>) {
     super(db, 'telegram_channels');
@@ -18,13 +21,7 @@ export class ChannelsRepository extends OwnedRowsRepository<ChannelRow> {
 
   /** A channel to send to: its own and its bot's pause are checked in the same read. */
   async findSendable(caller: Caller, id: string): Promise<ChannelRow> {
-    const found = await this.channels
-      .selectFrom('telegram_channels as c')
-      .innerJoin('telegram_bots as b', 'b.id', 'c.bot_id')
-      .selectAll('c')
-      .select('b.is_active as bot_is_active')
-      .where('c.id', '=', id)
-      .executeTakeFirst();
+    const found = await this.sendable.add(id);
     const { bot_is_active: botIsActive, ...row } = ownedOrNotFound(
       found,
       caller,
@@ -34,6 +31,17 @@ export class ChannelsRepository extends OwnedRowsRepository<ChannelRow> {
     ensureActive(row, 'channel');
     ensureActive({ is_active: botIsActive }, 'bot');
     return row;
+  }
+
+  private async sendableOf(ids: string[]): Promise<Array<SendableRow | undefined>> {
+    const rows = await this.channels
+      .selectFrom('telegram_channels as c')
+      .innerJoin('telegram_bots as b', 'b.id', 'c.bot_id')
+      .selectAll('c')
+      .select('b.is_active as bot_is_active')
+      .where('c.id', 'in', [...new Set(ids)])
+      .execute();
+    return answersById(ids, rows);
   }
 
   /** Telegram refused a post: the channel is marked, with its event, in one transaction. */

@@ -53,7 +53,7 @@ export class ChannelsService {
     if (data.via.type !== 'bot')
       throw new DomainError('VALIDATION_FAILED', 'This service attaches chats through bots.');
     const bot = await findBot(this.deps.botRows, { ...caller, admin: false }, data.via.id);
-    const { query } = this.deps.apis.forBot(bot.id, await this.deps.bots.tokenOf(bot));
+    const { query } = await this.deps.apis.forBot(bot, () => this.deps.bots.tokenOf(bot));
     let chat;
     let member;
     try {

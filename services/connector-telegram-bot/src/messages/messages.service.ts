@@ -202,7 +202,7 @@ export class MessagesService {
         );
       // Paused after this was accepted: nothing goes out through a bot its user stopped.
       ensureActive(bot, 'bot');
-      const { send } = this.deps.apis.forBot(bot.id, await this.deps.bots.tokenOf(bot));
+      const { send } = await this.deps.apis.forBot(bot, () => this.deps.bots.tokenOf(bot));
       const options = {
         ...(request.parseMode ? { parse_mode: request.parseMode } : {}),
         ...(request.disableNotification ? { disable_notification: true } : {}),

@@ -77,8 +77,8 @@ export class WhatsAppMessagesRepository implements WhatsAppMessageStore {
   }
 
   claim(id: string): Promise<boolean> {
-    // The claim's time: a row still `sending` long after it was claimed has lost its replica.
-    return this.ledger.claim(id, { updated_at: new Date() });
+    // The ledger stamps the claim's time: a row still `sending` long after it was claimed has lost its replica.
+    return this.ledger.claim(id, {});
   }
 
   async staleSending(before: Date): Promise<MessageRow[]> {
