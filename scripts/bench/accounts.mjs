@@ -180,14 +180,17 @@ async function main() {
   await newUser({ username: 'bench_target' });
   const sender = accountIds[0];
   const full = [];
+  const callsBefore = (await control.mtproto()).calls ?? {};
   for (let i = 0; i < sends; i += 1) {
     const t = performance.now();
     await rest('POST', `/telegram/accounts/${sender}/send`, { to: '@bench_target', text: `full ${i}` });
     full.push(performance.now() - t);
   }
+  const fullCalls = callsSince(callsBefore, (await control.mtproto()).calls ?? {}, sends);
   const baseline = client();
   await signInWithCode(baseline, { phone: await newUser(), readCode });
   const peer = await baseline.getInputEntity('@bench_target');
+  const afterBaseline = (await control.mtproto()).calls ?? {};
   const straight = [];
   for (let i = 0; i < sends; i += 1) {
     const t = performance.now();
@@ -196,12 +199,14 @@ async function main() {
     );
     straight.push(performance.now() - t);
   }
+  const directCalls = callsSince(afterBaseline, (await control.mtproto()).calls ?? {}, sends);
   console.log('\n2. send as an account (sequential)');
   const f = report('REST → api → RabbitMQ → connector → emulator', full);
   const g = report('GramJS → emulator (baseline)', straight);
   console.log(
     `   ratio p50 ${fmt(f.p50 / g.p50)}x, p99 ${fmt(f.p99 / g.p99)}x; overhead p50 ${fmt(f.p50 - g.p50)} ms`,
   );
+  console.log(`   MTProto calls per send: full path ${fullCalls}; GramJS directly ${directCalls}`);
 
   // 3. scale
   const rssBefore = rssMiB(connector.pid);
@@ -237,6 +242,15 @@ async function main() {
     `   restart: ready with every session restored in ${fmt(restoreSeconds)} s; RSS ${fmt(rssMiB(connector.pid))} MiB; emulator: ${stats.connections} connections, ${stats.duplicates} AUTH_KEY_DUPLICATED`,
   );
   await Promise.allSettled(direct.map((x) => x.destroy()));
+}
+
+/** What the emulator answered between two `calls` snapshots, per send: `messages.SendMessage 1, …`. */
+function callsSince(before, after, n) {
+  const diff = Object.entries(after)
+    .map(([method, count]) => [method, (count - (before[method] ?? 0)) / n])
+    .filter(([, perSend]) => perSend > 0)
+    .sort((x, y) => y[1] - x[1]);
+  return diff.length === 0 ? 'none' : diff.map(([method, perSend]) => `${method} ${fmt(perSend)}`).join(', ');
 }
 
 main()

@@ -304,6 +304,21 @@ describe('accounts end to end through REST', () => {
     expect(entries.find((e) => e.action === 'message_sent')).toMatchObject({ type: 'telegram_account' });
   });
 
+  it('sends again to a @username it has sent to with one MTProto call: the peer is not resolved again', async () => {
+    const calls = async () => (await stack.control.mtproto()).calls ?? {};
+    const before = await calls();
+    const sent = await stack.rest<Message>(alice, 'POST', `/telegram/accounts/${account.id}/send`, {
+      to: '@bob_tg',
+      text: 'Hello again, Bob',
+    });
+    expect(sent.body).toMatchObject({ status: 'sent' });
+    const after = await calls();
+    const made = (method: string) => (after[method] ?? 0) - (before[method] ?? 0);
+    expect(made('messages.SendMessage')).toBe(1);
+    expect(made('contacts.ResolveUsername')).toBe(0);
+    expect(made('users.GetUsers')).toBe(0);
+  });
+
   it('attaches a channel through the account when it may post, refuses one where it may not, and sends', async () => {
     const me = Number(account.telegramUserId);
     await stack.control.createChat({

@@ -35,6 +35,8 @@ export interface MtprotoInfo {
   authorized?: number;
   connections?: number;
   duplicates?: number;
+  /** API calls answered since the server started, by method (`messages.SendMessage`). */
+  calls?: Record<string, number>;
   /** True during an outage (`POST /_emulator/mtproto/outage`). */
   down?: boolean;
 }

@@ -129,6 +129,7 @@ export async function startMtprotoServer(options: MtprotoServerOptions): Promise
       rsaPublicKeyPem: rsa.publicKeyPem,
       fingerprint: rsa.fingerprint,
       ...state.keys.stats(),
+      calls: Object.fromEntries(state.calls),
       down,
     }),
     outage: {

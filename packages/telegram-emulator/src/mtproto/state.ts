@@ -135,6 +135,11 @@ export interface ServerState {
   passwords: PasswordVerifiers;
   pts: PtsCounters;
   randomIds: RandomIds;
+  /**
+   * API calls answered since the server started, by method (`messages.SendMessage`): tests count the round trips
+   * a client makes for something (a send must not resolve its peer again).
+   */
+  calls: Map<string, number>;
   /** Where clients reach this server (`help.getConfig` names it as DC 2). */
   host: string;
   port: number;
@@ -156,6 +161,7 @@ export function createServerState(input: {
     passwords: new PasswordVerifiers(),
     pts: new PtsCounters(),
     randomIds: new RandomIds(),
+    calls: new Map(),
     dcId: 2,
     qrTtlMs: input.qrTtlMs ?? 30_000,
   };

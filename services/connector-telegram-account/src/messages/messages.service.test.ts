@@ -79,7 +79,7 @@ function setUp() {
     logger: quietLogger(),
     ledger,
   });
-  return { service, store, outbox, channelRows, telegram, failed, stopped };
+  return { service, store, outbox, accounts, channelRows, telegram, failed, stopped };
 }
 
 describe('AccountMessagesService (in memory)', () => {
@@ -95,6 +95,35 @@ describe('AccountMessagesService (in memory)', () => {
     const row = store.rows.get(message.id)!;
     expect(row).toMatchObject({ status: 'sent', chat_id: '42', account_id: 'a1', recipient: '@bob' });
     expect(store.events.map((event) => event.type)).toEqual(['telegram.message.sent']);
+  });
+
+  it('reads the account, and a channel send its channel, once per synchronous send (delivery reuses the rows)', async () => {
+    const { service, accounts, channelRows } = setUp();
+    const accountReads = jest.spyOn(accounts, 'byId');
+    const channelReads = jest.spyOn(channelRows, 'byId');
+    const caller = { userId: 'alice', admin: false };
+    await service.send(caller, { accountId: 'a1', to: '@bob', text: 'hi' }, command('alice'));
+    expect(accountReads).toHaveBeenCalledTimes(1);
+    await service.sendViaChannel(caller, { channelId: 'c1', text: 'one' }, command('alice'));
+    expect(accountReads).toHaveBeenCalledTimes(2);
+    expect(channelReads).toHaveBeenCalledTimes(1);
+  });
+
+  it('reads the account again for a recovered send (it may have been paused since it was accepted)', async () => {
+    const { service, store, accounts, telegram } = setUp();
+    const queued = await service.send(
+      { userId: 'alice', admin: false },
+      { accountId: 'a1', to: '@bob', text: 'hi', async: true },
+      command('alice'),
+    );
+    await service.drain();
+    accounts.rows.set('a1', { ...accounts.rows.get('a1')!, is_active: 0 });
+    store.rows.set(queued.id, { ...store.rows.get(queued.id)!, status: 'queued', sent_at: null });
+    telegram.sent.length = 0;
+    expect(await service.recover()).toBe(1);
+    await service.drain();
+    expect(telegram.sent).toEqual([]);
+    expect(store.rows.get(queued.id)).toMatchObject({ status: 'failed', error_code: 'INTEGRATION_PAUSED' });
   });
 
   it('answers a repeated idempotency key with the first send, sending once', async () => {

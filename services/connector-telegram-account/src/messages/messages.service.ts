@@ -8,8 +8,8 @@ import {
 } from '@integrations/contracts';
 import type { CommandCaller } from '@integrations/messaging';
 import { SpanKind, inSpan, type Logger } from '@integrations/observability';
-import { findAccount, type Accounts } from '../accounts/accounts.repository';
-import type { AccountChannels } from '../channels/channels.repository';
+import { findAccount, type Accounts, type SessionRow } from '../accounts/accounts.repository';
+import type { AccountChannels, ChannelRow } from '../channels/channels.repository';
 import { BreakerOpenError, isSessionGone, toDomainError } from '../telegram/errors';
 import type { LiveClients } from '../telegram/live-clients';
 import { storedPeer, type AccountChannelsService } from '../channels/channels.service';
@@ -21,6 +21,15 @@ const MAX_ATTEMPTS = 10;
 const MAX_RETRY_DELAY_MS = 60_000;
 /** Failures a client may retry with the same message id: nothing was sent. */
 const RETRYABLE = new Set(['TELEGRAM_UNAVAILABLE', 'TELEGRAM_FLOOD_WAIT']);
+
+/**
+ * What the command that accepted a send has just read (the account, and for a channel send its row): delivery
+ * right behind it uses them instead of reading them again. A queued, retried or recovered send reads them anew.
+ */
+interface Known {
+  account: SessionRow;
+  channel?: ChannelRow;
+}
 
 /**
  * Sends as an account, once per message id (the id is the primary key, so a retried command finds the first
@@ -52,12 +61,12 @@ export class AccountMessagesService {
   async send(caller: CommandCaller, data: TelegramAccountSendCommand, envelope: Envelope): Promise<Message> {
     const account = await findAccount(this.deps.accounts, { ...caller, admin: false }, data.accountId);
     ensureActive(account, 'account');
-    return this.accept(envelope, data, {
-      accountId: account.id,
-      status: account.status,
-      recipient: data.to,
-      channelId: null,
-    });
+    return this.accept(
+      envelope,
+      data,
+      { accountId: account.id, status: account.status, recipient: data.to, channelId: null },
+      { account },
+    );
   }
 
   async sendViaChannel(
@@ -69,12 +78,17 @@ export class AccountMessagesService {
     ensureActive(channel, 'channel');
     const account = await this.deps.accounts.byId(channel.account_id);
     if (account) ensureActive(account, 'account');
-    return this.accept(envelope, data, {
-      accountId: channel.account_id,
-      status: account?.status ?? 'revoked',
-      recipient: channel.chat_id,
-      channelId: channel.id,
-    });
+    return this.accept(
+      envelope,
+      data,
+      {
+        accountId: channel.account_id,
+        status: account?.status ?? 'revoked',
+        recipient: channel.chat_id,
+        channelId: channel.id,
+      },
+      account && { account, channel },
+    );
   }
 
   /** Stores the send under its id (a repeat answers the first one), then delivers it now or in the background. */
@@ -82,6 +96,7 @@ export class AccountMessagesService {
     envelope: Envelope,
     data: OutboundRequest & { messageId?: string; async?: boolean },
     target: { accountId: string; status: string; recipient: string; channelId: string | null },
+    known: Known | undefined,
   ): Promise<Message> {
     if (target.status === 'revoked') {
       throw new DomainError(
@@ -105,7 +120,7 @@ export class AccountMessagesService {
     if ('existing' in accepted && !(await this.again(accepted.existing, request)))
       return ledger.toMessage(accepted.existing);
     const inserted = 'inserted' in accepted ? accepted.inserted : undefined;
-    const delivery = ledger.track(this.deliver(id, data.async === true, inserted));
+    const delivery = ledger.track(this.deliver(id, data.async === true, inserted, known));
     if (data.async) return { id, status: 'queued', chatId: target.recipient };
     const outcome = await delivery;
     if (outcome.error) throw outcome.error;
@@ -164,18 +179,24 @@ export class AccountMessagesService {
 
   /**
    * `retry`: an asynchronous send, which waits out Telegram being unreachable instead of failing at once.
-   * `inserted`: the row as this replica just accepted it (not read again once claimed).
+   * `inserted`: the row as this replica just accepted it (not read again once claimed); `known`: what the accepting
+   * command read of its account and channel.
    */
-  private async deliver(id: string, retry: boolean, inserted?: MessageRow): Promise<Outcome> {
+  private async deliver(id: string, retry: boolean, inserted?: MessageRow, known?: Known): Promise<Outcome> {
     this.delivering.add(id);
     try {
-      return await this.deliverOnce(id, retry, inserted);
+      return await this.deliverOnce(id, retry, inserted, known);
     } finally {
       this.delivering.delete(id);
     }
   }
 
-  private async deliverOnce(id: string, retry: boolean, inserted?: MessageRow): Promise<Outcome> {
+  private async deliverOnce(
+    id: string,
+    retry: boolean,
+    inserted?: MessageRow,
+    known?: Known,
+  ): Promise<Outcome> {
     const { accounts, live, sender, ledger } = this.deps;
     const claimed = await ledger.claim(id);
     // Claimed, a handed-over row is the row (only this claim changed it); otherwise it is read.
@@ -184,7 +205,10 @@ export class AccountMessagesService {
     const ctx = ledger.contextOf(row);
     const request = ledger.storedRequest(row);
     const end = ledger.timeSend(row);
-    const account = await accounts.byId(row.account_id);
+    // Read by the command a moment ago, when it accepted this send; read again otherwise (the account may have been
+    // paused or revoked since a queued send was accepted).
+    const account =
+      known?.account.id === row.account_id ? known.account : await accounts.byId(row.account_id);
     try {
       if (!account) throw new DomainError('NOT_FOUND', 'The account was removed.');
       if (account.status === 'revoked') {
@@ -204,7 +228,8 @@ export class AccountMessagesService {
           'integrations.account_id': account.id,
           'integrations.message_id': id,
         },
-        async () => sender.send(account.id, () => live.ready(account), await this.targetOf(row), id, request),
+        async () =>
+          sender.send(account.id, () => live.ready(account), await this.targetOf(row, known), id, request),
         SpanKind.CLIENT,
       );
       const outcome = await ledger.settleSent(
@@ -290,9 +315,12 @@ export class AccountMessagesService {
   }
 
   /** An attached channel is reached through its stored peer; anything else by what the caller wrote. */
-  private async targetOf(row: MessageRow): Promise<SendTarget> {
+  private async targetOf(row: MessageRow, known?: Known): Promise<SendTarget> {
     if (!row.channel_id) return row.recipient;
-    const channel = await this.deps.channelRows.byId(row.channel_id);
+    const channel =
+      known?.channel?.id === row.channel_id
+        ? known.channel
+        : await this.deps.channelRows.byId(row.channel_id);
     if (!channel) throw new DomainError('NOT_FOUND', 'The channel was removed.');
     return storedPeer(channel);
   }

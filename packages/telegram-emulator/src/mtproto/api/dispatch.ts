@@ -73,6 +73,8 @@ export async function dispatch(
   call: { connection: MtprotoConnection; key: AuthKeyRecord; request: unknown },
 ): Promise<Buffer | undefined> {
   const request = unwrap(call.request);
+  const method = (request as { className?: unknown } | undefined)?.className;
+  if (typeof method === 'string') state.calls.set(method, (state.calls.get(method) ?? 0) + 1);
   const spec = table.get((request as object | undefined)?.constructor);
   const ctx: CallContext = { state, key: call.key, connection: call.connection };
   if (call.key.userId !== undefined) ctx.user = state.world.getUser(call.key.userId);
