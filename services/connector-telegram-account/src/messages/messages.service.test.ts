@@ -109,6 +109,23 @@ describe('AccountMessagesService (in memory)', () => {
     expect(channelReads).toHaveBeenCalledTimes(1);
   });
 
+  it('stores a fresh send already claimed: no separate claim before it is sent', async () => {
+    const { service, store } = setUp();
+    const claims = jest.spyOn(store, 'claim');
+    const inserted: string[] = [];
+    const insert = store.insert.bind(store);
+    jest.spyOn(store, 'insert').mockImplementation(async (values) => {
+      inserted.push(values.status);
+      return insert(values);
+    });
+    const caller = { userId: 'alice', admin: false };
+    const message = await service.send(caller, { accountId: 'a1', to: '@bob', text: 'hi' }, command('alice'));
+    expect(message.status).toBe('sent');
+    expect(inserted).toEqual(['sending']);
+    expect(claims).not.toHaveBeenCalled();
+    // A crash before Telegram answers leaves it `sending`: recovered like any cut-off send (see below).
+  });
+
   it('reads the account again for a recovered send (it may have been paused since it was accepted)', async () => {
     const { service, store, accounts, telegram } = setUp();
     const queued = await service.send(

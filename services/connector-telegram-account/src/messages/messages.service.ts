@@ -107,14 +107,18 @@ export class AccountMessagesService {
     const { ledger } = this.deps;
     const id = ledger.idOf(data.messageId, envelope);
     const request = ledger.requestOf(data);
-    const accepted = await ledger.accept(
-      ledger.valuesOf(id, envelope, request, {
+    // Stored already claimed (`sending`): this replica delivers it right away, and a crash before Telegram answers
+    // leaves it to recovery, which sends it again under the same random_id (Telegram posts it once). That spares
+    // the claim's UPDATE and its commit on every send.
+    const accepted = await ledger.accept({
+      ...ledger.valuesOf(id, envelope, request, {
         account_id: target.accountId,
         recipient: target.recipient,
         channel_id: target.channelId,
         chat_id: null,
       }),
-    );
+      status: 'sending',
+    });
     // What was just inserted is what delivery reads: handed over rather than read back. A repeat queued again is
     // read from the table.
     if ('existing' in accepted && !(await this.again(accepted.existing, request)))
@@ -198,7 +202,8 @@ export class AccountMessagesService {
     known?: Known,
   ): Promise<Outcome> {
     const { accounts, live, sender, ledger } = this.deps;
-    const claimed = await ledger.claim(id);
+    // A row this replica has just inserted is claimed already (see `accept`); any other is claimed here.
+    const claimed = inserted?.status === 'sending' || (await ledger.claim(id));
     // Claimed, a handed-over row is the row (only this claim changed it); otherwise it is read.
     const row = claimed && inserted ? { ...inserted, status: 'sending' as const } : await ledger.row(id);
     if (!claimed) return { message: ledger.toMessage(row) };
