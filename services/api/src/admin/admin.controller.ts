@@ -7,6 +7,7 @@ import { CommandGateway } from '../gateway/command-gateway';
 import { Doc } from '../http/docs';
 import { SchemaPipe } from '../http/schema.pipe';
 import { CONNECTOR_NAMES, hasKeys, keysOf, type KeyedConnectorName } from '../platforms/registry';
+import { ResourceOwners } from '../telegram/resource-owner';
 import { TOKENS } from '../tokens';
 
 type ConnectorKeys = ReturnType<typeof keysOf>;
@@ -16,6 +17,7 @@ type KeyRotateCommand = ConnectorKeys['rotate'] | 'webhooks.keys.rotate';
 export class AdminController {
   constructor(
     private readonly gateway: CommandGateway,
+    private readonly owners: ResourceOwners,
     @Inject(TOKENS.config) private readonly config: ApiConfig,
   ) {}
 
@@ -85,6 +87,8 @@ export class AdminController {
     @Req() req: AuthedRequest,
   ): Promise<{ userId: string; status: 'purging' }> {
     await this.gateway.send('platform.user.deleted', { userId }, req, { userId });
+    // Sends the api accepted for them without their connector are purged with the rest.
+    await this.owners.markPurged(userId);
     return { userId, status: 'purging' };
   }
 }

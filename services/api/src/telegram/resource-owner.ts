@@ -35,6 +35,8 @@ export const QUEUED_TTL_S = 24 * 3600;
 export interface QueuedMessage {
   userId: string;
   chatId: string;
+  /** When it was accepted (ms since the epoch): a purge of its user after that forgets it. */
+  at: number;
 }
 
 /**
@@ -61,10 +63,25 @@ export class ResourceOwners {
     await this.redis.set(this.queuedKey(messageId), JSON.stringify(message), 'EX', QUEUED_TTL_S);
   }
 
-  /** The message as the api accepted it, if it did so without its connector (see `markQueued`). */
+  /**
+   * The message as the api accepted it, if it did so without its connector (see `markQueued`) and its user was not
+   * purged since: a purge deletes every message of the user, queued ones included.
+   */
   async queued(messageId: string): Promise<QueuedMessage | undefined> {
     const raw = await this.redis.get(this.queuedKey(messageId));
-    return raw ? (JSON.parse(raw) as QueuedMessage) : undefined;
+    if (!raw) return undefined;
+    const queued = JSON.parse(raw) as QueuedMessage;
+    const purgedAt = Number(await this.redis.get(this.purgedKey(queued.userId)));
+    return purgedAt >= queued.at ? undefined : queued;
+  }
+
+  /** A user purged now: the messages the api accepted for them alone are gone too. */
+  async markPurged(userId: string): Promise<void> {
+    await this.redis.set(this.purgedKey(userId), String(Date.now()), 'EX', QUEUED_TTL_S);
+  }
+
+  private purgedKey(userId: string) {
+    return `${this.config.redisPrefix}purged:user:${userId}`;
   }
 
   async forgetQueued(messageId: string): Promise<void> {

@@ -98,7 +98,7 @@ export class SendFlow {
       try {
         await Promise.all([
           detached.publish(messageId),
-          this.owners.markQueued(messageId, { userId, chatId: detached.chatId }),
+          this.owners.markQueued(messageId, { userId, chatId: detached.chatId, at: Date.now() }),
         ]);
       } catch (error) {
         // Not published (the broker is away): no `queued` to answer for a message that will never come.
