@@ -12,9 +12,12 @@ export {
   Messaging,
   type CommandHandler,
   type CommandMeta,
+  type EventBindings,
   type EventHandler,
   type MessagingLogger,
   type MessagingOptions,
+  type RetiredEventQueue,
+  type RetirementPass,
   type StoppableConsumer,
 } from './messaging';
 export {
