@@ -28,16 +28,6 @@ import type {
   StoppableConsumer,
 } from './types';
 
-export type {
-  CommandHandler,
-  CommandMeta,
-  EventBindings,
-  EventHandler,
-  MessagingLogger,
-  StoppableConsumer,
-} from './types';
-export type { RetiredEventQueue, RetirementPass } from './retired-queue';
-
 export interface MessagingOptions {
   url: string;
   /** The service name: the envelope's `source` and the connection's name in RabbitMQ. */

@@ -1,19 +1,16 @@
 import type { Envelope } from '@integrations/contracts';
 import { Messaging } from '@integrations/messaging';
-import { createLogger } from '@integrations/observability';
 import {
   createTestDatabase,
   createTestVhost,
-  infra,
   rabbitManagement,
   waitFor,
   type TestDatabase,
   type TestVhost,
 } from '@integrations/testing';
 import { randomUUID } from 'node:crypto';
-import { PassThrough } from 'node:stream';
-import { startAuditLog, type AuditLogService } from '../app';
-import { loadConfig } from '../config';
+import type { AuditLogService } from '../app';
+import { startTestAuditLog } from '../testing/start';
 import { EventBatchWriter } from '../logs/event-batch';
 
 /**
@@ -27,19 +24,8 @@ describe('webhook fan-out in the audit trail', () => {
   let client: Messaging;
   const webhookId = randomUUID();
   const start = async () => {
-    service = await startAuditLog(
-      loadConfig({
-        AUDIT_LOG_PORT: '0',
-        AUDIT_LOG_HOST: '127.0.0.1',
-        AMQP_URL: vhost.url,
-        MYSQL_URL: infra.mysqlUrl,
-        AUDIT_DATABASE: database.name,
-        SECRETS_KEYRING: '{}',
-        // The dispatcher is not under test: the deliveries stay in the table.
-        WEBHOOK_POLL_MS: '3600000',
-      }),
-      createLogger({ service: 'audit-log', stream: new PassThrough() }),
-    );
+    // The dispatcher is not under test: the deliveries stay in the table.
+    service = await startTestAuditLog(database, vhost, { WEBHOOK_POLL_MS: '3600000' });
     return service;
   };
   const sent = (userId: string, messageId: string) =>
