@@ -8,7 +8,7 @@ import {
   validateReplyData,
 } from '@integrations/contracts';
 import { SpanKind, inSpan, queueMetrics, withRemoteContext } from '@integrations/observability';
-import type { Channel, ConsumeMessage } from 'amqplib';
+import type { Channel, ConsumeMessage, Message } from 'amqplib';
 import type { Lane } from './lane';
 import { failed } from './replies';
 import { RETRY_HEADER, type RetryAndDeadLetter } from './retry';
@@ -231,7 +231,8 @@ export class Consumer {
   }
 }
 
-function parse(msg: ConsumeMessage): Envelope {
+/** The envelope of a message, validated with its data; throws if it is not a valid one. */
+export function parse(msg: Pick<Message, 'content'>): Envelope {
   let value: unknown;
   try {
     value = JSON.parse(msg.content.toString('utf8'));

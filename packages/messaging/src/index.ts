@@ -8,15 +8,9 @@ export {
   type CommandCaller,
   type CommandRoutes,
 } from './command-router';
-export {
-  Messaging,
-  type CommandHandler,
-  type CommandMeta,
-  type EventHandler,
-  type MessagingLogger,
-  type MessagingOptions,
-  type StoppableConsumer,
-} from './messaging';
+export { Messaging, type MessagingOptions } from './messaging';
+export type { RetiredEventQueue, RetirementPass } from './retired-queue';
+export type * from './types';
 export {
   EXCHANGES,
   PRIORITIES,

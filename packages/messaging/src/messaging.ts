@@ -10,11 +10,23 @@ import { Requester } from './request-reply';
 import { RetryAndDeadLetter } from './retry';
 import { RpcClient } from './rpc-client';
 import type { FieldSealer } from './secret-fields';
-import { EXCHANGES, RETRY_DELAYS_MS, routingKeyFor, type ExchangeAlias, type Priority } from './topology';
+import {
+  EXCHANGES,
+  RETRY_DELAYS_MS,
+  queueNames,
+  routingKeyFor,
+  type ExchangeAlias,
+  type Priority,
+} from './topology';
 import { TopologySetup } from './topology-setup';
-import type { CommandHandler, EventHandler, MessagingLogger, StoppableConsumer } from './types';
-
-export type { CommandHandler, CommandMeta, EventHandler, MessagingLogger, StoppableConsumer } from './types';
+import { RetiredEventQueue } from './retired-queue';
+import type {
+  CommandHandler,
+  EventBindings,
+  EventHandler,
+  MessagingLogger,
+  StoppableConsumer,
+} from './types';
 
 export interface MessagingOptions {
   url: string;
@@ -197,18 +209,49 @@ export class Messaging {
   /**
    * Consumes events matching `patterns`. A durable queue shares the work between replicas; `transient: true`
    * gives this instance its own exclusive queue (fan-out to every replica, e.g. the api's SSE stream).
+   * `bound: false` declares the queue without its bindings, so nothing is routed to it until `bind()`: a queue
+   * that is only needed now and then costs the broker nothing meanwhile. Bind and unbind calls apply in order,
+   * and the last state is what a reconnect restores.
    */
   async consumeEvents(opts: {
     queue: string;
     patterns: string[];
     handler: EventHandler;
     transient?: boolean;
-  }): Promise<void> {
+    bound?: boolean;
+  }): Promise<EventBindings> {
     const lane = eventLane(opts.queue, opts.transient === true);
-    await this.topology.declareEventLane(lane, opts.patterns);
+    let bound = opts.bound !== false;
+    await this.topology.declareEventLane(lane, opts.patterns, () => bound);
     await this.consumer.subscribe(lane, async (envelope) => {
       await opts.handler(envelope);
       return undefined;
+    });
+    let applied: Promise<void> = Promise.resolve();
+    const set = (next: boolean): Promise<void> => {
+      const run = applied.then(async () => {
+        if (bound === next) return;
+        bound = next;
+        await this.topology.setEventBindings(lane.queue, opts.patterns, next);
+      });
+      // A failed call (the channel closed under it) fails alone; the reconnect's setup applies `bound`.
+      applied = run.catch(() => undefined);
+      return run;
+    };
+    return { bind: () => set(true), unbind: () => set(false) };
+  }
+
+  /**
+   * Retires an event queue that an earlier version consumed (`consumeEvents`) and this one does not: see
+   * RetiredEventQueue. `handler` is given what is left in it; nothing queued there before the upgrade is lost.
+   */
+  retireEventQueue(opts: { queue: string; patterns: string[]; handler: EventHandler }): RetiredEventQueue {
+    return new RetiredEventQueue(this.amqp, {
+      ...opts,
+      retryQueues: (this.options.retryDelaysMs ?? RETRY_DELAYS_MS).map((_, i) =>
+        queueNames(opts.queue).retry(i + 1),
+      ),
+      logger: this.options.logger,
     });
   }
 

@@ -30,10 +30,25 @@ export class TopologySetup {
     }
   }
 
-  /** An event queue bound to the events exchange by `patterns`, with its dead queue unless it is transient. */
-  async declareEventLane(lane: Lane, patterns: readonly string[]): Promise<void> {
+  /**
+   * An event queue bound to the events exchange by `patterns` while `isBound()` says so (read on every
+   * (re)connect), with its dead queue unless it is transient.
+   */
+  async declareEventLane(lane: Lane, patterns: readonly string[], isBound = () => true): Promise<void> {
     if (!lane.transient) await this.declareDeadQueue(lane.deadKey);
-    await this.declareLane(lane, patterns, EXCHANGES.events);
+    await this.declareLane(lane, patterns, EXCHANGES.events, isBound);
+  }
+
+  /**
+   * Binds or unbinds an event queue declared by `declareEventLane` now. Without a connection it does nothing: the
+   * setup applies the caller's state on the next connect.
+   */
+  async setEventBindings(queue: string, patterns: readonly string[], bound: boolean): Promise<void> {
+    const channel = this.amqp.managedChannel;
+    for (const pattern of patterns) {
+      if (bound) await channel.bindQueue(queue, EXCHANGES.events, pattern);
+      else await channel.unbindQueue(queue, EXCHANGES.events, pattern);
+    }
   }
 
   /**
@@ -63,7 +78,12 @@ export class TopologySetup {
     });
   }
 
-  private async declareLane(lane: Lane, bindings: readonly string[], exchange: string): Promise<void> {
+  private async declareLane(
+    lane: Lane,
+    bindings: readonly string[],
+    exchange: string,
+    isBound = () => true,
+  ): Promise<void> {
     await this.addSetup(async (channel) => {
       if (lane.transient) {
         await channel.assertQueue(lane.queue, { durable: false, exclusive: true, autoDelete: true });
@@ -74,7 +94,12 @@ export class TopologySetup {
         });
         await this.assertRetryQueues(channel, lane.queue);
       }
-      for (const binding of bindings) await channel.bindQueue(lane.queue, exchange, binding);
+      // An unbound queue is unbound explicitly: a durable one keeps the bindings of its previous life.
+      const bound = isBound();
+      for (const binding of bindings) {
+        if (bound) await channel.bindQueue(lane.queue, exchange, binding);
+        else await channel.unbindQueue(lane.queue, exchange, binding);
+      }
     });
   }
 

@@ -27,3 +27,11 @@ export interface StoppableConsumer {
   /** Stops taking messages, waits for those in hand to finish, and closes its channel (unacked ones go back). */
   stop(): Promise<void>;
 }
+
+/** Switches an event queue's bindings on and off (`consumeEvents` with `bound: false` starts unbound). */
+export interface EventBindings {
+  /** Resolves once the broker has the bindings: an event published after that reaches the queue. */
+  bind(): Promise<void>;
+  /** Resolves once the broker has dropped them: nothing more is routed to the queue. */
+  unbind(): Promise<void>;
+}

@@ -1,17 +1,15 @@
 import type { LogEntryPage, MessageStats } from '@integrations/contracts';
 import { Messaging } from '@integrations/messaging';
-import { createLogger } from '@integrations/observability';
 import {
   createTestDatabase,
   createTestVhost,
-  infra,
   type TestDatabase,
   type TestVhost,
   until,
 } from '@integrations/testing';
-import { PassThrough } from 'node:stream';
 import { loadConfig } from './config';
-import { startAuditLog, type AuditLogService } from './app';
+import type { AuditLogService } from './app';
+import { startTestAuditLog } from './testing/start';
 
 describe('audit-log', () => {
   let database: TestDatabase;
@@ -23,18 +21,7 @@ describe('audit-log', () => {
 
   beforeAll(async () => {
     [database, vhost] = await Promise.all([createTestDatabase('audit'), createTestVhost('audit')]);
-    service = await startAuditLog(
-      loadConfig({
-        AUDIT_LOG_PORT: '0',
-        AUDIT_LOG_HOST: '127.0.0.1',
-        AMQP_URL: vhost.url,
-        MYSQL_URL: infra.mysqlUrl,
-        AUDIT_DATABASE: database.name,
-        SECRETS_KEYRING: '{}',
-        RETENTION_INTERVAL_MS: '100',
-      }),
-      createLogger({ service: 'audit-log', stream: new PassThrough() }),
-    );
+    service = await startTestAuditLog(database, vhost, { RETENTION_INTERVAL_MS: '100' });
     client = await Messaging.connect({ url: vhost.url, service: 'test-client' });
   });
   afterAll(async () => {

@@ -12,6 +12,7 @@ import { startServiceBase } from '@integrations/service-kit';
 import type { AuditLogConfig } from './config';
 import { migrations } from './db/migrations';
 import type { AuditDatabase } from './db/schema';
+import { EventBatchWriter } from './logs/event-batch';
 import { GroupCommit } from './logs/group-commit';
 import { LogsRepository } from './logs/logs.repository';
 import { StatsRepository } from './logs/stats.repository';
@@ -21,6 +22,10 @@ import { WebhookDispatcher } from './webhooks/dispatcher';
 import { WebhooksService, webhookSecretContext } from './webhooks/webhooks.service';
 
 export const SERVICE = 'audit-log';
+/** The webhooks' own event queue of earlier versions, retired (drained, then deleted) by this one. */
+const LEGACY_WEBHOOKS_QUEUE = `${SERVICE}.webhooks`;
+/** How often to look again while a replica of an earlier version still consumes it. */
+const LEGACY_QUEUE_PASS_MS = 30_000;
 
 export interface AuditLogService {
   url: string;
@@ -31,7 +36,8 @@ export interface AuditLogService {
 /**
  * audit-log: every event on `integrations.events` becomes one `integration_logs` row (idempotent by event id),
  * and `audit.logs.query` answers the api's `GET /api/integrations/logs`. It also sends events out as signed
- * webhooks, from its own queue, so a slow receiver never holds up the audit trail.
+ * webhooks: the deliveries are written with the log entries, and the dispatcher sends them from the table, so a
+ * slow receiver never holds up the audit trail.
  */
 export async function startAuditLog(
   config: AuditLogConfig,
@@ -80,20 +86,23 @@ export async function startAuditLog(
     onDue: () => dispatcher.kick(),
   });
 
-  // The events in flight (up to the prefetch) are recorded together: one INSERT per delivery batch.
-  const logs = new GroupCommit((envelopes: Envelope[]) => repository.record(envelopes));
+  // The events in flight (up to the prefetch) are written together: their log entries and webhook deliveries,
+  // with one lookup of the batch's users' webhooks.
+  const batches = new EventBatchWriter(db, () => dispatcher.kick());
+  const logs = new GroupCommit((envelopes: Envelope[]) => batches.write(envelopes));
   await messaging.consumeEvents({
     queue: SERVICE,
     patterns: ['#'],
     handler: (envelope) => logs.add(envelope),
   });
-  await messaging.consumeEvents({
-    queue: `${SERVICE}.webhooks`,
+  // Before ADR 0015's "Fewer deliveries per event" webhooks had a queue of their own, also bound to every event.
+  // What is left in it is written like any batch (its log entries are already there and are not written twice).
+  const retired = messaging.retireEventQueue({
+    queue: LEGACY_WEBHOOKS_QUEUE,
     patterns: ['#'],
-    handler: async (envelope) => {
-      await webhooks.fanOut(envelope);
-    },
+    handler: (envelope) => logs.add(envelope),
   });
+  retired.start(LEGACY_QUEUE_PASS_MS);
   const keys = new KeyRotationJob({
     db,
     cipher,
@@ -142,6 +151,7 @@ export async function startAuditLog(
     url: ops.url,
     db,
     async close() {
+      await retired.stop();
       await dispatcher.stop();
       await base.close();
     },

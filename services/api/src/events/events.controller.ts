@@ -30,7 +30,7 @@ export class EventsController {
   @problem(401, 'Missing or invalid token')
   @problem(403, 'Missing scope')
   @problem(429, 'Too many open event streams for this user')
-  open(@Req() req: AuthedRequest, @Res() res: Response): void {
+  async open(@Req() req: AuthedRequest, @Res() res: Response): Promise<void> {
     const { sub, expiresAt } = req.principal;
     // Within the verifier's clock tolerance a token past its `exp` still passes; a stream would end at once.
     if (expiresAt <= Date.now()) throw new DomainError('UNAUTHORIZED', 'The token has expired.');
@@ -42,6 +42,19 @@ export class EventsController {
           retryAfter: 30,
         },
       );
+    }
+    let closed = false;
+    const onClose: (() => void)[] = [];
+    req.on('close', () => {
+      closed = true;
+      for (const done of onClose) done();
+    });
+    // Answered only once the events are routed here: a client that acts as soon as the stream is open sees
+    // what follows.
+    onClose.push(await this.stream.hold());
+    if (closed) {
+      onClose.forEach((done) => done());
+      return;
     }
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
@@ -63,10 +76,10 @@ export class EventsController {
       },
       Math.max(0, Math.min(expiresAt - Date.now(), MAX_TIMER_MS)),
     );
-    req.on('close', () => {
-      clearInterval(heartbeat);
-      clearTimeout(expiry);
-      unsubscribe();
-    });
+    onClose.push(
+      () => clearInterval(heartbeat),
+      () => clearTimeout(expiry),
+      unsubscribe,
+    );
   }
 }

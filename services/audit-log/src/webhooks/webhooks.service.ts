@@ -1,6 +1,5 @@
 import {
   DomainError,
-  type Envelope,
   type Webhook,
   type WebhookCreated,
   type WebhookDelivery,
@@ -22,7 +21,6 @@ import {
 import { KEY_NAMES, rowContext, type SecretCipher } from '@integrations/secrets';
 import { v7 as uuidv7 } from 'uuid';
 import type { AuditDatabase } from '../db/schema';
-import { topicMatches } from './patterns';
 import { newSecret } from './signature';
 import { checkWebhookUrl, type UrlPolicy } from './url-guard';
 
@@ -35,9 +33,8 @@ type WebhookRow = Selectable<AuditDatabase['webhooks']>;
 type DeliveryRow = Selectable<AuditDatabase['webhook_deliveries']>;
 
 /**
- * Outgoing webhook subscriptions: who wants which events where. Every event of a user becomes one delivery per
- * matching subscription of that user (never anyone else's), stored before the event is acknowledged, so an
- * event is neither lost nor fanned out twice; the dispatcher sends them.
+ * Outgoing webhook subscriptions: who wants which events where. Events become deliveries in EventBatchWriter,
+ * with their log entries; the dispatcher sends them.
  */
 export class WebhooksService {
   constructor(
@@ -169,40 +166,6 @@ export class WebhooksService {
       .where('id', '=', data.deliveryId)
       .executeTakeFirstOrThrow();
     return toDelivery(row, (await this.attemptsOf([row.id])).get(row.id) ?? []);
-  }
-
-  /** One delivery per matching subscription of the event's owner; a redelivered event adds nothing. */
-  async fanOut(envelope: Envelope): Promise<number> {
-    const subscriptions = await this.deps.db
-      .selectFrom('webhooks')
-      .select(['id', 'events'])
-      .where('user_id', '=', envelope.userid)
-      .where('status', '=', 'active')
-      .execute();
-    const matching = subscriptions.filter((s) =>
-      (JSON.parse(s.events) as string[]).some((pattern) => topicMatches(pattern, envelope.type)),
-    );
-    if (matching.length === 0) return 0;
-    // The Standard Webhooks payload shape, with the event's data exactly as its schema in `schemas/events`.
-    const payload = JSON.stringify({ type: envelope.type, timestamp: envelope.time, data: envelope.data });
-    await this.deps.db
-      .insertInto('webhook_deliveries')
-      .ignore()
-      .values(
-        matching.map((s) => ({
-          id: uuidv7(),
-          webhook_id: s.id,
-          user_id: envelope.userid,
-          event_id: envelope.id,
-          event_type: envelope.type,
-          payload,
-          status: 'pending' as const,
-          next_attempt_at: new Date(),
-        })),
-      )
-      .execute();
-    this.deps.onDue();
-    return matching.length;
   }
 
   private async find(caller: Caller, id: string): Promise<WebhookRow> {
