@@ -6,14 +6,13 @@ import type {
 } from '@integrations/contracts';
 import { contextOf, purgeSubject } from '@integrations/messaging';
 import { createLogger, type Logger } from '@integrations/observability';
-import { KeyRotationJob, type Kysely } from '@integrations/persistence';
+import { GroupCommit, KeyRotationJob, type Kysely } from '@integrations/persistence';
 import { KEY_NAMES, createCipherFromEnv } from '@integrations/secrets';
 import { startServiceBase } from '@integrations/service-kit';
 import type { AuditLogConfig } from './config';
 import { migrations } from './db/migrations';
 import type { AuditDatabase } from './db/schema';
 import { EventBatchWriter } from './logs/event-batch';
-import { GroupCommit } from './logs/group-commit';
 import { LogsRepository } from './logs/logs.repository';
 import { StatsRepository } from './logs/stats.repository';
 import { UserPurgeService } from './users/user-purge';
@@ -89,7 +88,10 @@ export async function startAuditLog(
   // The events in flight (up to the prefetch) are written together: their log entries and webhook deliveries,
   // with one lookup of the batch's users' webhooks.
   const batches = new EventBatchWriter(db, () => dispatcher.kick());
-  const logs = new GroupCommit((envelopes: Envelope[]) => batches.write(envelopes));
+  const logs = new GroupCommit(async (envelopes: Envelope[]) => {
+    await batches.write(envelopes);
+    return envelopes.map(() => undefined);
+  });
   await messaging.consumeEvents({
     queue: SERVICE,
     patterns: ['#'],
