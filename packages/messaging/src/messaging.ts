@@ -311,6 +311,11 @@ export class Messaging {
     );
   }
 
+  /** Calls `listener` every time the connection to the broker is (re-)established. */
+  onConnect(listener: () => void): void {
+    this.amqp.managedConnection.on('connect', listener);
+  }
+
   async close(): Promise<void> {
     await this.rpc.close();
     await this.amqp.managedConnection.close();

@@ -104,6 +104,11 @@ export interface OutboxRelay {
   flushNow(): Promise<number>;
   /** Ask for a flush soon without waiting for it. */
   kick(): void;
+  /**
+   * The broker is back (its connection was re-established): end the back-off and publish now. Without it, events
+   * written during a long outage would wait out a back-off grown to up to 30 s after the broker returned.
+   */
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -249,6 +254,11 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   return {
     flushNow: flushKicked,
     kick: () => void flushKicked(),
+    resume: () => {
+      failures = 0;
+      pausedUntil = 0;
+      void flushKicked();
+    },
     async stop() {
       stopped = true;
       clearInterval(timer);

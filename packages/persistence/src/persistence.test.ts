@@ -125,6 +125,34 @@ describe('persistence', () => {
     expect(pending).toHaveLength(0);
   });
 
+  it('backs off while the broker is down, and publishes at once when told the broker is back', async () => {
+    const events = Array.from({ length: 5 }, (_, i) => envelope(i));
+    for (const e of events) await enqueueOutbox(db, e);
+    let brokerDown = true;
+    const published: string[] = [];
+    const relay = startOutboxRelay({
+      db,
+      // No timer pass during the test: only the calls below publish.
+      intervalMs: 600_000,
+      publish: async (_exchange, _routingKey, env) => {
+        if (brokerDown) throw new Error('connection closed');
+        published.push((env as { id: string }).id);
+      },
+    });
+    try {
+      expect(await relay.flushNow()).toBe(0);
+      brokerDown = false;
+      // Still within its back-off: a pass is not even tried.
+      expect(await relay.flushNow()).toBe(0);
+      expect(published).toEqual([]);
+      relay.resume();
+      expect(await relay.flushNow()).toBe(events.length);
+      expect(published).toEqual(events.map((e) => e.id));
+    } finally {
+      await relay.stop();
+    }
+  });
+
   it('two relays on one table publish every row exactly once', async () => {
     const events = Array.from({ length: 120 }, (_, i) => envelope(i));
     for (const e of events) await enqueueOutbox(db, e);

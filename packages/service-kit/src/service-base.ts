@@ -85,6 +85,8 @@ export async function startServiceBase<DB extends OutboxTable>(
     publish: (exchange, routingKey, envelope) =>
       messaging.publishEnvelope(exchange, routingKey, envelope as Envelope),
   });
+  // Back from an outage: what piled up goes out now, not at the end of the relay's back-off.
+  messaging.onConnect(() => relay.resume());
   let ops: OpsServer | undefined;
   const retention = options.retention?.rules.length
     ? retentionJob(db as unknown as Kysely<unknown>, {
