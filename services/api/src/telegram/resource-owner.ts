@@ -59,39 +59,6 @@ export class ResourceOwners {
     await this.redis.set(this.key(kind, id), owner, 'EX', OWNER_TTL_S);
   }
 
-  async markQueued(messageId: string, message: QueuedMessage): Promise<void> {
-    await this.redis.set(this.queuedKey(messageId), JSON.stringify(message), 'EX', QUEUED_TTL_S);
-  }
-
-  /**
-   * The message as the api accepted it, if it did so without its connector (see `markQueued`) and its user was not
-   * purged since: a purge deletes every message of the user, queued ones included.
-   */
-  async queued(messageId: string): Promise<QueuedMessage | undefined> {
-    const raw = await this.redis.get(this.queuedKey(messageId));
-    if (!raw) return undefined;
-    const queued = JSON.parse(raw) as QueuedMessage;
-    const purgedAt = Number(await this.redis.get(this.purgedKey(queued.userId)));
-    return purgedAt >= queued.at ? undefined : queued;
-  }
-
-  /** A user purged now: the messages the api accepted for them alone are gone too. */
-  async markPurged(userId: string): Promise<void> {
-    await this.redis.set(this.purgedKey(userId), String(Date.now()), 'EX', QUEUED_TTL_S);
-  }
-
-  private purgedKey(userId: string) {
-    return `${this.config.redisPrefix}purged:user:${userId}`;
-  }
-
-  async forgetQueued(messageId: string): Promise<void> {
-    await this.redis.del(this.queuedKey(messageId));
-  }
-
-  private queuedKey(messageId: string) {
-    return `${this.config.redisPrefix}queued:message:${messageId}`;
-  }
-
   async forget(kind: 'channel' | 'message', id: string): Promise<void> {
     await this.redis.del(this.key(kind, id));
   }
@@ -120,5 +87,38 @@ export class ResourceOwners {
       }
     }
     throw new DomainError('NOT_FOUND', 'No such resource.');
+  }
+
+  async markQueued(messageId: string, message: QueuedMessage): Promise<void> {
+    await this.redis.set(this.queuedKey(messageId), JSON.stringify(message), 'EX', QUEUED_TTL_S);
+  }
+
+  /**
+   * The message as the api accepted it, if it did so without its connector (see `markQueued`) and its user was not
+   * purged since: a purge deletes every message of the user, queued ones included.
+   */
+  async queued(messageId: string): Promise<QueuedMessage | undefined> {
+    const raw = await this.redis.get(this.queuedKey(messageId));
+    if (!raw) return undefined;
+    const queued = JSON.parse(raw) as QueuedMessage;
+    const purgedAt = Number(await this.redis.get(this.purgedKey(queued.userId)));
+    return purgedAt >= queued.at ? undefined : queued;
+  }
+
+  /** A user purged now: the messages the api accepted for them alone are gone too. */
+  async markPurged(userId: string): Promise<void> {
+    await this.redis.set(this.purgedKey(userId), String(Date.now()), 'EX', QUEUED_TTL_S);
+  }
+
+  async forgetQueued(messageId: string): Promise<void> {
+    await this.redis.del(this.queuedKey(messageId));
+  }
+
+  private purgedKey(userId: string) {
+    return `${this.config.redisPrefix}purged:user:${userId}`;
+  }
+
+  private queuedKey(messageId: string) {
+    return `${this.config.redisPrefix}queued:message:${messageId}`;
   }
 }

@@ -94,17 +94,23 @@ export class SendFlow {
   ): Promise<Message | WhatsAppMessage> {
     const { detached } = target;
     if (async && detached && this.sendable.isSendable(userId, detached.resource)) {
-      // Durable once the broker confirms it; `GET /messages/{id}` answers `queued` until the connector has the row.
+      // The marker lets `GET /messages/{id}` answer `queued` until the connector has the row; it is written while
+      // the command is being confirmed, and is no reason to refuse a send the broker has taken.
+      const marked = this.owners
+        .markQueued(messageId, { userId, chatId: detached.chatId, at: Date.now() })
+        .then(
+          () => true,
+          () => false,
+        );
       try {
-        await Promise.all([
-          detached.publish(messageId),
-          this.owners.markQueued(messageId, { userId, chatId: detached.chatId, at: Date.now() }),
-        ]);
+        await detached.publish(messageId);
       } catch (error) {
         // Not published (the broker is away): no `queued` to answer for a message that will never come.
-        await this.owners.forgetQueued(messageId).catch(() => undefined);
+        if (await marked) await this.owners.forgetQueued(messageId).catch(() => undefined);
         throw error;
       }
+      // Accepted once the broker confirmed the command; without the marker, GET answers 404 until it is stored.
+      await marked;
       return { id: messageId, status: 'queued', chatId: detached.chatId };
     }
     const message = await target.send(messageId, async, plan);

@@ -19,9 +19,10 @@ type Cached = BotApis & { throttle: BotThrottle; tokenEnc: string };
 /**
  * grammY clients per bot, cached while the bot is connected, with the stored ciphertext of the token they were
  * made with: a send decrypts the token (a Vault round trip in production) only when that ciphertext changed (the
- * bot was connected again with another token, or its key rotated) or nothing is cached yet. Transformers, innermost first: the breakers
- * around the HTTP call, then the throttle, then auto-retry (which waits out a 429's `retry_after`; a wait longer
- * than 30 s surfaces as TELEGRAM_FLOOD_WAIT instead), then the client span of the call.
+ * bot was connected again with another token, or its key rotated) or nothing is cached yet. Transformers,
+ * innermost first: the breakers around the HTTP call, then the throttle, then auto-retry (which waits out a 429's
+ * `retry_after`; a wait longer than 30 s surfaces as TELEGRAM_FLOOD_WAIT instead), then the client span of the
+ * call.
  */
 export class BotApiFactory {
   private readonly cache = new Map<string, Cached>();
