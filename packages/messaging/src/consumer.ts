@@ -107,7 +107,9 @@ export class Consumer {
       stop: async () => {
         await channel.cancel(consumerTag).catch(() => undefined);
         await Promise.allSettled([...inHand]);
-        await channel.close();
+        // A channel whose connection died meanwhile has nothing left to close (the broker requeued what it held);
+        // its failed close must not fail the stop.
+        await channel.close().catch(() => undefined);
       },
     };
   }

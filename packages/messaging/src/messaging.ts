@@ -316,8 +316,12 @@ export class Messaging {
     this.amqp.managedConnection.on('connect', listener);
   }
 
+  /**
+   * Closes the channels and the connection. A close the broker can no longer answer (the connection died under
+   * it: "Channel ended, no reply will be forthcoming") leaves nothing open, so it does not fail a shutdown.
+   */
   async close(): Promise<void> {
-    await this.rpc.close();
-    await this.amqp.managedConnection.close();
+    await this.rpc.close().catch(() => undefined);
+    await this.amqp.managedConnection.close().catch(() => undefined);
   }
 }
