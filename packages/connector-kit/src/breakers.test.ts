@@ -14,7 +14,10 @@ async function states(registry: Registry): Promise<Record<string, number>> {
 class Down extends Error {}
 class BadRequest extends Error {}
 
-function breakers(registry: Registry, overrides: { resetMs?: number; timeoutMs?: number } = {}) {
+function breakers(
+  registry: Registry,
+  overrides: { resetMs?: number; timeoutMs?: number; nested?: boolean } = {},
+) {
   return new BreakerSet({
     name: 'platform',
     keyPrefix: 'account',
@@ -24,6 +27,7 @@ function breakers(registry: Registry, overrides: { resetMs?: number; timeoutMs?:
     logger,
     isFailure: (error) => !(error instanceof BadRequest),
     volumeThreshold: { key: 3, wide: 6 },
+    ...(overrides.nested === undefined ? {} : { nested: overrides.nested }),
   });
 }
 
@@ -107,14 +111,23 @@ describe('BreakerSet', () => {
     expect(await states(registry)).toEqual({ platform: 0 });
   });
 
-  it('counts a call made inside another call of the set once, as part of it', async () => {
-    set = breakers(registry);
+  it('counts a call made inside another call of the set once, as part of it (nested)', async () => {
+    set = breakers(registry, { nested: true });
     const nested = () => set.call('a', () => Promise.reject(new Down()));
     for (let i = 0; i < 2; i += 1) {
       await expect(set.call('a', nested)).rejects.toBeInstanceOf(Down);
     }
     expect(set.isOpen('a')).toBe(false);
     await expect(set.call('a', nested)).rejects.toBeInstanceOf(Down);
+    expect(set.isOpen('a')).toBe(true);
+  });
+
+  it('counts each call on its own when the set is not made for nested calls (no promise hooks)', async () => {
+    set = breakers(registry);
+    const nested = () => set.call('a', () => Promise.reject(new Down()));
+    await expect(set.call('a', nested)).rejects.toBeInstanceOf(Down);
+    await expect(set.call('a', nested)).rejects.toBeInstanceOf(Down);
+    // Four failures in the key's breaker (threshold 3): the inner and outer calls both counted.
     expect(set.isOpen('a')).toBe(true);
   });
 

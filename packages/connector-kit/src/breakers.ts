@@ -46,6 +46,13 @@ export interface BreakerSetOptions {
   volumeThreshold?: { key: number; wide: number };
   /** The window failures are counted over. */
   rollingWindowMs?: number;
+  /**
+   * Whether a call may make another call of the same set from inside it (the account connector reconnects a
+   * client inside a call): such a call then runs as part of the outer one, counted once. Tracking that takes an
+   * `AsyncLocalStorage`, which on Node 20 switches on promise hooks for the whole process (a few % of a
+   * connector's CPU), so a set whose calls never nest (the Bot API, the Graph API) leaves it off. Default: off.
+   */
+  nested?: boolean;
 }
 
 /** `circuit_breaker_state` as it is reported: 0 closed, 1 half-open, 2 open. */
@@ -65,10 +72,12 @@ export class BreakerSet {
   private readonly perKey = new Map<string, CircuitBreaker<[Call], unknown>>();
   private readonly wide: CircuitBreaker<[Call], unknown>;
   private readonly gauge: Gauge<'breaker'>;
-  private readonly inside = new AsyncLocalStorage<true>();
+  /** Only with `nested`: see BreakerSetOptions.nested. */
+  private readonly inside: AsyncLocalStorage<true> | undefined;
 
   constructor(private readonly options: BreakerSetOptions) {
     this.gauge = breakerGauge(options.registry);
+    this.inside = options.nested ? new AsyncLocalStorage<true>() : undefined;
     this.wide = this.create(options.name, options.volumeThreshold?.wide ?? 20, true);
   }
 
@@ -82,9 +91,12 @@ export class BreakerSet {
     fn: () => Promise<T>,
     options: { timeoutMs?: number } = {},
   ): Promise<T> {
-    if (this.inside.getStore()) return fn();
+    const { inside } = this;
+    if (inside?.getStore()) return fn();
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
-    const bounded: Call = () => this.inside.run(true, () => withTimeout(fn(), timeoutMs));
+    const bounded: Call = inside
+      ? () => inside.run(true, () => withTimeout(fn(), timeoutMs))
+      : () => withTimeout(fn(), timeoutMs);
     const inner: Call = key === undefined ? bounded : () => this.forKey(key).fire(bounded);
     try {
       return (await this.wide.fire(inner)) as T;

@@ -35,6 +35,8 @@ export class TelegramCalls {
       logger: options.logger,
       // Only Telegram failing counts: an answer about the request (a bad peer, no rights, a wrong code) does not.
       isFailure: (error) => toDomainError(error).code === 'TELEGRAM_UNAVAILABLE',
+      // A call reconnects its client (`connect`, itself a call) from inside: counted once, as part of it.
+      nested: true,
     });
   }
 
