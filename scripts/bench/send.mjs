@@ -13,6 +13,7 @@
 //   BENCH_REQUESTS=2000 BENCH_LOADS=1,16,64 BENCH_BOTS=20 BENCH_JSON=bench.json node scripts/bench/send.mjs
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import nodeHttp from 'node:http';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -49,6 +50,9 @@ const loads = (process.env.BENCH_LOADS ?? '1,16,64').split(',').map(Number);
 const botCount = Number(process.env.BENCH_BOTS ?? 20);
 const paths = (process.env.BENCH_PATHS ?? 'baseline,rest,rest-async,amqp').split(',');
 const WARM_UP = 50;
+// Sends per path before its first row, 16 in flight: the services are fresh processes, and until V8 has compiled
+// their hot paths (tens of seconds of traffic) a row measures the JIT compiler as much as the send path.
+const PATH_WARM_UP = Number(process.env.BENCH_WARMUP ?? 2000);
 const LABELS = {
   baseline: 'grammY → emulator (baseline)',
   rest: 'REST → api → RabbitMQ → connector → emulator',
@@ -98,6 +102,21 @@ async function measure(concurrency, call, delivered) {
     p99Ms: round(percentile(latencies, 99)),
     maxMs: round(latencies.at(-1)),
   };
+}
+
+/** A POST over `agent`: the answer's status and body. */
+function postRaw(agent, url, headers, body) {
+  return new Promise((resolve, reject) => {
+    const sized = { ...headers, 'content-length': Buffer.byteLength(body) };
+    const req = nodeHttp.request(url, { method: 'POST', agent, headers: sized }, (res) => {
+      const chunks = [];
+      res.on('data', (chunk) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString() }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 /** Polls `check` every `everyMs` until it holds, for up to a minute. */
@@ -234,16 +253,20 @@ async function main() {
 
   // What each path sends (every text unique, so the emulator's chats tell lost from sent twice).
   const sent = Object.fromEntries(Object.keys(LABELS).map((kind) => [kind, []]));
+  // The sends themselves go over node:http with kept-alive connections rather than fetch (undici), which costs
+  // this client about twice the CPU per request; the client shares the 2 cores with what it measures.
+  const agent = new nodeHttp.Agent({ keepAlive: true, maxSockets: Math.max(...loads) });
+  cleanups.unshift(async () => agent.destroy());
   const restSend = (kind, extra, status) => async (i, label) => {
     const bot = botOf(i);
     const text = `${kind} ${label} ${i}`;
-    const res = await fetch(`${api}/telegram/bots/${bot.id}/send`, {
-      method: 'POST',
-      headers: { ...headers, ...extra },
-      body: JSON.stringify({ chatId: bot.chats[kind], text }),
-    });
-    if (res.status !== status) throw new Error(`send answered ${res.status}: ${await res.text()}`);
-    await res.arrayBuffer();
+    const answer = await postRaw(
+      agent,
+      `${api}/telegram/bots/${bot.id}/send`,
+      { ...headers, ...extra },
+      JSON.stringify({ chatId: bot.chats[kind], text }),
+    );
+    if (answer.status !== status) throw new Error(`send answered ${answer.status}: ${answer.body}`);
     sent[kind].push(text);
   };
   const senders = {
@@ -297,6 +320,19 @@ async function main() {
   const byPath = {};
   const details = {};
   for (const kind of paths) {
+    if (PATH_WARM_UP > 0) {
+      const delivered = kind === 'rest-async' || kind === 'amqp' ? await emulatorSends() : undefined;
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: 16 }, async () => {
+          while (next < PATH_WARM_UP) await senders[kind](-1 - next++, 'warm');
+        }),
+      );
+      if (delivered !== undefined)
+        await until(async () => (await emulatorSends()) >= delivered + PATH_WARM_UP, 'path warm-up');
+      // The broker's statistics lag: the warm-up's publishes must be in them before the path's start sample.
+      await broker.settled();
+    }
     const detailStart = { sql: await sql.detail(), redis: await redisCount.detail() };
     const start = await costs.sample();
     const before = sent[kind].length;
