@@ -63,7 +63,7 @@ export class MessagesService {
     meta?: CommandMeta,
   ): Promise<Message> {
     const target = { via_type: 'bot' as const, bot_id: data.botId, channel_id: null, chat_id: data.chatId };
-    return this.inOrder(`bot:${data.botId}:${data.chatId}`, async (enqueue) => {
+    return this.inOrder(`bot:${data.botId}:${data.chatId}`, async (enqueue, atOnce) => {
       let bot: BotRow;
       try {
         bot = await findBot(this.deps.botRows, { ...caller, admin: false }, data.botId);
@@ -73,12 +73,12 @@ export class MessagesService {
           return this.refuse(envelope, data, target, error);
         throw error;
       }
-      return this.accept(envelope, data, target, (id, inserted) => enqueue(id, inserted, bot));
+      return this.accept(envelope, data, target, atOnce, (id, inserted) => enqueue(id, inserted, bot));
     });
   }
 
   sendViaChannel(caller: Caller, data: TelegramChannelSendCommand, envelope: Envelope): Promise<Message> {
-    return this.inOrder(`channel:${data.channelId}`, async (enqueue) => {
+    return this.inOrder(`channel:${data.channelId}`, async (enqueue, atOnce) => {
       const channel = await this.deps.channels.findSendable({ ...caller, admin: false }, data.channelId);
       const target = {
         via_type: 'channel' as const,
@@ -86,7 +86,7 @@ export class MessagesService {
         channel_id: channel.id,
         chat_id: channel.chat_id,
       };
-      return this.accept(envelope, data, target, enqueue);
+      return this.accept(envelope, data, target, atOnce, enqueue);
     });
   }
 
@@ -98,6 +98,8 @@ export class MessagesService {
     key: string,
     accept: (
       enqueue: (id: string, inserted: MessageRow, bot?: BotRow) => Promise<Outcome>,
+      /** Nothing of this chat waits for delivery: the message accepted now is delivered at once. */
+      atOnce: () => boolean,
     ) => Promise<Message | Pending>,
   ): Promise<Message> {
     const enqueue = (id: string, inserted: MessageRow, bot?: BotRow) => {
@@ -106,7 +108,8 @@ export class MessagesService {
       const now = this.queue.has(`deliver:${key}`) ? undefined : bot;
       return this.queue.run(`deliver:${key}`, () => this.deliver(id, inserted, now));
     };
-    const accepted = await this.queue.run(`accept:${key}`, () => accept(enqueue));
+    const atOnce = () => !this.queue.has(`deliver:${key}`);
+    const accepted = await this.queue.run(`accept:${key}`, () => accept(enqueue, atOnce));
     if (!('delivery' in accepted)) return accepted;
     const outcome = await accepted.delivery;
     if (outcome.error) throw outcome.error;
@@ -133,13 +136,20 @@ export class MessagesService {
     envelope: Envelope,
     data: OutboundRequest & { messageId?: string; async?: boolean },
     target: Pick<MessageRow, 'via_type' | 'bot_id' | 'channel_id' | 'chat_id'>,
+    atOnce: () => boolean,
     enqueue: (id: string, inserted: MessageRow) => Promise<Outcome>,
   ): Promise<Message | Pending> {
     const { ledger } = this.deps;
     const id = ledger.idOf(data.messageId, envelope);
+    // Delivered at once (nothing of this chat before it; accepts of one chat run one at a time, so that holds until
+    // it is enqueued): stored already claimed by this replica, which spares the claim's UPDATE and its commit. A
+    // crash after this insert and before Telegram is called leaves it `sending`, settled as uncertain, exactly as a
+    // crash after the claim did; the claim only ever preceded the call by one statement (ADR 0015).
+    const claimed = atOnce();
     const values: LedgerValues<MessageRow> = {
       ...ledger.valuesOf(id, envelope, ledger.requestOf(data), target),
-      sending_replica: null,
+      ...(claimed ? { status: 'sending' as const } : {}),
+      sending_replica: claimed ? this.deps.presence.id : null,
     };
     const accepted = await ledger.accept(values);
     // The same message again (a retried command): answer with what happened to the first one.
@@ -183,12 +193,17 @@ export class MessagesService {
    */
   private async deliver(id: string, inserted?: MessageRow, botNow?: BotRow): Promise<Outcome> {
     const { botRows, channelRows, ledger } = this.deps;
+    // A row this replica has just inserted `sending` is claimed already (see `accept`).
+    const claimedAlready =
+      inserted?.status === 'sending' && inserted.sending_replica === this.deps.presence.id;
     const row = inserted ?? (await ledger.row(id));
-    if (row.status !== 'queued') return { message: ledger.toMessage(row) };
-    // Claimed before Telegram is called: another replica (recovering queued rows) cannot send it too. Only a row
-    // still `queued` is claimed, so a handed-over row that moved on meanwhile is not sent again.
-    if (!(await ledger.claim(id, { sending_replica: this.deps.presence.id })))
-      return { message: ledger.toMessage({ ...row, status: 'sending' }) };
+    if (!claimedAlready) {
+      if (row.status !== 'queued') return { message: ledger.toMessage(row) };
+      // Claimed before Telegram is called: another replica (recovering queued rows) cannot send it too. Only a row
+      // still `queued` is claimed, so a handed-over row that moved on meanwhile is not sent again.
+      if (!(await ledger.claim(id, { sending_replica: this.deps.presence.id })))
+        return { message: ledger.toMessage({ ...row, status: 'sending' }) };
+    }
     const ctx = ledger.contextOf(row);
     const request = ledger.storedRequest(row);
     const bot = botNow ?? (await botRows.byId(row.bot_id));
