@@ -72,6 +72,10 @@ export class Consumer {
     const inHand = new Set<Promise<void>>();
     const channel = this.amqp.managedConnection.createChannel({
       name: `${this.options.service}:${lane.queue}`,
+      // The prefetch is set in the channel's setup, awaited on every (re)connect. Given as a consume option, the
+      // wrapper sends it without awaiting it: a connection lost before its answer rejected a promise nobody
+      // handled, which crashes a service.
+      setup: (raw: Channel) => raw.prefetch(prefetch),
     });
     // A setup cut short by a lost connection is emitted as 'error' (unhandled, it would crash the process); the
     // wrapper sets the channel up again on the next connect.
@@ -86,23 +90,28 @@ export class Consumer {
     // on the new one (it would ack someone else's); the broker has already requeued it.
     let generation = 0;
     channel.on('connect', () => (generation += 1));
-    const { consumerTag } = await channel.consume(
-      lane.queue,
-      (msg) => {
-        const born = generation;
-        const work = this.process(lane, msg, handle).finally(() => {
-          if (born !== generation) return;
-          try {
-            channel.ack(msg);
-          } catch {
-            // The channel is closing: the broker redelivers the message.
-          }
-        });
-        inHand.add(work);
-        void work.finally(() => inHand.delete(work));
-      },
-      { prefetch },
-    );
+    const subscribed = channel.consume(lane.queue, (msg) => {
+      const born = generation;
+      const work = this.process(lane, msg, handle).finally(() => {
+        if (born !== generation) return;
+        try {
+          channel.ack(msg);
+        } catch {
+          // The channel is closing: the broker redelivers the message.
+        }
+      });
+      inHand.add(work);
+      void work.finally(() => inHand.delete(work));
+    });
+    let consumerTag: string;
+    try {
+      ({ consumerTag } = await subscribed);
+    } catch (error) {
+      // The wrapper keeps the consumer it was asked for and starts it again on the next connect: the caller, told
+      // it failed (a shard handed back), would leave a consumer behind taking commands it no longer owns.
+      await channel.close().catch(() => undefined);
+      throw error;
+    }
     return {
       stop: async () => {
         await channel.cancel(consumerTag).catch(() => undefined);

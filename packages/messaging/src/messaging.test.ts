@@ -1,6 +1,13 @@
 import { DomainError, type Envelope } from '@integrations/contracts';
 import { createMetricsRegistry, inSpan } from '@integrations/observability';
-import { createTestVhost, infra, waitFor, type TestVhost } from '@integrations/testing';
+import {
+  createTestVhost,
+  infra,
+  startProxyFor,
+  waitFor,
+  type TcpProxy,
+  type TestVhost,
+} from '@integrations/testing';
 import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
@@ -297,5 +304,86 @@ describe('Messaging with keyed (shard) queues', () => {
     expect(handled[3]).toEqual({ shard: 0, userId: 'user-a', priority: 'mid' });
     await next.stop();
     await one.stop();
+  });
+});
+
+describe('Messaging losing the broker while a shard consumer is being set up', () => {
+  let vhost: TestVhost;
+  let proxy: TcpProxy;
+  let router: Messaging;
+  let client: Messaging;
+  const unhandled: unknown[] = [];
+  const record = (reason: unknown) => unhandled.push(reason);
+  const handledBy: string[] = [];
+  const consumer = (name: string) =>
+    router.consumeUntilStopped({
+      queue: 'cut.shard.0',
+      deadKey: 'cut',
+      handler: async () => {
+        handledBy.push(name);
+        return {};
+      },
+    });
+  const cancel = (flowId: string) =>
+    client.request('telegram.account.flow.cancel', { flowId }, { userId: 'user-a' }, { timeoutMs: 5000 });
+  // An AMQP method frame's payload opens with its class and method ids: basic (60) qos (10), consume (20).
+  const BASIC_QOS = Buffer.from([0x00, 0x3c, 0x00, 0x0a]);
+  const BASIC_CONSUME = Buffer.from([0x00, 0x3c, 0x00, 0x14]);
+
+  beforeAll(async () => {
+    process.on('unhandledRejection', record);
+    vhost = await createTestVhost('messaging_cut');
+    proxy = await startProxyFor(vhost.url, 5672);
+    router = await Messaging.connect({ url: proxy.url(vhost.url), service: 'cut' });
+    client = await Messaging.connect({ url: vhost.url, service: 'test-api' });
+    await router.declareKeyedQueues('test.cut', ['cut.shard.0'], 'cut');
+    await router.forwardCommands({
+      queue: 'cut',
+      bindings: ['telegram.account.#'],
+      exchange: 'test.cut',
+      route: () => 'cut.shard.0',
+    });
+  });
+  afterAll(async () => {
+    process.off('unhandledRejection', record);
+    await client?.close();
+    await router?.close();
+    await proxy?.close();
+    await vhost?.delete();
+  });
+
+  it('leaves no promise unhandled when the connection dies as the consumer asks for its prefetch', async () => {
+    const dropped = proxy.dropWhenClientSends(BASIC_QOS);
+    const taking = consumer('first').then(
+      (stoppable) => ({ stoppable }),
+      (error: unknown) => ({ error }),
+    );
+    await dropped;
+    const taken = await taking;
+    // A rejection nobody handles crashes a service (Node's default); it surfaces a turn or two after the cut.
+    await until(() => router.isConnected());
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(unhandled).toEqual([]);
+    if ('stoppable' in taken) await taken.stoppable.stop();
+  });
+
+  it('leaves no consumer behind when the connection dies as it subscribes: the next one gets every command', async () => {
+    const dropped = proxy.dropWhenClientSends(BASIC_CONSUME);
+    const taking = consumer('lost').then(
+      (stoppable) => ({ stoppable }),
+      (error: unknown) => ({ error }),
+    );
+    await dropped;
+    const taken = await taking;
+    await until(() => router.isConnected());
+    // Whatever the caller was told, it must hold: a consumer it was not given must not take commands.
+    if ('stoppable' in taken) await taken.stoppable.stop();
+    const next = await consumer('next');
+    handledBy.length = 0;
+    for (const flowId of ['f1', 'f2', 'f3', 'f4'])
+      expect(await cancel(flowId)).toEqual({ ok: true, data: {} });
+    expect(handledBy).toEqual(['next', 'next', 'next', 'next']);
+    expect(unhandled).toEqual([]);
+    await next.stop();
   });
 });

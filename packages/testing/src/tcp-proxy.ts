@@ -15,6 +15,12 @@ export interface TcpProxy {
   readonly accepted: number;
   cut(): Promise<void>;
   restore(): Promise<void>;
+  /**
+   * Arms a one-shot trap: the first chunk a client sends that contains `bytes` drops every open connection (new
+   * ones are still accepted), so a test can lose the connection at an exact step of a protocol, with that step's
+   * request on the wire and its answer never coming. Resolves once it fired.
+   */
+  dropWhenClientSends(bytes: Buffer): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -27,6 +33,10 @@ export function startProxyFor(url: string, defaultPort: number): Promise<TcpProx
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const open = new Set<Socket>();
   let accepted = 0;
+  let trap: { bytes: Buffer; fired: () => void } | undefined;
+  const dropAll = () => {
+    for (const socket of open) socket.destroy();
+  };
   const server: Server = createServer((client) => {
     accepted += 1;
     const upstream = createConnection(target);
@@ -42,6 +52,14 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     upstream.on('error', end).on('close', end);
     client.pipe(upstream);
     upstream.pipe(client);
+    // After the pipe's own listener: the step's bytes reach the dependency, and its answer is cut off.
+    client.on('data', (chunk: Buffer) => {
+      if (!trap || !chunk.includes(trap.bytes)) return;
+      const { fired } = trap;
+      trap = undefined;
+      dropAll();
+      fired();
+    });
   });
   const listen = (port: number) =>
     new Promise<void>((resolve, reject) => {
@@ -58,7 +76,7 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   const stopListening = () =>
     new Promise<void>((resolve) => {
       server.close(() => resolve());
-      for (const socket of open) socket.destroy();
+      dropAll();
     });
   return {
     host: '127.0.0.1',
@@ -81,6 +99,9 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       if (!down) return;
       await listen(port);
       down = false;
+    },
+    dropWhenClientSends(bytes) {
+      return new Promise<void>((fired) => (trap = { bytes, fired }));
     },
     async close() {
       if (!down) await stopListening();
