@@ -94,14 +94,22 @@ describe('the account connector under faults', () => {
     const waiting = [await sendAsync('queued in the outage 1'), await sendAsync('queued in the outage 2')];
     expect(waiting.map((m) => m.status)).toEqual(['queued', 'queued']);
 
-    // Synchronous sends fail as unavailable (nothing sent) until the breaker opens; then they fail at once.
+    // Synchronous sends fail as unavailable (nothing sent) until the breaker opens; then they fail at once. A send
+    // written to the connection just as it was cut is answered "may have arrived" (504) instead.
     const failed: string[] = [];
+    const uncertain: string[] = [];
+    const answeredFailed = (text: string, res: { status: number; body: Problem }) => {
+      if (res.status === 504 && res.body.code === 'UPSTREAM_TIMEOUT') uncertain.push(text);
+      else {
+        expect([res.status, res.body.code]).toEqual([503, 'TELEGRAM_UNAVAILABLE']);
+        failed.push(text);
+      }
+    };
     let paused: Problem | undefined;
-    while (paused === undefined && failed.length < 20) {
-      const text = `refused in the outage ${failed.length}`;
+    for (let i = 0; paused === undefined && i < 20; i += 1) {
+      const text = `refused in the outage ${i}`;
       const res = await send(text);
-      expect([res.status, res.body.code]).toEqual([503, 'TELEGRAM_UNAVAILABLE']);
-      failed.push(text);
+      answeredFailed(text, res);
       if (/paused/.test(res.body.detail)) paused = res.body;
     }
     expect(paused).toBeDefined();
@@ -118,7 +126,8 @@ describe('the account connector under faults', () => {
       const res = await send(text);
       if (res.status === 200) after = res.body;
       else {
-        failed.push(text);
+        // The breaker's trial send can be the one that times out while Telegram is slow to come back.
+        answeredFailed(text, res);
         await sleep(200);
       }
     }
@@ -137,8 +146,9 @@ describe('the account connector under faults', () => {
         once,
       ),
     ).toEqual([1, 1, 1, 1]);
-    // What was answered as failed never reached Telegram.
+    // What was answered as failed never reached Telegram; what may have arrived did so at most once.
     expect(failed.filter((text) => once(text) > 0)).toEqual([]);
+    expect(uncertain.filter((text) => once(text) > 1)).toEqual([]);
     expect((await stack.control.mtproto()).duplicates).toBe(0);
   });
 

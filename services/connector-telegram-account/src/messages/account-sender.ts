@@ -5,7 +5,8 @@ import bigInt from 'big-integer';
 import { Api, utils, type TelegramClient } from 'telegram';
 import { HTMLParser } from 'telegram/extensions/html';
 import { MarkdownV2Parser } from 'telegram/extensions/markdownv2';
-import { toDomainError } from '../telegram/errors';
+import { CallTimedOutError, toDomainError } from '../telegram/errors';
+import { SendAttempt } from '../telegram/send-attempt';
 import type { TelegramCalls } from '../telegram/telegram-calls';
 
 export type AccountSendRequest = OutboundRequest;
@@ -86,11 +87,14 @@ export class AccountSender {
     }
     const gap = (this.lastSend.get(accountId) ?? 0) + this.options.intervalMs - Date.now();
     if (gap > 0) await new Promise((resolve) => setTimeout(resolve, gap));
+    const attempt = new SendAttempt();
     try {
       return await this.options.calls.run(accountId, async () =>
-        deliver(await clientFor(), to, messageId, request),
+        deliver(await clientFor(), to, messageId, request, attempt),
       );
     } catch (raw) {
+      // Given up on while the request may already be with Telegram: an answer of "not sent" would be a guess.
+      if (raw instanceof CallTimedOutError && attempt.mayHaveReachedTelegram()) throw uncertainSend();
       const error = toDomainError(raw);
       if (error.code === 'TELEGRAM_FLOOD_WAIT' && error.retryAfter) {
         this.floodUntil.set(accountId, Date.now() + error.retryAfter * 1000);
@@ -130,11 +134,24 @@ function randomIdOf(messageId: string): bigInt.BigInteger {
   return bigInt(createHash('sha256').update(messageId).digest().readBigInt64LE(0).toString());
 }
 
+/**
+ * A send that Telegram may or may not have received (its call timed out after the request was handed to the
+ * connection). Retried with the same message id it cannot post twice: its random_id repeats.
+ */
+export function uncertainSend(): DomainError {
+  return new DomainError(
+    'UPSTREAM_TIMEOUT',
+    'Telegram did not answer in time; the message may have arrived. Sent again with the same Idempotency-Key, it is not posted twice.',
+    { retryAfter: 5 },
+  );
+}
+
 async function deliver(
   client: TelegramClient,
   to: SendTarget,
   messageId: string,
   request: AccountSendRequest,
+  attempt: SendAttempt,
 ): Promise<AccountSent> {
   const peer = await resolvePeer(client, to);
   const [message, entities] =
@@ -145,18 +162,17 @@ async function deliver(
         : [request.text, undefined];
   const chatId = utils.getPeerId(peer);
   try {
-    const result = await client.invoke(
-      new Api.messages.SendMessage({
-        peer,
-        message,
-        entities,
-        randomId: randomIdOf(messageId),
-        silent: request.disableNotification === true,
-        replyTo: request.replyToMessageId
-          ? new Api.InputReplyToMessage({ replyToMsgId: Number(request.replyToMessageId) })
-          : undefined,
-      }),
-    );
+    const sendMessage = new Api.messages.SendMessage({
+      peer,
+      message,
+      entities,
+      randomId: randomIdOf(messageId),
+      silent: request.disableNotification === true,
+      replyTo: request.replyToMessageId
+        ? new Api.InputReplyToMessage({ replyToMsgId: Number(request.replyToMessageId) })
+        : undefined,
+    });
+    const result = await attempt.invoke(client, sendMessage);
     return { chatId, ...sentIdOf(result), date: new Date() };
   } catch (error) {
     if ((error as { errorMessage?: string }).errorMessage === 'RANDOM_ID_DUPLICATE') {

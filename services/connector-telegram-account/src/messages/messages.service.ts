@@ -19,8 +19,13 @@ import type { AccountMessageRow as MessageRow } from './messages.ledger';
 /** How often an asynchronous send is tried again while Telegram is unreachable (about 7 minutes in all). */
 const MAX_ATTEMPTS = 10;
 const MAX_RETRY_DELAY_MS = 60_000;
-/** Failures a client may retry with the same message id: nothing was sent. */
-const RETRYABLE = new Set(['TELEGRAM_UNAVAILABLE', 'TELEGRAM_FLOOD_WAIT']);
+/**
+ * Failures a client may retry with the same message id: nothing was sent, or (UPSTREAM_TIMEOUT) it may have been,
+ * and the resend carries the same random_id, which Telegram does not post twice.
+ */
+const RETRYABLE = new Set(['TELEGRAM_UNAVAILABLE', 'TELEGRAM_FLOOD_WAIT', 'UPSTREAM_TIMEOUT']);
+/** Telegram could not be reached, or did not answer: the client is dropped, and an async send tried again later. */
+const UNREACHED = new Set(['TELEGRAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT']);
 
 /**
  * What the command that accepted a send has just read (the account, and for a channel send its row): delivery
@@ -252,7 +257,7 @@ export class AccountMessagesService {
     } catch (raw) {
       const error = toDomainError(raw);
       if (account && isSessionGone(error)) await live.failed(account, error, ctx);
-      if (account && error.code === 'TELEGRAM_UNAVAILABLE') {
+      if (account && UNREACHED.has(error.code)) {
         // Whatever this client still holds is abandoned, never sent late; the next try connects anew. A send
         // the open breaker refused never reached the client: it stays.
         if (!(error instanceof BreakerOpenError)) await live.stop(account.id);
@@ -271,7 +276,7 @@ export class AccountMessagesService {
       await ledger.settleFailed(row, error, ctx, {
         whileSending: false,
         // Kept only while a retry may send it (Telegram was unreachable); erased like a sent one otherwise.
-        keepRequest: error.code === 'TELEGRAM_UNAVAILABLE',
+        keepRequest: UNREACHED.has(error.code),
       });
       return ledger.failure(row, error);
     } finally {

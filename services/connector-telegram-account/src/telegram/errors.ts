@@ -55,16 +55,21 @@ export class BreakerOpenError extends DomainError {
   }
 }
 
+/** A call given up on after the call timeout: Telegram never answered, whether or not it got the request. */
+export class CallTimedOutError extends DomainError {
+  constructor() {
+    super('TELEGRAM_UNAVAILABLE', 'Telegram did not answer in time.', { retryAfter: 5 });
+  }
+}
+
 /** What a GramJS failure means for our caller. Telegram's own words stay out of logs and replies. */
 export function toDomainError(error: unknown): DomainError {
   if (error instanceof DomainError) return error;
   if (error instanceof Refused) {
     return new BreakerOpenError(error.retryAfterMs, !error.breaker.startsWith('account:'));
   }
-  // The call may have reached Telegram; a resend is safe (its random_id repeats).
-  if (error instanceof CallTimeoutError) {
-    return new DomainError('TELEGRAM_UNAVAILABLE', 'Telegram did not answer in time.', { retryAfter: 5 });
-  }
+  // The call may have reached Telegram: a send tells which (`SendAttempt`); a resend is safe (its random_id repeats).
+  if (error instanceof CallTimeoutError) return new CallTimedOutError();
   const e = error as { code?: unknown; errorMessage?: unknown; seconds?: unknown; message?: unknown };
   if (e?.code === 420 || e?.errorMessage === 'FLOOD') {
     const seconds = typeof e.seconds === 'number' ? e.seconds : 1;
