@@ -15,9 +15,16 @@ export function toDomainError(error: unknown, context: 'connect' | 'send' | 'att
       { retryAfter: Math.ceil(error.retryAfterMs / 1000) },
     );
   }
-  // It may have reached Telegram: callers that send treat it like a broken connection (never resent blindly).
+  // A send may have reached Telegram: it is never resent (the Bot API has no random_id), and never called
+  // "not sent" (503) either.
   if (error instanceof CallTimeoutError) {
-    return new DomainError('TELEGRAM_UNAVAILABLE', 'Telegram did not answer in time.', { retryAfter: 5 });
+    return context === 'send'
+      ? new DomainError(
+          'UPSTREAM_TIMEOUT',
+          'Telegram did not answer in time; the message may have arrived, so it is not sent again.',
+          { retryAfter: 5 },
+        )
+      : new DomainError('TELEGRAM_UNAVAILABLE', 'Telegram did not answer in time.', { retryAfter: 5 });
   }
   if (error instanceof GrammyError) {
     const description = error.description.replace(
