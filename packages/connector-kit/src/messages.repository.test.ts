@@ -16,14 +16,23 @@ const N = 10;
 const ids = Array.from({ length: N }, (_, i) => `m${String(i).padStart(2, '0')}`);
 
 describe('MessagesRepository (group commit, against MariaDB)', () => {
+  let trips = 0;
   let database: TestDatabase;
   let db: Kysely<OutboxTable>;
   let repository: MessagesRepository<Row>;
 
   beforeAll(async () => {
     database = await createTestDatabase('ledger');
-    // One connection, so that its session's `Questions` counts every statement the repository sends.
-    db = createDb<OutboxTable>({ url: infra.mysqlUrl, database: database.name, poolSize: 1 });
+    // One connection, so that its session's `Questions` counts every statement the repository sends; the log
+    // counts the queries (round trips) that carry them.
+    db = createDb<OutboxTable>({
+      url: infra.mysqlUrl,
+      database: database.name,
+      poolSize: 1,
+      log: (event) => {
+        if (event.level === 'query') trips += 1;
+      },
+    });
     await migrateToLatest(db as Kysely<unknown>, {
       '0001_outbox': outboxMigration,
       '0002_messages': {
@@ -73,6 +82,12 @@ describe('MessagesRepository (group commit, against MariaDB)', () => {
     const result = await work();
     return { result, statements: (await questions()) - before - 1 };
   };
+  /** The queries sent to the server while `work` runs (the status query that follows is not counted). */
+  const tripsOf = async <T>(work: () => Promise<T>): Promise<number> => {
+    const before = trips;
+    await work();
+    return trips - before;
+  };
   const statuses = async () => {
     const rows = await sql<{ id: string; status: string; user_id: string }>`
       select id, status, user_id from messages order by id`.execute(db);
@@ -95,7 +110,11 @@ describe('MessagesRepository (group commit, against MariaDB)', () => {
       result: true,
       statements: 4,
     });
-    expect(await outboxIds()).toEqual(['evt-m1']);
+    // `start transaction`, the UPDATE, the event's INSERT and `commit`, in one query.
+    expect(await tripsOf(() => repository.settle('m1', { status: 'failed' }, event('m1-again'), false))).toBe(
+      1,
+    );
+    expect(await outboxIds()).toEqual(['evt-m1', 'evt-m1-again']);
   });
 
   it('accepts N concurrent sends in one INSERT', async () => {
@@ -140,12 +159,14 @@ describe('MessagesRepository (group commit, against MariaDB)', () => {
       await repository.claim(id, {});
     }
     await repository.settle('m04', { status: 'failed' }, event('m04-failed'), true);
+    const before = trips;
     const { result, statements } = await statementsOf(() =>
       Promise.all(ids.map((id) => repository.settle(id, { status: 'sent' }, event(id), true))),
     );
     expect(result).toEqual(ids.map((id) => id !== 'm04'));
-    // BEGIN, an UPDATE a row, one INSERT of the events, COMMIT (alone: four statements each).
-    expect(statements).toBe(N + 3);
+    // `start transaction`, an UPDATE and an event INSERT a row, `commit`, all in one query (alone: one query each).
+    expect(statements).toBe(2 * N + 2);
+    expect(trips - before).toBe(1 + 2); // the settles, and the two `Questions` reads around them
     expect(await outboxIds()).toEqual(
       [...ids.filter((id) => id !== 'm04').map((id) => `evt-${id}`), 'evt-m04-failed'].sort(),
     );

@@ -1,7 +1,8 @@
 import {
   enqueueOutbox,
-  enqueueOutboxMany,
   GroupCommit,
+  outboxInsertAfter,
+  transactionInOneTrip,
   sql,
   type Generated,
   type Insertable,
@@ -260,28 +261,23 @@ export class MessagesRepository<Row extends LedgerRow> implements MessageStore<R
   }
 
   /**
-   * The settles of a batch in one transaction: each row's UPDATE (in id order, so two batches lock in the same
-   * order), then one multi-row INSERT of the events of the rows that changed. With `whileSending`, a row that moved
-   * on is not changed and gets no event (false), exactly as alone.
+   * The settles of a batch in one transaction, sent as one query: each row's UPDATE (in id order, so two batches
+   * lock in the same order) followed by the INSERT of its event into the outbox, which with `whileSending` happens
+   * only if the UPDATE changed the row (`row_count()`). A row that moved on is not changed and gets no event (false),
+   * exactly as alone. One round trip instead of `BEGIN`, an UPDATE per row, the INSERT and `COMMIT`.
    */
-  private settleBatch(batch: Settle[]): Promise<boolean[]> {
-    return this.db.transaction().execute(async (trx) => {
-      const moved = new Map<Settle, boolean>();
-      const inIdOrder = [...batch].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-      for (const settle of inIdOrder) {
-        let update = trx
-          .updateTable(this.table)
-          .set({ ...(settle.patch as Updateable<LedgerTable>), updated_at: sql<Date>`current_timestamp(3)` })
-          .where('id', '=', settle.id);
-        if (settle.whileSending) update = update.where('status', '=', 'sending');
-        const result = await update.executeTakeFirst();
-        moved.set(settle, !settle.whileSending || result.numUpdatedRows > 0n);
-      }
-      await enqueueOutboxMany(
-        trx,
-        batch.filter((settle) => moved.get(settle)).map((settle) => settle.event),
-      );
-      return batch.map((settle) => moved.get(settle) as boolean);
+  private async settleBatch(batch: Settle[]): Promise<boolean[]> {
+    const inIdOrder = [...batch].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const statements = inIdOrder.flatMap((settle) => {
+      let update = this.db
+        .updateTable(this.table)
+        .set({ ...(settle.patch as Updateable<LedgerTable>), updated_at: sql<Date>`current_timestamp(3)` })
+        .where('id', '=', settle.id);
+      if (settle.whileSending) update = update.where('status', '=', 'sending');
+      return [update.compile(), outboxInsertAfter(this.db, settle.event, settle.whileSending)];
     });
+    const affected = await transactionInOneTrip(this.db, statements);
+    const moved = new Map(inIdOrder.map((settle, i) => [settle, (affected[2 * i + 1] ?? 0n) > 0n]));
+    return batch.map((settle) => moved.get(settle) as boolean);
   }
 }

@@ -1,4 +1,4 @@
-import { Kysely, MysqlDialect } from 'kysely';
+import { Kysely, MysqlDialect, type KyselyConfig } from 'kysely';
 import { createConnection, createPool } from 'mysql2';
 
 export const DEFAULT_MYSQL_URL = 'mysql://root@127.0.0.1:3306';
@@ -8,6 +8,8 @@ export interface DbOptions {
   url?: string;
   database: string;
   poolSize?: number;
+  /** Kysely's query log: called once per query sent (a transaction in one trip is one query). */
+  log?: KyselyConfig['log'];
 }
 
 function poolOptions(url: string, database: string) {
@@ -24,6 +26,9 @@ function poolOptions(url: string, database: string) {
     timezone: 'Z',
     dateStrings: false,
     charset: 'utf8mb4',
+    // For `transactionInOneTrip` (one write for a whole transaction). Every query is compiled by Kysely with its
+    // values as parameters, so a value can never become a second statement.
+    multipleStatements: true,
   };
 }
 
@@ -31,7 +36,10 @@ function poolOptions(url: string, database: string) {
 export function createDb<DB>(options: DbOptions): Kysely<DB> {
   const url = options.url ?? process.env.MYSQL_URL ?? DEFAULT_MYSQL_URL;
   const pool = createPool({ ...poolOptions(url, options.database), connectionLimit: options.poolSize ?? 10 });
-  return new Kysely<DB>({ dialect: new MysqlDialect({ pool }) });
+  return new Kysely<DB>({
+    dialect: new MysqlDialect({ pool }),
+    ...(options.log ? { log: options.log } : {}),
+  });
 }
 
 const SAFE_NAME = /^[A-Za-z0-9_]{1,64}$/;

@@ -6,11 +6,12 @@ export {
   type RewrapCipher,
 } from './key-rotation';
 export { answersById, GroupCommit } from './group-commit';
+export { transactionInOneTrip } from './one-trip';
 export { retentionJob, type RetentionJob, type RetentionOptions, type RetentionRule } from './retention';
 export { migrateToLatest, runMigrationsCli, type MigrationLogger } from './migrations';
 export {
   enqueueOutbox,
-  enqueueOutboxMany,
+  outboxInsertAfter,
   outboxMigration,
   startOutboxRelay,
   type OutboxEnvelope,

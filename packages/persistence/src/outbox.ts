@@ -1,4 +1,11 @@
-import { sql, type Generated, type Kysely, type Migration, type Transaction } from 'kysely';
+import {
+  sql,
+  type CompiledQuery,
+  type Generated,
+  type Kysely,
+  type Migration,
+  type Transaction,
+} from 'kysely';
 
 /** Minimal envelope shape the outbox needs (the full one lives in @integrations/contracts). */
 export interface OutboxEnvelope {
@@ -62,23 +69,19 @@ export async function enqueueOutbox(
     .execute();
 }
 
-/** `enqueueOutbox` of several events (each under its type) in one multi-row INSERT; none is a no-op. */
-export async function enqueueOutboxMany(
-  trx: Kysely<OutboxTable> | Transaction<OutboxTable>,
-  envelopes: OutboxEnvelope[],
-): Promise<void> {
-  if (envelopes.length === 0) return;
-  await trx
-    .insertInto('outbox')
-    .values(
-      envelopes.map((envelope) => ({
-        event_id: envelope.id,
-        exchange: 'events' as const,
-        routing_key: envelope.type,
-        envelope: JSON.stringify(envelope),
-      })),
-    )
-    .execute();
+/**
+ * `enqueueOutbox` as a statement to run right after an UPDATE in the same transaction (`transactionInOneTrip`):
+ * with `ifRowChanged` the event is inserted only when that UPDATE changed a row (`row_count()`), so that whether a
+ * state change happened and whether its event exists is decided by the server, with no round trip in between.
+ */
+export function outboxInsertAfter(
+  db: Kysely<OutboxTable>,
+  envelope: OutboxEnvelope,
+  ifRowChanged: boolean,
+): CompiledQuery {
+  return sql`insert into ${sql.table('outbox')} (event_id, exchange, routing_key, envelope)
+    select ${envelope.id}, 'events', ${envelope.type}, ${JSON.stringify(envelope)} from dual
+    where ${ifRowChanged ? sql`row_count() > 0` : sql`true`}`.compile(db);
 }
 
 export type OutboxPublish = (
