@@ -410,12 +410,27 @@ describe('web UI end to end in Chromium', () => {
     await dialog.getByLabel('Template name').fill('order_ready');
     await dialog.getByLabel('Parameters').fill('A-17');
     await dialog.getByRole('button', { name: 'Send' }).click();
+    const delivery = dialog.getByRole('status', { name: 'Delivery' });
+    /** Waits for the dialog to show `state`; if it never does, says what the dialog and Meta had instead. */
+    const shows = (state: string) =>
+      delivery
+        .getByText(state)
+        .waitFor()
+        .catch(async (error: unknown) => {
+          const shown = await dialog.textContent({ timeout: 1_000 }).catch(() => '(nothing)');
+          const atMeta = (await control.messages(meta.phoneNumberId)).map((m) => [m.type, m.status]);
+          // Closed, so that the next test does not fail under the dialog left open.
+          await page.keyboard.press('Escape');
+          throw new Error(
+            `${String(error)}\nthe dialog shows: ${shown}\nMeta has: ${JSON.stringify(atMeta)}`,
+          );
+        });
     // Accepted at once; Meta's status webhooks then move it on, and the dialog follows through the live stream.
-    await dialog.getByRole('status', { name: 'Delivery' }).getByText('Delivered').waitFor();
+    await shows('Delivered');
     // The customer reads it later: only the live stream can tell the open dialog.
     const [template] = await control.messages(meta.phoneNumberId);
     await control.read(meta.phoneNumberId, template!.id);
-    await dialog.getByRole('status', { name: 'Delivery' }).getByText('Read').waitFor();
+    await shows('Read');
     await checkA11y('whatsapp, template read');
     await shoot('25-whatsapp-template-read');
 
@@ -423,7 +438,7 @@ describe('web UI end to end in Chromium', () => {
     await dialog.getByText('Free-form text').click();
     await dialog.getByRole('textbox', { name: /^Message/ }).fill('Are you still there?');
     await dialog.getByRole('button', { name: 'Send' }).click();
-    await dialog.getByRole('status', { name: 'Delivery' }).getByText('Failed').waitFor();
+    await shows('Failed');
     await dialog.getByText('only an approved template can reach them now').waitFor();
     await checkA11y('whatsapp, window closed');
     await shoot('26-whatsapp-window-closed');
