@@ -54,12 +54,21 @@ describe('web UI end to end in Chromium', () => {
 
   /** Every WCAG 2.2 A/AA rule axe-core knows, on what the page shows now; fails naming each violation. */
   const checkA11y = async (screen: string, on: Page = page) => {
-    // Contrast is measured on what settles: a dialog fading in is not yet at full opacity. Transitions are
-    // waited for, at most a second (a countdown or a spinner never settles; a cancelled one rejects).
-    await on.evaluate(`Promise.race([
-      Promise.all(document.getAnimations().map((a) => a.finished.catch(() => null))),
-      new Promise((resolve) => setTimeout(resolve, 1000)),
-    ]).then(() => true)`);
+    // Contrast is measured on what settles: a dialog fading in is not yet at full opacity. Waited for: three
+    // animation frames in a row with nothing animating (a transition may start a frame after the element appears,
+    // which once let axe measure a confirm dialog's button mid-fade), at most two seconds (a countdown or a
+    // spinner never settles).
+    await on.evaluate(`new Promise((resolve) => {
+      const deadline = performance.now() + 2000;
+      let quiet = 0;
+      const tick = () => {
+        const moving = document.getAnimations().some((a) => a.playState === 'running' || a.pending);
+        quiet = moving ? 0 : quiet + 1;
+        if (quiet >= 3 || performance.now() > deadline) resolve(true);
+        else requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    })`);
     const { violations } = await new AxeBuilder({ page: on }).withTags(WCAG_22_AA).analyze();
     const found = violations.map(
       (v) =>
@@ -409,7 +418,9 @@ describe('web UI end to end in Chromium', () => {
     await dialog.getByLabel('Customer’s WhatsApp number').fill('+15557300101');
     await dialog.getByLabel('Template name').fill('order_ready');
     await dialog.getByLabel('Parameters').fill('A-17');
+    const answered = page.waitForResponse((res) => res.url().endsWith('/send'));
     await dialog.getByRole('button', { name: 'Send' }).click();
+    const { id: sentId } = (await (await answered).json()) as { id: string };
     const delivery = dialog.getByRole('status', { name: 'Delivery' });
     /** Waits for the dialog to show `state`; if it never does, says what the dialog and Meta had instead. */
     const shows = (state: string) =>
@@ -419,10 +430,12 @@ describe('web UI end to end in Chromium', () => {
         .catch(async (error: unknown) => {
           const shown = await dialog.textContent({ timeout: 1_000 }).catch(() => '(nothing)');
           const atMeta = (await control.messages(meta.phoneNumberId)).map((m) => [m.type, m.status]);
+          const atApi = (await stack.rest<{ status: string }>(token, 'GET', `/messages/${sentId}`)).body;
           // Closed, so that the next test does not fail under the dialog left open.
           await page.keyboard.press('Escape');
           throw new Error(
-            `${String(error)}\nthe dialog shows: ${shown}\nMeta has: ${JSON.stringify(atMeta)}`,
+            `${String(error)}\nthe dialog shows: ${shown}\nMeta has: ${JSON.stringify(atMeta)}` +
+              `\nthe api has the first message ${JSON.stringify(atApi)}`,
           );
         });
     // Accepted at once; Meta's status webhooks then move it on, and the dialog follows through the live stream.
