@@ -138,7 +138,7 @@ function randomIdOf(messageId: string): bigInt.BigInteger {
  * A send that Telegram may or may not have received (its call timed out after the request was handed to the
  * connection). Retried with the same message id it cannot post twice: its random_id repeats.
  */
-export function uncertainSend(): DomainError {
+function uncertainSend(): DomainError {
   return new DomainError(
     'UPSTREAM_TIMEOUT',
     'Telegram did not answer in time; the message may have arrived. Sent again with the same Idempotency-Key, it is not posted twice.',

@@ -258,7 +258,8 @@ export class AccountMessagesService {
       const error = toDomainError(raw);
       if (account && isSessionGone(error)) await live.failed(account, error, ctx);
       if (account && UNREACHED.has(error.code)) {
-        // Whatever this client still holds is abandoned, never sent late; the next try connects anew. A send
+        // Whatever this client still holds is abandoned, never sent late (a timed-out send that may have left is
+        // settled as UPSTREAM_TIMEOUT, and a resend repeats its random_id); the next try connects anew. A send
         // the open breaker refused never reached the client: it stays.
         if (!(error instanceof BreakerOpenError)) await live.stop(account.id);
         if (retry && (await this.retryLater(row, error))) {
