@@ -138,10 +138,13 @@ describe('MessagesRepository (group commit, against MariaDB)', () => {
     expect(rows.m03).toBe('queued/second');
   });
 
-  it('claims N concurrent sends in one UPDATE, and says false only for the row claimed before', async () => {
+  it('claims N concurrent sends in one trip, and says false only for the row claimed before', async () => {
     for (const id of ids) await repository.insert(values(id));
-    const all = await statementsOf(() => Promise.all(ids.slice(0, 5).map((id) => repository.claim(id, {}))));
-    expect(all).toEqual({ result: [true, true, true, true, true], statements: 3 });
+    const five = () => Promise.all(ids.slice(0, 5).map((id) => repository.claim(id, {})));
+    // `start transaction`, an UPDATE per row and `commit`, in one query.
+    expect(await tripsOf(five)).toBe(1);
+    for (const id of ids.slice(0, 5)) await repository.requeue(id);
+    expect(await statementsOf(five)).toEqual({ result: [true, true, true, true, true], statements: 7 });
 
     // m07 is claimed by another replica first; the same id asked twice in a batch is claimed once.
     await repository.claim('m07', { replica: 'other' });

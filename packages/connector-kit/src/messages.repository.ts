@@ -10,7 +10,6 @@ import {
   type OutboxEnvelope,
   type OutboxTable,
   type Selectable,
-  type Transaction,
   type Updateable,
 } from '@integrations/persistence';
 
@@ -76,15 +75,16 @@ interface Settle {
   whileSending: boolean;
 }
 
-/** Thrown inside a claim transaction to roll it back: fewer rows were `queued` than were asked for. */
-class ShortClaim extends Error {}
+/** A batch's writes in id order (stable: the same id twice keeps its callers' order). */
+const byId = <T extends { id: string }>(batch: readonly T[]): T[] =>
+  [...batch].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
 const isDuplicate = (error: unknown) => (error as { code?: string }).code === 'ER_DUP_ENTRY';
 
 /**
  * The ledger's SQL over one connector's messages table. Accepts, claims and settles are group-committed: the
  * calls that arrive while the previous write of their kind runs (or in the same I/O phase) go out as one
- * multi-row INSERT, one UPDATE, or one transaction, and each caller still gets its own exact answer (see each
+ * multi-row INSERT or one transaction sent as one query, and each caller still gets its own exact answer (see each
  * batch write). A lone call is written alone, as one statement or transaction, so one send in flight costs what it
  * did; under load the statements, the commits (each an fsync) and the socket writes are shared.
  */
@@ -199,65 +199,38 @@ export class MessagesRepository<Row extends LedgerRow> implements MessageStore<R
   }
 
   /** The claims of a batch, one UPDATE per distinct patch (in practice one: a replica claims with its own id). */
-  private async claimBatch(batch: Claim[]): Promise<boolean[]> {
-    const byPatch = new Map<string, number[]>();
-    batch.forEach((claim, i) => {
-      const key = JSON.stringify(claim.patch);
-      const indexes = byPatch.get(key) ?? [];
-      indexes.push(i);
-      byPatch.set(key, indexes);
-    });
-    const claimed: boolean[] = [];
-    for (const indexes of byPatch.values()) {
-      const claims = indexes.map((i) => batch[i] as Claim);
-      const answers = await this.claimGroup(claims);
-      indexes.forEach((i, k) => (claimed[i] = answers[k] as boolean));
-    }
-    return claimed;
-  }
-
   /**
-   * One `UPDATE … WHERE id IN (…) AND status = 'queued'` in a transaction. When it changed every row asked for,
-   * each caller claimed its own; when fewer (another replica claimed one, or the same id was asked twice) it is
-   * rolled back and the claims are made row by row, so each caller learns its own answer.
+   * A lone claim is one UPDATE. A batch is one transaction sent as one query: an UPDATE per row (in id order, so two
+   * batches lock in the same order), each changing its row only while it is `queued`, so each caller learns from its
+   * own statement whether it claimed its row (one claimed by another replica, or the same id asked twice in the
+   * batch, changes nothing the second time). One round trip and one commit instead of `BEGIN`, the UPDATE and
+   * `COMMIT`, and no second pass row by row when another replica was first.
    */
-  private async claimGroup(claims: Claim[]): Promise<boolean[]> {
-    if (claims.length > 1) {
-      try {
-        await this.db.transaction().execute(async (trx) => {
-          const result = await this.claimWhere(
-            trx,
-            claims.map((claim) => claim.id),
-            claims[0]?.patch ?? {},
-          );
-          if (result !== BigInt(claims.length)) throw new ShortClaim();
-        });
-        return claims.map(() => true);
-      } catch (error) {
-        if (!(error instanceof ShortClaim)) throw error;
-      }
+  private async claimBatch(batch: Claim[]): Promise<boolean[]> {
+    if (batch.length === 1) {
+      const [claim] = batch as [Claim];
+      const result = await this.claimStatement(claim).executeTakeFirst();
+      return [result.numUpdatedRows > 0n];
     }
-    const claimed: boolean[] = [];
-    for (const claim of claims) claimed.push((await this.claimWhere(this.db, [claim.id], claim.patch)) > 0n);
-    return claimed;
+    const inIdOrder = byId(batch);
+    const affected = await transactionInOneTrip(
+      this.db,
+      inIdOrder.map((claim) => this.claimStatement(claim).compile()),
+    );
+    const claimed = new Map(inIdOrder.map((claim, i) => [claim, (affected[i] ?? 0n) > 0n]));
+    return batch.map((claim) => claimed.get(claim) as boolean);
   }
 
-  private async claimWhere(
-    db: Kysely<LedgerDatabase> | Transaction<LedgerDatabase>,
-    ids: string[],
-    patch: object,
-  ): Promise<bigint> {
-    const result = await db
+  private claimStatement(claim: Claim) {
+    return this.db
       .updateTable(this.table)
       .set({
-        ...(patch as Updateable<LedgerTable>),
+        ...(claim.patch as Updateable<LedgerTable>),
         status: 'sending',
         updated_at: sql<Date>`current_timestamp(3)`,
       })
-      .where('id', 'in', ids)
-      .where('status', '=', 'queued')
-      .executeTakeFirst();
-    return result.numUpdatedRows;
+      .where('id', '=', claim.id)
+      .where('status', '=', 'queued');
   }
 
   /**
@@ -267,7 +240,7 @@ export class MessagesRepository<Row extends LedgerRow> implements MessageStore<R
    * exactly as alone. One round trip instead of `BEGIN`, an UPDATE per row, the INSERT and `COMMIT`.
    */
   private async settleBatch(batch: Settle[]): Promise<boolean[]> {
-    const inIdOrder = [...batch].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const inIdOrder = byId(batch);
     const statements = inIdOrder.flatMap((settle) => {
       let update = this.db
         .updateTable(this.table)

@@ -6,7 +6,7 @@ export {
   type RewrapCipher,
 } from './key-rotation';
 export { answersById, GroupCommit } from './group-commit';
-export { transactionInOneTrip } from './one-trip';
+export { inOneTrip, transactionInOneTrip, type StatementResult } from './one-trip';
 export { retentionJob, type RetentionJob, type RetentionOptions, type RetentionRule } from './retention';
 export { migrateToLatest, runMigrationsCli, type MigrationLogger } from './migrations';
 export {
@@ -23,6 +23,7 @@ export {
 } from './outbox';
 export {
   sql,
+  type CompiledQuery,
   type CreateTableBuilder,
   type Generated,
   type Insertable,

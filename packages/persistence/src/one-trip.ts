@@ -1,8 +1,17 @@
-import { CompiledQuery, type Kysely } from 'kysely';
+import { CompiledQuery, type Kysely, type QueryResult } from 'kysely';
+
+type Row = Record<string, unknown>;
+
+/** What one statement of a trip answered: the rows it selected (none for a write) and the rows it changed. */
+export interface StatementResult {
+  rows: Row[];
+  affected: bigint;
+}
 
 /**
- * Runs `statements` as one transaction in a single round trip to MariaDB (`start transaction; …; commit` as one
- * multi-statement query), and answers each statement's affected rows, in order.
+ * Runs `statements` in a single round trip to MariaDB, as one multi-statement query, and answers each statement's
+ * result, in order. With `transaction` they are one transaction (`start transaction; …; commit`); without, each
+ * commits on its own (autocommit), in order.
  *
  * Why: every statement is a socket write and a read in the service and a wake-up in the server, and on these
  * machines the syscalls are a large part of a send's cost (the bot connector spent a third of its CPU in mysql2's
@@ -11,27 +20,48 @@ import { CompiledQuery, type Kysely } from 'kysely';
  *
  * Needs a pool with `multipleStatements` (as `createDb` makes it). Safe for the same reason every other query is:
  * the statements are compiled by Kysely, values travel as parameters and are escaped by mysql2, never pasted in.
- * A statement that fails stops the rest: the transaction is rolled back on the same connection before the error
- * is rethrown, so the pool never gets a connection back in the middle of a transaction.
+ * A statement that fails stops the rest; in a transaction it is rolled back on the same connection before the
+ * error is rethrown, so the pool never gets a connection back in the middle of a transaction.
  */
+export async function inOneTrip<DB>(
+  db: Kysely<DB>,
+  statements: ReadonlyArray<CompiledQuery>,
+  options: { transaction: boolean },
+): Promise<StatementResult[]> {
+  const framed = options.transaction;
+  const texts = statements.map((statement) => statement.sql);
+  const text = (framed ? ['start transaction', ...texts, 'commit'] : texts).join(';\n');
+  const parameters = statements.flatMap((statement) => statement.parameters);
+  return db.connection().execute(async (connection) => {
+    let answer: QueryResult<unknown>;
+    try {
+      answer = await connection.executeQuery(CompiledQuery.raw(text, [...parameters]));
+    } catch (error) {
+      if (framed) await connection.executeQuery(CompiledQuery.raw('rollback')).catch(() => undefined);
+      throw error;
+    }
+    // A lone statement is answered as any query is; several with one result each (`start transaction` and
+    // `commit` included), which Kysely hands over as they came.
+    if (statements.length === 1 && !framed) {
+      return [{ rows: answer.rows as Row[], affected: answer.numAffectedRows ?? 0n }];
+    }
+    const expected = statements.length + (framed ? 2 : 0);
+    if (answer.rows.length !== expected) {
+      throw new Error(`expected ${expected} results from one trip, got ${answer.rows.length}`);
+    }
+    return (framed ? answer.rows.slice(1, -1) : answer.rows).map(resultOf);
+  });
+}
+
+/** `inOneTrip` as one transaction, answering each statement's affected rows. */
 export async function transactionInOneTrip<DB>(
   db: Kysely<DB>,
   statements: ReadonlyArray<CompiledQuery>,
 ): Promise<bigint[]> {
-  const text = ['start transaction', ...statements.map((statement) => statement.sql), 'commit'].join(';\n');
-  const parameters = statements.flatMap((statement) => statement.parameters);
-  return db.connection().execute(async (connection) => {
-    let rows: unknown[];
-    try {
-      ({ rows } = await connection.executeQuery(CompiledQuery.raw(text, [...parameters])));
-    } catch (error) {
-      await connection.executeQuery(CompiledQuery.raw('rollback')).catch(() => undefined);
-      throw error;
-    }
-    // One result per statement, `start transaction` and `commit` included.
-    if (rows.length !== statements.length + 2) {
-      throw new Error(`expected ${statements.length + 2} results from one trip, got ${rows.length}`);
-    }
-    return rows.slice(1, -1).map((result) => BigInt((result as { affectedRows?: number }).affectedRows ?? 0));
-  });
+  return (await inOneTrip(db, statements, { transaction: true })).map((result) => result.affected);
+}
+
+function resultOf(result: unknown): StatementResult {
+  if (Array.isArray(result)) return { rows: result as Row[], affected: 0n };
+  return { rows: [], affected: BigInt((result as { affectedRows?: number }).affectedRows ?? 0) };
 }

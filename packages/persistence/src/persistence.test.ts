@@ -4,6 +4,7 @@ import {
   createDb,
   enqueueOutbox,
   ensureDatabase,
+  inOneTrip,
   migrateToLatest,
   outboxMigration,
   retentionJob,
@@ -35,6 +36,40 @@ describe('persistence', () => {
     id: `evt-${n}-${Math.random().toString(36).slice(2)}`,
     type: 'telegram.bot.connected',
     n,
+  });
+
+  it('answers each statement of one trip: selected rows and changed rows, with or without a transaction', async () => {
+    await enqueueOutbox(db, envelope(1));
+    const insert = (n: number) =>
+      db
+        .insertInto('outbox')
+        .values({ event_id: `trip-${n}`, exchange: 'events', routing_key: 'k', envelope: '{}' })
+        .compile();
+    const pending = db
+      .selectFrom('outbox')
+      .select('event_id')
+      .where('published_at', 'is', null)
+      .orderBy('id');
+    const [inserted, selected] = await inOneTrip(db, [insert(1), pending.compile()], { transaction: false });
+    expect(inserted?.affected).toBe(1n);
+    expect(selected?.rows.map((row) => row.event_id)).toEqual([expect.stringMatching(/^evt-1-/), 'trip-1']);
+
+    const [lone] = await inOneTrip(db, [pending.compile()], { transaction: false });
+    expect(lone?.rows).toHaveLength(2);
+    const [changed] = await inOneTrip(db, [insert(2)], { transaction: true });
+    expect(changed).toEqual({ rows: [], affected: 1n });
+
+    // A statement that fails stops the trip; in a transaction what came before it is rolled back too.
+    await expect(inOneTrip(db, [insert(3), insert(1)], { transaction: true })).rejects.toThrow(/Duplicate/);
+    await expect(inOneTrip(db, [insert(4), insert(1), insert(5)], { transaction: false })).rejects.toThrow(
+      /Duplicate/,
+    );
+    const left = await db
+      .selectFrom('outbox')
+      .select('event_id')
+      .where('event_id', 'like', 'trip-%')
+      .execute();
+    expect(left.map((row) => row.event_id).sort()).toEqual(['trip-1', 'trip-2', 'trip-4']);
   });
 
   it('forgets rows past their retention in small batches, only those its rule allows', async () => {

@@ -1,15 +1,16 @@
 import type { Envelope } from '@integrations/contracts';
-import type { Kysely } from '@integrations/persistence';
+import { inOneTrip, type Kysely } from '@integrations/persistence';
 import type { AuditDatabase } from '../db/schema';
 import { DeliveriesRepository } from '../webhooks/deliveries.repository';
 import { deliveriesFor } from '../webhooks/fan-out';
 import { LogsRepository } from './logs.repository';
 
 /**
- * What a delivery batch of events becomes: one log entry each and one webhook delivery per matching subscription,
- * written together (one transaction when there are deliveries, the log's single INSERT when there are none).
- * Each is idempotent (`event_id` unique in the log, (webhook, event) unique in the deliveries), so a batch
- * delivered again changes nothing, and the events are acked only after the commit: at least once, never twice.
+ * What a delivery batch of events becomes: one log entry each and one webhook delivery per matching subscription.
+ * The log entries and the lookup of the batch's users' webhooks go in one round trip; the deliveries, when any
+ * event matches, in a second. Each write is idempotent (`event_id` unique in the log, (webhook, event) unique in
+ * the deliveries) and the events are acked only after both: a batch that fails between them is delivered again,
+ * finds its log entries there and makes its deliveries then, so every write happens at least once and none twice.
  * The dispatcher sends the deliveries from the table, so a slow receiver never holds up the trail.
  */
 export class EventBatchWriter {
@@ -26,16 +27,16 @@ export class EventBatchWriter {
   }
 
   async write(envelopes: readonly Envelope[]): Promise<void> {
+    if (envelopes.length === 0) return;
     const users = [...new Set(envelopes.map((e) => e.userid))];
-    const deliveries = deliveriesFor(envelopes, await this.subscriptions.activeSubscriptions(users));
-    if (deliveries.length === 0) {
-      await this.logs.record(envelopes);
-      return;
-    }
-    await this.db.transaction().execute(async (trx) => {
-      await new LogsRepository(trx).record(envelopes);
-      await new DeliveriesRepository(trx).insert(deliveries);
-    });
+    const [, found] = await inOneTrip(
+      this.db,
+      [this.logs.recordStatement(envelopes), this.subscriptions.activeSubscriptionsStatement(users)],
+      { transaction: false },
+    );
+    const deliveries = deliveriesFor(envelopes, DeliveriesRepository.subscriptionsOf(found?.rows ?? []));
+    if (deliveries.length === 0) return;
+    await this.subscriptions.insert(deliveries);
     this.onDue();
   }
 }

@@ -1,6 +1,12 @@
 import type { AuditLogsQueryCommand, Envelope, LogEntry, LogEntryPage } from '@integrations/contracts';
 import { DomainError } from '@integrations/contracts';
-import { sql, type Insertable, type Kysely, type Selectable } from '@integrations/persistence';
+import {
+  sql,
+  type CompiledQuery,
+  type Insertable,
+  type Kysely,
+  type Selectable,
+} from '@integrations/persistence';
 import type { AuditDatabase } from '../db/schema';
 import { fromLegacyType, legacyType, mapEvent } from './event-mapping';
 
@@ -59,14 +65,19 @@ export class LogsRepository {
    */
   async record(envelopes: readonly Envelope[]): Promise<number> {
     if (envelopes.length === 0) return 0;
+    const result = await this.db.executeQuery(this.recordStatement(envelopes));
+    return Number(result.numAffectedRows ?? 0);
+  }
+
+  /** `record` as a statement, to send in one trip with others (`inOneTrip`); `envelopes` must not be empty. */
+  recordStatement(envelopes: readonly Envelope[]): CompiledQuery {
     const rows = envelopes.map((envelope) => {
       const row = rowOf(envelope);
       return sql`select ${sql.join(COLUMNS.map((c) => sql`${row[c]} as ${sql.ref(c)}`))}`;
     });
-    const result = await sql`insert ignore into integration_logs (${sql.join(COLUMNS.map((c) => sql.ref(c)))})
+    return sql`insert ignore into integration_logs (${sql.join(COLUMNS.map((c) => sql.ref(c)))})
       select e.* from (${sql.join(rows, sql` union all `)}) as e
-      where not exists (select 1 from purged_users p where p.user_id = e.user_id)`.execute(this.db);
-    return Number(result.numAffectedRows ?? 0);
+      where not exists (select 1 from purged_users p where p.user_id = e.user_id)`.compile(this.db);
   }
 
   /** Newest first; the caller's own entries unless `admin`. The cursor is the last id seen. */

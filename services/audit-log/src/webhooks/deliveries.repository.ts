@@ -1,4 +1,4 @@
-import type { Insertable, Kysely } from '@integrations/persistence';
+import type { CompiledQuery, Insertable, Kysely } from '@integrations/persistence';
 import type { AuditDatabase } from '../db/schema';
 
 export type NewDelivery = Insertable<AuditDatabase['webhook_deliveries']>;
@@ -10,23 +10,31 @@ export interface Subscription {
   patterns: string[];
 }
 
+type SubscriptionRow = { id: string; user_id: string; events: string };
+
 /** The subscriptions events are matched against, and the deliveries they become. */
 export class DeliveriesRepository {
   constructor(private readonly db: Kysely<AuditDatabase>) {}
 
-  /** The active subscriptions of these users, in one query (one per delivery batch of events). */
-  async activeSubscriptions(userIds: readonly string[]): Promise<Subscription[]> {
-    if (userIds.length === 0) return [];
-    const rows = await this.db
+  /**
+   * The active subscriptions of these users as one query (one per delivery batch of events), to send in the
+   * batch's one trip; `userIds` must not be empty. Its rows become subscriptions through `subscriptionsOf`.
+   */
+  activeSubscriptionsStatement(userIds: readonly string[]): CompiledQuery<SubscriptionRow> {
+    return this.db
       .selectFrom('webhooks')
       .select(['id', 'user_id', 'events'])
       .where('user_id', 'in', userIds)
       .where('status', '=', 'active')
-      .execute();
+      .compile();
+  }
+
+  /** The rows of `activeSubscriptionsStatement`, as one trip hands them over (untyped), as subscriptions. */
+  static subscriptionsOf(rows: ReadonlyArray<Record<string, unknown>>): Subscription[] {
     return rows.map((row) => ({
-      id: row.id,
-      userId: row.user_id,
-      patterns: JSON.parse(row.events) as string[],
+      id: String(row.id),
+      userId: String(row.user_id),
+      patterns: JSON.parse(String(row.events)) as string[],
     }));
   }
 

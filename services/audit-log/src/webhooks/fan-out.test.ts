@@ -1,7 +1,9 @@
 import type { Envelope } from '@integrations/contracts';
 import { Messaging } from '@integrations/messaging';
+import { createDb } from '@integrations/persistence';
 import {
   createTestDatabase,
+  infra,
   createTestVhost,
   rabbitManagement,
   waitFor,
@@ -11,6 +13,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import type { AuditLogService } from '../app';
 import { startTestAuditLog } from '../testing/start';
+import type { AuditDatabase } from '../db/schema';
 import { EventBatchWriter } from '../logs/event-batch';
 
 /**
@@ -86,10 +89,27 @@ describe('webhook fan-out in the audit trail', () => {
     const db = service!.db;
     const mine = sent('alice', 'm-1');
     const batch: Envelope[] = [mine, removedBot('alice'), sent('bob', 'm-2')];
-    const writer = new EventBatchWriter(db, () => undefined);
+    let trips = 0;
+    // The writer on a database handle of its own, whose log counts the queries (round trips) it sends.
+    const counted = createDb<AuditDatabase>({
+      url: infra.mysqlUrl,
+      database: database.name,
+      poolSize: 1,
+      log: (event) => {
+        if (event.level === 'query') trips += 1;
+      },
+    });
+    const writer = new EventBatchWriter(counted, () => undefined);
+    // The log entries and the webhook lookup in one trip; the delivery in a second.
     await writer.write(batch);
+    expect(trips).toBe(2);
     await writer.write(batch); // the same batch redelivered
     await writer.write([batch[1]!, mine]); // and part of it again, batched differently
+    // Nothing of bob's matches a webhook: his events cost one trip.
+    trips = 0;
+    await writer.write([sent('bob', 'm-5'), removedBot('bob')]);
+    expect(trips).toBe(1);
+    await counted.destroy();
     expect(
       await deliveriesOf(
         db,
