@@ -10,6 +10,17 @@ export const EXCHANGES = {
 
 export type ExchangeAlias = keyof typeof EXCHANGES;
 
+/**
+ * The account connector's commands wait in one queue per shard of users (ADR 0008): `<service>.shard.<n>` on this
+ * direct exchange, `n` the user's shard of `TELEGRAM_ACCOUNT_SHARDS`. The connector forwards there what arrives on
+ * its lanes; the api publishes its requests there directly.
+ */
+export const ACCOUNT_SHARDS = {
+  exchange: 'integrations.account.shards',
+  service: 'connector-telegram-account',
+  defaultCount: 8,
+} as const;
+
 export const PRIORITIES = ['high', 'mid', 'low'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 

@@ -9,6 +9,7 @@ export {
   type CommandRoutes,
 } from './command-router';
 export { Messaging, type MessagingOptions } from './messaging';
+export { shardOf, shardQueueFor, shardQueueOf, type ShardRouting } from './shards';
 export type { RetiredEventQueue, RetirementPass } from './retired-queue';
 export type * from './types';
 export {

@@ -15,7 +15,7 @@ import {
   InMemorySpanExporter,
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
-import { Messaging, type Priority } from './index';
+import { Messaging, shardOf, shardQueueOf, type Priority } from './index';
 
 const ctx = { userId: 'user-1', requestId: 'req-1' };
 /** Polls with a deadline: a condition that never holds fails with a message, not at Jest's timeout. */
@@ -304,6 +304,69 @@ describe('Messaging with keyed (shard) queues', () => {
     expect(handled[3]).toEqual({ shard: 0, userId: 'user-a', priority: 'mid' });
     await next.stop();
     await one.stop();
+  });
+});
+
+describe('Messaging with requests straight to a shard queue', () => {
+  let vhost: TestVhost;
+  let server: Messaging;
+  let client: Messaging;
+  const routing = { exchange: 'test.direct-shards', service: 'direct', shards: 2 };
+  /** The first user id (`user-<n>`) that `matches`. */
+  const userWhere = (matches: (userId: string) => boolean) => {
+    for (let n = 0; ; n++) if (matches(`user-${n}`)) return `user-${n}`;
+  };
+
+  beforeAll(async () => {
+    vhost = await createTestVhost('messaging_direct_shards');
+    server = await Messaging.connect({ url: vhost.url, service: 'direct' });
+    client = await Messaging.connect({ url: vhost.url, service: 'test-api' });
+    await client.declareKeyedExchange(routing.exchange);
+    await server.declareKeyedQueues(
+      routing.exchange,
+      [0, 1].map((n) => shardQueueOf('direct', n)),
+      'direct',
+    );
+  });
+  afterAll(async () => {
+    await client?.close();
+    await server?.close();
+    await vhost?.delete();
+  });
+
+  it("answers a request from its user's shard, and a shard moves a command not its own to its owner", async () => {
+    const handled: { shard: number; userId: string; priority: Priority }[] = [];
+    const consumers = await Promise.all(
+      [0, 1].map((shard) =>
+        server.consumeUntilStopped({
+          queue: shardQueueOf('direct', shard),
+          deadKey: 'direct',
+          shards: routing,
+          handler: async (envelope, meta) => {
+            handled.push({ shard, userId: envelope.userid, priority: meta.priority });
+            return {};
+          },
+        }),
+      ),
+    );
+    const cancel = (userId: string, shards: number) =>
+      client.request(
+        'telegram.account.flow.cancel',
+        { flowId: 'f1' },
+        { userId },
+        { timeoutMs: 5000, shard: { ...routing, shards } },
+      );
+    // Nothing is bound to the commands exchange here: only the shard queue can answer.
+    const onOne = userWhere((id) => shardOf(id, 2) === 1);
+    expect(await cancel(onOne, 2)).toEqual({ ok: true, data: {} });
+    // A caller counting three shards sends this user to the other existing queue, whose consumer moves it on.
+    const moved = userWhere((id) => shardOf(id, 3) < 2 && shardOf(id, 3) !== shardOf(id, 2));
+    expect(await cancel(moved, 3)).toEqual({ ok: true, data: {} });
+    expect(handled).toEqual([
+      { shard: 1, userId: onOne, priority: 'high' },
+      { shard: shardOf(moved, 2), userId: moved, priority: 'high' },
+    ]);
+    await Promise.all(consumers.map((consumer) => consumer.stop()));
   });
 });
 

@@ -1,12 +1,13 @@
 import { AmqpConnection } from '@golevelup/nestjs-rabbitmq';
 import type { Envelope, Reply } from '@integrations/contracts';
 import { queueMetrics, type Registry } from '@integrations/observability';
-import type { Options } from 'amqplib';
+import type { ConsumeMessage, Options } from 'amqplib';
 import { Consumer, FORWARDED } from './consumer';
 import { makeEnvelope, type MessageContext } from './envelope';
 import { LANE_PRIORITY, commandLanes, eventLane, priorityOf, shardLane } from './lane';
 import { Publisher } from './publisher';
-import { Requester } from './request-reply';
+import { Requester, type RequestOptions } from './request-reply';
+import { shardQueueFor, type ShardRouting } from './shards';
 import { RetryAndDeadLetter } from './retry';
 import { RpcClient } from './rpc-client';
 import type { FieldSealer } from './secret-fields';
@@ -174,12 +175,7 @@ export class Messaging {
    * Sends a command and waits for its reply (direct reply-to). A timeout answers UPSTREAM_TIMEOUT instead of
    * throwing, so the api turns it into a 504 like any other failed reply.
    */
-  request<R>(
-    type: string,
-    data: unknown,
-    ctx: MessageContext,
-    opts: { timeoutMs?: number; priority?: Priority } = {},
-  ): Promise<Reply<R>> {
+  request<R>(type: string, data: unknown, ctx: MessageContext, opts: RequestOptions = {}): Promise<Reply<R>> {
     return this.requester.request<R>(type, data, ctx, opts);
   }
 
@@ -271,13 +267,18 @@ export class Messaging {
     await this.topology.declareCommandLanes(lanes, opts.bindings);
     for (const lane of lanes) {
       await this.consumer.subscribe(lane, async (envelope, msg) => {
-        await this.amqp.publish(opts.exchange, opts.route(envelope), msg.content, {
-          ...msg.properties,
-          priority: LANE_PRIORITY[lane.priority],
-        });
+        await this.forward(opts.exchange, opts.route(envelope), msg, lane.priority);
         return FORWARDED;
       });
     }
+  }
+
+  /** Moves a delivered command on, unchanged (its reply address included), keeping its lane as its priority. */
+  private async forward(exchange: string, routingKey: string, msg: ConsumeMessage, lane: Priority) {
+    await this.amqp.publish(exchange, routingKey, msg.content, {
+      ...msg.properties,
+      priority: LANE_PRIORITY[lane],
+    });
   }
 
   /**
@@ -290,23 +291,42 @@ export class Messaging {
   }
 
   /**
+   * The exchange of `declareKeyedQueues` alone: a caller that sends requests straight to the keyed queues
+   * (`request` with `shard`) declares it, since publishing to an exchange that does not exist yet would close its
+   * channel. Until the queues are declared and bound, such a request goes nowhere and times out.
+   */
+  declareKeyedExchange(exchange: string): Promise<void> {
+    return this.topology.declareKeyedExchange(exchange);
+  }
+
+  /**
    * Consumes one queue declared by `declareKeyedQueues` on a channel of its own, until `stop()`. Replies, retries
-   * and dead letters work as in `consumeCommands`; the consumer survives reconnects until stopped.
+   * and dead letters work as in `consumeCommands`; the consumer survives reconnects until stopped. With `shards`,
+   * a command whose user belongs to another shard's queue (a caller publishing straight to the shards with another
+   * shard count) is moved there rather than handled by the wrong owner.
    */
   consumeUntilStopped(opts: {
     queue: string;
     deadKey: string;
     handler: CommandHandler;
     prefetch?: number;
+    shards?: ShardRouting;
   }): Promise<StoppableConsumer> {
+    const { shards } = opts;
     return this.consumer.consumeUntilStopped(
       shardLane(opts.queue, opts.deadKey),
-      (envelope, msg) =>
-        opts.handler(envelope, {
+      async (envelope, msg) => {
+        const owner = shards ? shardQueueFor(shards, envelope.userid) : opts.queue;
+        if (shards && owner !== opts.queue) {
+          await this.forward(shards.exchange, owner, msg, priorityOf(msg));
+          return FORWARDED;
+        }
+        return opts.handler(envelope, {
           priority: priorityOf(msg),
           redelivered: msg.fields.redelivered,
           answered: Boolean(msg.properties.replyTo),
-        }),
+        });
+      },
       opts.prefetch ?? 20,
     );
   }

@@ -4,7 +4,19 @@ import type { MessageContext } from './envelope';
 import { assertValid, publishOptions, withTraceHeader, type Publisher } from './publisher';
 import { failed, isReply } from './replies';
 import type { RpcClient } from './rpc-client';
+import { LANE_PRIORITY } from './lane';
+import { shardQueueFor, type ShardRouting } from './shards';
 import { EXCHANGES, routingKeyFor, type Priority } from './topology';
+
+export interface RequestOptions {
+  timeoutMs?: number;
+  priority?: Priority;
+  /**
+   * The command goes straight to the queue of its user's shard (`ctx.userId`) rather than to the commands
+   * exchange, whose lane a sharded service would only forward it from: one broker hop and one consumer fewer.
+   */
+  shard?: ShardRouting;
+}
 
 /** Sends commands and waits for their replies over direct reply-to (the RpcClient's channel, no confirms). */
 export class Requester {
@@ -23,7 +35,7 @@ export class Requester {
     type: string,
     data: unknown,
     ctx: MessageContext,
-    opts: { timeoutMs?: number; priority?: Priority } = {},
+    opts: RequestOptions = {},
   ): Promise<Reply<R>> {
     // Validated before anything goes out, so a bad request fails the same way whether the broker is up or not.
     assertValid(this.makeEnvelope(type, data, ctx));
@@ -35,9 +47,14 @@ export class Requester {
       });
     }
     const timeout = opts.timeoutMs ?? 10_000;
+    const priority = opts.priority ?? 'high';
+    // Straight to a shard's queue, the lane kept as the message's priority (as a forwarding consumer keeps it).
+    const exchange = opts.shard?.exchange ?? EXCHANGES.commands;
+    const routingKey = opts.shard ? shardQueueFor(opts.shard, ctx.userId) : routingKeyFor(type, priority);
+    const laneProperties = opts.shard ? { priority: LANE_PRIORITY[priority] } : {};
     return inSpan(
       `${type} request`,
-      { 'messaging.system': 'rabbitmq', 'messaging.destination.name': EXCHANGES.commands },
+      { 'messaging.system': 'rabbitmq', 'messaging.destination.name': exchange },
       async (span) => {
         // Made inside the span, so the consumer's work continues this trace as a child of the request.
         const envelope = this.makeEnvelope(type, data, { ...ctx, traceparent: currentTraceparent() });
@@ -45,10 +62,13 @@ export class Requester {
         // The request expires with its caller: nobody would read a late reply.
         const sealed = await this.publisher.seal(envelope);
         const content = await this.rpc.call(
-          EXCHANGES.commands,
-          routingKeyFor(type, opts.priority ?? 'high'),
+          exchange,
+          routingKey,
           sealed?.content ?? Buffer.from(JSON.stringify(envelope)),
-          publishOptions(envelope, withTraceHeader({ persistent: false, headers: sealed?.headers ?? {} })),
+          publishOptions(
+            envelope,
+            withTraceHeader({ persistent: false, headers: sealed?.headers ?? {}, ...laneProperties }),
+          ),
           timeout,
         );
         if (!content) {

@@ -55,10 +55,17 @@ export class TopologySetup {
    * A durable direct exchange and, bound to it by their own names, one priority queue per key (with its retry
    * queues, dead-lettering into `<deadKey>.dead`).
    */
-  async declareKeyedQueues(exchange: string, queues: readonly string[], deadKey: string): Promise<void> {
-    await this.declareDeadQueue(deadKey);
+  /** The direct exchange of `declareKeyedQueues` alone, for a service that publishes to its queues. */
+  async declareKeyedExchange(exchange: string): Promise<void> {
     await this.addSetup(async (channel) => {
       await channel.assertExchange(exchange, 'direct', { durable: true });
+    });
+  }
+
+  async declareKeyedQueues(exchange: string, queues: readonly string[], deadKey: string): Promise<void> {
+    await this.declareDeadQueue(deadKey);
+    await this.declareKeyedExchange(exchange);
+    await this.addSetup(async (channel) => {
       for (const queue of queues) {
         await channel.assertQueue(queue, { durable: true, arguments: keyedQueueArguments(deadKey) });
         await this.assertRetryQueues(channel, queue);

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
-import { buildAsyncApi } from '@integrations/contracts';
+import { ACCOUNT_SHARDS, buildAsyncApi } from '@integrations/contracts';
 import { Messaging } from '@integrations/messaging';
 import { createCipherFromEnv, fieldSealer } from '@integrations/secrets';
 import { createLogger, createMetricsRegistry, type Logger } from '@integrations/observability';
@@ -52,6 +52,8 @@ export async function startApi(
     registry,
     ...(sealer ? { sealer } : {}),
   });
+  // Account requests are published straight to the shard queues' exchange (CommandGateway): it must exist first.
+  if (config.connectors.has('account')) await messaging.declareKeyedExchange(ACCOUNT_SHARDS.exchange);
   const verifier = createTokenVerifier(config.auth);
   const rateLimits = new RateLimits(redis, config.redisPrefix, config.rateLimits, registry);
 

@@ -1,3 +1,4 @@
+import { ACCOUNT_SHARDS } from '@integrations/contracts';
 import { ConfigError, EnvReader, PORT, infrastructure, telegramMode } from '@integrations/service-kit';
 import type { RateLimitConfig } from './http/rate-limits';
 import { CONNECTOR_NAMES, type ConnectorName, isConnectorName } from './platforms/registry';
@@ -35,6 +36,12 @@ export interface ApiConfig {
   rateLimits: RateLimitConfig;
   /** Which connectors of the registry are deployed: merged lists and id lookups only ask those. */
   connectors: ReadonlySet<ConnectorName>;
+  /**
+   * The account connector's shard count (`TELEGRAM_ACCOUNT_SHARDS`, the connector's own setting): account commands
+   * go straight to the queue of their user's shard. A different count than the connector's costs a hop (the
+   * shard that gets a command not its own moves it on), never a wrong owner.
+   */
+  accountShards: number;
   production: boolean;
 }
 
@@ -65,6 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     corsOrigins: read.list('CORS_ORIGINS'),
     commandTimeoutMs: read.integer('API_COMMAND_TIMEOUT_MS', 10_000, positive),
     connectors: parseConnectors(env.API_CONNECTORS ?? 'bot,account,whatsapp'),
+    accountShards: read.integer('TELEGRAM_ACCOUNT_SHARDS', ACCOUNT_SHARDS.defaultCount, positive),
     rateLimits: {
       perIp: { points: read.integer('RATE_LIMIT_PER_IP', 1200, positive), windowSeconds: 60 },
       perUser: { points: read.integer('RATE_LIMIT_PER_USER', 600, positive), windowSeconds: 60 },

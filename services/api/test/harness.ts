@@ -1,5 +1,5 @@
-import type { Envelope } from '@integrations/contracts';
-import { Messaging } from '@integrations/messaging';
+import { ACCOUNT_SHARDS, type Envelope } from '@integrations/contracts';
+import { Messaging, shardQueueOf } from '@integrations/messaging';
 import { createLogger } from '@integrations/observability';
 import { createTestVhost, infra, mintToken, uniqueName, type TestVhost } from '@integrations/testing';
 import { PassThrough } from 'node:stream';
@@ -42,14 +42,20 @@ export async function startHarness(
   const extra: ApiService[] = [];
   const responder = await Messaging.connect({ url: vhost.url, service: 'test-connector' });
   const received: Envelope[] = [];
-  await responder.consumeCommands({
-    queue: 'test-connector',
-    bindings,
-    handler: async (envelope) => {
-      received.push(envelope);
-      return handler(envelope);
-    },
-  });
+  const respond = async (envelope: Envelope) => {
+    received.push(envelope);
+    return handler(envelope);
+  };
+  await responder.consumeCommands({ queue: 'test-connector', bindings, handler: respond });
+  // The api sends account requests straight to the account connector's shard queues: the responder serves them.
+  if (bindings.some((binding) => binding.startsWith('telegram.account.'))) {
+    const queues = Array.from({ length: config.accountShards }, (_, n) =>
+      shardQueueOf(ACCOUNT_SHARDS.service, n),
+    );
+    await responder.declareKeyedQueues(ACCOUNT_SHARDS.exchange, queues, 'test-connector');
+    for (const queue of queues)
+      await responder.consumeUntilStopped({ queue, deadKey: 'test-connector', handler: respond });
+  }
   return {
     api,
     config,

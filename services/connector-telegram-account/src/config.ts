@@ -1,3 +1,4 @@
+import { ACCOUNT_SHARDS } from '@integrations/contracts';
 import { connectorSettings, type ConnectorSettings } from '@integrations/connector-kit';
 import { ConfigError, EnvReader, telegramMode } from '@integrations/service-kit';
 
@@ -59,7 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AccountConnect
     connectTimeoutMs: Math.max(100, ms('TELEGRAM_CONNECT_TIMEOUT_MS', 30_000)),
     restoreConcurrency: read.integer('TELEGRAM_RESTORE_CONCURRENCY', 20, { min: 1 }),
     healthSweepMs: ms('TELEGRAM_HEALTH_SWEEP_MS', 60_000),
-    shards: read.integer('TELEGRAM_ACCOUNT_SHARDS', 8, { min: 1 }),
+    shards: read.integer('TELEGRAM_ACCOUNT_SHARDS', ACCOUNT_SHARDS.defaultCount, { min: 1 }),
     shardLeaseMs: Math.max(500, ms('TELEGRAM_SHARD_LEASE_MS', 5_000)),
   };
 }

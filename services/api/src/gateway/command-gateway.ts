@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  ACCOUNT_SHARDS,
   type CommandDataMap,
   type CommandType,
   DomainError,
   type ReplyDataMap,
 } from '@integrations/contracts';
-import type { MessageContext, Messaging } from '@integrations/messaging';
+import type { MessageContext, Messaging, ShardRouting } from '@integrations/messaging';
 import { currentTraceparent } from '@integrations/observability';
 import type { AuthedRequest } from '../auth/auth.guard';
 import type { ApiConfig } from '../config';
@@ -15,12 +16,27 @@ import { TOKENS } from '../tokens';
  * The api's only way to the connectors: a typed command, sent as the caller (their `sub`, request id, admin
  * flag and trace), answered through request/reply. A failed reply becomes the DomainError it describes.
  */
+/** The account connector's commands: it forwards each from its lanes to its user's shard queue. */
+const isAccountCommand = (type: CommandType) => type.startsWith('telegram.account.');
+
 @Injectable()
 export class CommandGateway {
+  /**
+   * Where an account request goes: straight to its user's shard queue, which skips the connector's forward (one
+   * delivery, one publish and its confirm before the command reaches the replica that serves the shard).
+   */
+  private readonly accountShards: ShardRouting;
+
   constructor(
     @Inject(TOKENS.messaging) private readonly messaging: Messaging,
     @Inject(TOKENS.config) private readonly config: ApiConfig,
-  ) {}
+  ) {
+    this.accountShards = {
+      exchange: ACCOUNT_SHARDS.exchange,
+      service: ACCOUNT_SHARDS.service,
+      shards: config.accountShards,
+    };
+  }
 
   contextOf(req: AuthedRequest, extra: Partial<MessageContext> = {}): MessageContext {
     const traceparent = currentTraceparent();
@@ -54,6 +70,7 @@ export class CommandGateway {
   ): Promise<ReplyDataMap[T]> {
     const reply = await this.messaging.request<ReplyDataMap[T]>(type, data, this.contextOf(req, extra), {
       timeoutMs: this.config.commandTimeoutMs,
+      ...(isAccountCommand(type) ? { shard: this.accountShards } : {}),
     });
     if (!reply.ok) throw DomainError.fromReplyError(reply.error);
     return reply.data;

@@ -1,5 +1,13 @@
 import { KeyedQueue } from '@integrations/connector-kit';
-import type { CommandHandler, Messaging, StoppableConsumer } from '@integrations/messaging';
+import { ACCOUNT_SHARDS } from '@integrations/contracts';
+import {
+  shardQueueFor,
+  shardQueueOf,
+  type CommandHandler,
+  type Messaging,
+  type ShardRouting,
+  type StoppableConsumer,
+} from '@integrations/messaging';
 import { telegramMetrics, type Logger, type Registry } from '@integrations/observability';
 import type { Accounts } from '../accounts/accounts.repository';
 import type { FlowsService } from '../flows/flows.service';
@@ -8,7 +16,7 @@ import type { LiveClients } from '../telegram/live-clients';
 import { shardOf, type ShardOwner } from './shard-leases';
 
 /** Account commands move from the service's lanes to one queue per shard through this exchange. */
-export const SHARD_EXCHANGE = 'integrations.account.shards';
+export const SHARD_EXCHANGE = ACCOUNT_SHARDS.exchange;
 
 /**
  * What serving a shard means for the account connector: consuming its queue, holding the live clients of its
@@ -45,7 +53,12 @@ export class AccountShards implements ShardOwner {
   }
 
   queueOf(shard: number): string {
-    return `${this.deps.service}.shard.${shard}`;
+    return shardQueueOf(this.deps.service, shard);
+  }
+
+  /** Where a user's commands go; a shard's consumer moves on a command that is not its own (see `route`). */
+  private get routing(): ShardRouting {
+    return { exchange: SHARD_EXCHANGE, service: this.deps.service, shards: this.deps.shards };
   }
 
   /** Declares the shard queues and moves every account command into the queue of its user's shard. */
@@ -57,7 +70,7 @@ export class AccountShards implements ShardOwner {
       queue: service,
       bindings,
       exchange: SHARD_EXCHANGE,
-      route: (envelope) => this.queueOf(shardOf(envelope.userid, shards)),
+      route: (envelope) => shardQueueFor(this.routing, envelope.userid),
     });
   }
 
@@ -76,7 +89,12 @@ export class AccountShards implements ShardOwner {
       // Then commands flow at once; an account whose client is not back yet connects on its first command.
       this.consumers.set(
         shard,
-        await messaging.consumeUntilStopped({ queue: this.queueOf(shard), deadKey: service, handler }),
+        await messaging.consumeUntilStopped({
+          queue: this.queueOf(shard),
+          deadKey: service,
+          handler,
+          shards: this.routing,
+        }),
       );
       this.metrics.shardLeasesHeld.set(this.consumers.size);
       this.restores.set(

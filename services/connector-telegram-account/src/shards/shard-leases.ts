@@ -208,10 +208,8 @@ export class ShardLeases {
   }
 }
 
-/** The shard of a platform user: all of a user's accounts, flows and sends live on one shard. */
-export function shardOf(userId: string, shards: number): number {
-  return createHash('sha1').update(userId).digest().readUInt32BE(0) % shards;
-}
+// Where a user's commands go is the messaging package's (the api publishes straight to a user's shard).
+export { shardOf } from '@integrations/messaging';
 
 /** `shardOf` in SQL (MariaDB and MySQL), for a column holding the platform user: the same shard for every id. */
 export function shardOfColumn(column: string, shards: number): RawBuilder<number> {
