@@ -12,30 +12,29 @@ import type { AuthedRequest } from '../auth/auth.guard';
 import type { ApiConfig } from '../config';
 import { TOKENS } from '../tokens';
 
+/** The account connector's commands: it forwards each from its lanes to its user's shard queue. */
+const isAccountCommand = (type: CommandType) => type.startsWith('telegram.account.');
+
 /**
  * The api's only way to the connectors: a typed command, sent as the caller (their `sub`, request id, admin
  * flag and trace), answered through request/reply. A failed reply becomes the DomainError it describes.
  */
-/** The account connector's commands: it forwards each from its lanes to its user's shard queue. */
-const isAccountCommand = (type: CommandType) => type.startsWith('telegram.account.');
-
 @Injectable()
 export class CommandGateway {
   /**
    * Where an account request goes: straight to its user's shard queue, which skips the connector's forward (one
    * delivery, one publish and its confirm before the command reaches the replica that serves the shard).
    */
-  private readonly accountShards: ShardRouting;
+  private readonly accountShards: ShardRouting | undefined;
 
   constructor(
     @Inject(TOKENS.messaging) private readonly messaging: Messaging,
     @Inject(TOKENS.config) private readonly config: ApiConfig,
   ) {
-    this.accountShards = {
-      exchange: ACCOUNT_SHARDS.exchange,
-      service: ACCOUNT_SHARDS.service,
-      shards: config.accountShards,
-    };
+    // Only with the account connector deployed has the api declared the shard exchange (see `startApi`).
+    this.accountShards = config.connectors.has('account')
+      ? { exchange: ACCOUNT_SHARDS.exchange, service: ACCOUNT_SHARDS.service, shards: config.accountShards }
+      : undefined;
   }
 
   contextOf(req: AuthedRequest, extra: Partial<MessageContext> = {}): MessageContext {
@@ -70,7 +69,7 @@ export class CommandGateway {
   ): Promise<ReplyDataMap[T]> {
     const reply = await this.messaging.request<ReplyDataMap[T]>(type, data, this.contextOf(req, extra), {
       timeoutMs: this.config.commandTimeoutMs,
-      ...(isAccountCommand(type) ? { shard: this.accountShards } : {}),
+      ...(this.accountShards && isAccountCommand(type) ? { shard: this.accountShards } : {}),
     });
     if (!reply.ok) throw DomainError.fromReplyError(reply.error);
     return reply.data;
