@@ -198,7 +198,6 @@ export class MessagesRepository<Row extends LedgerRow> implements MessageStore<R
     }
   }
 
-  /** The claims of a batch, one UPDATE per distinct patch (in practice one: a replica claims with its own id). */
   /**
    * A lone claim is one UPDATE. A batch is one transaction sent as one query: an UPDATE per row (in id order, so two
    * batches lock in the same order), each changing its row only while it is `queued`, so each caller learns from its

@@ -415,30 +415,29 @@ describe('Messaging losing the broker while a shard consumer is being set up', (
     await vhost?.delete();
   });
 
-  it('leaves no promise unhandled when the connection dies as the consumer asks for its prefetch', async () => {
-    const dropped = proxy.dropWhenClientSends(BASIC_QOS);
-    const taking = consumer('first').then(
+  /** Starts consumer `name` while the connection is cut as the router sends `frame`; what its caller was told. */
+  const consumeWhileCut = async (frame: Buffer, name: string) => {
+    const dropped = proxy.dropWhenClientSends(frame);
+    const taking = consumer(name).then(
       (stoppable) => ({ stoppable }),
       (error: unknown) => ({ error }),
     );
     await dropped;
     const taken = await taking;
-    // A rejection nobody handles crashes a service (Node's default); it surfaces a turn or two after the cut.
     await until(() => router.isConnected());
+    return taken;
+  };
+
+  it('leaves no promise unhandled when the connection dies as the consumer asks for its prefetch', async () => {
+    const taken = await consumeWhileCut(BASIC_QOS, 'first');
+    // A rejection nobody handles crashes a service (Node's default); it surfaces a turn or two after the cut.
     await new Promise((resolve) => setImmediate(resolve));
     expect(unhandled).toEqual([]);
     if ('stoppable' in taken) await taken.stoppable.stop();
   });
 
   it('leaves no consumer behind when the connection dies as it subscribes: the next one gets every command', async () => {
-    const dropped = proxy.dropWhenClientSends(BASIC_CONSUME);
-    const taking = consumer('lost').then(
-      (stoppable) => ({ stoppable }),
-      (error: unknown) => ({ error }),
-    );
-    await dropped;
-    const taken = await taking;
-    await until(() => router.isConnected());
+    const taken = await consumeWhileCut(BASIC_CONSUME, 'lost');
     // Whatever the caller was told, it must hold: a consumer it was not given must not take commands.
     if ('stoppable' in taken) await taken.stoppable.stop();
     const next = await consumer('next');

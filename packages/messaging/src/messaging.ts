@@ -317,7 +317,7 @@ export class Messaging {
       shardLane(opts.queue, opts.deadKey),
       async (envelope, msg) => {
         const owner = shards ? shardQueueFor(shards, envelope.userid) : opts.queue;
-        if (shards && owner !== opts.queue) {
+        if (owner !== opts.queue && shards) {
           await this.forward(shards.exchange, owner, msg, priorityOf(msg));
           return FORWARDED;
         }

@@ -51,10 +51,6 @@ export class TopologySetup {
     }
   }
 
-  /**
-   * A durable direct exchange and, bound to it by their own names, one priority queue per key (with its retry
-   * queues, dead-lettering into `<deadKey>.dead`).
-   */
   /** The direct exchange of `declareKeyedQueues` alone, for a service that publishes to its queues. */
   async declareKeyedExchange(exchange: string): Promise<void> {
     await this.addSetup(async (channel) => {
@@ -62,6 +58,10 @@ export class TopologySetup {
     });
   }
 
+  /**
+   * A durable direct exchange and, bound to it by their own names, one priority queue per key (with its retry
+   * queues, dead-lettering into `<deadKey>.dead`).
+   */
   async declareKeyedQueues(exchange: string, queues: readonly string[], deadKey: string): Promise<void> {
     await this.declareDeadQueue(deadKey);
     await this.declareKeyedExchange(exchange);

@@ -15,15 +15,21 @@ interface SenderInternals {
  * may have received it. GramJS keeps every request it was given in its packer until answered, and gives it a
  * message id only when its send loop packs it for the connection; one that never got an id never left the process
  * (a reconnect drops such requests from the queue, and sends again only the ones that had left). It is taken out of
- * the queue on the spot, so that it cannot leave later either (the client reconnecting after the timeout). Anything else, including GramJS internals that no longer look like this, counts
+ * the queue on the spot, so that it cannot leave later either (the client reconnecting after the timeout), and a
+ * request not yet handed over when the call was given up on (its client still connecting, its peer still being
+ * resolved) is never handed over. Anything else, including GramJS internals that no longer look like this, counts
  * as "may have arrived": the safe answer, never a wrong "not sent".
  */
 export class SendAttempt {
   private client?: TelegramClient;
   private request?: Api.AnyRequest;
   private answered = false;
+  /** The caller gave up on the send (see `mayHaveReachedTelegram`): nothing more may be handed to GramJS. */
+  private givenUp = false;
 
   async invoke<R extends Api.AnyRequest>(client: TelegramClient, request: R): Promise<R['__response']> {
+    // The work after a timeout goes on in the background; the send it was told is "not sent" must stay so.
+    if (this.givenUp) throw new Error('The send was given up on before its request was handed to GramJS.');
     this.client = client;
     this.request = request;
     try {
@@ -35,6 +41,7 @@ export class SendAttempt {
 
   /** Whether the request may be with Telegram; false only when it provably never left, and now never will. */
   mayHaveReachedTelegram(): boolean {
+    this.givenUp = true;
     if (!this.client || !this.request) return false;
     if (this.answered) return true;
     const queue = (this.client as unknown as { _sender?: SenderInternals })._sender?._sendQueue;
