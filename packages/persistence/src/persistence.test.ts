@@ -296,6 +296,15 @@ describe('persistence', () => {
       await crashing.destroy();
       expect(published).toEqual(ids);
       expect(await pending()).toBe(4);
+      // KILL returns before the server has rolled the killed transaction back; until then its rows stay locked and
+      // the next relay skips them (SKIP LOCKED), as a live replica's would be skipped.
+      await waitFor('the killed connection gone', async () => {
+        const { rows: left } = await sql<{
+          n: number;
+        }>`select count(*) as n from information_schema.processlist
+          where id = ${rows[0]!.id}`.execute(db);
+        return Number(left[0]?.n) === 0;
+      });
 
       expect(await relayOnce(record(published))).toBe(4);
       expect(published).toEqual([...ids, ...ids]);
