@@ -18,6 +18,7 @@ import type {
 } from '@integrations/contracts';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiRequest, newIdempotencyKey } from './client';
+import { refresh } from './refresh';
 
 export type ListKind = 'accounts' | 'bots' | 'channels' | 'whatsapp';
 export interface ListFilters {
@@ -165,8 +166,7 @@ export function useListChange<V, R>(lists: readonly string[], fn: (vars: V) => P
   const client = useQueryClient();
   return useMutation({
     mutationFn: fn,
-    onSettled: () =>
-      Promise.all([...lists, 'stats'].map((list) => client.invalidateQueries({ queryKey: [list] }))),
+    onSettled: () => Promise.all([...lists, 'stats'].map((list) => refresh(client, { queryKey: [list] }))),
   });
 }
 
@@ -276,9 +276,6 @@ export function useSend() {
       return apiRequest<Message>(path, { method: 'POST', body, idempotencyKey });
     },
     onSettled: () =>
-      Promise.all([
-        client.invalidateQueries({ queryKey: ['stats'] }),
-        client.invalidateQueries({ queryKey: ['logs'] }),
-      ]),
+      Promise.all([refresh(client, { queryKey: ['stats'] }), refresh(client, { queryKey: ['logs'] })]),
   });
 }

@@ -1,6 +1,7 @@
 import { Badge, Tooltip } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
+import { refresh } from '../api/refresh';
 import { useNames } from '../components/names';
 import { describeEvent, type KnownNames, staleListsOf } from './describe-event';
 import type { StreamStatus } from './event-stream';
@@ -32,9 +33,9 @@ export function LiveEvents({ token }: { token: string }) {
       openSharedEventStream({
         token,
         onStatus: setStatus,
-        onResync: () => void client.invalidateQueries({ predicate: (q) => q.queryKey[0] !== 'flow' }),
+        onResync: () => void refresh(client, { predicate: (q) => q.queryKey[0] !== 'flow' }),
         onEvent: (event) => {
-          for (const list of staleListsOf(event.type)) void client.invalidateQueries({ queryKey: [list] });
+          for (const list of staleListsOf(event.type)) void refresh(client, { queryKey: [list] });
           const notice = describeEvent(event, namesRef.current);
           if (notice) notify(notice);
         },
