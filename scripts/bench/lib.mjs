@@ -1,6 +1,7 @@
 // What every benchmark script needs: free ports, waiting for a child to answer, its CPU time, percentiles.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import nodeHttp from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 
@@ -134,4 +135,23 @@ export async function startEmulatorProcess(root, { port, mtprotoPort = 0, env = 
   });
   await waitFor(`http://127.0.0.1:${port}/_emulator/health`, { ok: true });
   return child;
+}
+
+/**
+ * A POST over `agent` (a kept-alive `node:http` Agent): the answer's status and body. The benches send through this
+ * rather than fetch (undici), which costs the client about twice the CPU and, timed alone against a trivial local
+ * server, adds 0.3-0.4 ms to each round trip (p50 0.41-0.56 ms against 0.09-0.14 ms).
+ */
+export function postRaw(agent, url, headers, body) {
+  return new Promise((resolve, reject) => {
+    const sized = { ...headers, 'content-length': Buffer.byteLength(body) };
+    const req = nodeHttp.request(url, { method: 'POST', agent, headers: sized }, (res) => {
+      const chunks = [];
+      res.on('data', (chunk) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString() }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }

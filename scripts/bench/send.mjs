@@ -34,6 +34,7 @@ import {
   deleteVhost,
   freePort,
   percentile,
+  postRaw,
   startEmulatorProcess,
   startService,
   stopServices,
@@ -102,21 +103,6 @@ async function measure(concurrency, call, delivered) {
     p99Ms: round(percentile(latencies, 99)),
     maxMs: round(latencies.at(-1)),
   };
-}
-
-/** A POST over `agent`: the answer's status and body. */
-function postRaw(agent, url, headers, body) {
-  return new Promise((resolve, reject) => {
-    const sized = { ...headers, 'content-length': Buffer.byteLength(body) };
-    const req = nodeHttp.request(url, { method: 'POST', agent, headers: sized }, (res) => {
-      const chunks = [];
-      res.on('data', (chunk) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString() }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
 }
 
 /** Polls `check` every `everyMs` until it holds, for up to a minute. */
