@@ -36,18 +36,19 @@ class Ledger {
 }
 
 describe('shard leases', () => {
-  const prefix = `test:${randomUUID()}:`;
+  const runId = randomUUID();
+  const prefix = `test:${runId}:`;
   const clients: Redis[] = [];
   const replicas: ShardLeases[] = [];
   const logger = createLogger({ service: 'leases-test', stream: new PassThrough() });
 
-  const join = async (ledger: Ledger, id: string) => {
+  const join = async (ledger: Ledger, id: string, keyPrefix = prefix) => {
     const redis = new Redis(infra.redisUrl, { maxRetriesPerRequest: 0, lazyConnect: false });
     redis.on('error', () => undefined);
     clients.push(redis);
     const leases = new ShardLeases({
       redis,
-      prefix,
+      prefix: keyPrefix,
       shards: SHARDS,
       ttlMs: TTL_MS,
       owner: ledger.ownerFor(id),
@@ -65,7 +66,7 @@ describe('shard leases', () => {
   afterAll(async () => {
     await Promise.all(replicas.map((r) => r.stop()));
     const admin = new Redis(infra.redisUrl);
-    const keys = await admin.keys(`${prefix}*`);
+    const keys = await admin.keys(`test:${runId}:*`);
     if (keys.length > 0) await admin.del(...keys);
     await admin.quit();
     await Promise.all(clients.map((client) => client.quit().catch(() => undefined)));
@@ -98,6 +99,35 @@ describe('shard leases', () => {
     // The new owner holds a newer fencing token.
     expect(ledger.tokens.get(cShards[0]!)!.at(-1)!).toBeGreaterThan(cToken);
     expect(ledger.overlaps).toBe(0);
+  });
+
+  it('heartbeats and renews every lease it holds in one round trip a tick', async () => {
+    const ledger = new Ledger();
+    const own = `test:${runId}:solo:`;
+    await join(ledger, 'solo', own);
+    expect(ledger.servedBy('solo')).toHaveLength(SHARDS);
+
+    // What reaches Redis with this replica's keys, as the server sees it: commands a client sent, apart from the
+    // ones a script ran.
+    const watcher = new Redis(infra.redisUrl);
+    clients.push(watcher);
+    const monitor = await watcher.monitor();
+    const sent: string[][] = [];
+    monitor.on('monitor', (_time: string, args: string[], source: string) => {
+      if (source !== 'lua' && args.some((arg) => arg.startsWith(own))) sent.push(args);
+    });
+    await until(() => sent.length >= 5);
+    monitor.disconnect();
+
+    const leases = Array.from({ length: SHARDS }, (_, shard) => `${own}shards:lease:${shard}`);
+    for (const command of sent) {
+      expect(command[0]?.toLowerCase()).toBe('eval');
+      // The member set and all eight leases, in the order the replica took them.
+      expect(command.slice(2, 4)).toEqual([String(1 + SHARDS), `${own}shards:members`]);
+      expect(command.slice(4, 4 + SHARDS).sort()).toEqual([...leases].sort());
+    }
+    // Renewed, not lost and taken again: each shard still holds the token it was first taken with.
+    for (let shard = 0; shard < SHARDS; shard += 1) expect(ledger.tokens.get(shard)).toHaveLength(1);
   });
 
   it('puts all of a user’s work on one shard, spread over all shards', () => {

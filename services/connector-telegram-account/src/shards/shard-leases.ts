@@ -26,10 +26,27 @@ if redis.call('exists', KEYS[1]) == 1 then return 0 end
 local token = redis.call('incr', KEYS[2])
 redis.call('set', KEYS[1], ARGV[1] .. ':' .. token, 'PX', ARGV[2])
 return token`;
-// Renews or deletes a lease only while it is still this replica's, with the same token.
-const RENEW = `
-if redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end
-return redis.call('pexpire', KEYS[1], ARGV[2])`;
+/**
+ * The heartbeat into the member set and the renewal of every lease this replica holds, in one round trip (a tick
+ * used to write the member set's MULTI and then one script per lease: nine writes and round trips a second for
+ * eight shards, on an idle stack too). KEYS: the member set, then the held leases; ARGV: the replica, its
+ * member score (expiry), now, the lease life, then each lease's expected value. A lease is renewed only while it
+ * is still this replica's, with the same token. Answers the live replicas, then 1 or 0 for each lease.
+ */
+const HEARTBEAT = `
+redis.call('zadd', KEYS[1], ARGV[2], ARGV[1])
+redis.call('zremrangebyscore', KEYS[1], '-inf', ARGV[3])
+local answer = { redis.call('zcard', KEYS[1]) }
+redis.call('pexpire', KEYS[1], tonumber(ARGV[4]) * 4)
+for i = 2, #KEYS do
+  if redis.call('get', KEYS[i]) == ARGV[i + 3] then
+    answer[i] = redis.call('pexpire', KEYS[i], ARGV[4])
+  else
+    answer[i] = 0
+  end
+end
+return answer`;
+// Deletes a lease only while it is still this replica's, with the same token.
 const RELEASE = `
 if redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end
 return redis.call('del', KEYS[1])`;
@@ -104,28 +121,25 @@ export class ShardLeases {
     if (this.stopped) return;
     const { redis, ttlMs } = this.options;
     const now = Date.now();
-    const members = this.key('members');
-    const results = await redis
-      .multi()
-      .zadd(members, now + ttlMs, this.replicaId)
-      .zremrangebyscore(members, '-inf', now)
-      .zcard(members)
-      .pexpire(members, ttlMs * 4)
-      .exec();
-    this.alive = Math.max(1, Number(results?.[2]?.[1] ?? 1));
-    await Promise.all(
-      [...this.held].map(async ([shard, lease]) => {
-        const renewed = await redis.eval(
-          RENEW,
-          1,
-          this.key(`lease:${shard}`),
-          this.value(lease.token),
-          ttlMs,
-        );
-        if (Number(renewed) === 1) lease.renewedAt = now;
-        else await this.drop(shard, 'the lease was lost');
-      }),
-    );
+    const held = [...this.held];
+    const answer = (await redis.eval(
+      HEARTBEAT,
+      1 + held.length,
+      this.key('members'),
+      ...held.map(([shard]) => this.key(`lease:${shard}`)),
+      this.replicaId,
+      now + ttlMs,
+      now,
+      ttlMs,
+      ...held.map(([, lease]) => this.value(lease.token)),
+    )) as number[];
+    this.alive = Math.max(1, Number(answer[0] ?? 1));
+    for (const [i, [shard, lease]] of held.entries()) {
+      // Taken again meanwhile (dropped and re-acquired with a new token): that lease is not this answer's.
+      if (this.held.get(shard) !== lease) continue;
+      if (Number(answer[i + 1]) === 1) lease.renewedAt = now;
+      else await this.drop(shard, 'the lease was lost');
+    }
   }
 
   /** Takes free shards up to the fair share, or gives back what is over it, in this replica's preference order. */
