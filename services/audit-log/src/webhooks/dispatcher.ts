@@ -31,6 +31,11 @@ type Delivery = Selectable<AuditDatabase['webhook_deliveries']>;
 type Outcome = { statusCode: number | null; error: string | null };
 
 const LEASE_MS = 60_000;
+/**
+ * How stale the backlog gauge may be. It was counted on every pass, so an idle replica ran a `count(*)` a second
+ * and a busy one a count per kick; the alert on it looks at ten minutes.
+ */
+const BACKLOG_REFRESH_MS = 5_000;
 
 /**
  * Sends due deliveries. A replica claims a batch by writing its claim token and a lease into the rows (no
@@ -44,6 +49,7 @@ export class WebhookDispatcher {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
+  private backlogMeasuredAt = Number.NEGATIVE_INFINITY;
   private readonly metrics: ReturnType<typeof webhookMetrics>;
 
   constructor(
@@ -100,8 +106,8 @@ export class WebhookDispatcher {
   }
 
   private async drain(): Promise<void> {
-    // Once per pass (a poll or a kick), not per batch: the gauge is for a backlog that lasts minutes.
-    await this.measureBacklog();
+    // At most every few seconds, not per pass or batch: the gauge is for a backlog that lasts minutes.
+    if (Date.now() - this.backlogMeasuredAt >= BACKLOG_REFRESH_MS) await this.measureBacklog();
     for (;;) {
       const batch = await this.claim();
       if (batch.length === 0) return;
@@ -118,12 +124,13 @@ export class WebhookDispatcher {
       .where('next_attempt_at', '<=', new Date())
       .executeTakeFirst();
     this.metrics.due.set(Number(row?.n ?? 0));
+    this.backlogMeasuredAt = Date.now();
   }
 
   private async claim(): Promise<{ delivery: Delivery; token: string }[]> {
     const token = uuidv7();
     const { db, options } = this.deps;
-    await sql`
+    const claimed = await sql`
       update webhook_deliveries
          set claimed_by = ${token},
              claimed_until = current_timestamp(3) + interval ${LEASE_MS * 1000} microsecond
@@ -132,6 +139,8 @@ export class WebhookDispatcher {
          and (claimed_until is null or claimed_until < current_timestamp(3))
        order by next_attempt_at
        limit ${options.concurrency}`.execute(db);
+    // Nothing due (every idle poll, and the last claim of every pass): nothing to read back.
+    if (claimed.numAffectedRows === 0n) return [];
     const rows = await db
       .selectFrom('webhook_deliveries')
       .selectAll()
