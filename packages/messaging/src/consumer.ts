@@ -10,6 +10,7 @@ import {
 import { SpanKind, inSpan, queueMetrics, withRemoteContext } from '@integrations/observability';
 import type { Channel, ConsumeMessage, Message } from 'amqplib';
 import type { Lane } from './lane';
+import type { RpcClient } from './rpc-client';
 import { failed } from './replies';
 import { RETRY_HEADER, type RetryAndDeadLetter } from './retry';
 import { SEALED_HEADER, unsealSecrets, type FieldSealer } from './secret-fields';
@@ -32,6 +33,7 @@ class SealedMessage extends Error {}
 export class Consumer {
   constructor(
     private readonly amqp: AmqpConnection,
+    private readonly replies: Pick<RpcClient, 'reply'>,
     private readonly failures: RetryAndDeadLetter,
     private readonly options: {
       service: string;
@@ -235,7 +237,11 @@ export class Consumer {
     const { replyTo, correlationId } = msg.properties;
     if (!replyTo) return;
     try {
-      await this.amqp.publish('', replyTo, reply, { correlationId, contentType: 'application/json' });
+      await this.replies.reply(
+        replyTo,
+        correlationId as string | undefined,
+        Buffer.from(JSON.stringify(reply)),
+      );
     } catch (error) {
       this.options.logger?.warn('could not send a reply', { error });
     }

@@ -15,6 +15,7 @@ import {
   InMemorySpanExporter,
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
+import { Socket } from 'node:net';
 import { Messaging, shardOf, shardQueueOf, type Priority } from './index';
 
 const ctx = { userId: 'user-1', requestId: 'req-1' };
@@ -236,6 +237,23 @@ describe('Messaging against RabbitMQ', () => {
     }
     expect(reply).toMatchObject({ ok: true, data: { id: 'again' } });
     expect(client.isConnected() && server.isConnected()).toBe(true);
+  });
+
+  it('sends a request in one socket write and answers it in one (the reply and the ack together), after a reconnect too', async () => {
+    // Every socket write of this process while the requests run: the client's request, the server's answer.
+    const writes = [jest.spyOn(Socket.prototype, '_write'), jest.spyOn(Socket.prototype, '_writev')];
+    const requests = 20;
+    try {
+      for (let i = 0; i < requests; i += 1) {
+        expect(await client.request('telegram.bot.get', { id: `w${i}` }, ctx)).toMatchObject({ ok: true });
+      }
+      const count = writes.reduce((sum, spy) => sum + spy.mock.calls.length, 0);
+      // Two a request; a heartbeat frame may fall between them. One a frame, as before, would be 60.
+      expect(count).toBeGreaterThanOrEqual(2 * requests);
+      expect(count).toBeLessThanOrEqual(2 * requests + 4);
+    } finally {
+      for (const spy of writes) spy.mockRestore();
+    }
   });
 
   async function getDead(): Promise<{ properties: { headers: Record<string, unknown> } }[]> {

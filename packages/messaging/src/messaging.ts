@@ -20,6 +20,7 @@ import {
   type Priority,
 } from './topology';
 import { TopologySetup } from './topology-setup';
+import { batchWritesPerTick, socketOf } from './write-batching';
 import { RetiredEventQueue } from './retired-queue';
 import type {
   CommandHandler,
@@ -79,6 +80,7 @@ export class Messaging {
     this.topology = new TopologySetup(amqp, retryDelays);
     this.consumer = new Consumer(
       amqp,
+      rpc,
       new RetryAndDeadLetter(amqp, {
         retryDelays,
         sealer: options.sealer,
@@ -121,7 +123,15 @@ export class Messaging {
         verbose: (message: string) => logger?.debug(message),
       },
     });
+    // Every (re)connection's socket sends the frames of a tick in one write: a handler's reply and its ack, the
+    // publishes of a batch.
+    const batchWrites = (connection: unknown) => {
+      const socket = socketOf(connection);
+      if (socket) batchWritesPerTick(socket);
+    };
     await amqp.init();
+    batchWrites(amqp.managedConnection.connection);
+    amqp.managedConnection.on('connect', ({ connection }) => batchWrites(connection));
     const rpc = new RpcClient(amqp.managedConnection);
     await rpc.waitForConnect();
     return new Messaging(amqp, rpc, options);

@@ -66,6 +66,17 @@ export class RpcClient {
     return result;
   }
 
+  /**
+   * Answers a request on this channel: a reply goes to the caller's direct reply-to, which keeps nothing, so a
+   * publisher confirm would prove nothing and would only hold the request's ack back a broker round trip.
+   */
+  async reply(replyTo: string, correlationId: string | undefined, body: Buffer): Promise<void> {
+    await this.channel.publish('', replyTo, body, {
+      ...(correlationId === undefined ? {} : { correlationId }),
+      contentType: 'application/json',
+    });
+  }
+
   async close(): Promise<void> {
     await this.channel.close();
   }
