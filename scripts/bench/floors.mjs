@@ -9,7 +9,7 @@ import http from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createVhost, deleteVhost, report } from './lib.mjs';
+import { createVhost, deleteVhost, postRaw, report } from './lib.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const fromKit = createRequire(path.join(root, 'packages/persistence/package.json'));
@@ -17,6 +17,7 @@ const mysql = fromKit('mysql2/promise');
 const fromApi = createRequire(path.join(root, 'services/api/package.json'));
 const { Redis } = fromApi('ioredis');
 const amqp = createRequire(path.join(root, 'packages/messaging/package.json'))('amqplib');
+const { Messaging } = fromApi('@integrations/messaging');
 const n = Number(process.env.BENCH_N ?? 200);
 
 /** Runs `op` n times, one at a time, after a few warm-ups; answers the latencies in ms, ascending. */
@@ -105,9 +106,51 @@ async function rabbitmq() {
           }),
       ),
     );
+    await ourRequestReply(vhost);
   } finally {
     await connection.close();
     await deleteVhost(vhost);
+  }
+}
+
+/**
+ * The same round trip through our messaging package, as the api asks a connector: a command envelope on a
+ * durable lane, acked, its reply validated. A handler that answers at once, so the difference to the row above
+ * is the package's own cost (envelopes, validation, acks, tracing hooks), not a connector's work.
+ */
+async function ourRequestReply(vhost) {
+  const url = `amqp://guest:guest@127.0.0.1:5672/${vhost}`;
+  const server = await Messaging.connect({ url, service: 'bench-floor-server' });
+  const client = await Messaging.connect({ url, service: 'bench-floor-client' });
+  const bot = {
+    id: 'b1',
+    telegramBotId: '123',
+    username: 'floor_bot',
+    firstName: 'Floor',
+    status: 'active',
+    isActive: true,
+    label: null,
+    updatesMode: 'polling',
+    createdAt: '2026-12-01T00:00:00.000Z',
+    updatedAt: '2026-12-01T00:00:00.000Z',
+  };
+  try {
+    await server.consumeCommands({
+      queue: 'bench-floor',
+      bindings: ['telegram.bot.get'],
+      handler: async () => bot,
+    });
+    const ctx = { userId: 'bench-user', requestId: 'bench' };
+    report(
+      'request/reply through @integrations/messaging',
+      await time(async () => {
+        const reply = await client.request('telegram.bot.get', { id: 'b1' }, ctx);
+        if (!reply.ok) throw new Error(`the request failed: ${JSON.stringify(reply.error)}`);
+      }),
+    );
+  } finally {
+    await client.close();
+    await server.close();
   }
 }
 
@@ -120,6 +163,12 @@ async function httpRoundTrip() {
       'HTTP keep-alive round trip (fetch)',
       await time(async () => (await fetch(`http://127.0.0.1:${port}/`)).text()),
     );
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    report(
+      'HTTP keep-alive round trip (node:http)',
+      await time(() => postRaw(agent, `http://127.0.0.1:${port}/`, {}, '{}')),
+    );
+    agent.destroy();
   } finally {
     server.close();
   }
