@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cpuSeconds, freePort } from './lib.mjs';
+import { cpuSeconds, freePort, writeSyscalls } from './lib.mjs';
 
 const MANAGEMENT = 'http://127.0.0.1:15672/api';
 const GUEST = `Basic ${Buffer.from('guest:guest').toString('base64')}`;
@@ -199,9 +199,16 @@ export function sampler({ processes, sql, redis, broker, http, httpProcesses }) 
     out.client = (own.user + own.system) / 1e6;
     return out;
   };
+  const writes = () => {
+    const out = {};
+    for (const [name, pid] of Object.entries(processes)) out[name] = writeSyscalls(pid);
+    out.client = writeSyscalls(process.pid);
+    return out;
+  };
   const sample = async () => ({
     at: performance.now(),
     cpu: cpu(),
+    writes: writes(),
     sql: await sql.read(),
     redis: await redis.read(),
     http: await http.read(httpProcesses),
@@ -215,8 +222,16 @@ export function sampler({ processes, sql, redis, broker, http, httpProcesses }) 
       await sleep(ms);
       const b = await sample();
       const seconds = (b.at - a.at) / 1000;
-      const rates = { cpu: {}, sql: (b.sql - a.sql) / seconds, redis: (b.redis - a.redis) / seconds };
-      for (const name of Object.keys(a.cpu)) rates.cpu[name] = (b.cpu[name] - a.cpu[name]) / seconds;
+      const rates = {
+        cpu: {},
+        writes: {},
+        sql: (b.sql - a.sql) / seconds,
+        redis: (b.redis - a.redis) / seconds,
+      };
+      for (const name of Object.keys(a.cpu)) {
+        rates.cpu[name] = (b.cpu[name] - a.cpu[name]) / seconds;
+        rates.writes[name] = (b.writes[name] - a.writes[name]) / seconds;
+      }
       return rates;
     },
     /**
@@ -237,8 +252,21 @@ export function sampler({ processes, sql, redis, broker, http, httpProcesses }) 
         if (name !== 'client') total += cpuMsPerSend[name];
       }
       cpuMsPerSend.total = round(total);
+      // Write syscalls, the same way (the client's not counted in the total: it is the benchmark's own).
+      const writesPerSend = {};
+      let writesTotal = 0;
+      for (const name of Object.keys(end.writes)) {
+        const made = Math.max(
+          0,
+          end.writes[name] - start.writes[name] - (name === 'client' ? 0 : idle.writes[name] * seconds),
+        );
+        writesPerSend[name] = round(made / sends);
+        if (name !== 'client' && Number.isFinite(writesPerSend[name])) writesTotal += writesPerSend[name];
+      }
+      writesPerSend.total = round(writesTotal);
       return {
         cpuMsPerSend,
+        writesPerSend,
         perSend: {
           publishes: round((brokerEnd.publishes - start.broker.publishes) / sends),
           deliveries: round((brokerEnd.deliveries - start.broker.deliveries) / sends),

@@ -361,6 +361,8 @@ async function main() {
   console.table(rows.map(({ path: kind, ...row }) => ({ path: LABELS[kind], ...row })));
   console.log('CPU ms per send, by process (idle rate subtracted; total without the benchmark client):');
   console.table(Object.fromEntries(Object.entries(byPath).map(([kind, c]) => [kind, c.cpuMsPerSend])));
+  console.log('Write syscalls per send, by process (/proc/<pid>/io syscw, idle rate subtracted):');
+  console.table(Object.fromEntries(Object.entries(byPath).map(([kind, c]) => [kind, c.writesPerSend])));
   console.log(
     'Per send: broker publishes and deliveries, SQL statements, Redis commands, HTTP requests served:',
   );
@@ -403,6 +405,7 @@ async function main() {
         p99Ms,
       })),
       cpuMsPerSend: headline.cpuMsPerSend,
+      writeSyscallsPerSend: headline.writesPerSend,
       perSend,
       lost,
       duplicated,
