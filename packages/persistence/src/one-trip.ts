@@ -61,6 +61,43 @@ export async function transactionInOneTrip<DB>(
   return (await inOneTrip(db, statements, { transaction: true })).map((result) => result.affected);
 }
 
+/**
+ * A transaction that must wait for something outside the database between reading and writing (the outbox relay
+ * holds its rows locked while the broker confirms them), in two round trips on one connection instead of one per
+ * statement plus `BEGIN` and `COMMIT`: `start transaction` with the `first` statements, then `then`'s statements
+ * with `commit`. `then` gets the first statements' results and answers what to write and what to return. If
+ * anything fails, the transaction is rolled back on the same connection before the error is rethrown.
+ */
+export async function transactionInTwoTrips<DB, T>(
+  db: Kysely<DB>,
+  first: ReadonlyArray<CompiledQuery>,
+  then: (results: StatementResult[]) => Promise<{ statements: ReadonlyArray<CompiledQuery>; value: T }>,
+): Promise<T> {
+  const trip = (connection: Kysely<DB>, statements: ReadonlyArray<CompiledQuery>, frame: string) =>
+    connection.executeQuery(
+      CompiledQuery.raw(
+        (frame === 'start transaction'
+          ? [frame, ...statements.map((s) => s.sql)]
+          : [...statements.map((s) => s.sql), frame]
+        ).join(';\n'),
+        statements.flatMap((statement) => [...statement.parameters]),
+      ),
+    );
+  return db.connection().execute(async (connection) => {
+    try {
+      const opened = await trip(connection, first, 'start transaction');
+      // Several statements answer one result each, `start transaction` first.
+      const results = (opened.rows as unknown[]).slice(1).map(resultOf);
+      const { statements, value } = await then(results);
+      await trip(connection, statements, 'commit');
+      return value;
+    } catch (error) {
+      await connection.executeQuery(CompiledQuery.raw('rollback')).catch(() => undefined);
+      throw error;
+    }
+  });
+}
+
 function resultOf(result: unknown): StatementResult {
   if (Array.isArray(result)) return { rows: result as Row[], affected: 0n };
   return { rows: [], affected: BigInt((result as { affectedRows?: number }).affectedRows ?? 0) };

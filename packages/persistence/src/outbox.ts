@@ -4,8 +4,10 @@ import {
   type Generated,
   type Kysely,
   type Migration,
+  type Selectable,
   type Transaction,
 } from 'kysely';
+import { transactionInTwoTrips } from './one-trip';
 
 /** Minimal envelope shape the outbox needs (the full one lives in @integrations/contracts). */
 export interface OutboxEnvelope {
@@ -115,6 +117,9 @@ export interface OutboxRelay {
   stop(): Promise<void>;
 }
 
+/** How long a relay kicked during its pass waits before the next one, for the commits then in flight to land. */
+const COALESCE_MS = 2;
+
 const backoffMs = (failures: number) => Math.min(30_000, 100 * 2 ** Math.min(failures, 9));
 
 /**
@@ -149,17 +154,24 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       .limit(1)
       .executeTakeFirst()) !== undefined;
 
-  const flushOnce = async (): Promise<number> =>
-    options.db.transaction().execute(async (trx) => {
-      const rows = await trx
-        .selectFrom('outbox')
-        .select(['id', 'exchange', 'routing_key', 'envelope', 'attempts'])
-        .where('published_at', 'is', null)
-        .orderBy('id')
-        .limit(batch)
-        .forUpdate()
-        .skipLocked()
-        .execute();
+  /**
+   * One batch in two round trips: the locking SELECT opens the transaction, the marks close it. The rows stay
+   * locked while their confirms are awaited, so no other relay publishes them meanwhile.
+   */
+  const flushOnce = async (): Promise<number> => {
+    const claim = options.db
+      .selectFrom('outbox')
+      .select(['id', 'exchange', 'routing_key', 'envelope', 'attempts'])
+      .where('published_at', 'is', null)
+      .orderBy('id')
+      .limit(batch)
+      .forUpdate()
+      .skipLocked()
+      .compile();
+    return transactionInTwoTrips(options.db, [claim], async ([claimed]) => {
+      const rows = (claimed?.rows ?? []) as unknown as Array<
+        Pick<Selectable<OutboxTable['outbox']>, 'id' | 'exchange' | 'routing_key' | 'envelope' | 'attempts'>
+      >;
       const publish = async (row: (typeof rows)[number]) =>
         options.publish(row.exchange, row.routing_key, JSON.parse(row.envelope));
       // The first row alone, as a probe: while the broker is down a pass fails once, not once per row, and no
@@ -173,6 +185,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       const failed = results.findIndex((result) => result.status === 'rejected');
       // Only the rows before the first failure count as published: those after it go again, in order, later.
       const published = (failed === -1 ? rows : rows.slice(0, failed)).map((row) => row.id);
+      const statements: CompiledQuery[] = [];
       if (failed !== -1) {
         const row = rows[failed]!;
         options.logger?.warn('outbox publish failed; will retry', {
@@ -181,11 +194,13 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
           error: (results[failed] as PromiseRejectedResult).reason,
         });
         // The whole relay backs off, not just this row: later events must not overtake it.
-        await trx
-          .updateTable('outbox')
-          .set({ attempts: row.attempts + 1 })
-          .where('id', '=', row.id)
-          .execute();
+        statements.push(
+          options.db
+            .updateTable('outbox')
+            .set({ attempts: row.attempts + 1 })
+            .where('id', '=', row.id)
+            .compile(),
+        );
         failures += 1;
         pausedUntil = Date.now() + backoffMs(failures);
       } else {
@@ -193,14 +208,17 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       }
       // One statement marks the whole batch: the rows stay locked until the commit, so none is published twice.
       if (published.length > 0) {
-        await trx
-          .updateTable('outbox')
-          .set({ published_at: sql<Date>`current_timestamp(3)` })
-          .where('id', 'in', published)
-          .execute();
+        statements.push(
+          options.db
+            .updateTable('outbox')
+            .set({ published_at: sql<Date>`current_timestamp(3)` })
+            .where('id', 'in', published)
+            .compile(),
+        );
       }
-      return published.length;
+      return { statements, value: published.length };
     });
+  };
 
   const prune = async () => {
     if (Date.now() - lastPrune < 60_000) return;
@@ -224,12 +242,16 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       try {
         // A timer tick with nothing to do costs one SELECT; a kick (a commit just wrote a row) goes straight on.
         if (wasKicked || (await anyPending())) {
-          do {
+          for (;;) {
             again = false;
             const n = await flushOnce();
             total += n;
             if (n === batch && failures === 0) again = true;
-          } while (again && !stopped);
+            if (!again || stopped) break;
+            // Kicked during the pass: more commits are landing. A breath lets those in flight join one batch
+            // rather than a pass each, which under load costs more statements than the wait saves.
+            if (n < batch) await new Promise((resolve) => setTimeout(resolve, COALESCE_MS));
+          }
           lastPassAt = Date.now();
         }
         await prune();

@@ -255,6 +255,43 @@ describe('persistence', () => {
       expect(await pending()).toBe(0);
     });
 
+    it('claims and marks a batch in two round trips, holding its rows locked in between', async () => {
+      const ids = await enqueue(3);
+      const trips: string[] = [];
+      const counted = createDb<OutboxTable>({
+        url: infra.mysqlUrl,
+        database: database.name,
+        poolSize: 1,
+        log: (event) => {
+          if (event.level === 'query') trips.push(event.query.sql.replace(/\s+/g, ' ').trim());
+        },
+      });
+      const published: string[] = [];
+      const locked: number[] = [];
+      try {
+        const count = await relayOnce(async (_x, _k, envelope) => {
+          // Another relay, meanwhile, finds nothing to take: the batch is locked until its marks commit.
+          if (published.length === 0) {
+            const { rows } = await sql<{ n: number }>`select count(*) as n from (select id from outbox
+              where published_at is null for update skip locked) free`.execute(db);
+            locked.push(Number(rows[0]?.n));
+          }
+          published.push(idOf(envelope));
+        }, counted);
+        expect(count).toBe(3);
+      } finally {
+        await counted.destroy();
+      }
+      expect(published).toEqual(ids);
+      expect(locked).toEqual([0]);
+      // The claim opens the transaction, the marks close it; a fresh relay's first pass then prunes old rows.
+      expect(trips).toHaveLength(3);
+      expect(trips[0]).toMatch(/^start transaction; select .* for update skip locked$/);
+      expect(trips[1]).toMatch(/^update `outbox` set `published_at` .*; commit$/);
+      expect(trips[2]).toMatch(/^delete from `outbox`/);
+      expect(await pending()).toBe(0);
+    });
+
     it('a failed publish in a batch: the rows before it are done, it and the rows after it go again, in order', async () => {
       const ids = await enqueue(5);
       const published: string[] = [];
