@@ -381,6 +381,11 @@ describe('web UI end to end in Chromium', () => {
 
     await stack.control.postMessage(codyUserId, { fromUserId: fanId, text: 'Hook me' });
     await until(() => received.some((body) => body.includes('Hook me')));
+    // The message raises a notice too. Dismissed here, as a user would: left to expire on its own (8 s), it
+    // fades out over a later test's accessibility check, and axe reads the fading text as too faint.
+    const hookNotice = page.getByRole('alert').filter({ hasText: 'Hook me' });
+    await hookNotice.getByRole('button', { name: 'Dismiss this notice' }).click();
+    await hookNotice.waitFor({ state: 'detached' });
     await page.getByRole('button', { name: 'Show deliveries' }).click();
     const deliveries = page.getByRole('table', { name: `Deliveries to ${receiverUrl}` });
     await deliveries
