@@ -26,6 +26,7 @@ import {
   startService,
   stopServices,
   waitFor,
+  writeSyscalls,
 } from './lib.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -72,7 +73,7 @@ async function main() {
     TELEGRAM_HEALTH_SWEEP_MS: '0',
   };
   let connector = startService(root, 'services/connector-telegram-account/dist/main.js', accountEnv);
-  startService(root, 'services/api/dist/main.js', {
+  const api = startService(root, 'services/api/dist/main.js', {
     ...env,
     API_PORT: String(apiPort),
     API_CONNECTORS: 'account',
@@ -187,6 +188,8 @@ async function main() {
   const sendUrl = `http://127.0.0.1:${apiPort}/api/integrations/telegram/accounts/${sender}/send`;
   const sendHeaders = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const callsBefore = (await control.mtproto()).calls ?? {};
+  const writes = () => ({ api: writeSyscalls(api.pid), connector: writeSyscalls(connector.pid) });
+  const writesBefore = writes();
   for (let i = 0; i < sends; i += 1) {
     const t = performance.now();
     const answer = await postRaw(
@@ -199,6 +202,7 @@ async function main() {
     if (answer.status !== 200) throw new Error(`send answered ${answer.status}: ${answer.body}`);
   }
   agent.destroy();
+  const writesAfter = writes();
   const fullCalls = callsSince(callsBefore, (await control.mtproto()).calls ?? {}, sends);
   const baseline = client();
   await signInWithCode(baseline, { phone: await newUser(), readCode });
@@ -220,6 +224,10 @@ async function main() {
     `   ratio p50 ${fmt(f.p50 / g.p50)}x, p99 ${fmt(f.p99 / g.p99)}x; overhead p50 ${fmt(f.p50 - g.p50)} ms`,
   );
   console.log(`   MTProto calls per send: full path ${fullCalls}; GramJS directly ${directCalls}`);
+  const perSend = (name) => fmt((writesAfter[name] - writesBefore[name]) / sends);
+  console.log(
+    `   write syscalls per send (idle ones included): api ${perSend('api')}, connector ${perSend('connector')}`,
+  );
 
   // 3. scale
   const rssBefore = rssMiB(connector.pid);
