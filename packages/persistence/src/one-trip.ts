@@ -29,13 +29,11 @@ export async function inOneTrip<DB>(
   options: { transaction: boolean },
 ): Promise<StatementResult[]> {
   const framed = options.transaction;
-  const texts = statements.map((statement) => statement.sql);
-  const text = (framed ? ['start transaction', ...texts, 'commit'] : texts).join(';\n');
-  const parameters = statements.flatMap((statement) => statement.parameters);
+  const query = oneQuery(framed ? ['start transaction'] : [], statements, framed ? ['commit'] : []);
   return db.connection().execute(async (connection) => {
     let answer: QueryResult<unknown>;
     try {
-      answer = await connection.executeQuery(CompiledQuery.raw(text, [...parameters]));
+      answer = await connection.executeQuery(query);
     } catch (error) {
       if (framed) await connection.executeQuery(CompiledQuery.raw('rollback')).catch(() => undefined);
       throw error;
@@ -73,29 +71,31 @@ export async function transactionInTwoTrips<DB, T>(
   first: ReadonlyArray<CompiledQuery>,
   then: (results: StatementResult[]) => Promise<{ statements: ReadonlyArray<CompiledQuery>; value: T }>,
 ): Promise<T> {
-  const trip = (connection: Kysely<DB>, statements: ReadonlyArray<CompiledQuery>, frame: string) =>
-    connection.executeQuery(
-      CompiledQuery.raw(
-        (frame === 'start transaction'
-          ? [frame, ...statements.map((s) => s.sql)]
-          : [...statements.map((s) => s.sql), frame]
-        ).join(';\n'),
-        statements.flatMap((statement) => [...statement.parameters]),
-      ),
-    );
   return db.connection().execute(async (connection) => {
     try {
-      const opened = await trip(connection, first, 'start transaction');
+      const opened = await connection.executeQuery(oneQuery(['start transaction'], first, []));
       // Several statements answer one result each, `start transaction` first.
       const results = (opened.rows as unknown[]).slice(1).map(resultOf);
       const { statements, value } = await then(results);
-      await trip(connection, statements, 'commit');
+      await connection.executeQuery(oneQuery([], statements, ['commit']));
       return value;
     } catch (error) {
       await connection.executeQuery(CompiledQuery.raw('rollback')).catch(() => undefined);
       throw error;
     }
   });
+}
+
+/** Compiled statements as one multi-statement query, between plain ones (`start transaction`, `commit`). */
+function oneQuery(
+  before: readonly string[],
+  statements: ReadonlyArray<CompiledQuery>,
+  after: readonly string[],
+): CompiledQuery {
+  return CompiledQuery.raw(
+    [...before, ...statements.map((statement) => statement.sql), ...after].join(';\n'),
+    statements.flatMap((statement) => [...statement.parameters]),
+  );
 }
 
 function resultOf(result: unknown): StatementResult {

@@ -117,6 +117,11 @@ export interface OutboxRelay {
   stop(): Promise<void>;
 }
 
+type PendingRow = Pick<
+  Selectable<OutboxTable['outbox']>,
+  'id' | 'exchange' | 'routing_key' | 'envelope' | 'attempts'
+>;
+
 /** How long a relay kicked during its pass waits before the next one, for the commits then in flight to land. */
 const COALESCE_MS = 2;
 
@@ -169,10 +174,9 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       .skipLocked()
       .compile();
     return transactionInTwoTrips(options.db, [claim], async ([claimed]) => {
-      const rows = (claimed?.rows ?? []) as unknown as Array<
-        Pick<Selectable<OutboxTable['outbox']>, 'id' | 'exchange' | 'routing_key' | 'envelope' | 'attempts'>
-      >;
-      const publish = async (row: (typeof rows)[number]) =>
+      // The columns the claim selects, read through the same driver as any Kysely query.
+      const rows = (claimed?.rows ?? []) as unknown as PendingRow[];
+      const publish = async (row: PendingRow) =>
         options.publish(row.exchange, row.routing_key, JSON.parse(row.envelope));
       // The first row alone, as a probe: while the broker is down a pass fails once, not once per row, and no
       // row behind a failure goes out (to go out again later). Then the rest all in flight together, in row order
