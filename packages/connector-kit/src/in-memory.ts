@@ -1,7 +1,14 @@
 import type { ListFilter, OutboxEnvelope } from '@integrations/persistence';
 import type { LifecycleVerb } from './lifecycle';
 import { lifecycleChanges, type LifecycleRow, type LifecycleWrite } from './lifecycle-store';
-import type { LedgerRow, LedgerValues, MessageStatus, MessageStore } from './messages.repository';
+import type {
+  CheckedInsert,
+  LedgerRow,
+  LedgerValues,
+  MessageStatus,
+  MessageStore,
+  SenderTable,
+} from './messages.repository';
 import type { ListCaller, OwnedRows, Page } from './owned-rows.repository';
 
 /** The events a fake repository enqueued, in order, as a connector's outbox would hold them. */
@@ -105,15 +112,54 @@ export class InMemoryOwnedRows<Row extends LifecycleRow & { created_at: Date }> 
   }
 }
 
-/** The ledger's store in memory (`MessagesRepository`'s answers, no MariaDB), and the events it enqueued. */
-export class InMemoryMessageStore<Row extends LedgerRow> implements MessageStore<Row> {
+/**
+ * The ledger's store in memory (`MessagesRepository`'s answers, no MariaDB), and the events it enqueued. `senders`:
+ * the senders' rows (a fake `OwnedRows`) and where the messages name them, for the accepts that check them.
+ */
+export class InMemoryMessageStore<
+  Row extends LedgerRow,
+  Sender extends LifecycleRow = LifecycleRow,
+> implements MessageStore<Row, Sender> {
   readonly rows = new Map<string, Row>();
   readonly events: OutboxEnvelope[] = [];
+
+  constructor(
+    private readonly senders?: { rows: Pick<OwnedRows<Sender>, 'byId'> } & Omit<SenderTable, 'table'>,
+  ) {}
 
   async insert(values: LedgerValues<Row>): Promise<boolean> {
     if (this.rows.has(values.id)) return false;
     this.rows.set(values.id, { ...values, created_at: new Date(), updated_at: new Date() } as Row);
     return true;
+  }
+  async insertIfSenderAllows(values: LedgerValues<Row>): Promise<CheckedInsert<Sender>> {
+    if (this.rows.has(values.id)) return { outcome: 'duplicate' };
+    const sender = await this.senderOf(
+      String((values as Record<string, unknown>)[this.sendersOrThrow().column]),
+    );
+    const refusedWhen = this.sendersOrThrow().refusedWhen;
+    const allows =
+      sender?.user_id === values.user_id &&
+      Boolean(sender.is_active) &&
+      !refusedWhen?.values.includes(String((sender as Record<string, unknown>)[refusedWhen.column]));
+    if (!allows) return { outcome: 'refused', sender };
+    await this.insert(values);
+    return { outcome: 'inserted', sender };
+  }
+  async claimReadingSender(
+    id: string,
+    senderId: string,
+    patch: Partial<Row>,
+  ): Promise<{ claimed: boolean; sender: Sender | undefined }> {
+    const claimed = await this.claim(id, patch);
+    return { claimed, sender: await this.senderOf(senderId) };
+  }
+  private senderOf(id: string): Promise<Sender | undefined> {
+    return this.sendersOrThrow().rows.byId(id);
+  }
+  private sendersOrThrow(): NonNullable<InMemoryMessageStore<Row, Sender>['senders']> {
+    if (!this.senders) throw new Error('this in-memory store was made without its senders');
+    return this.senders;
   }
   async find(id: string): Promise<Row | undefined> {
     const row = this.rows.get(id);

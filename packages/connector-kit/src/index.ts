@@ -27,11 +27,13 @@ export {
 } from './message-ledger';
 export {
   MessagesRepository,
+  type CheckedInsert,
   type LedgerRow,
   type LedgerTable,
   type LedgerValues,
   type MessageStatus,
   type MessageStore,
+  type SenderTable,
 } from './messages.repository';
 export {
   OwnedRowsRepository,

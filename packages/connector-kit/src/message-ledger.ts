@@ -7,6 +7,7 @@ import {
   type Messaging,
 } from '@integrations/messaging';
 import { telegramMetrics, type Registry } from '@integrations/observability';
+import type { LifecycleRow } from './lifecycle-store';
 import type { LedgerRow, LedgerValues, MessageStatus, MessageStore } from './messages.repository';
 import { messageIdOf } from './message-id';
 
@@ -46,8 +47,8 @@ export interface MessageLedgerDeps {
 }
 
 /** What is the connector's: its table (through `repository`) and what its rows mean. */
-export interface MessageLedgerOptions<Row extends LedgerRow> {
-  repository: MessageStore<Row>;
+export interface MessageLedgerOptions<Row extends LedgerRow, Sender extends LifecycleRow = LifecycleRow> {
+  repository: MessageStore<Row, Sender>;
   /** The `type` label of the message metrics. */
   typeOf(row: Row): string;
   /** The chat a caller is shown before (or without) the platform naming one. */
@@ -64,13 +65,13 @@ export interface MessageLedgerOptions<Row extends LedgerRow> {
  * settled as sent or failed together with its outbox event. Tracks the deliveries in flight so a stop can drain
  * them. What a platform call is, and what a row left `sending` by a crash means, stay the connector's.
  */
-export class MessageLedger<Row extends LedgerRow> {
+export class MessageLedger<Row extends LedgerRow, Sender extends LifecycleRow = LifecycleRow> {
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly metrics;
 
-  private readonly options: MessageLedgerOptions<Row> & MessageLedgerDeps;
+  private readonly options: MessageLedgerOptions<Row, Sender> & MessageLedgerDeps;
 
-  constructor(deps: MessageLedgerDeps, options: MessageLedgerOptions<Row>) {
+  constructor(deps: MessageLedgerDeps, options: MessageLedgerOptions<Row, Sender>) {
     this.options = { messaging: deps.messaging, relay: deps.relay, registry: deps.registry, ...options };
     this.metrics = telegramMetrics(deps.registry);
   }
@@ -131,9 +132,29 @@ export class MessageLedger<Row extends LedgerRow> {
       const now = new Date();
       return { inserted: { ...values, created_at: now, updated_at: now } as Row };
     }
+    return { existing: await this.existing(values) };
+  }
+
+  /**
+   * `accept`, with the sender checked (the row's user's, not paused, not refused otherwise) in the insert's own
+   * round trip. `refused`: nothing was written; the sender as read (undefined when there is none) tells the connector
+   * which refusal to answer. `inserted` comes with the sender as read right after the insert, for delivery.
+   */
+  async acceptIfSenderAllows(
+    values: LedgerValues<Row>,
+  ): Promise<{ inserted: Row; sender: Sender } | { existing: Row } | { refused: Sender | undefined }> {
+    const checked = await this.options.repository.insertIfSenderAllows(values);
+    if (checked.outcome === 'refused') return { refused: checked.sender };
+    if (checked.outcome === 'duplicate') return { existing: await this.existing(values) };
+    const now = new Date();
+    return { inserted: { ...values, created_at: now, updated_at: now } as Row, sender: checked.sender };
+  }
+
+  /** The row under a taken id: the same user's (a retried command), or a CONFLICT. */
+  private async existing(values: LedgerValues<Row>): Promise<Row> {
     const existing = await this.row(values.id);
     if (existing.user_id !== values.user_id) throw new DomainError('CONFLICT', 'This message id is taken.');
-    return { existing };
+    return existing;
   }
 
   async get(caller: CommandCaller, id: string): Promise<Message> {
@@ -164,6 +185,15 @@ export class MessageLedger<Row extends LedgerRow> {
   /** `queued` -> `sending` (with the connector's `patch`): only one replica sends a row. */
   claim(id: string, patch: Partial<Row> = {}): Promise<boolean> {
     return this.options.repository.claim(id, patch);
+  }
+
+  /** `claim`, with the sender read in the same round trip (to check it again before a send that waited). */
+  claimReadingSender(
+    id: string,
+    senderId: string,
+    patch: Partial<Row> = {},
+  ): Promise<{ claimed: boolean; sender: Sender | undefined }> {
+    return this.options.repository.claimReadingSender(id, senderId, patch);
   }
 
   /** A row left `sending` becomes claimable again. */

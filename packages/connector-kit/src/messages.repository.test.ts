@@ -10,7 +10,15 @@ import { createTestDatabase, infra, type TestDatabase } from '@integrations/test
 import { messagesTable } from './migrations';
 import { MessagesRepository, type LedgerRow, type LedgerValues } from './messages.repository';
 
-type Row = LedgerRow & { replica: string | null };
+type Row = LedgerRow & { replica: string | null; sender_id: string | null };
+interface Sender {
+  id: string;
+  user_id: string;
+  is_active: number;
+  label: string | null;
+  status: string;
+  updated_at: Date;
+}
 
 const N = 10;
 const ids = Array.from({ length: N }, (_, i) => `m${String(i).padStart(2, '0')}`);
@@ -19,7 +27,7 @@ describe('MessagesRepository (group commit, against MariaDB)', () => {
   let trips = 0;
   let database: TestDatabase;
   let db: Kysely<OutboxTable>;
-  let repository: MessagesRepository<Row>;
+  let repository: MessagesRepository<Row, Sender>;
 
   beforeAll(async () => {
     database = await createTestDatabase('ledger');
@@ -38,12 +46,24 @@ describe('MessagesRepository (group commit, against MariaDB)', () => {
       '0002_messages': {
         up: (m) =>
           messagesTable(m, 'messages', {
-            columns: (t) => t.addColumn('replica', 'varchar(36)'),
+            columns: (t) => t.addColumn('replica', 'varchar(36)').addColumn('sender_id', 'varchar(36)'),
             chatId: { type: 'varchar(64)', notNull: false },
             statuses: ['queued', 'sending', 'sent', 'failed'],
             errorCodeLength: 64,
             errorDetailLength: 512,
           }),
+      },
+      '0003_senders': {
+        up: (m) =>
+          m.schema
+            .createTable('senders')
+            .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+            .addColumn('user_id', 'varchar(64)', (c) => c.notNull())
+            .addColumn('is_active', sql`tinyint`, (c) => c.notNull().defaultTo(1))
+            .addColumn('label', 'varchar(64)')
+            .addColumn('status', 'varchar(16)', (c) => c.notNull().defaultTo('active'))
+            .addColumn('updated_at', 'datetime(3)', (c) => c.notNull().defaultTo(sql`current_timestamp(3)`))
+            .execute(),
       },
     });
   });
@@ -54,13 +74,22 @@ describe('MessagesRepository (group commit, against MariaDB)', () => {
   beforeEach(async () => {
     await sql`delete from messages`.execute(db);
     await db.deleteFrom('outbox').execute();
-    repository = new MessagesRepository<Row>(db, 'messages');
+    await sql`delete from senders`.execute(db);
+    await sql`insert into senders (id, user_id, is_active, status) values
+      ('s1', 'u1', 1, 'active'), ('paused', 'u1', 0, 'active'), ('theirs', 'u2', 1, 'active'),
+      ('revoked', 'u1', 1, 'revoked')`.execute(db);
+    repository = new MessagesRepository<Row, Sender>(db, 'messages', {
+      table: 'senders',
+      column: 'sender_id',
+      refusedWhen: { column: 'status', values: ['revoked'] },
+    });
   });
 
-  const values = (id: string, user = 'u1'): LedgerValues<Row> => ({
+  const values = (id: string, user = 'u1', sender = 's1'): LedgerValues<Row> => ({
     id,
     user_id: user,
     replica: null,
+    sender_id: sender,
     channel_id: null,
     chat_id: '42',
     request: '{"text":"hi"}',
@@ -189,5 +218,76 @@ describe('MessagesRepository (group commit, against MariaDB)', () => {
     expect(result.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(await outboxIds()).toEqual(['evt-m00', 'evt-m02']);
     expect((await statuses()).m01).toBe('queued/u1');
+  });
+
+  describe('accepts and claims that read their sender in the same trip', () => {
+    it("inserts only through the user's own active sender, in one trip, and answers the sender", async () => {
+      let answer;
+      expect(await tripsOf(async () => (answer = await repository.insertIfSenderAllows(values('m1'))))).toBe(
+        1,
+      );
+      expect(answer).toMatchObject({
+        outcome: 'inserted',
+        sender: { id: 's1', user_id: 'u1', is_active: 1 },
+      });
+      // Paused, another user's, missing, or refused by its status: nothing written, the sender as read.
+      const refused = await Promise.all([
+        repository.insertIfSenderAllows(values('m2', 'u1', 'paused')),
+        repository.insertIfSenderAllows(values('m3', 'u1', 'theirs')),
+        repository.insertIfSenderAllows(values('m4', 'u1', 'gone')),
+        repository.insertIfSenderAllows(values('m5', 'u1', 'revoked')),
+      ]);
+      expect(refused).toEqual([
+        { outcome: 'refused', sender: expect.objectContaining({ id: 'paused', is_active: 0 }) },
+        { outcome: 'refused', sender: expect.objectContaining({ id: 'theirs', user_id: 'u2' }) },
+        { outcome: 'refused', sender: undefined },
+        { outcome: 'refused', sender: expect.objectContaining({ id: 'revoked', status: 'revoked' }) },
+      ]);
+      expect(await repository.insertIfSenderAllows(values('m1'))).toEqual({ outcome: 'duplicate' });
+      expect(await statuses()).toEqual({ m1: 'queued/u1' });
+    });
+
+    it('accepts N concurrent sends in one trip, each answered for its own row', async () => {
+      await repository.insert(values('m05', 'first'));
+      const batch = ids.map((id, i) => values(id, 'u1', i === 2 ? 'paused' : 's1'));
+      // The batch's transaction meets m05 taken and is rolled back whole, then accepted row by row.
+      const result = await Promise.all(batch.map((v) => repository.insertIfSenderAllows(v)));
+      expect(result.map((r) => r.outcome)).toEqual(
+        ids.map((id, i) => (i === 2 ? 'refused' : id === 'm05' ? 'duplicate' : 'inserted')),
+      );
+      expect(Object.keys(await statuses())).toEqual(ids.filter((_, i) => i !== 2));
+
+      await sql`delete from messages`.execute(db);
+      const again = await tripsOf(() => Promise.all(batch.map((v) => repository.insertIfSenderAllows(v))));
+      expect(again).toBe(1);
+      expect(Object.keys(await statuses())).toEqual(ids.filter((_, i) => i !== 2));
+    });
+
+    it('claims with the sender read in the same trip, alone and in a batch', async () => {
+      for (const id of ids) await repository.insert(values(id));
+      await sql`update senders set is_active = 0 where id = 's1'`.execute(db);
+      let alone;
+      expect(await tripsOf(async () => (alone = await repository.claimReadingSender('m00', 's1', {})))).toBe(
+        1,
+      );
+      expect(alone).toEqual({ claimed: true, sender: expect.objectContaining({ id: 's1', is_active: 0 }) });
+
+      let batch: unknown[] = [];
+      const trips = await tripsOf(async () => {
+        batch = await Promise.all([
+          repository.claimReadingSender('m00', 's1', {}),
+          repository.claimReadingSender('m01', 'theirs', {}),
+          repository.claimReadingSender('m02', 'gone', {}),
+          repository.claim('m03', {}),
+        ]);
+      });
+      expect(trips).toBe(1);
+      expect(batch).toEqual([
+        { claimed: false, sender: expect.objectContaining({ id: 's1' }) },
+        { claimed: true, sender: expect.objectContaining({ id: 'theirs' }) },
+        { claimed: true, sender: undefined },
+        true,
+      ]);
+    });
   });
 });

@@ -1,9 +1,12 @@
 import {
+  answersById,
   enqueueOutbox,
   GroupCommit,
+  inOneTrip,
   outboxInsertAfter,
   transactionInOneTrip,
   sql,
+  type CompiledQuery,
   type Generated,
   type Insertable,
   type Kysely,
@@ -12,6 +15,7 @@ import {
   type Selectable,
   type Updateable,
 } from '@integrations/persistence';
+import type { LifecycleRow } from './lifecycle-store';
 
 export type MessageStatus = 'queued' | 'sending' | 'sent' | 'failed';
 
@@ -38,13 +42,50 @@ export type LedgerRow = Selectable<LedgerTable>;
 /** A row as accepted: what the insert writes (the timestamps are the database's). */
 export type LedgerValues<Row extends LedgerRow> = Omit<Row, 'created_at' | 'updated_at'>;
 
+/**
+ * What messages are sent through (a bot, an account): a row of the connector's owned, pausable table, named by a
+ * column of each message. `refusedWhen`: values of one of its columns that refuse a send as a pause does (an
+ * account whose session is `revoked`).
+ */
+export interface SenderTable {
+  table: string;
+  /** The messages' column naming the sender. */
+  column: string;
+  refusedWhen?: { column: string; values: readonly string[] };
+}
+
+/**
+ * An accept that checked its sender in the insert's own round trip. `inserted`: the row is written, and `sender` is
+ * the sender as read right after. `duplicate`: the id was taken (nothing written). Otherwise the sender refused it
+ * (missing, another user's, paused, or `refusedWhen`): nothing written, and `sender` (as read, if it exists) tells
+ * the connector which refusal to answer.
+ */
+export type CheckedInsert<Sender> =
+  | { outcome: 'inserted'; sender: Sender }
+  | { outcome: 'duplicate' }
+  | { outcome: 'refused'; sender: Sender | undefined };
+
 /** Where the ledger keeps its messages; `MessagesRepository` is the SQL one, tests use an in-memory one. */
-export interface MessageStore<Row extends LedgerRow> {
+export interface MessageStore<Row extends LedgerRow, Sender extends LifecycleRow = LifecycleRow> {
   /** False when the id is taken (nothing written). */
   insert(values: LedgerValues<Row>): Promise<boolean>;
+  /**
+   * Inserts only if the row's sender is the row's user's and may send, and reads the sender, in one round trip
+   * (the owner check and the insert used to be two). Needs the store's `SenderTable`.
+   */
+  insertIfSenderAllows(values: LedgerValues<Row>): Promise<CheckedInsert<Sender>>;
   find(id: string): Promise<Row | undefined>;
   /** `queued` -> `sending`, with `patch` (and `updated_at`: the claim's time); false when it was not `queued`. */
   claim(id: string, patch: Partial<Row>): Promise<boolean>;
+  /**
+   * The claim, and the sender `senderId` read in the same round trip (a send that waited reads its sender again
+   * before it goes out: paused, revoked or removed meanwhile). Needs the store's `SenderTable`.
+   */
+  claimReadingSender(
+    id: string,
+    senderId: string,
+    patch: Partial<Row>,
+  ): Promise<{ claimed: boolean; sender: Sender | undefined }>;
   /** `sending` -> `queued`. */
   requeue(id: string): Promise<void>;
   /** `failed` -> `queued` with its request again, its error cleared; false when it was not `failed`. */
@@ -60,12 +101,22 @@ export interface MessageStore<Row extends LedgerRow> {
   settle(id: string, patch: Partial<Row>, event: OutboxEnvelope, whileSending: boolean): Promise<boolean>;
 }
 
-/** The ledger's table under a fixed name for Kysely's types; the real name is the connector's (`table`). */
-type LedgerDatabase = OutboxTable & { messages: LedgerTable };
+/** The ledger's table (and its senders') under fixed names for Kysely's types; the real names are the connector's. */
+type LedgerDatabase = OutboxTable & {
+  messages: LedgerTable;
+  senders: LifecycleRow & Record<string, unknown>;
+};
 
 interface Claim {
   id: string;
   patch: object;
+  /** The sender to read in the claim's trip. */
+  senderId?: string;
+}
+
+interface ClaimAnswer<Sender> {
+  claimed: boolean;
+  sender: Sender | undefined;
 }
 
 interface Settle {
@@ -88,15 +139,28 @@ const isDuplicate = (error: unknown) => (error as { code?: string }).code === 'E
  * batch write). A lone call is written alone, as one statement or transaction, so one send in flight costs what it
  * did; under load the statements, the commits (each an fsync) and the socket writes are shared.
  */
-export class MessagesRepository<Row extends LedgerRow> implements MessageStore<Row> {
+export class MessagesRepository<
+  Row extends LedgerRow,
+  Sender extends LifecycleRow = LifecycleRow,
+> implements MessageStore<Row, Sender> {
   private readonly db: Kysely<LedgerDatabase>;
   private readonly table: 'messages';
   private readonly inserts = new GroupCommit<LedgerValues<Row>, boolean>((batch) => this.insertBatch(batch));
-  private readonly claims = new GroupCommit<Claim, boolean>((batch) => this.claimBatch(batch));
+  private readonly checkedInserts = new GroupCommit<LedgerValues<Row>, CheckedInsert<Sender>>((batch) =>
+    this.checkedInsertBatch(batch),
+  );
+  private readonly claims = new GroupCommit<Claim, ClaimAnswer<Sender>>((batch) => this.claimBatch(batch));
   private readonly settles = new GroupCommit<Settle, boolean>((batch) => this.settleBatch(batch));
 
-  /** `db`: the connector's database, whose `table` has the ledger's columns (and the connector's own). */
-  constructor(db: Kysely<OutboxTable>, table: string) {
+  /**
+   * `db`: the connector's database, whose `table` has the ledger's columns (and the connector's own). `sender`:
+   * where the messages' senders are, for the accepts and claims that read their sender in the same trip.
+   */
+  constructor(
+    db: Kysely<OutboxTable>,
+    table: string,
+    private readonly sender?: SenderTable,
+  ) {
     // The connector's schema types its own table; this repository reads and writes only the shared columns plus
     // what the connector hands it (its own columns), so the table is viewed under the shared shape.
     this.db = db as unknown as Kysely<LedgerDatabase>;
@@ -107,13 +171,23 @@ export class MessagesRepository<Row extends LedgerRow> implements MessageStore<R
     return this.inserts.add(values);
   }
 
+  insertIfSenderAllows(values: LedgerValues<Row>): Promise<CheckedInsert<Sender>> {
+    this.senderTable();
+    return this.checkedInserts.add(values);
+  }
+
   async find(id: string): Promise<Row | undefined> {
     const row = await this.db.selectFrom(this.table).selectAll().where('id', '=', id).executeTakeFirst();
     return row as Row | undefined;
   }
 
-  claim(id: string, patch: Partial<Row>): Promise<boolean> {
-    return this.claims.add({ id, patch });
+  async claim(id: string, patch: Partial<Row>): Promise<boolean> {
+    return (await this.claims.add({ id, patch })).claimed;
+  }
+
+  claimReadingSender(id: string, senderId: string, patch: Partial<Row>): Promise<ClaimAnswer<Sender>> {
+    this.senderTable();
+    return this.claims.add({ id, patch, senderId });
   }
 
   async requeue(id: string): Promise<void> {
@@ -199,25 +273,100 @@ export class MessagesRepository<Row extends LedgerRow> implements MessageStore<R
   }
 
   /**
+   * Each row's INSERT takes its values from a SELECT of its sender that finds the sender only when it is the row's
+   * user's and may send, so a refused row is not written (0 rows) and nothing is read in between; the senders follow
+   * in the same trip. A lone one is autocommitted, as `insert` is. A batch is one transaction, so that a taken id,
+   * which fails its statement and stops the trip, rolls back the whole batch; it is then accepted row by row, and
+   * each caller still learns exactly what became of its own row.
+   *
+   * The check's SELECT is a locking read (InnoDB's rule for INSERT … SELECT), so a pause committed meanwhile waits
+   * for the insert rather than slipping between the check and the write.
+   */
+  private async checkedInsertBatch(batch: Array<LedgerValues<Row>>): Promise<Array<CheckedInsert<Sender>>> {
+    const { column } = this.senderTable();
+    const senderIds = batch.map((values) => String((values as Record<string, unknown>)[column]));
+    const statements = [
+      ...batch.map((values) => this.checkedInsertStatement(values)),
+      this.sendersStatement(senderIds),
+    ];
+    let results;
+    try {
+      results = await inOneTrip(this.db, statements, { transaction: batch.length > 1 });
+    } catch (error) {
+      if (!isDuplicate(error)) throw error;
+      if (batch.length === 1) return [{ outcome: 'duplicate' }];
+      const alone: Array<CheckedInsert<Sender>> = [];
+      for (const values of batch) alone.push(...(await this.checkedInsertBatch([values])));
+      return alone;
+    }
+    const senders = results[batch.length]?.rows as Sender[];
+    return batch.map((_, i) => {
+      const sender = answersById([senderIds[i] as string], senders)[0];
+      if ((results[i]?.affected ?? 0n) > 0n) return { outcome: 'inserted', sender: sender as Sender };
+      return { outcome: 'refused', sender };
+    });
+  }
+
+  private checkedInsertStatement(values: LedgerValues<Row>): CompiledQuery {
+    const { table, column, refusedWhen } = this.senderTable();
+    const entries = Object.entries(values as Record<string, unknown>);
+    let allowed = this.db
+      .selectFrom(table as 'senders')
+      .select(entries.map(([name, value]) => sql`${value}`.as(name)))
+      .where('id', '=', String((values as Record<string, unknown>)[column]))
+      .where('user_id', '=', values.user_id)
+      .where('is_active', '=', 1);
+    if (refusedWhen) allowed = allowed.where(refusedWhen.column as 'id', 'not in', [...refusedWhen.values]);
+    return this.db
+      .insertInto(this.table)
+      .columns(entries.map(([name]) => name) as Array<keyof LedgerTable>)
+      .expression(allowed)
+      .compile();
+  }
+
+  private sendersStatement(ids: string[]): CompiledQuery {
+    return this.db
+      .selectFrom(this.senderTable().table as 'senders')
+      .selectAll()
+      .where('id', 'in', [...new Set(ids)])
+      .compile();
+  }
+
+  private senderTable(): SenderTable {
+    if (!this.sender) throw new Error(`the ${this.table} repository was made without its sender table`);
+    return this.sender;
+  }
+
+  /**
    * A lone claim is one UPDATE. A batch is one transaction sent as one query: an UPDATE per row (in id order, so two
    * batches lock in the same order), each changing its row only while it is `queued`, so each caller learns from its
    * own statement whether it claimed its row (one claimed by another replica, or the same id asked twice in the
    * batch, changes nothing the second time). One round trip and one commit instead of `BEGIN`, the UPDATE and
    * `COMMIT`, and no second pass row by row when another replica was first.
    */
-  private async claimBatch(batch: Claim[]): Promise<boolean[]> {
-    if (batch.length === 1) {
+  private async claimBatch(batch: Claim[]): Promise<Array<ClaimAnswer<Sender>>> {
+    const senderIds = batch.flatMap((claim) => (claim.senderId === undefined ? [] : [claim.senderId]));
+    if (batch.length === 1 && senderIds.length === 0) {
       const [claim] = batch as [Claim];
       const result = await this.claimStatement(claim).executeTakeFirst();
-      return [result.numUpdatedRows > 0n];
+      return [{ claimed: result.numUpdatedRows > 0n, sender: undefined }];
     }
     const inIdOrder = byId(batch);
-    const affected = await transactionInOneTrip(
-      this.db,
-      inIdOrder.map((claim) => this.claimStatement(claim).compile()),
+    const statements = inIdOrder.map((claim) => this.claimStatement(claim).compile());
+    // The senders are read after the claims, in the same trip (and transaction, for a batch).
+    if (senderIds.length > 0) statements.push(this.sendersStatement(senderIds));
+    const results = await inOneTrip(this.db, statements, { transaction: batch.length > 1 });
+    const senders = (senderIds.length > 0 ? results[batch.length]?.rows : []) as Sender[];
+    const answers = new Map(
+      inIdOrder.map((claim, i) => [
+        claim,
+        {
+          claimed: (results[i]?.affected ?? 0n) > 0n,
+          sender: claim.senderId === undefined ? undefined : answersById([claim.senderId], senders)[0],
+        },
+      ]),
     );
-    const claimed = new Map(inIdOrder.map((claim, i) => [claim, (affected[i] ?? 0n) > 0n]));
-    return batch.map((claim) => claimed.get(claim) as boolean);
+    return batch.map((claim) => answers.get(claim) as ClaimAnswer<Sender>);
   }
 
   private claimStatement(claim: Claim) {

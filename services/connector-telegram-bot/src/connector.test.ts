@@ -375,6 +375,51 @@ describe('connector-telegram-bot against the emulator', () => {
       expect((await control.messages(group.id)).at(-1)?.text).toBe('after the wait');
     });
 
+    it("checks the bot of every send: another user's is a 404 storing nothing, a paused one stops the sends that wait", async () => {
+      const rows = () => connector.db.selectFrom('telegram_messages').select('id').execute();
+      const before = (await rows()).length;
+      expect(
+        await command(
+          'telegram.bot.send',
+          { botId: bot.id, chatId: group.id, text: 'x' },
+          { userId: 'mallory' },
+        ),
+      ).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+      expect(await rows()).toHaveLength(before);
+
+      // The group takes 5 a half second: most of these wait behind the first ones when the bot is paused.
+      const replies = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          ok<Message>('telegram.bot.send', {
+            botId: bot.id,
+            chatId: group.id,
+            text: `before the pause ${i}`,
+            messageId: `pause-burst-${i}`,
+            async: true,
+          }),
+        ),
+      );
+      expect(replies.every((r) => r.status === 'queued')).toBe(true);
+      await ok<Bot>('telegram.bot.update', { id: bot.id, isActive: false });
+      const settled = () =>
+        connector.db
+          .selectFrom('telegram_messages')
+          .select(['status', 'error_code'])
+          .where('id', 'like', 'pause-burst-%')
+          .execute();
+      await until(async () => (await settled()).every((r) => r.status === 'sent' || r.status === 'failed'));
+      const outcomes = await settled();
+      const failed = outcomes.filter((r) => r.status === 'failed');
+      // Each waiting send read the bot again as it was claimed: none went out through the paused bot.
+      expect(failed.length).toBeGreaterThan(0);
+      expect(failed.every((r) => r.error_code === 'INTEGRATION_PAUSED')).toBe(true);
+      const delivered = (await control.messages(group.id)).filter((m) =>
+        m.text?.startsWith('before the pause'),
+      );
+      expect(delivered).toHaveLength(outcomes.length - failed.length);
+      await ok<Bot>('telegram.bot.update', { id: bot.id, isActive: true });
+    });
+
     it('marks a channel write_forbidden when Telegram refuses a post, and says so', async () => {
       await control.setMember(channel.chatId, { botId: botTelegramId, role: 'member' });
       const reply = await command('telegram.channel.send', {

@@ -23,7 +23,12 @@ export async function findAccount(
   caller: CommandCaller,
   id: string,
 ): Promise<SessionRow> {
-  return ownedOrNotFound(await accounts.byId(id), caller, 'account', 'No such account.');
+  return findAccountIn(await accounts.byId(id), caller);
+}
+
+/** `row` if it is the caller's account (a missing or another user's one is the same 404). */
+export function findAccountIn(row: SessionRow | undefined, caller: CommandCaller): SessionRow {
+  return ownedOrNotFound(row, caller, 'account', 'No such account.');
 }
 
 /**

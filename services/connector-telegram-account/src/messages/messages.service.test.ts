@@ -15,7 +15,8 @@ import {
   sessionRow,
 } from '../testing/fakes';
 import type { AccountSent, SendTarget } from './account-sender';
-import { accountMessageLedger, type AccountMessageRow } from './messages.ledger';
+import type { SessionRow } from '../accounts/accounts.repository';
+import { ACCOUNT_SENDERS, accountMessageLedger, type AccountMessageRow } from './messages.ledger';
 import { AccountMessagesService } from './messages.service';
 
 /** GramJS raises Telegram's RPC errors with `errorMessage`. */
@@ -35,7 +36,10 @@ function setUp() {
   const channelRows = new FakeChannels(outbox).seed(
     channelRow({ id: 'c1', user_id: 'alice', account_id: 'a1' }),
   );
-  const store = new InMemoryMessageStore<AccountMessageRow>();
+  const store = new InMemoryMessageStore<AccountMessageRow, SessionRow>({
+    rows: accounts,
+    ...ACCOUNT_SENDERS,
+  });
   const kicks = new Kicks();
   const ledger = accountMessageLedger(
     { messaging, relay: kicks, registry: createMetricsRegistry({ service: 'test', defaultMetrics: false }) },

@@ -8,13 +8,23 @@ import {
 } from '@integrations/contracts';
 import type { CommandCaller } from '@integrations/messaging';
 import { SpanKind, inSpan, type Logger } from '@integrations/observability';
-import { findAccount, type Accounts, type SessionRow } from '../accounts/accounts.repository';
+import { findAccountIn, type Accounts, type SessionRow } from '../accounts/accounts.repository';
 import type { AccountChannels, ChannelRow } from '../channels/channels.repository';
 import { BreakerOpenError, isSessionGone, toDomainError } from '../telegram/errors';
 import type { LiveClients } from '../telegram/live-clients';
 import { storedPeer, type AccountChannelsService } from '../channels/channels.service';
 import type { AccountSender, SendTarget } from './account-sender';
 import type { AccountMessageRow as MessageRow } from './messages.ledger';
+
+/** A revoked session sends nothing until the account is connected again. */
+function ensureNotRevoked(status: string): void {
+  if (status === 'revoked') {
+    throw new DomainError(
+      'TELEGRAM_SESSION_REVOKED',
+      'The Telegram session was ended; connect the account again.',
+    );
+  }
+}
 
 /** How often an asynchronous send is tried again while Telegram is unreachable (about 7 minutes in all). */
 const MAX_ATTEMPTS = 10;
@@ -59,19 +69,26 @@ export class AccountMessagesService {
       channels: Pick<AccountChannelsService, 'find' | 'markWriteForbidden'>;
       logger: Logger;
       /** The account sends' ledger (`accountMessageLedger`). */
-      ledger: MessageLedger<MessageRow>;
+      ledger: MessageLedger<MessageRow, SessionRow>;
     },
   ) {}
 
+  /**
+   * The account is checked (the caller's, unpaused, not revoked) in the insert's own round trip, and read there for
+   * delivery; a refusal writes nothing and answers why.
+   */
   async send(caller: CommandCaller, data: TelegramAccountSendCommand, envelope: Envelope): Promise<Message> {
-    const account = await findAccount(this.deps.accounts, { ...caller, admin: false }, data.accountId);
-    ensureActive(account, 'account');
-    return this.accept(
-      envelope,
-      data,
-      { accountId: account.id, status: account.status, recipient: data.to, channelId: null },
-      { account },
-    );
+    const owner = { ...caller, admin: false };
+    const target = { accountId: data.accountId, recipient: data.to, channelId: null };
+    for (let attempt = 1; ; attempt++) {
+      const answer = await this.accept(envelope, data, target, { checkedFor: owner });
+      if (!('refused' in answer)) return answer;
+      const account = findAccountIn(answer.refused, owner);
+      ensureActive(account, 'account');
+      ensureNotRevoked(account.status);
+      // The account as read after the refusal allows the send: it changed in between (resumed). Again.
+      if (attempt === 3) throw new Error(`account ${data.accountId} kept changing while a send was accepted`);
+    }
   }
 
   async sendViaChannel(
@@ -83,52 +100,60 @@ export class AccountMessagesService {
     ensureActive(channel, 'channel');
     const account = await this.deps.accounts.byId(channel.account_id);
     if (account) ensureActive(account, 'account');
-    return this.accept(
+    ensureNotRevoked(account?.status ?? 'revoked');
+    const answer = await this.accept(
       envelope,
       data,
-      {
-        accountId: channel.account_id,
-        status: account?.status ?? 'revoked',
-        recipient: channel.chat_id,
-        channelId: channel.id,
-      },
-      account && { account, channel },
+      { accountId: channel.account_id, recipient: channel.chat_id, channelId: channel.id },
+      account && { known: { account, channel } },
     );
+    if ('refused' in answer) throw new Error('a send accepted without its account checked was refused');
+    return answer;
   }
 
-  /** Stores the send under its id (a repeat answers the first one), then delivers it now or in the background. */
+  /**
+   * Stores the send under its id (a repeat answers the first one), then delivers it now or in the background.
+   * `known`: what the command read of the account and channel. `checkedFor`: the account is checked for that owner
+   * in the insert's trip instead (and read there); `refused` (nothing written) carries the account as read.
+   */
   private async accept(
     envelope: Envelope,
     data: OutboundRequest & { messageId?: string; async?: boolean },
-    target: { accountId: string; status: string; recipient: string; channelId: string | null },
-    known: Known | undefined,
-  ): Promise<Message> {
-    if (target.status === 'revoked') {
-      throw new DomainError(
-        'TELEGRAM_SESSION_REVOKED',
-        'The Telegram session was ended; connect the account again.',
-      );
-    }
+    target: { accountId: string; recipient: string; channelId: string | null },
+    how: { known: Known } | { checkedFor: CommandCaller } | undefined,
+  ): Promise<Message | { refused: SessionRow | undefined }> {
     const { ledger } = this.deps;
     const id = ledger.idOf(data.messageId, envelope);
     const request = ledger.requestOf(data);
     // Stored already claimed (`sending`): this replica delivers it right away, and a crash before Telegram answers
     // leaves it to recovery, which sends it again under the same random_id (Telegram posts it once). That spares
     // the claim's UPDATE and its commit on every send.
-    const accepted = await ledger.accept({
+    const values = {
       ...ledger.valuesOf(id, envelope, request, {
         account_id: target.accountId,
         recipient: target.recipient,
         channel_id: target.channelId,
         chat_id: null,
       }),
-      status: 'sending',
-    });
+      status: 'sending' as const,
+    };
+    const accepted:
+      | { inserted: MessageRow; sender?: SessionRow }
+      | { existing: MessageRow }
+      | { refused: SessionRow | undefined } =
+      how && 'checkedFor' in how ? await ledger.acceptIfSenderAllows(values) : await ledger.accept(values);
+    if ('refused' in accepted) return accepted;
     // What was just inserted is what delivery reads: handed over rather than read back. A repeat queued again is
     // read from the table.
     if ('existing' in accepted && !(await this.again(accepted.existing, request)))
       return ledger.toMessage(accepted.existing);
     const inserted = 'inserted' in accepted ? accepted.inserted : undefined;
+    const known =
+      how && 'known' in how
+        ? how.known
+        : 'inserted' in accepted && accepted.sender
+          ? { account: accepted.sender }
+          : undefined;
     const delivery = ledger.track(this.deliver(id, data.async === true, inserted, known));
     if (data.async) return { id, status: 'queued', chatId: target.recipient };
     const outcome = await delivery;

@@ -31,7 +31,12 @@ export function toBot(row: BotRow): Bot {
 
 /** A caller's bot; another user's bot is indistinguishable from a missing one. */
 export async function findBot(bots: Pick<Bots, 'byId'>, caller: Caller, id: string): Promise<BotRow> {
-  return ownedOrNotFound(await bots.byId(id), caller, 'bot', 'No such bot.');
+  return ownBot(await bots.byId(id), caller);
+}
+
+/** `row` if it is the caller's bot (NOT_FOUND otherwise, the same for another user's and a missing one). */
+export function ownBot(row: BotRow | undefined, caller: Caller): BotRow {
+  return ownedOrNotFound(row, caller, 'bot', 'No such bot.');
 }
 
 /**

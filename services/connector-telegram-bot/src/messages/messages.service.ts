@@ -15,7 +15,7 @@ import {
   type OutboundRequest,
   type Outcome,
 } from '@integrations/connector-kit';
-import { type BotRow, type Bots, type Caller, findBot } from '../bots/bots.repository';
+import { type BotRow, type Bots, type Caller, ownBot } from '../bots/bots.repository';
 import type { BotsService } from '../bots/bots.service';
 import type { Channels } from '../channels/channels.repository';
 import type { ChannelsService } from '../channels/channels.service';
@@ -46,7 +46,7 @@ export class MessagesService {
       logger: Logger;
       presence: ReplicaPresence;
       /** The bot sends' ledger (`botMessageLedger`). */
-      ledger: MessageLedger<MessageRow>;
+      ledger: MessageLedger<MessageRow, BotRow>;
     },
   ) {}
 
@@ -63,17 +63,20 @@ export class MessagesService {
     meta?: CommandMeta,
   ): Promise<Message> {
     const target = { via_type: 'bot' as const, bot_id: data.botId, channel_id: null, chat_id: data.chatId };
+    const owner = { ...caller, admin: false };
     return this.inOrder(`bot:${data.botId}:${data.chatId}`, async (enqueue, atOnce) => {
-      let bot: BotRow;
-      try {
-        bot = await findBot(this.deps.botRows, { ...caller, admin: false }, data.botId);
-        ensureActive(bot, 'bot');
-      } catch (error) {
-        if (meta?.answered === false && error instanceof DomainError)
-          return this.refuse(envelope, data, target, error);
-        throw error;
+      // The bot is checked (the caller's, not paused) in the insert's own round trip, and read there for delivery.
+      for (let attempt = 1; ; attempt++) {
+        const accepted = await this.accept(envelope, data, target, atOnce, enqueue, true);
+        if (!('refused' in accepted)) return accepted;
+        const refusal = refusalOf(accepted.refused, owner);
+        if (refusal) {
+          if (meta?.answered === false) return this.refuse(envelope, data, target, refusal);
+          throw refusal;
+        }
+        // The bot as read after the refusal allows the send: it was resumed (or given back) in between. Again.
+        if (attempt === 3) throw new Error(`bot ${data.botId} kept changing while a send was accepted`);
       }
-      return this.accept(envelope, data, target, atOnce, (id, inserted) => enqueue(id, inserted, bot));
     });
   }
 
@@ -131,14 +134,34 @@ export class MessagesService {
     return this.deps.ledger.drain();
   }
 
-  /** Answers the message at once (a duplicate, or queued for async) or the promise of its delivery. */
+  /**
+   * Answers the message at once (a duplicate, or queued for async) or the promise of its delivery. `checkBot`: the
+   * insert happens only if the row's bot is the sender's own and not paused (checked in the insert's trip; the bot as
+   * read there goes to delivery), and `refused` (nothing written) carries the bot as read otherwise.
+   */
   private async accept(
     envelope: Envelope,
     data: OutboundRequest & { messageId?: string; async?: boolean },
     target: Pick<MessageRow, 'via_type' | 'bot_id' | 'channel_id' | 'chat_id'>,
     atOnce: () => boolean,
-    enqueue: (id: string, inserted: MessageRow) => Promise<Outcome>,
-  ): Promise<Message | Pending> {
+    enqueue: (id: string, inserted: MessageRow, bot?: BotRow) => Promise<Outcome>,
+    checkBot: true,
+  ): Promise<Message | Pending | { refused: BotRow | undefined }>;
+  private async accept(
+    envelope: Envelope,
+    data: OutboundRequest & { messageId?: string; async?: boolean },
+    target: Pick<MessageRow, 'via_type' | 'bot_id' | 'channel_id' | 'chat_id'>,
+    atOnce: () => boolean,
+    enqueue: (id: string, inserted: MessageRow, bot?: BotRow) => Promise<Outcome>,
+  ): Promise<Message | Pending>;
+  private async accept(
+    envelope: Envelope,
+    data: OutboundRequest & { messageId?: string; async?: boolean },
+    target: Pick<MessageRow, 'via_type' | 'bot_id' | 'channel_id' | 'chat_id'>,
+    atOnce: () => boolean,
+    enqueue: (id: string, inserted: MessageRow, bot?: BotRow) => Promise<Outcome>,
+    checkBot = false,
+  ): Promise<Message | Pending | { refused: BotRow | undefined }> {
     const { ledger } = this.deps;
     const id = ledger.idOf(data.messageId, envelope);
     // Delivered at once (nothing of this chat before it; accepts of one chat run one at a time, so that holds until
@@ -151,12 +174,15 @@ export class MessagesService {
       ...(claimed ? { status: 'sending' as const } : {}),
       sending_replica: claimed ? this.deps.presence.id : null,
     };
-    const accepted = await ledger.accept(values);
+    const accepted:
+      { inserted: MessageRow; sender?: BotRow } | { existing: MessageRow } | { refused: BotRow | undefined } =
+      checkBot ? await ledger.acceptIfSenderAllows(values) : await ledger.accept(values);
+    if ('refused' in accepted) return accepted;
     // The same message again (a retried command): answer with what happened to the first one.
     if ('existing' in accepted) return ledger.toMessage(accepted.existing);
     // Wrapped, not returned: an async function would flatten the promise and hold the chat's accept queue.
     // What was just inserted is what delivery reads: it is handed over rather than read back.
-    const pending: Pending = { delivery: ledger.track(enqueue(id, accepted.inserted)) };
+    const pending: Pending = { delivery: ledger.track(enqueue(id, accepted.inserted, accepted.sender)) };
     if (data.async) return { id, status: 'queued', chatId: target.chat_id };
     return pending;
   }
@@ -197,16 +223,22 @@ export class MessagesService {
     const claimedAlready =
       inserted?.status === 'sending' && inserted.sending_replica === this.deps.presence.id;
     const row = inserted ?? (await ledger.row(id));
+    let bot = botNow;
     if (!claimedAlready) {
       if (row.status !== 'queued') return { message: ledger.toMessage(row) };
       // Claimed before Telegram is called: another replica (recovering queued rows) cannot send it too. Only a row
-      // still `queued` is claimed, so a handed-over row that moved on meanwhile is not sent again.
-      if (!(await ledger.claim(id, { sending_replica: this.deps.presence.id })))
-        return { message: ledger.toMessage({ ...row, status: 'sending' }) };
+      // still `queued` is claimed, so a handed-over row that moved on meanwhile is not sent again. The bot is read
+      // in the claim's trip: a send that waited is checked against the bot as it is now.
+      const claim = await ledger.claimReadingSender(id, row.bot_id, {
+        sending_replica: this.deps.presence.id,
+      });
+      if (!claim.claimed) return { message: ledger.toMessage({ ...row, status: 'sending' }) };
+      bot = claim.sender;
+    } else {
+      bot ??= await botRows.byId(row.bot_id);
     }
     const ctx = ledger.contextOf(row);
     const request = ledger.storedRequest(row);
-    const bot = botNow ?? (await botRows.byId(row.bot_id));
     const end = ledger.timeSend(row);
     try {
       if (!bot) throw new DomainError('NOT_FOUND', 'The bot was removed.');
@@ -286,6 +318,17 @@ export class MessagesService {
   /** Failed, with its event, in one transaction; only while still `sending` (false if it moved on). */
   private markFailed(row: MessageRow, error: DomainError): Promise<boolean> {
     return this.deps.ledger.settleFailed(row, error, this.deps.ledger.contextOf(row), { whileSending: true });
+  }
+}
+
+/** Why `bot` refuses the owner's send (missing, another user's, paused), or undefined when it does not. */
+function refusalOf(bot: BotRow | undefined, owner: Caller): DomainError | undefined {
+  try {
+    ensureActive(ownBot(bot, owner), 'bot');
+    return undefined;
+  } catch (error) {
+    if (error instanceof DomainError) return error;
+    throw error;
   }
 }
 
