@@ -14,6 +14,7 @@ import {
 import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { startBotConnector, type BotConnector } from './app';
+import { BotsRepository } from './bots/bots.repository';
 import { loadConfig } from './config';
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>;
@@ -210,6 +211,8 @@ describe('connector-telegram-bot against the emulator', () => {
     });
 
     it('posts to the channel, once per message id', async () => {
+      // The channel's bot is read with the channel, in one round trip, and delivery uses it: no read of its own.
+      const botReads = jest.spyOn(BotsRepository.prototype, 'byId');
       const first = await ok<Message>('telegram.channel.send', {
         channelId: channel.id,
         text: '<b>Sale</b> today',
@@ -228,6 +231,8 @@ describe('connector-telegram-bot against the emulator', () => {
         messageId: 'msg-channel-1',
       });
       expect(again).toEqual(first);
+      expect(botReads).not.toHaveBeenCalled();
+      botReads.mockRestore();
       const posted = await control.messages(channel.chatId);
       expect(posted.map((m) => m.text)).toEqual(['Sale today']);
       await until(() => events.some((e) => e.type === 'telegram.message.sent'));

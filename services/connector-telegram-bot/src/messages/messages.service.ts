@@ -82,14 +82,18 @@ export class MessagesService {
 
   sendViaChannel(caller: Caller, data: TelegramChannelSendCommand, envelope: Envelope): Promise<Message> {
     return this.inOrder(`channel:${data.channelId}`, async (enqueue, atOnce) => {
-      const channel = await this.deps.channels.findSendable({ ...caller, admin: false }, data.channelId);
+      // The channel and its bot are read together; the bot goes to delivery like a bot send's.
+      const { channel, bot } = await this.deps.channels.findSendable(
+        { ...caller, admin: false },
+        data.channelId,
+      );
       const target = {
         via_type: 'channel' as const,
         bot_id: channel.bot_id,
         channel_id: channel.id,
         chat_id: channel.chat_id,
       };
-      return this.accept(envelope, data, target, atOnce, enqueue);
+      return this.accept(envelope, data, target, atOnce, (id, inserted) => enqueue(id, inserted, bot));
     });
   }
 
