@@ -3,6 +3,7 @@ import {
   enqueueOutbox,
   GroupCommit,
   inOneTrip,
+  StatementCache,
   outboxInsertAfter,
   transactionInOneTrip,
   sql,
@@ -151,6 +152,8 @@ export class MessagesRepository<
   );
   private readonly claims = new GroupCommit<Claim, ClaimAnswer<Sender>>((batch) => this.claimBatch(batch));
   private readonly settles = new GroupCommit<Settle, boolean>((batch) => this.settleBatch(batch));
+  /** The send path's statements, compiled once per shape (see `StatementCache`). */
+  private readonly statements = new StatementCache();
 
   /**
    * `db`: the connector's database, whose `table` has the ledger's columns (and the connector's own). `sender`:
@@ -245,10 +248,7 @@ export class MessagesRepository<
   private async insertBatch(batch: Array<LedgerValues<Row>>): Promise<boolean[]> {
     if (batch.length > 1) {
       try {
-        await this.db
-          .insertInto(this.table)
-          .values(batch as unknown as Array<Insertable<LedgerTable>>)
-          .execute();
+        await this.db.executeQuery(this.insertStatement(batch));
         return batch.map(() => true);
       } catch (error) {
         if (!isDuplicate(error)) throw error;
@@ -261,10 +261,7 @@ export class MessagesRepository<
 
   private async insertOne(values: LedgerValues<Row>): Promise<boolean> {
     try {
-      await this.db
-        .insertInto(this.table)
-        .values(values as unknown as Insertable<LedgerTable>)
-        .execute();
+      await this.db.executeQuery(this.insertStatement([values]));
       return true;
     } catch (error) {
       if (isDuplicate(error)) return false;
@@ -307,29 +304,38 @@ export class MessagesRepository<
     });
   }
 
+  private insertStatement(rows: Array<LedgerValues<Row>>): CompiledQuery {
+    return this.statements.compile('insert', rows, (values) =>
+      this.db.insertInto(this.table).values(values as unknown as Array<Insertable<LedgerTable>>),
+    );
+  }
+
   private checkedInsertStatement(values: LedgerValues<Row>): CompiledQuery {
     const { table, column, refusedWhen } = this.senderTable();
-    const entries = Object.entries(values as Record<string, unknown>);
-    let allowed = this.db
-      .selectFrom(table as 'senders')
-      .select(entries.map(([name, value]) => sql`${value}`.as(name)))
-      .where('id', '=', String((values as Record<string, unknown>)[column]))
-      .where('user_id', '=', values.user_id)
-      .where('is_active', '=', 1);
-    if (refusedWhen) allowed = allowed.where(refusedWhen.column as 'id', 'not in', [...refusedWhen.values]);
-    return this.db
-      .insertInto(this.table)
-      .columns(entries.map(([name]) => name) as Array<keyof LedgerTable>)
-      .expression(allowed)
-      .compile();
+    const check = { senderId: String((values as Record<string, unknown>)[column]), userId: values.user_id };
+    return this.statements.compile('checked-insert', { values, check }, (v) => {
+      const entries = Object.entries(v.values as Record<string, unknown>);
+      let allowed = this.db
+        .selectFrom(table as 'senders')
+        .select(entries.map(([name, value]) => sql`${value}`.as(name)))
+        .where('id', '=', v.check.senderId)
+        .where('user_id', '=', v.check.userId)
+        .where('is_active', '=', 1);
+      if (refusedWhen) allowed = allowed.where(refusedWhen.column as 'id', 'not in', [...refusedWhen.values]);
+      return this.db
+        .insertInto(this.table)
+        .columns(entries.map(([name]) => name) as Array<keyof LedgerTable>)
+        .expression(allowed);
+    });
   }
 
   private sendersStatement(ids: string[]): CompiledQuery {
-    return this.db
-      .selectFrom(this.senderTable().table as 'senders')
-      .selectAll()
-      .where('id', 'in', [...new Set(ids)])
-      .compile();
+    return this.statements.compile('senders', [...new Set(ids)], (distinct) =>
+      this.db
+        .selectFrom(this.senderTable().table as 'senders')
+        .selectAll()
+        .where('id', 'in', distinct),
+    );
   }
 
   private senderTable(): SenderTable {
@@ -348,11 +354,11 @@ export class MessagesRepository<
     const senderIds = batch.flatMap((claim) => (claim.senderId === undefined ? [] : [claim.senderId]));
     if (batch.length === 1 && senderIds.length === 0) {
       const [claim] = batch as [Claim];
-      const result = await this.claimStatement(claim).executeTakeFirst();
-      return [{ claimed: result.numUpdatedRows > 0n, sender: undefined }];
+      const result = await this.db.executeQuery(this.claimStatement(claim));
+      return [{ claimed: (result.numAffectedRows ?? 0n) > 0n, sender: undefined }];
     }
     const inIdOrder = byId(batch);
-    const statements = inIdOrder.map((claim) => this.claimStatement(claim).compile());
+    const statements = inIdOrder.map((claim) => this.claimStatement(claim));
     // The senders are read after the claims, in the same trip (and transaction, for a batch).
     if (senderIds.length > 0) statements.push(this.sendersStatement(senderIds));
     const results = await inOneTrip(this.db, statements, { transaction: batch.length > 1 });
@@ -369,16 +375,18 @@ export class MessagesRepository<
     return batch.map((claim) => answers.get(claim) as ClaimAnswer<Sender>);
   }
 
-  private claimStatement(claim: Claim) {
-    return this.db
-      .updateTable(this.table)
-      .set({
-        ...(claim.patch as Updateable<LedgerTable>),
-        status: 'sending',
-        updated_at: sql<Date>`current_timestamp(3)`,
-      })
-      .where('id', '=', claim.id)
-      .where('status', '=', 'queued');
+  private claimStatement(claim: Claim): CompiledQuery {
+    return this.statements.compile('claim', { id: claim.id, patch: claim.patch }, (v) =>
+      this.db
+        .updateTable(this.table)
+        .set({
+          ...(v.patch as Updateable<LedgerTable>),
+          status: 'sending',
+          updated_at: sql<Date>`current_timestamp(3)`,
+        })
+        .where('id', '=', v.id)
+        .where('status', '=', 'queued'),
+    );
   }
 
   /**
@@ -390,12 +398,15 @@ export class MessagesRepository<
   private async settleBatch(batch: Settle[]): Promise<boolean[]> {
     const inIdOrder = byId(batch);
     const statements = inIdOrder.flatMap((settle) => {
-      let update = this.db
-        .updateTable(this.table)
-        .set({ ...(settle.patch as Updateable<LedgerTable>), updated_at: sql<Date>`current_timestamp(3)` })
-        .where('id', '=', settle.id);
-      if (settle.whileSending) update = update.where('status', '=', 'sending');
-      return [update.compile(), outboxInsertAfter(this.db, settle.event, settle.whileSending)];
+      const { id, patch, whileSending } = settle;
+      const update = this.statements.compile(`settle:${whileSending}`, { id, patch }, (v) => {
+        const changed = this.db
+          .updateTable(this.table)
+          .set({ ...(v.patch as Updateable<LedgerTable>), updated_at: sql<Date>`current_timestamp(3)` })
+          .where('id', '=', v.id);
+        return whileSending ? changed.where('status', '=', 'sending') : changed;
+      });
+      return [update, outboxInsertAfter(this.db, settle.event, whileSending)];
     });
     const affected = await transactionInOneTrip(this.db, statements);
     const moved = new Map(inIdOrder.map((settle, i) => [settle, (affected[2 * i + 1] ?? 0n) > 0n]));

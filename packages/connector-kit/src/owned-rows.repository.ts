@@ -3,6 +3,7 @@ import {
   enqueueOutbox,
   GroupCommit,
   listPage,
+  StatementCache,
   type Insertable,
   type Kysely,
   type ListFilter,
@@ -67,6 +68,8 @@ export class OwnedRowsRepository<Row extends LifecycleRow> implements OwnedRows<
   protected readonly owned: Kysely<OwnedDatabase>;
   /** Lookups by id of one I/O phase (the sends of several bots or accounts) are read in one SELECT. */
   private readonly lookups = new GroupCommit<string, Row | undefined>((ids) => this.byIds(ids));
+  /** Statements compiled once per shape (see `StatementCache`); a subclass adds its own under other names. */
+  protected readonly statements = new StatementCache();
 
   constructor(
     protected readonly db: Kysely<OutboxTable>,
@@ -82,11 +85,13 @@ export class OwnedRowsRepository<Row extends LifecycleRow> implements OwnedRows<
   }
 
   private async byIds(ids: string[]): Promise<Array<Row | undefined>> {
-    const rows = await this.owned
-      .selectFrom(this.table as 'rows')
-      .selectAll()
-      .where('id', 'in', [...new Set(ids)])
-      .execute();
+    const lookup = this.statements.compile('by-ids', [...new Set(ids)], (distinct) =>
+      this.owned
+        .selectFrom(this.table as 'rows')
+        .selectAll()
+        .where('id', 'in', distinct),
+    );
+    const { rows } = await this.owned.executeQuery(lookup);
     return answersById(ids, rows as Row[]);
   }
 

@@ -6,6 +6,7 @@ export {
   type RewrapCipher,
 } from './key-rotation';
 export { answersById, GroupCommit } from './group-commit';
+export { StatementCache } from './statement-cache';
 export { inOneTrip, transactionInOneTrip, transactionInTwoTrips, type StatementResult } from './one-trip';
 export { retentionJob, type RetentionJob, type RetentionOptions, type RetentionRule } from './retention';
 export { migrateToLatest, runMigrationsCli, type MigrationLogger } from './migrations';

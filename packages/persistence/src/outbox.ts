@@ -8,6 +8,10 @@ import {
   type Transaction,
 } from 'kysely';
 import { transactionInTwoTrips } from './one-trip';
+import { StatementCache } from './statement-cache';
+
+/** The outbox's statements on the send path, compiled once per shape (all our databases are MariaDB). */
+const statements = new StatementCache();
 
 /** Minimal envelope shape the outbox needs (the full one lives in @integrations/contracts). */
 export interface OutboxEnvelope {
@@ -81,9 +85,13 @@ export function outboxInsertAfter(
   envelope: OutboxEnvelope,
   ifRowChanged: boolean,
 ): CompiledQuery {
-  return sql`insert into ${sql.table('outbox')} (event_id, exchange, routing_key, envelope)
-    select ${envelope.id}, 'events', ${envelope.type}, ${JSON.stringify(envelope)} from dual
-    where ${ifRowChanged ? sql`row_count() > 0` : sql`true`}`.compile(db);
+  const values = { id: envelope.id, type: envelope.type, envelope: JSON.stringify(envelope) };
+  return statements.compile(`outbox-insert-after:${ifRowChanged}`, values, (v) => ({
+    compile: () =>
+      sql`insert into ${sql.table('outbox')} (event_id, exchange, routing_key, envelope)
+        select ${v.id}, 'events', ${v.type}, ${v.envelope} from dual
+        where ${ifRowChanged ? sql`row_count() > 0` : sql`true`}`.compile(db),
+  }));
 }
 
 export type OutboxPublish = (
@@ -150,29 +158,32 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let failures = 0;
   let pausedUntil = 0;
 
+  // The relay's fixed statements, compiled once.
+  const pendingProbe = options.db
+    .selectFrom('outbox')
+    .select('id')
+    .where('published_at', 'is', null)
+    .limit(1)
+    .compile();
+  const claim = options.db
+    .selectFrom('outbox')
+    .select(['id', 'exchange', 'routing_key', 'envelope', 'attempts'])
+    .where('published_at', 'is', null)
+    .orderBy('id')
+    .limit(batch)
+    .forUpdate()
+    .skipLocked()
+    .compile();
+
   /** Whether any row waits: one plain SELECT, rather than a locking transaction, on an idle tick. */
   const anyPending = async (): Promise<boolean> =>
-    (await options.db
-      .selectFrom('outbox')
-      .select('id')
-      .where('published_at', 'is', null)
-      .limit(1)
-      .executeTakeFirst()) !== undefined;
+    (await options.db.executeQuery(pendingProbe)).rows.length > 0;
 
   /**
    * One batch in two round trips: the locking SELECT opens the transaction, the marks close it. The rows stay
    * locked while their confirms are awaited, so no other relay publishes them meanwhile.
    */
   const flushOnce = async (): Promise<number> => {
-    const claim = options.db
-      .selectFrom('outbox')
-      .select(['id', 'exchange', 'routing_key', 'envelope', 'attempts'])
-      .where('published_at', 'is', null)
-      .orderBy('id')
-      .limit(batch)
-      .forUpdate()
-      .skipLocked()
-      .compile();
     return transactionInTwoTrips(options.db, [claim], async ([claimed]) => {
       // The columns the claim selects, read through the same driver as any Kysely query.
       const rows = (claimed?.rows ?? []) as unknown as PendingRow[];
@@ -189,7 +200,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       const failed = results.findIndex((result) => result.status === 'rejected');
       // Only the rows before the first failure count as published: those after it go again, in order, later.
       const published = (failed === -1 ? rows : rows.slice(0, failed)).map((row) => row.id);
-      const statements: CompiledQuery[] = [];
+      const marks: CompiledQuery[] = [];
       if (failed !== -1) {
         const row = rows[failed]!;
         options.logger?.warn('outbox publish failed; will retry', {
@@ -198,7 +209,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
           error: (results[failed] as PromiseRejectedResult).reason,
         });
         // The whole relay backs off, not just this row: later events must not overtake it.
-        statements.push(
+        marks.push(
           options.db
             .updateTable('outbox')
             .set({ attempts: row.attempts + 1 })
@@ -212,15 +223,16 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       }
       // One statement marks the whole batch: the rows stay locked until the commit, so none is published twice.
       if (published.length > 0) {
-        statements.push(
-          options.db
-            .updateTable('outbox')
-            .set({ published_at: sql<Date>`current_timestamp(3)` })
-            .where('id', 'in', published)
-            .compile(),
+        marks.push(
+          statements.compile('outbox-published', published, (ids) =>
+            options.db
+              .updateTable('outbox')
+              .set({ published_at: sql<Date>`current_timestamp(3)` })
+              .where('id', 'in', ids),
+          ),
         );
       }
-      return { statements, value: published.length };
+      return { statements: marks, value: published.length };
     });
   };
 

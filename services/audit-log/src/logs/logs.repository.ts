@@ -2,6 +2,7 @@ import type { AuditLogsQueryCommand, Envelope, LogEntry, LogEntryPage } from '@i
 import { DomainError } from '@integrations/contracts';
 import {
   sql,
+  StatementCache,
   type CompiledQuery,
   type Insertable,
   type Kysely,
@@ -56,6 +57,9 @@ const COLUMNS = [
 ] as const satisfies readonly (keyof LogRow)[];
 
 export class LogsRepository {
+  /** The per-batch INSERT, compiled once per batch size (see `StatementCache`). */
+  private readonly statements = new StatementCache();
+
   constructor(private readonly db: Kysely<AuditDatabase>) {}
 
   /**
@@ -71,13 +75,20 @@ export class LogsRepository {
 
   /** `record` as a statement, to send in one trip with others (`inOneTrip`); `envelopes` must not be empty. */
   recordStatement(envelopes: readonly Envelope[]): CompiledQuery {
-    const rows = envelopes.map((envelope) => {
+    const values = envelopes.map((envelope) => {
       const row = rowOf(envelope);
-      return sql`select ${sql.join(COLUMNS.map((c) => sql`${row[c]} as ${sql.ref(c)}`))}`;
+      return COLUMNS.map((c) => row[c]);
     });
-    return sql`insert ignore into integration_logs (${sql.join(COLUMNS.map((c) => sql.ref(c)))})
-      select e.* from (${sql.join(rows, sql` union all `)}) as e
-      where not exists (select 1 from purged_users p where p.user_id = e.user_id)`.compile(this.db);
+    return this.statements.compile('record', values, (rows) => ({
+      compile: () => {
+        const selects = rows.map(
+          (row) => sql`select ${sql.join(COLUMNS.map((c, i) => sql`${row[i]} as ${sql.ref(c)}`))}`,
+        );
+        return sql`insert ignore into integration_logs (${sql.join(COLUMNS.map((c) => sql.ref(c)))})
+          select e.* from (${sql.join(selects, sql` union all `)}) as e
+          where not exists (select 1 from purged_users p where p.user_id = e.user_id)`.compile(this.db);
+      },
+    }));
   }
 
   /** Newest first; the caller's own entries unless `admin`. The cursor is the last id seen. */

@@ -1,4 +1,4 @@
-import type { CompiledQuery, Insertable, Kysely } from '@integrations/persistence';
+import { StatementCache, type CompiledQuery, type Insertable, type Kysely } from '@integrations/persistence';
 import type { AuditDatabase } from '../db/schema';
 
 export type NewDelivery = Insertable<AuditDatabase['webhook_deliveries']>;
@@ -14,6 +14,9 @@ type SubscriptionRow = { id: string; user_id: string; events: string };
 
 /** The subscriptions events are matched against, and the deliveries they become. */
 export class DeliveriesRepository {
+  /** The per-batch lookup, compiled once per number of users (see `StatementCache`). */
+  private readonly statements = new StatementCache();
+
   constructor(private readonly db: Kysely<AuditDatabase>) {}
 
   /**
@@ -21,12 +24,13 @@ export class DeliveriesRepository {
    * batch's one trip; `userIds` must not be empty. Its rows become subscriptions through `subscriptionsOf`.
    */
   activeSubscriptionsStatement(userIds: readonly string[]): CompiledQuery<SubscriptionRow> {
-    return this.db
-      .selectFrom('webhooks')
-      .select(['id', 'user_id', 'events'])
-      .where('user_id', 'in', userIds)
-      .where('status', '=', 'active')
-      .compile();
+    return this.statements.compile('active-subscriptions', [...userIds], (users) =>
+      this.db
+        .selectFrom('webhooks')
+        .select(['id', 'user_id', 'events'])
+        .where('user_id', 'in', users)
+        .where('status', '=', 'active'),
+    ) as CompiledQuery<SubscriptionRow>;
   }
 
   /** The rows of `activeSubscriptionsStatement`, as one trip hands them over (untyped), as subscriptions. */

@@ -48,14 +48,17 @@ export class ChannelsRepository extends OwnedRowsRepository<ChannelRow> {
     const [channels, bots] = await inOneTrip(
       this.channels,
       [
-        this.channels.selectFrom('telegram_channels').selectAll().where('id', 'in', distinct).compile(),
-        this.channels
-          .selectFrom('telegram_bots')
-          .selectAll()
-          .where('id', 'in', (eb) =>
-            eb.selectFrom('telegram_channels').select('bot_id').where('id', 'in', distinct),
-          )
-          .compile(),
+        this.statements.compile('channels', distinct, (channelIds) =>
+          this.channels.selectFrom('telegram_channels').selectAll().where('id', 'in', channelIds),
+        ),
+        this.statements.compile('their-bots', distinct, (channelIds) =>
+          this.channels
+            .selectFrom('telegram_bots')
+            .selectAll()
+            .where('id', 'in', (eb) =>
+              eb.selectFrom('telegram_channels').select('bot_id').where('id', 'in', channelIds),
+            ),
+        ),
       ],
       { transaction: false },
     );
