@@ -93,7 +93,11 @@ export class MessagesService {
         channel_id: channel.id,
         chat_id: channel.chat_id,
       };
-      return this.accept(envelope, data, target, atOnce, (id, inserted) => enqueue(id, inserted, bot));
+      const accepted = await this.accept(envelope, data, target, atOnce, (id, inserted) =>
+        enqueue(id, inserted, bot),
+      );
+      if ('refused' in accepted) throw new Error('a send accepted without its bot checked was refused');
+      return accepted;
     });
   }
 
@@ -143,21 +147,6 @@ export class MessagesService {
    * insert happens only if the row's bot is the sender's own and not paused (checked in the insert's trip; the bot as
    * read there goes to delivery), and `refused` (nothing written) carries the bot as read otherwise.
    */
-  private async accept(
-    envelope: Envelope,
-    data: OutboundRequest & { messageId?: string; async?: boolean },
-    target: Pick<MessageRow, 'via_type' | 'bot_id' | 'channel_id' | 'chat_id'>,
-    atOnce: () => boolean,
-    enqueue: (id: string, inserted: MessageRow, bot?: BotRow) => Promise<Outcome>,
-    checkBot: true,
-  ): Promise<Message | Pending | { refused: BotRow | undefined }>;
-  private async accept(
-    envelope: Envelope,
-    data: OutboundRequest & { messageId?: string; async?: boolean },
-    target: Pick<MessageRow, 'via_type' | 'bot_id' | 'channel_id' | 'chat_id'>,
-    atOnce: () => boolean,
-    enqueue: (id: string, inserted: MessageRow, bot?: BotRow) => Promise<Outcome>,
-  ): Promise<Message | Pending>;
   private async accept(
     envelope: Envelope,
     data: OutboundRequest & { messageId?: string; async?: boolean },
