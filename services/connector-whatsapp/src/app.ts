@@ -94,7 +94,6 @@ export async function startWhatsAppConnector(
     store,
     numbers: {
       sendable: (caller, id) => numbers.sendable(caller, id),
-      byId: (id) => numberStore.find(id),
       tokenOf: (row) => numbers.tokenOf(row),
       markRevoked: (row) => numbers.markRevoked(row),
     },

@@ -8,6 +8,7 @@ import {
   type Transaction,
 } from '@integrations/persistence';
 import type { MessageTable, StatusTable, WhatsAppDatabase } from '../db/schema';
+import type { NumberRow } from '../numbers/numbers.repository';
 
 export type MessageRow = Selectable<MessageTable>;
 export type StatusRow = Omit<Selectable<StatusTable>, 'created_at'>;
@@ -23,8 +24,11 @@ export interface WhatsAppMessageStore {
   /** False when the id is taken (nothing written). */
   insert(values: LedgerValues<MessageRow>): Promise<boolean>;
   find(id: string): Promise<MessageRow | undefined>;
-  /** `queued` -> `sending`; false when the row was not `queued` (another replica has it). */
-  claim(id: string): Promise<boolean>;
+  /**
+   * `queued` -> `sending` (`claimed` false when the row was not `queued`: another replica has it), and the number
+   * `numberId` read in the same round trip, as it is when the send's turn comes.
+   */
+  claim(id: string, numberId: string): Promise<{ claimed: boolean; number: NumberRow | undefined }>;
   /** Ids of the rows still to send (oldest first). */
   queued(): Promise<Array<Pick<MessageRow, 'id'>>>;
   /** Rows claimed (`sending`) before `before`: their replica stopped inside the call to Meta. */
@@ -62,10 +66,13 @@ export interface WhatsAppMessageStore {
  * neither waits on the other in a cycle.
  */
 export class WhatsAppMessagesRepository implements WhatsAppMessageStore {
-  private readonly ledger: MessagesRepository<MessageRow>;
+  private readonly ledger: MessagesRepository<MessageRow, NumberRow>;
 
   constructor(private readonly db: Kysely<WhatsAppDatabase>) {
-    this.ledger = new MessagesRepository<MessageRow>(db, 'whatsapp_messages');
+    this.ledger = new MessagesRepository<MessageRow, NumberRow>(db, 'whatsapp_messages', {
+      table: 'whatsapp_numbers',
+      column: 'number_id',
+    });
   }
 
   insert(values: LedgerValues<MessageRow>): Promise<boolean> {
@@ -76,9 +83,10 @@ export class WhatsAppMessagesRepository implements WhatsAppMessageStore {
     return this.ledger.find(id);
   }
 
-  claim(id: string): Promise<boolean> {
+  async claim(id: string, numberId: string): Promise<{ claimed: boolean; number: NumberRow | undefined }> {
     // The ledger stamps the claim's time: a row still `sending` long after it was claimed has lost its replica.
-    return this.ledger.claim(id, {});
+    const { claimed, sender } = await this.ledger.claimReadingSender(id, numberId, {});
+    return { claimed, number: sender };
   }
 
   async staleSending(before: Date): Promise<MessageRow[]> {

@@ -29,13 +29,13 @@ const envelope = (extra: Partial<Envelope> = {}): Envelope =>
 
 function setup(send: () => Promise<{ wamid: string }> = async () => ({ wamid: 'wamid.1' })) {
   const store = new FakeMessageStore();
+  store.numbers.set(number.id, number);
   const revoked: string[] = [];
   const calls: unknown[] = [];
   const service = new MessagesService({
     store,
     numbers: {
       sendable: async () => number,
-      byId: async () => number,
       tokenOf: async () => 'token',
       markRevoked: async (row) => void revoked.push(row.id),
     },
@@ -187,6 +187,29 @@ describe('MessagesService', () => {
     expect(message.status).toBe('queued');
     await service.drain();
     expect((await service.get(alice, message.id)).status).toBe('accepted');
+  });
+
+  it('checks a send that waited behind its recipient against the number as it is when its turn comes', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const { service, store, calls } = setup(async () => {
+      await gate;
+      return { wamid: `wamid.${calls.length}` };
+    });
+    const send = (text: string) =>
+      service.send(alice, { numberId: number.id, to: '15551230001', text, async: true }, envelope());
+    const first = await send('first');
+    const second = await send('second');
+    // Paused while the second waits behind the first, which Meta is answering.
+    store.numbers.set(number.id, { ...number, is_active: 0 });
+    release();
+    await service.drain();
+    expect(calls).toHaveLength(1);
+    expect((await service.get(alice, first.id)).status).toBe('accepted');
+    expect(await service.get(alice, second.id)).toMatchObject({
+      status: 'failed',
+      error: { code: 'INTEGRATION_PAUSED' },
+    });
   });
 
   it('fails sends left claimed by a stopped replica as UPSTREAM_TIMEOUT, and only those', async () => {

@@ -34,7 +34,6 @@ export interface MessagesDeps {
   store: WhatsAppMessageStore;
   numbers: {
     sendable(caller: CommandCaller, id: string): Promise<NumberRow>;
-    byId(id: string): Promise<NumberRow | undefined>;
     tokenOf(row: NumberRow): Promise<string>;
     markRevoked(row: NumberRow): Promise<void>;
   };
@@ -98,7 +97,7 @@ export class MessagesService {
       const now = new Date();
       const row = { ...values, created_at: now, updated_at: now } as MessageRow;
       // Wrapped, not returned: an async function would flatten the promise and hold the accept queue.
-      return { delivery: this.track(this.queue.run(`deliver:${key}`, () => this.deliver(row, number))), row };
+      return { delivery: this.track(this.queue.run(`deliver:${key}`, () => this.deliver(row))), row };
     });
     if ('existing' in accepted) return toWhatsAppMessage(accepted.existing!);
     if (data.async) return toWhatsAppMessage(accepted.row);
@@ -171,15 +170,18 @@ export class MessagesService {
     this.deps.relay.kick();
   }
 
-  private async deliver(row: MessageRow, numberNow?: NumberRow): Promise<Outcome> {
+  /**
+   * Claims the row and reads its number in one round trip: a send that waited behind others to its recipient is
+   * checked against the number as it is when its turn comes (paused or revoked meanwhile: nothing goes out).
+   */
+  private async deliver(row: MessageRow): Promise<Outcome> {
     const { store } = this.deps;
     if (row.status !== 'queued') return { message: toWhatsAppMessage(row) };
-    if (!(await store.claim(row.id))) return { message: toWhatsAppMessage({ ...row, status: 'sending' }) };
+    const { claimed, number } = await store.claim(row.id, row.number_id);
+    if (!claimed) return { message: toWhatsAppMessage({ ...row, status: 'sending' }) };
     const ctx = JSON.parse(row.context ?? '{}') as MessageContext;
     const end = this.deps.metrics.sendDuration.startTimer({ type: row.type });
-    let number = numberNow;
     try {
-      number ??= await this.deps.numbers.byId(row.number_id);
       if (!number) throw new DomainError('NOT_FOUND', 'The number was removed.');
       // Paused or revoked after this was accepted: nothing goes out.
       ensureSendable(number);

@@ -10,10 +10,13 @@ import type {
   WhatsAppMessageStore,
 } from '../messages/messages.repository';
 import { whatsappMetrics } from '../metrics';
+import type { NumberRow } from '../numbers/numbers.repository';
 
 /** The messages store in memory: the same answers as the SQL one, and the events it enqueued. */
 export class FakeMessageStore implements WhatsAppMessageStore {
   readonly rows = new Map<string, MessageRow>();
+  /** The numbers a claim reads (the SQL store reads them in the claim's trip). */
+  readonly numbers = new Map<string, NumberRow>();
   readonly statuses: StatusRow[] = [];
   readonly events: OutboxEnvelope[] = [];
 
@@ -26,11 +29,12 @@ export class FakeMessageStore implements WhatsAppMessageStore {
     const row = this.rows.get(id);
     return row && { ...row };
   }
-  async claim(id: string): Promise<boolean> {
+  async claim(id: string, numberId: string): Promise<{ claimed: boolean; number: NumberRow | undefined }> {
     const row = this.rows.get(id);
-    if (row?.status !== 'queued') return false;
+    const number = this.numbers.get(numberId);
+    if (row?.status !== 'queued') return { claimed: false, number };
     this.rows.set(id, { ...row, status: 'sending', updated_at: new Date() });
-    return true;
+    return { claimed: true, number: number && { ...number } };
   }
   async staleSending(before: Date): Promise<MessageRow[]> {
     return [...this.rows.values()].filter((r) => r.status === 'sending' && r.updated_at < before);
