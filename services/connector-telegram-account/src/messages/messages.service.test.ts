@@ -35,6 +35,8 @@ function setUp() {
   );
   const channelRows = new FakeChannels(outbox).seed(
     channelRow({ id: 'c1', user_id: 'alice', account_id: 'a1' }),
+    channelRow({ id: 'c-paused', user_id: 'alice', account_id: 'paused' }),
+    channelRow({ id: 'c-orphan', user_id: 'alice', account_id: 'removed' }),
   );
   const store = new InMemoryMessageStore<AccountMessageRow, SessionRow>({
     rows: accounts,
@@ -164,6 +166,15 @@ describe('AccountMessagesService (in memory)', () => {
     await expect(send('mallory', 'a1')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(send('alice', 'gone')).rejects.toMatchObject({ code: 'TELEGRAM_SESSION_REVOKED' });
     await expect(send('alice', 'paused')).rejects.toMatchObject({ code: 'INTEGRATION_PAUSED' });
+    expect(store.rows.size).toBe(0);
+  });
+
+  it('refuses a channel send through a paused or missing account, storing nothing', async () => {
+    const { service, store } = setUp();
+    const viaChannel = (channelId: string) =>
+      service.sendViaChannel({ userId: 'alice', admin: false }, { channelId, text: 'hi' }, command('alice'));
+    await expect(viaChannel('c-paused')).rejects.toMatchObject({ code: 'INTEGRATION_PAUSED' });
+    await expect(viaChannel('c-orphan')).rejects.toMatchObject({ code: 'TELEGRAM_SESSION_REVOKED' });
     expect(store.rows.size).toBe(0);
   });
 

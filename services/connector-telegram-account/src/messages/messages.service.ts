@@ -16,6 +16,17 @@ import { storedPeer, type AccountChannelsService } from '../channels/channels.se
 import type { AccountSender, SendTarget } from './account-sender';
 import type { AccountMessageRow as MessageRow } from './messages.ledger';
 
+/**
+ * Throws why `account` refused its owner's send: missing or another user's (404; an attached channel's missing
+ * account reads as a revoked session, as it always did), paused, or revoked. Returns if it does not refuse.
+ */
+function refuse(account: SessionRow | undefined, owner: CommandCaller, viaChannel: boolean): void {
+  if (!account && viaChannel) ensureNotRevoked('revoked');
+  const own = findAccountIn(account, owner);
+  ensureActive(own, 'account');
+  ensureNotRevoked(own.status);
+}
+
 /** A revoked session sends nothing until the account is connected again. */
 function ensureNotRevoked(status: string): void {
   if (status === 'revoked') {
@@ -73,22 +84,9 @@ export class AccountMessagesService {
     },
   ) {}
 
-  /**
-   * The account is checked (the caller's, unpaused, not revoked) in the insert's own round trip, and read there for
-   * delivery; a refusal writes nothing and answers why.
-   */
   async send(caller: CommandCaller, data: TelegramAccountSendCommand, envelope: Envelope): Promise<Message> {
-    const owner = { ...caller, admin: false };
     const target = { accountId: data.accountId, recipient: data.to, channelId: null };
-    for (let attempt = 1; ; attempt++) {
-      const answer = await this.accept(envelope, data, target, { checkedFor: owner });
-      if (!('refused' in answer)) return answer;
-      const account = findAccountIn(answer.refused, owner);
-      ensureActive(account, 'account');
-      ensureNotRevoked(account.status);
-      // The account as read after the refusal allows the send: it changed in between (resumed). Again.
-      if (attempt === 3) throw new Error(`account ${data.accountId} kept changing while a send was accepted`);
-    }
+    return this.accept(envelope, data, target, { ...caller, admin: false });
   }
 
   async sendViaChannel(
@@ -96,32 +94,25 @@ export class AccountMessagesService {
     data: TelegramAccountChannelSendCommand,
     envelope: Envelope,
   ): Promise<Message> {
-    const channel = await this.deps.channels.find({ ...caller, admin: false }, data.channelId);
+    const owner = { ...caller, admin: false };
+    const channel = await this.deps.channels.find(owner, data.channelId);
     ensureActive(channel, 'channel');
-    const account = await this.deps.accounts.byId(channel.account_id);
-    if (account) ensureActive(account, 'account');
-    ensureNotRevoked(account?.status ?? 'revoked');
-    const answer = await this.accept(
-      envelope,
-      data,
-      { accountId: channel.account_id, recipient: channel.chat_id, channelId: channel.id },
-      account && { known: { account, channel } },
-    );
-    if ('refused' in answer) throw new Error('a send accepted without its account checked was refused');
-    return answer;
+    const target = { accountId: channel.account_id, recipient: channel.chat_id, channelId: channel.id };
+    return this.accept(envelope, data, target, owner, channel);
   }
 
   /**
-   * Stores the send under its id (a repeat answers the first one), then delivers it now or in the background.
-   * `known`: what the command read of the account and channel. `checkedFor`: the account is checked for that owner
-   * in the insert's trip instead (and read there); `refused` (nothing written) carries the account as read.
+   * Stores the send under its id (a repeat answers the first one), then delivers it now or in the background. The
+   * account is checked (the owner's, unpaused, not revoked) in the insert's own round trip and read there for
+   * delivery, with the `channel` the command read; a refusal writes nothing and answers why.
    */
   private async accept(
     envelope: Envelope,
     data: OutboundRequest & { messageId?: string; async?: boolean },
     target: { accountId: string; recipient: string; channelId: string | null },
-    how: { known: Known } | { checkedFor: CommandCaller } | undefined,
-  ): Promise<Message | { refused: SessionRow | undefined }> {
+    owner: CommandCaller,
+    channel?: ChannelRow,
+  ): Promise<Message> {
     const { ledger } = this.deps;
     const id = ledger.idOf(data.messageId, envelope);
     const request = ledger.requestOf(data);
@@ -137,28 +128,27 @@ export class AccountMessagesService {
       }),
       status: 'sending' as const,
     };
-    const accepted:
-      | { inserted: MessageRow; sender?: SessionRow }
-      | { existing: MessageRow }
-      | { refused: SessionRow | undefined } =
-      how && 'checkedFor' in how ? await ledger.acceptIfSenderAllows(values) : await ledger.accept(values);
-    if ('refused' in accepted) return accepted;
-    // What was just inserted is what delivery reads: handed over rather than read back. A repeat queued again is
-    // read from the table.
-    if ('existing' in accepted && !(await this.again(accepted.existing, request)))
-      return ledger.toMessage(accepted.existing);
-    const inserted = 'inserted' in accepted ? accepted.inserted : undefined;
-    const known =
-      how && 'known' in how
-        ? how.known
-        : 'inserted' in accepted && accepted.sender
-          ? { account: accepted.sender }
-          : undefined;
-    const delivery = ledger.track(this.deliver(id, data.async === true, inserted, known));
-    if (data.async) return { id, status: 'queued', chatId: target.recipient };
-    const outcome = await delivery;
-    if (outcome.error) throw outcome.error;
-    return outcome.message;
+    for (let attempt = 1; ; attempt++) {
+      const accepted = await ledger.acceptIfSenderAllows(values);
+      if ('refused' in accepted) {
+        refuse(accepted.refused, owner, channel !== undefined);
+        // The account as read after the refusal allows the send: it changed in between (resumed). Again.
+        if (attempt === 3)
+          throw new Error(`account ${target.accountId} kept changing while a send was accepted`);
+        continue;
+      }
+      // What was just inserted is what delivery reads: handed over rather than read back. A repeat queued again is
+      // read from the table.
+      if ('existing' in accepted && !(await this.again(accepted.existing, request)))
+        return ledger.toMessage(accepted.existing);
+      const inserted = 'inserted' in accepted ? accepted : undefined;
+      const known = inserted && { account: inserted.sender, ...(channel ? { channel } : {}) };
+      const delivery = ledger.track(this.deliver(id, data.async === true, inserted?.inserted, known));
+      if (data.async) return { id, status: 'queued', chatId: target.recipient };
+      const outcome = await delivery;
+      if (outcome.error) throw outcome.error;
+      return outcome.message;
+    }
   }
 
   /**
