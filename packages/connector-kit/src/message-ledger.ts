@@ -142,7 +142,9 @@ export class MessageLedger<Row extends LedgerRow, Sender extends LifecycleRow = 
    */
   async acceptIfSenderAllows(
     values: LedgerValues<Row>,
-  ): Promise<{ inserted: Row; sender: Sender } | { existing: Row } | { refused: Sender | undefined }> {
+  ): Promise<
+    { inserted: Row; sender: Sender | undefined } | { existing: Row } | { refused: Sender | undefined }
+  > {
     const checked = await this.options.repository.insertIfSenderAllows(values);
     if (checked.outcome === 'refused') return { refused: checked.sender };
     if (checked.outcome === 'duplicate') return { existing: await this.existing(values) };

@@ -57,12 +57,12 @@ export interface SenderTable {
 
 /**
  * An accept that checked its sender in the insert's own round trip. `inserted`: the row is written, and `sender` is
- * the sender as read right after. `duplicate`: the id was taken (nothing written). Otherwise the sender refused it
+ * the sender as read right after (undefined only if it was removed in that instant). `duplicate`: the id was taken (nothing written). Otherwise the sender refused it
  * (missing, another user's, paused, or `refusedWhen`): nothing written, and `sender` (as read, if it exists) tells
  * the connector which refusal to answer.
  */
 export type CheckedInsert<Sender> =
-  | { outcome: 'inserted'; sender: Sender }
+  | { outcome: 'inserted'; sender: Sender | undefined }
   | { outcome: 'duplicate' }
   | { outcome: 'refused'; sender: Sender | undefined };
 
@@ -299,7 +299,7 @@ export class MessagesRepository<
     const senders = results[batch.length]?.rows as Sender[];
     return batch.map((_, i) => {
       const sender = answersById([senderIds[i] as string], senders)[0];
-      if ((results[i]?.affected ?? 0n) > 0n) return { outcome: 'inserted', sender: sender as Sender };
+      if ((results[i]?.affected ?? 0n) > 0n) return { outcome: 'inserted', sender };
       return { outcome: 'refused', sender };
     });
   }

@@ -142,7 +142,7 @@ export class AccountMessagesService {
       if ('existing' in accepted && !(await this.again(accepted.existing, request)))
         return ledger.toMessage(accepted.existing);
       const inserted = 'inserted' in accepted ? accepted : undefined;
-      const known = inserted && { account: inserted.sender, ...(channel ? { channel } : {}) };
+      const known = inserted?.sender && { account: inserted.sender, ...(channel ? { channel } : {}) };
       const delivery = ledger.track(this.deliver(id, data.async === true, inserted?.inserted, known));
       if (data.async) return { id, status: 'queued', chatId: target.recipient };
       const outcome = await delivery;
