@@ -133,7 +133,6 @@ export class InMemoryMessageStore<
     return true;
   }
   async insertIfSenderAllows(values: LedgerValues<Row>): Promise<CheckedInsert<Sender>> {
-    if (this.rows.has(values.id)) return { outcome: 'duplicate' };
     const sender = await this.senderOf(
       String((values as Record<string, unknown>)[this.sendersOrThrow().column]),
     );
@@ -142,8 +141,9 @@ export class InMemoryMessageStore<
       sender?.user_id === values.user_id &&
       Boolean(sender.is_active) &&
       !refusedWhen?.values.includes(String((sender as Record<string, unknown>)[refusedWhen.column]));
+    // As in SQL: a sender that refuses finds nothing to insert, so a taken id is only noticed for one that allows.
     if (!allows) return { outcome: 'refused', sender };
-    await this.insert(values);
+    if (!(await this.insert(values))) return { outcome: 'duplicate' };
     return { outcome: 'inserted', sender };
   }
   async claimReadingSender(

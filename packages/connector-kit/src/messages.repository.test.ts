@@ -243,6 +243,12 @@ describe('MessagesRepository (group commit, against MariaDB)', () => {
         { outcome: 'refused', sender: undefined },
         { outcome: 'refused', sender: expect.objectContaining({ id: 'revoked', status: 'revoked' }) },
       ]);
+      // The owner and the sender exactly: the columns' collation would take 'U1' for 'u1' and 'S1' for 's1'.
+      expect(await repository.insertIfSenderAllows(values('m6', 'U1'))).toMatchObject({ outcome: 'refused' });
+      expect(await repository.insertIfSenderAllows(values('m7', 'u1', 'S1'))).toEqual({
+        outcome: 'refused',
+        sender: undefined,
+      });
       expect(await repository.insertIfSenderAllows(values('m1'))).toEqual({ outcome: 'duplicate' });
       expect(await statuses()).toEqual({ m1: 'queued/u1' });
     });

@@ -131,6 +131,9 @@ interface Settle {
 const byId = <T extends { id: string }>(batch: readonly T[]): T[] =>
   [...batch].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
+const compare = (a: string | undefined, b: string | undefined) =>
+  a === b ? 0 : (a ?? '') < (b ?? '') ? -1 : 1;
+
 const isDuplicate = (error: unknown) => (error as { code?: string }).code === 'ER_DUP_ENTRY';
 
 /**
@@ -282,8 +285,12 @@ export class MessagesRepository<
   private async checkedInsertBatch(batch: Array<LedgerValues<Row>>): Promise<Array<CheckedInsert<Sender>>> {
     const { column } = this.senderTable();
     const senderIds = batch.map((values) => String((values as Record<string, unknown>)[column]));
+    // In sender order (then id order), so that two batches take their senders' shared locks in the same order.
+    const order = batch
+      .map((_, i) => i)
+      .sort((a, b) => compare(senderIds[a], senderIds[b]) || compare(batch[a]?.id, batch[b]?.id));
     const statements = [
-      ...batch.map((values) => this.checkedInsertStatement(values)),
+      ...order.map((i) => this.checkedInsertStatement(batch[i] as LedgerValues<Row>)),
       this.sendersStatement(senderIds),
     ];
     let results;
@@ -297,9 +304,10 @@ export class MessagesRepository<
       return alone;
     }
     const senders = results[batch.length]?.rows as Sender[];
+    const affected = new Map(order.map((i, position) => [i, results[position]?.affected ?? 0n]));
     return batch.map((_, i) => {
       const sender = answersById([senderIds[i] as string], senders)[0];
-      if ((results[i]?.affected ?? 0n) > 0n) return { outcome: 'inserted', sender };
+      if ((affected.get(i) ?? 0n) > 0n) return { outcome: 'inserted', sender };
       return { outcome: 'refused', sender };
     });
   }
@@ -319,7 +327,9 @@ export class MessagesRepository<
         .selectFrom(table as 'senders')
         .select(entries.map(([name, value]) => sql`${value}`.as(name)))
         .where('id', '=', v.check.senderId)
-        .where('user_id', '=', v.check.userId)
+        // Exactly the owner: the columns' collation ignores case and accents, the owner check in code never did.
+        .where(sql`binary ${sql.ref('id')}`, '=', v.check.senderId)
+        .where(sql`binary ${sql.ref('user_id')}`, '=', v.check.userId)
         .where('is_active', '=', 1);
       if (refusedWhen) allowed = allowed.where(refusedWhen.column as 'id', 'not in', [...refusedWhen.values]);
       return this.db

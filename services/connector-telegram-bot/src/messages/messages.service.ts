@@ -63,42 +63,51 @@ export class MessagesService {
     meta?: CommandMeta,
   ): Promise<Message> {
     const target = { via_type: 'bot' as const, bot_id: data.botId, channel_id: null, chat_id: data.chatId };
-    const owner = { ...caller, admin: false };
-    return this.inOrder(`bot:${data.botId}:${data.chatId}`, async (enqueue, atOnce) => {
-      // The bot is checked (the caller's, not paused) in the insert's own round trip, and read there for delivery.
-      for (let attempt = 1; ; attempt++) {
-        const accepted = await this.accept(envelope, data, target, atOnce, enqueue, true);
-        if (!('refused' in accepted)) return accepted;
-        const refusal = refusalOf(accepted.refused, owner);
-        if (refusal) {
-          if (meta?.answered === false) return this.refuse(envelope, data, target, refusal);
-          throw refusal;
-        }
-        // The bot as read after the refusal allows the send: it was resumed (or given back) in between. Again.
-        if (attempt === 3) throw new Error(`bot ${data.botId} kept changing while a send was accepted`);
-      }
-    });
+    return this.inOrder(`bot:${data.botId}:${data.chatId}`, (enqueue, atOnce) =>
+      this.acceptCheckingBot(envelope, data, target, atOnce, enqueue, { ...caller, admin: false }, meta),
+    );
   }
 
   sendViaChannel(caller: Caller, data: TelegramChannelSendCommand, envelope: Envelope): Promise<Message> {
     return this.inOrder(`channel:${data.channelId}`, async (enqueue, atOnce) => {
-      // The channel and its bot are read together; the bot goes to delivery like a bot send's.
-      const { channel, bot } = await this.deps.channels.findSendable(
-        { ...caller, admin: false },
-        data.channelId,
-      );
+      const owner = { ...caller, admin: false };
+      const { channel } = await this.deps.channels.findSendable(owner, data.channelId);
       const target = {
         via_type: 'channel' as const,
         bot_id: channel.bot_id,
         channel_id: channel.id,
         chat_id: channel.chat_id,
       };
-      const accepted = await this.accept(envelope, data, target, atOnce, (id, inserted) =>
-        enqueue(id, inserted, bot),
-      );
-      if ('refused' in accepted) throw new Error('a send accepted without its bot checked was refused');
-      return accepted;
+      // Its bot is checked again, and read for delivery, in the insert's trip: paused or removed since the channel
+      // was read, nothing is stored or sent.
+      return this.acceptCheckingBot(envelope, data, target, atOnce, enqueue, owner);
     });
+  }
+
+  /**
+   * `accept` with the bot checked (the owner's, not paused) in the insert's own round trip and read there for
+   * delivery. A refusal throws why, or with `meta.answered` false is recorded as a failed message.
+   */
+  private async acceptCheckingBot(
+    envelope: Envelope,
+    data: OutboundRequest & { messageId?: string; async?: boolean },
+    target: Pick<MessageRow, 'via_type' | 'bot_id' | 'channel_id' | 'chat_id'>,
+    atOnce: () => boolean,
+    enqueue: (id: string, inserted: MessageRow, bot?: BotRow) => Promise<Outcome>,
+    owner: Caller,
+    meta?: CommandMeta,
+  ): Promise<Message | Pending> {
+    for (let attempt = 1; ; attempt++) {
+      const accepted = await this.accept(envelope, data, target, atOnce, enqueue, true);
+      if (!('refused' in accepted)) return accepted;
+      const refusal = refusalOf(accepted.refused, owner);
+      if (refusal) {
+        if (meta?.answered === false) return this.refuse(envelope, data, target, refusal);
+        throw refusal;
+      }
+      // The bot as read after the refusal allows the send: it was resumed (or given back) in between. Again.
+      if (attempt === 3) throw new Error(`bot ${target.bot_id} kept changing while a send was accepted`);
+    }
   }
 
   /**
