@@ -211,7 +211,7 @@ describe('connector-telegram-bot against the emulator', () => {
     });
 
     it('posts to the channel, once per message id', async () => {
-      // The channel's bot is read with the channel, in one round trip, and delivery uses it: no read of its own.
+      // The channel's bot is checked and read in the insert's round trip, and delivery uses it: no read of its own.
       const botReads = jest.spyOn(BotsRepository.prototype, 'byId');
       const first = await ok<Message>('telegram.channel.send', {
         channelId: channel.id,

@@ -1,71 +1,47 @@
 import { ensureActive, OwnedRowsRepository, type PublicPart } from '@integrations/connector-kit';
 import { ownedOrNotFound } from '@integrations/messaging';
-import { answersById, enqueueOutbox, GroupCommit, inOneTrip, sql } from '@integrations/persistence';
+import { answersById, enqueueOutbox, GroupCommit, sql } from '@integrations/persistence';
 import type { Kysely, OutboxEnvelope, Selectable } from '@integrations/persistence';
-import type { BotRow, Caller } from '../bots/bots.repository';
+import type { Caller } from '../bots/bots.repository';
 import type { BotDatabase, ChannelTable } from '../db/schema';
 
 export type ChannelRow = Selectable<ChannelTable>;
-/** A channel to send to, and the bot it is sent through. */
-export interface Sendable {
-  channel: ChannelRow;
-  bot: BotRow;
-}
+type SendableRow = ChannelRow & { bot_is_active: ChannelRow['is_active'] };
 
 /** The `telegram_channels` table: chats attached through a bot. */
 export class ChannelsRepository extends OwnedRowsRepository<ChannelRow> {
   private readonly channels: Kysely<BotDatabase>;
   /** The sends of one I/O phase read their channels in one SELECT. */
-  private readonly sendable = new GroupCommit<string, Partial<Sendable>>((ids) => this.sendableOf(ids));
+  private readonly sendable = new GroupCommit<string, SendableRow | undefined>((ids) => this.sendableOf(ids));
 
   constructor(db: Kysely<BotDatabase>) {
     super(db, 'telegram_channels');
     this.channels = db;
   }
 
-  /**
-   * A channel to send to, with its bot: its own and its bot's pause are checked on what one round trip read, and the
-   * bot goes on to delivery.
-   */
-  async findSendable(caller: Caller, id: string): Promise<Sendable> {
+  /** A channel to send to: its own and its bot's pause are checked in the same read. */
+  async findSendable(caller: Caller, id: string): Promise<ChannelRow> {
     const found = await this.sendable.add(id);
-    // A channel is removed before its bot (they are never apart); without it, there is nothing to send through.
-    const channel = ownedOrNotFound(
-      found.bot && found.channel,
+    const { bot_is_active: botIsActive, ...row } = ownedOrNotFound(
+      found,
       caller,
       'channel',
       'No such channel or group.',
     );
-    const bot = found.bot as BotRow;
-    ensureActive(channel, 'channel');
-    ensureActive(bot, 'bot');
-    return { channel, bot };
+    ensureActive(row, 'channel');
+    ensureActive({ is_active: botIsActive }, 'bot');
+    return row;
   }
 
-  /** The channels, and their bots, of the sends of one I/O phase: two SELECTs in one round trip. */
-  private async sendableOf(ids: string[]): Promise<Array<Partial<Sendable>>> {
-    const distinct = [...new Set(ids)];
-    const [channels, bots] = await inOneTrip(
-      this.channels,
-      [
-        this.statements.compile('channels', distinct, (channelIds) =>
-          this.channels.selectFrom('telegram_channels').selectAll().where('id', 'in', channelIds),
-        ),
-        this.statements.compile('their-bots', distinct, (channelIds) =>
-          this.channels
-            .selectFrom('telegram_bots')
-            .selectAll()
-            .where('id', 'in', (eb) =>
-              eb.selectFrom('telegram_channels').select('bot_id').where('id', 'in', channelIds),
-            ),
-        ),
-      ],
-      { transaction: false },
-    );
-    const botsById = new Map((bots?.rows as BotRow[]).map((bot) => [bot.id, bot]));
-    return answersById(ids, channels?.rows as ChannelRow[]).map((channel) =>
-      channel ? { channel, bot: botsById.get(channel.bot_id) } : {},
-    );
+  private async sendableOf(ids: string[]): Promise<Array<SendableRow | undefined>> {
+    const rows = await this.channels
+      .selectFrom('telegram_channels as c')
+      .innerJoin('telegram_bots as b', 'b.id', 'c.bot_id')
+      .selectAll('c')
+      .select('b.is_active as bot_is_active')
+      .where('c.id', 'in', [...new Set(ids)])
+      .execute();
+    return answersById(ids, rows);
   }
 
   /** Telegram refused a post: the channel is marked, with its event, in one transaction. */

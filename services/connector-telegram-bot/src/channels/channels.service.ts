@@ -20,7 +20,7 @@ import { type Bots, type Caller, findBot } from '../bots/bots.repository';
 import type { BotsService } from '../bots/bots.service';
 import type { BotApiFactory } from '../telegram/bot-api';
 import { toDomainError } from '../telegram/errors';
-import type { ChannelRow, Channels, Sendable } from './channels.repository';
+import type { ChannelRow, Channels } from './channels.repository';
 
 export type { ChannelRow };
 
@@ -117,7 +117,7 @@ export class ChannelsService {
   }
 
   /** A channel to send to: its own and its bot's pause are checked in the same read. */
-  findSendable(caller: Caller, id: string): Promise<Sendable> {
+  findSendable(caller: Caller, id: string): Promise<ChannelRow> {
     return this.deps.channels.findSendable(caller, id);
   }
 

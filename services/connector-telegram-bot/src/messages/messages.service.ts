@@ -71,7 +71,7 @@ export class MessagesService {
   sendViaChannel(caller: Caller, data: TelegramChannelSendCommand, envelope: Envelope): Promise<Message> {
     return this.inOrder(`channel:${data.channelId}`, async (enqueue, atOnce) => {
       const owner = { ...caller, admin: false };
-      const { channel } = await this.deps.channels.findSendable(owner, data.channelId);
+      const channel = await this.deps.channels.findSendable(owner, data.channelId);
       const target = {
         via_type: 'channel' as const,
         bot_id: channel.bot_id,
@@ -98,7 +98,7 @@ export class MessagesService {
     meta?: CommandMeta,
   ): Promise<Message | Pending> {
     for (let attempt = 1; ; attempt++) {
-      const accepted = await this.accept(envelope, data, target, atOnce, enqueue, true);
+      const accepted = await this.accept(envelope, data, target, atOnce, enqueue);
       if (!('refused' in accepted)) return accepted;
       const refusal = refusalOf(accepted.refused, owner);
       if (refusal) {
@@ -152,9 +152,9 @@ export class MessagesService {
   }
 
   /**
-   * Answers the message at once (a duplicate, or queued for async) or the promise of its delivery. `checkBot`: the
-   * insert happens only if the row's bot is the sender's own and not paused (checked in the insert's trip; the bot as
-   * read there goes to delivery), and `refused` (nothing written) carries the bot as read otherwise.
+   * Answers the message at once (a duplicate, or queued for async) or the promise of its delivery. The insert happens
+   * only if the row's bot is the sender's own and not paused (checked in the insert's trip; the bot as read there
+   * goes to delivery); `refused` (nothing written) carries the bot as read otherwise.
    */
   private async accept(
     envelope: Envelope,
@@ -162,7 +162,6 @@ export class MessagesService {
     target: Pick<MessageRow, 'via_type' | 'bot_id' | 'channel_id' | 'chat_id'>,
     atOnce: () => boolean,
     enqueue: (id: string, inserted: MessageRow, bot?: BotRow) => Promise<Outcome>,
-    checkBot = false,
   ): Promise<Message | Pending | { refused: BotRow | undefined }> {
     const { ledger } = this.deps;
     const id = ledger.idOf(data.messageId, envelope);
@@ -176,9 +175,7 @@ export class MessagesService {
       ...(claimed ? { status: 'sending' as const } : {}),
       sending_replica: claimed ? this.deps.presence.id : null,
     };
-    const accepted:
-      { inserted: MessageRow; sender?: BotRow } | { existing: MessageRow } | { refused: BotRow | undefined } =
-      checkBot ? await ledger.acceptIfSenderAllows(values) : await ledger.accept(values);
+    const accepted = await ledger.acceptIfSenderAllows(values);
     if ('refused' in accepted) return accepted;
     // The same message again (a retried command): answer with what happened to the first one.
     if ('existing' in accepted) return ledger.toMessage(accepted.existing);
