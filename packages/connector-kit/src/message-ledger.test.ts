@@ -1,4 +1,5 @@
 import { DomainError, type Envelope } from '@integrations/contracts';
+import type { HandedOffEvent, OutboxEnvelope } from '@integrations/persistence';
 import { Registry } from 'prom-client';
 import { MessageLedger } from './message-ledger';
 import { InMemoryMessageStore } from './in-memory';
@@ -7,22 +8,44 @@ import { idFromKey, messageIdOf } from './message-id';
 
 type Row = LedgerRow & { account_id: string; recipient: string };
 
-/** The ledger's store in memory: the same answers as the SQL one, and the events it enqueued. */
-class FakeStore extends InMemoryMessageStore<Row> {}
+/** The ledger's store in memory: the same answers as the SQL one, the events it enqueued and their leases. */
+class FakeStore extends InMemoryMessageStore<Row> {
+  readonly leases: Array<number | undefined> = [];
+  override async settle(
+    id: string,
+    patch: Partial<Row>,
+    event: OutboxEnvelope,
+    whileSending: boolean,
+    leaseMs?: number,
+  ): Promise<boolean> {
+    const moved = await super.settle(id, patch, event, whileSending);
+    if (moved) this.leases.push(leaseMs);
+    return moved;
+  }
+}
 
 const envelope = (userid: string, idempotencykey?: string): Envelope =>
   ({ id: 'e', type: 'x', userid, ...(idempotencykey ? { idempotencykey } : {}) }) as unknown as Envelope;
 
-function setUp() {
+/** `leaseMs`: the relay takes hand-offs, leased for that long (undefined while it is catching up). */
+function setUp(handOffs?: { leaseMs: number | undefined }) {
   const store = new FakeStore();
   const registry = new Registry();
   const kicks: number[] = [];
+  const handedOff: HandedOffEvent[] = [];
+  const kick = () => void kicks.push(1);
   const deps = {
     messaging: {
       makeEnvelope: (type: string, data: unknown) =>
         ({ id: `${type}#${store.events.length}`, type, data }) as never,
     },
-    relay: { kick: () => kicks.push(1) },
+    relay: handOffs
+      ? {
+          kick,
+          leaseMs: () => handOffs.leaseMs,
+          handOff: (events: readonly HandedOffEvent[]) => void handedOff.push(...events),
+        }
+      : { kick },
     registry,
   };
   const ledger = new MessageLedger<Row>(deps, {
@@ -39,7 +62,7 @@ function setUp() {
       channel_id: null,
       chat_id: null,
     });
-  return { store, registry, kicks, ledger, values };
+  return { store, registry, kicks, handedOff, ledger, values };
 }
 
 const metric = async (registry: Registry, name: string) =>
@@ -125,6 +148,39 @@ describe('MessageLedger', () => {
     ]);
     expect(kicks).toHaveLength(1);
     expect(await metric(registry, 'telegram_messages_sent_total')).toBe(1);
+  });
+
+  it('hands a settled event to a relay that takes hand-offs, leased to it, rather than kicking the relay', async () => {
+    const handOffs: { leaseMs: number | undefined } = { leaseMs: 60_000 };
+    const { ledger, values, store, kicks, handedOff } = setUp(handOffs);
+    const settleSent = async (id: string) => {
+      const { inserted } = (await ledger.accept(values(id))) as { inserted: Row };
+      await ledger.claim(id);
+      const sent = { chatId: '42', sentAt: new Date(), patch: { chat_id: '42' } };
+      await ledger.settleSent(inserted, sent, ledger.contextOf(inserted));
+      return inserted;
+    };
+    await settleSent('m1');
+    expect(store.leases).toEqual([60_000]);
+    expect(handedOff).toEqual([
+      { envelope: store.events[0], exchange: 'events', routingKey: 'telegram.message.sent' },
+    ]);
+    expect(kicks).toEqual([]);
+
+    // A settlement that changes nothing writes no event and hands off nothing.
+    const error = new DomainError('TELEGRAM_UNAVAILABLE', 'down');
+    const { inserted } = (await ledger.accept(values('m2'))) as { inserted: Row };
+    expect(
+      await ledger.settleFailed(inserted, error, ledger.contextOf(inserted), { whileSending: true }),
+    ).toBe(false);
+    expect(handedOff).toHaveLength(1);
+
+    // The relay catching up after a failed publish: the row is written unleased and the relay kicked.
+    handOffs.leaseMs = undefined;
+    await settleSent('m3');
+    expect(store.leases).toEqual([60_000, undefined]);
+    expect(handedOff).toHaveLength(1);
+    expect(kicks).toHaveLength(1);
   });
 
   it('settles as failed only while sending when asked, with one event', async () => {

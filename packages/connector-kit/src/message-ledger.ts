@@ -7,6 +7,7 @@ import {
   type Messaging,
 } from '@integrations/messaging';
 import { telegramMetrics, type Registry } from '@integrations/observability';
+import type { OutboxEnvelope, OutboxHandOff } from '@integrations/persistence';
 import type { LifecycleRow } from './lifecycle-store';
 import type { LedgerRow, LedgerValues, MessageStatus, MessageStore } from './messages.repository';
 import { messageIdOf } from './message-id';
@@ -39,10 +40,13 @@ export interface Outcome {
   error?: DomainError;
 }
 
-/** What the ledger uses of the service: events are made by `messaging`, sent by `relay`, counted in `registry`. */
+/**
+ * What the ledger uses of the service: events are made by `messaging`, sent by `relay`, counted in `registry`. A
+ * relay that takes hand-offs (the service's own) publishes a settled message's event without its claim's trip.
+ */
 export interface MessageLedgerDeps {
   messaging: Pick<Messaging, 'makeEnvelope'>;
-  relay: { kick(): void };
+  relay: Pick<OutboxHandOff, 'kick'> | OutboxHandOff;
   registry: Registry;
 }
 
@@ -237,14 +241,13 @@ export class MessageLedger<Row extends LedgerRow, Sender extends LifecycleRow = 
       sent_at: sentAt,
       request: null,
     } as Partial<Row>;
-    await this.options.repository.settle(
-      row.id,
+    await this.settle(
+      row,
       patch,
       this.options.messaging.makeEnvelope('telegram.message.sent', data, ctx),
       false,
     );
     this.metrics.messagesSent.inc({ type: this.options.typeOf(row) });
-    this.options.relay.kick();
     return {
       message: {
         id: row.id,
@@ -280,17 +283,37 @@ export class MessageLedger<Row extends LedgerRow, Sender extends LifecycleRow = 
       error_detail: error.message.slice(0, 500),
       request: how.keepRequest ? row.request : null,
     } as Partial<Row>;
-    const moved = await this.options.repository.settle(
-      row.id,
+    const moved = await this.settle(
+      row,
       patch,
       this.options.messaging.makeEnvelope('telegram.message.failed', data, ctx),
       how.whileSending,
     );
-    if (moved) {
-      this.metrics.messagesError.inc({ type: this.options.typeOf(row) });
-      this.options.relay.kick();
-    }
+    if (moved) this.metrics.messagesError.inc({ type: this.options.typeOf(row) });
     return moved;
+  }
+
+  /**
+   * The row settled with its event in one transaction; the event then goes out. Leased to this process when the
+   * relay takes hand-offs, it is published from here right after the commit (no claim's round trip); otherwise the
+   * relay is kicked.
+   */
+  private async settle(
+    row: Row,
+    patch: Partial<Row>,
+    event: OutboxEnvelope,
+    whileSending: boolean,
+  ): Promise<boolean> {
+    const { relay, repository } = this.options;
+    const leaseMs = 'handOff' in relay ? relay.leaseMs() : undefined;
+    const moved = await repository.settle(row.id, patch, event, whileSending, leaseMs);
+    if (!moved) return false;
+    if (leaseMs !== undefined && 'handOff' in relay) {
+      relay.handOff([{ envelope: event, exchange: 'events', routingKey: event.type }]);
+    } else {
+      relay.kick();
+    }
+    return true;
   }
 
   /** What a failed delivery answers its caller. */

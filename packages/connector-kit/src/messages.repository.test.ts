@@ -1,6 +1,7 @@
 import {
   createDb,
   migrateToLatest,
+  outboxLeaseMigration,
   outboxMigration,
   sql,
   type Kysely,
@@ -43,6 +44,7 @@ describe('MessagesRepository (group commit, against MariaDB)', () => {
     });
     await migrateToLatest(db as Kysely<unknown>, {
       '0001_outbox': outboxMigration,
+      '0001_outbox_lease': outboxLeaseMigration,
       '0002_messages': {
         up: (m) =>
           messagesTable(m, 'messages', {
@@ -144,6 +146,22 @@ describe('MessagesRepository (group commit, against MariaDB)', () => {
       1,
     );
     expect(await outboxIds()).toEqual(['evt-m1', 'evt-m1-again']);
+  });
+
+  it('writes a settled event leased to its writer when asked, in the same one trip', async () => {
+    await repository.insert(values('m1'));
+    await repository.claim('m1', { replica: 'r1' });
+    expect(await tripsOf(() => repository.settle('m1', { status: 'sent' }, event('m1'), true, 60_000))).toBe(
+      1,
+    );
+    await repository.settle('m1', { status: 'failed' }, event('m1-again'), false);
+    const { rows } = await sql<{ event_id: string; leased: number }>`
+      select event_id, leased_until > current_timestamp(3) + interval 50 second as leased
+      from outbox order by event_id`.execute(db);
+    expect(rows.map((r) => [r.event_id, r.leased])).toEqual([
+      ['evt-m1', 1],
+      ['evt-m1-again', null],
+    ]);
   });
 
   it('accepts N concurrent sends in one INSERT', async () => {

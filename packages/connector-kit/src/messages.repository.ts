@@ -97,9 +97,16 @@ export interface MessageStore<Row extends LedgerRow, Sender extends LifecycleRow
   sending(): Promise<Row[]>;
   /**
    * Writes `patch` (and `updated_at`) and enqueues `event` in the outbox, in one transaction; with
-   * `whileSending` only a row still `sending` changes, and false (no event) when it moved on.
+   * `whileSending` only a row still `sending` changes, and false (no event) when it moved on. With `leaseMs` the
+   * event's row is leased to this writer, to be handed to the relay once committed (`OutboxRelay.handOff`).
    */
-  settle(id: string, patch: Partial<Row>, event: OutboxEnvelope, whileSending: boolean): Promise<boolean>;
+  settle(
+    id: string,
+    patch: Partial<Row>,
+    event: OutboxEnvelope,
+    whileSending: boolean,
+    leaseMs?: number,
+  ): Promise<boolean>;
 }
 
 /** The ledger's table (and its senders') under fixed names for Kysely's types; the real names are the connector's. */
@@ -125,6 +132,7 @@ interface Settle {
   patch: object;
   event: OutboxEnvelope;
   whileSending: boolean;
+  leaseMs?: number;
 }
 
 /** A batch's writes in id order (stable: the same id twice keeps its callers' order). */
@@ -229,8 +237,20 @@ export class MessagesRepository<
     return rows as Row[];
   }
 
-  settle(id: string, patch: Partial<Row>, event: OutboxEnvelope, whileSending: boolean): Promise<boolean> {
-    return this.settles.add({ id, patch, event, whileSending });
+  settle(
+    id: string,
+    patch: Partial<Row>,
+    event: OutboxEnvelope,
+    whileSending: boolean,
+    leaseMs?: number,
+  ): Promise<boolean> {
+    return this.settles.add({
+      id,
+      patch,
+      event,
+      whileSending,
+      ...(leaseMs === undefined ? {} : { leaseMs }),
+    });
   }
 
   /** Deletes every message of a user, queued ones included, with the event made from their number (one transaction). */
@@ -416,7 +436,7 @@ export class MessagesRepository<
           .where('id', '=', v.id);
         return whileSending ? changed.where('status', '=', 'sending') : changed;
       });
-      return [update, outboxInsertAfter(this.db, settle.event, whileSending)];
+      return [update, outboxInsertAfter(this.db, settle.event, whileSending, settle.leaseMs)];
     });
     const affected = await transactionInOneTrip(this.db, statements);
     const moved = new Map(inIdOrder.map((settle, i) => [settle, (affected[2 * i + 1] ?? 0n) > 0n]));

@@ -13,10 +13,13 @@ export { migrateToLatest, runMigrationsCli, type MigrationLogger } from './migra
 export {
   enqueueOutbox,
   outboxInsertAfter,
+  outboxLeaseMigration,
   outboxMigration,
   startOutboxRelay,
   type OutboxEnvelope,
+  type HandedOffEvent,
   type OutboxExchange,
+  type OutboxHandOff,
   type OutboxPublish,
   type OutboxRelay,
   type OutboxRelayOptions,

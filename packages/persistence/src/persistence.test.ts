@@ -6,7 +6,10 @@ import {
   ensureDatabase,
   inOneTrip,
   migrateToLatest,
+  outboxInsertAfter,
+  outboxLeaseMigration,
   outboxMigration,
+  transactionInOneTrip,
   retentionJob,
   startOutboxRelay,
   sql,
@@ -22,7 +25,10 @@ describe('persistence', () => {
   beforeAll(async () => {
     database = await createTestDatabase('persistence');
     db = createDb<OutboxTable>({ url: infra.mysqlUrl, database: database.name });
-    await migrateToLatest(db as Kysely<unknown>, { '0001_outbox': outboxMigration });
+    await migrateToLatest(db as Kysely<unknown>, {
+      '0001_outbox': outboxMigration,
+      '0002_outbox_lease': outboxLeaseMigration,
+    });
   });
   afterAll(async () => {
     await db.destroy();
@@ -105,7 +111,12 @@ describe('persistence', () => {
   });
 
   it('migrations are idempotent and ensureDatabase tolerates an existing database', async () => {
-    expect(await migrateToLatest(db as Kysely<unknown>, { '0001_outbox': outboxMigration })).toEqual([]);
+    const migrations = { '0001_outbox': outboxMigration, '0002_outbox_lease': outboxLeaseMigration };
+    expect(await migrateToLatest(db as Kysely<unknown>, migrations)).toEqual([]);
+    // Its own work undone and done again (`if exists`, `if not exists`): a half-applied run can be repeated.
+    await outboxLeaseMigration.down!(db as Kysely<unknown>);
+    await outboxLeaseMigration.up(db as Kysely<unknown>);
+    await outboxLeaseMigration.up(db as Kysely<unknown>);
     await expect(ensureDatabase(infra.mysqlUrl, database.name)).resolves.toBeUndefined();
     await expect(ensureDatabase(infra.mysqlUrl, 'bad`name')).rejects.toThrow(/invalid database name/);
   });
@@ -357,6 +368,116 @@ describe('persistence', () => {
       expect(await relayOnce(died)).toBe(0);
       expect(await relayOnce(record(published))).toBe(3);
       expect(published).toEqual(ids);
+    });
+  });
+  /** A writer's own rows (a settled message's event): published by the writer, the relay only as a fallback. */
+  describe('outbox hand-off', () => {
+    const idOf = (envelope: unknown) => (envelope as { id: string }).id;
+    const handed = (env: { id: string; type: string }) => ({
+      envelope: env,
+      exchange: 'events' as const,
+      routingKey: env.type,
+    });
+    /** What a writer does: its event's row written (leased for `leaseMs`) in its own transaction. */
+    const write = (env: { id: string; type: string }, leaseMs: number | undefined, on = db) =>
+      transactionInOneTrip(on, [outboxInsertAfter(on, env, false, leaseMs)]);
+    const rowOf = async (env: { id: string }) =>
+      db
+        .selectFrom('outbox')
+        .select(['published_at', 'leased_until'])
+        .where('event_id', '=', env.id)
+        .executeTakeFirstOrThrow();
+
+    it('a leased row is left alone by the relay; handed off, it is published once and marked in one trip', async () => {
+      const trips: string[] = [];
+      const counted = createDb<OutboxTable>({
+        url: infra.mysqlUrl,
+        database: database.name,
+        poolSize: 1,
+        log: (event) => {
+          if (event.level === 'query') trips.push(event.query.sql.replace(/\s+/g, ' ').trim());
+        },
+      });
+      const published: string[] = [];
+      const relay = startOutboxRelay({
+        db: counted,
+        intervalMs: 600_000,
+        publish: async (_x, _k, env) => void published.push(idOf(env)),
+      });
+      const events = [envelope(1), envelope(2), envelope(3)];
+      try {
+        for (const env of events) await write(env, relay.leaseMs());
+        // The relay's own pass (its prune aside) takes none of them: they are their writer's.
+        expect(await relay.flushNow()).toBe(0);
+        expect(published).toEqual([]);
+        trips.length = 0;
+        relay.handOff(events.map(handed));
+        await relay.stop();
+      } finally {
+        await counted.destroy();
+      }
+      expect(published).toEqual(events.map((e) => e.id));
+      // No claim: the three confirmed rows are marked together, in one statement.
+      expect(trips).toHaveLength(1);
+      expect(trips[0]).toMatch(
+        /^update `outbox` set `published_at` = current_timestamp\(3\), `leased_until` = \? where `event_id` in \(\?, \?, \?\)$/,
+      );
+      for (const env of events) {
+        expect(await rowOf(env)).toEqual({ published_at: expect.any(Date), leased_until: null });
+      }
+    });
+
+    it('a writer that died after its commit: the relay publishes its row once the lease has ended', async () => {
+      const published: string[] = [];
+      const relay = startOutboxRelay({
+        db,
+        intervalMs: 600_000,
+        leaseMs: 200,
+        publish: async (_x, _k, env) => void published.push(idOf(env)),
+      });
+      try {
+        const orphan = envelope(1);
+        await write(orphan, relay.leaseMs());
+        expect(await relay.flushNow()).toBe(0);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(await relay.flushNow()).toBe(1);
+        expect(published).toEqual([orphan.id]);
+      } finally {
+        await relay.stop();
+      }
+    });
+
+    it('a failed hand-off goes to the relay, in order with what it holds; writers lease again once it caught up', async () => {
+      let brokerDown = true;
+      const published: string[] = [];
+      const relay = startOutboxRelay({
+        db,
+        intervalMs: 600_000,
+        publish: async (_x, _k, env) => {
+          if (brokerDown) throw new Error('connection closed');
+          published.push(idOf(env));
+        },
+      });
+      try {
+        const first = envelope(1);
+        await write(first, relay.leaseMs());
+        relay.handOff([handed(first)]);
+        await waitFor('the failed hand-off released to the relay', async () => {
+          const row = await rowOf(first);
+          return row.leased_until === null && relay.leaseMs() === undefined;
+        });
+        // While the relay holds an event, a writer does not lease: its row waits behind, in order.
+        const second = envelope(2);
+        await write(second, relay.leaseMs());
+        expect(await rowOf(second)).toEqual({ published_at: null, leased_until: null });
+        brokerDown = false;
+        relay.resume();
+        expect(await relay.flushNow()).toBe(2);
+        expect(published).toEqual([first.id, second.id]);
+        expect(relay.leaseMs()).toBe(60_000);
+      } finally {
+        await relay.stop();
+      }
     });
   });
 });

@@ -1,4 +1,4 @@
-import { outboxMigration, type Migration } from '@integrations/persistence';
+import { outboxLeaseMigration, outboxMigration, type Migration } from '@integrations/persistence';
 import { integrationLogs } from './0001_integration_logs';
 import { webhooks } from './0003_webhooks';
 import { logsByDay } from './0004_logs_by_day';
@@ -16,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '0006_deliveries_by_age': deliveriesByAge,
   '0007_purged_users': purgedUsers,
   '0008_logs_by_platform': logsByPlatform,
+  '0009_outbox_lease': outboxLeaseMigration,
 };

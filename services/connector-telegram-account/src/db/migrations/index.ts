@@ -1,4 +1,4 @@
-import { outboxMigration, type Migration } from '@integrations/persistence';
+import { outboxLeaseMigration, outboxMigration, type Migration } from '@integrations/persistence';
 import { initial } from './0001_initial';
 import { lifecycle } from './0003_lifecycle';
 import { phone } from './0004_phone';
@@ -8,4 +8,5 @@ export const migrations: Record<string, Migration> = {
   '0002_outbox': outboxMigration,
   '0003_lifecycle': lifecycle,
   '0004_phone': phone,
+  '0005_outbox_lease': outboxLeaseMigration,
 };

@@ -1,4 +1,4 @@
-import { outboxMigration, type Migration } from '@integrations/persistence';
+import { outboxLeaseMigration, outboxMigration, type Migration } from '@integrations/persistence';
 import { initial } from './0001_initial';
 import { webhookSecret } from './0003_webhook_secret';
 import { sendingClaim } from './0004_sending_claim';
@@ -10,4 +10,5 @@ export const migrations: Record<string, Migration> = {
   '0003_webhook_secret': webhookSecret,
   '0004_sending_claim': sendingClaim,
   '0005_lifecycle': lifecycle,
+  '0006_outbox_lease': outboxLeaseMigration,
 };
