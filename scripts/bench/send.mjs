@@ -5,7 +5,9 @@
 // the way other platform services send: a `telegram.bot.channel.send` command published to `integrations.commands`.
 //
 // Several loads (BENCH_LOADS, requests in flight), many bots each with its own groups (BENCH_BOTS), BENCH_REQUESTS
-// sends per row; BENCH_PATHS picks the paths (baseline,rest,rest-async,amqp). For each path it also says where
+// sends per row; BENCH_PATHS picks the paths (baseline,rest,rest-async,amqp; also rest-accept: the async 202 with
+// the bot connector held stopped while a row runs, so that the row times the api's own accept rather than the
+// accept plus the CPU the rest of the pipeline takes from it on this machine). For each path it also says where
 // the cost goes (see costs.mjs): CPU ms per send of every process, and per send the broker publishes and
 // deliveries, SQL statements, Redis commands and HTTP calls. Afterwards every chat is counted in the emulator:
 // nothing lost, nothing sent twice. BENCH_JSON=<file> writes the results as JSON as well.
@@ -58,6 +60,7 @@ const LABELS = {
   baseline: 'grammY → emulator (baseline)',
   rest: 'REST → api → RabbitMQ → connector → emulator',
   'rest-async': 'REST, Prefer: respond-async (202)',
+  'rest-accept': 'REST 202 accept alone (bot connector held)',
   amqp: 'AMQP command → connector → emulator',
 };
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -65,24 +68,30 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * Runs `requests` calls with `concurrency` in flight after a warm-up; answers the calls' throughput and latency
  * percentiles in ms. With `delivered` (a path that answers before the send is done), throughput is what reached
- * the emulator: counted until `delivered()` reaches every call made, warm-up included.
+ * the emulator: counted until `delivered()` reaches every call made, warm-up included. `hold` stops a process
+ * while the calls are timed and resumes it after.
  */
-async function measure(concurrency, call, delivered) {
+async function measure(concurrency, call, delivered, hold) {
   for (let i = 0; i < WARM_UP; i++) await call(-1 - i);
   if (delivered) await until(async () => (await delivered.count()) >= delivered.before + WARM_UP, 'warm-up');
   const latencies = [];
   let next = 0;
+  hold?.stop();
   const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < requests) {
-        const i = next++;
-        const t = performance.now();
-        await call(i);
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
+  try {
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < requests) {
+          const i = next++;
+          const t = performance.now();
+          await call(i);
+          latencies.push(performance.now() - t);
+        }
+      }),
+    );
+  } finally {
+    hold?.resume();
+  }
   let seconds = (performance.now() - started) / 1000;
   const accepted = requests / seconds;
   if (delivered) {
@@ -264,6 +273,7 @@ async function main() {
     },
     rest: restSend('rest', {}, 200),
     'rest-async': restSend('rest-async', { prefer: 'respond-async' }, 202),
+    'rest-accept': restSend('rest-accept', { prefer: 'respond-async' }, 202),
     amqp: async (i, label) => {
       const bot = botOf(i);
       const text = `amqp ${label} ${i}`;
@@ -307,7 +317,7 @@ async function main() {
   const details = {};
   for (const kind of paths) {
     if (PATH_WARM_UP > 0) {
-      const delivered = kind === 'rest-async' || kind === 'amqp' ? await emulatorSends() : undefined;
+      const delivered = kind === 'rest' || kind === 'baseline' ? undefined : await emulatorSends();
       let next = 0;
       await Promise.all(
         Array.from({ length: 16 }, async () => {
@@ -326,10 +336,18 @@ async function main() {
       const label = `x${concurrency}`;
       const call = (i) => senders[kind](i, label);
       const delivered =
-        kind === 'rest-async' || kind === 'amqp'
-          ? { count: emulatorSends, before: await emulatorSends() }
+        kind === 'rest' || kind === 'baseline'
+          ? undefined
+          : { count: emulatorSends, before: await emulatorSends() };
+      // The connector is stopped (SIGSTOP) only while the row's timed sends are accepted; the broker holds them.
+      const hold =
+        kind === 'rest-accept'
+          ? {
+              stop: () => process.kill(connector.pid, 'SIGSTOP'),
+              resume: () => process.kill(connector.pid, 'SIGCONT'),
+            }
           : undefined;
-      const row = await measure(concurrency, call, delivered);
+      const row = await measure(concurrency, call, delivered, hold);
       rows.push({ path: kind, ...row });
       console.log(
         `${LABELS[kind]}, ${concurrency} in flight: ${row.sendsPerSec} sends/s, p50 ${row.p50Ms} ms`,
