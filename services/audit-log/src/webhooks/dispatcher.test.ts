@@ -52,6 +52,8 @@ describe('webhook dispatcher', () => {
     const relay: OutboxRelay = {
       flushNow: async () => 0,
       kick: () => undefined,
+      leaseMs: () => undefined,
+      handOff: () => undefined,
       resume: () => undefined,
       stop: async () => undefined,
     };
