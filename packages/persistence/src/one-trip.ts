@@ -65,17 +65,24 @@ export async function transactionInOneTrip<DB>(
  * statement plus `BEGIN` and `COMMIT`: `start transaction` with the `first` statements, then `then`'s statements
  * with `commit`. `then` gets the first statements' results and answers what to write and what to return. If
  * anything fails, the transaction is rolled back on the same connection before the error is rethrown.
+ * `readCommitted`: the transaction runs at READ COMMITTED (for this transaction only), so that a locking read
+ * keeps no lock on the rows its WHERE rejected, and none on gaps.
  */
 export async function transactionInTwoTrips<DB, T>(
   db: Kysely<DB>,
   first: ReadonlyArray<CompiledQuery>,
   then: (results: StatementResult[]) => Promise<{ statements: ReadonlyArray<CompiledQuery>; value: T }>,
+  options: { readCommitted?: boolean } = {},
 ): Promise<T> {
+  const opening = [
+    ...(options.readCommitted ? ['set transaction isolation level read committed'] : []),
+    'start transaction',
+  ];
   return db.connection().execute(async (connection) => {
     try {
-      const opened = await connection.executeQuery(oneQuery(['start transaction'], first, []));
-      // Several statements answer one result each, `start transaction` first.
-      const results = (opened.rows as unknown[]).slice(1).map(resultOf);
+      const opened = await connection.executeQuery(oneQuery(opening, first, []));
+      // Several statements answer one result each, the opening ones first.
+      const results = (opened.rows as unknown[]).slice(opening.length).map(resultOf);
       const { statements, value } = await then(results);
       await connection.executeQuery(oneQuery([], statements, ['commit']));
       return value;

@@ -50,6 +50,8 @@ export const outboxMigration: Migration = {
       .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
       .addColumn('created_at', sql`datetime(3)`, (c) => c.notNull().defaultTo(sql`current_timestamp(3)`))
       .addColumn('published_at', sql`datetime(3)`)
+      // Also added by `outboxLeaseMigration` to the tables made before it.
+      .addColumn('leased_until', sql`datetime(3)`)
       .execute();
     await db.schema.createIndex('outbox_pending').on('outbox').columns(['published_at', 'id']).execute();
   },
@@ -59,8 +61,8 @@ export const outboxMigration: Migration = {
 };
 
 /**
- * The lease column of `OutboxRelay.handOff`. Every service with an outbox runs it after `outboxMigration`: the
- * relay's claim reads the column.
+ * The lease column of `OutboxRelay.handOff`, for outbox tables made before `outboxMigration` had it: the relay's
+ * claim reads the column.
  */
 export const outboxLeaseMigration: Migration = {
   async up(db) {
@@ -157,6 +159,8 @@ export interface OutboxRelayOptions {
   retainMs?: number;
   /** How long a row written for `handOff` is its writer's alone: past it, its writer is taken for dead. */
   leaseMs?: number;
+  /** How long confirmed hand-offs wait to be marked together (well inside `leaseMs`). */
+  markWindowMs?: number;
 }
 
 export interface OutboxRelay extends OutboxHandOff {
@@ -178,6 +182,9 @@ type PendingRow = Pick<
 /** How long a relay kicked during its pass waits before the next one, for the commits then in flight to land. */
 const COALESCE_MS = 2;
 
+/** How many hand-offs one UPDATE marks. */
+const MARK_BATCH = 200;
+
 const backoffMs = (failures: number) => Math.min(30_000, 100 * 2 ** Math.min(failures, 9));
 
 /**
@@ -192,7 +199,7 @@ const backoffMs = (failures: number) => Math.min(30_000, 100 * 2 ** Math.min(fai
  *
  * A writer on the hot path (a message settled) spares the relay's claim: it writes its row leased to itself
  * (`leaseMs()`), and once committed hands it over (`handOff`), which publishes it from memory and marks it with
- * those of concurrent writers in one UPDATE: one round trip after the commit instead of the claim's two. The relay
+ * the others of a quarter of a second in one UPDATE: no round trip of its own, where the claim took two. The relay
  * leaves a leased row alone until its lease ends, so a writer that died before publishing or marking is covered
  * (a duplicate with the same event id at worst). A failed hand-off releases its row to the relay, and writers
  * stop leasing until the relay has caught up, so handed-off events do not overtake the ones it holds.
@@ -202,6 +209,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const batch = options.batch ?? 100;
   const retainMs = options.retainMs ?? 24 * 3600_000;
   const leaseMs = options.leaseMs ?? 60_000;
+  const markWindowMs = options.markWindowMs ?? 250;
   let stopped = false;
   let running: Promise<number> | undefined;
   let again = false;
@@ -210,8 +218,17 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let lastPassAt = 0;
   let failures = 0;
   let pausedUntil = 0;
-  /** A publish failed: until a pass of the relay finds nothing more to publish, writers do not lease. */
+  /**
+   * A publish failed: until a pass of the relay that began after the last failure finds nothing more to publish,
+   * writers do not lease (their events would overtake the ones the relay holds). `failureEpoch` counts failures,
+   * so a pass under way when one happened does not end the catching up.
+   */
   let catchingUp = false;
+  let failureEpoch = 0;
+  /** Failed hand-offs whose rows are being given back to the relay. */
+  let releasing = 0;
+  /** A failed hand-off's row could not be given back: it is the relay's when its lease ends, not before. */
+  let heldUntil = 0;
   const handOffs = new Set<Promise<void>>();
 
   // The relay's fixed statements, compiled once.
@@ -243,76 +260,110 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
    * locked while their confirms are awaited, so no other relay publishes them meanwhile.
    */
   const flushOnce = async (): Promise<number> => {
-    return transactionInTwoTrips(options.db, [claim], async ([claimed]) => {
-      // The columns the claim selects, read through the same driver as any Kysely query.
-      const rows = (claimed?.rows ?? []) as unknown as PendingRow[];
-      const publish = async (row: PendingRow) =>
-        options.publish(row.exchange, row.routing_key, JSON.parse(row.envelope));
-      // The first row alone, as a probe: while the broker is down a pass fails once, not once per row, and no
-      // row behind a failure goes out (to go out again later). Then the rest all in flight together, in row order
-      // on the channel, each resolving with its broker confirm.
-      const first = await Promise.allSettled(rows.slice(0, 1).map(publish));
-      const results =
-        first[0]?.status === 'fulfilled'
-          ? [...first, ...(await Promise.allSettled(rows.slice(1).map(publish)))]
-          : first;
-      const failed = results.findIndex((result) => result.status === 'rejected');
-      // Only the rows before the first failure count as published: those after it go again, in order, later.
-      const published = (failed === -1 ? rows : rows.slice(0, failed)).map((row) => row.id);
-      const marks: CompiledQuery[] = [];
-      if (failed !== -1) {
-        const row = rows[failed]!;
-        options.logger?.warn('outbox publish failed; will retry', {
-          outboxId: row.id,
-          attempts: row.attempts + 1,
-          error: (results[failed] as PromiseRejectedResult).reason,
-        });
-        // The whole relay backs off, not just this row: later events must not overtake it.
-        marks.push(
-          options.db
-            .updateTable('outbox')
-            .set({ attempts: row.attempts + 1 })
-            .where('id', '=', row.id)
-            .compile(),
-        );
-        backOff();
-      } else {
-        failures = 0;
-        if (rows.length < batch) catchingUp = false;
-      }
-      // One statement marks the whole batch: the rows stay locked until the commit, so none is published twice.
-      if (published.length > 0) {
-        marks.push(
-          statements.compile('outbox-published', published, (ids) =>
+    const epoch = failureEpoch;
+    // At READ COMMITTED the claim keeps no lock on the leased rows it passes over (their writers mark them
+    // meanwhile), nor on gaps (writers insert meanwhile); SKIP LOCKED still keeps two relays apart.
+    return transactionInTwoTrips(
+      options.db,
+      [claim],
+      async ([claimed]) => {
+        // The columns the claim selects, read through the same driver as any Kysely query.
+        const rows = (claimed?.rows ?? []) as unknown as PendingRow[];
+        const publish = async (row: PendingRow) =>
+          options.publish(row.exchange, row.routing_key, JSON.parse(row.envelope));
+        // The first row alone, as a probe: while the broker is down a pass fails once, not once per row, and no
+        // row behind a failure goes out (to go out again later). Then the rest all in flight together, in row order
+        // on the channel, each resolving with its broker confirm.
+        const first = await Promise.allSettled(rows.slice(0, 1).map(publish));
+        const results =
+          first[0]?.status === 'fulfilled'
+            ? [...first, ...(await Promise.allSettled(rows.slice(1).map(publish)))]
+            : first;
+        const failed = results.findIndex((result) => result.status === 'rejected');
+        // Only the rows before the first failure count as published: those after it go again, in order, later.
+        const published = (failed === -1 ? rows : rows.slice(0, failed)).map((row) => row.id);
+        const marks: CompiledQuery[] = [];
+        if (failed !== -1) {
+          const row = rows[failed]!;
+          options.logger?.warn('outbox publish failed; will retry', {
+            outboxId: row.id,
+            attempts: row.attempts + 1,
+            error: (results[failed] as PromiseRejectedResult).reason,
+          });
+          // The whole relay backs off, not just this row: later events must not overtake it.
+          marks.push(
             options.db
               .updateTable('outbox')
-              .set({ published_at: sql<Date>`current_timestamp(3)` })
-              .where('id', 'in', ids),
-          ),
-        );
-      }
-      return { statements: marks, value: published.length };
-    });
+              .set({ attempts: row.attempts + 1 })
+              .where('id', '=', row.id)
+              .compile(),
+          );
+          backOff();
+        } else {
+          failures = 0;
+          if (rows.length < batch && epoch === failureEpoch && releasing === 0) catchingUp = false;
+        }
+        // One statement marks the whole batch: the rows stay locked until the commit, so none is published twice.
+        if (published.length > 0) {
+          marks.push(
+            statements.compile('outbox-published', published, (ids) =>
+              options.db
+                .updateTable('outbox')
+                .set({ published_at: sql<Date>`current_timestamp(3)` })
+                .where('id', 'in', ids),
+            ),
+          );
+        }
+        return { statements: marks, value: published.length };
+      },
+      { readCommitted: true },
+    );
   };
 
+  const failed = () => {
+    catchingUp = true;
+    failureEpoch += 1;
+  };
   const backOff = () => {
+    failed();
     failures += 1;
     pausedUntil = Date.now() + backoffMs(failures);
-    catchingUp = true;
   };
 
-  /** The handed-off rows confirmed by the broker, marked together: one UPDATE for what concurrent writers bring. */
-  const marks = new GroupCommit<string>(async (eventIds) => {
-    await options.db.executeQuery(
-      statements.compile('outbox-handed-off', eventIds, (ids) =>
-        options.db
-          .updateTable('outbox')
-          .set({ published_at: sql<Date>`current_timestamp(3)`, leased_until: null })
-          .where('event_id', 'in', ids),
-      ),
-    );
-    return eventIds.map(() => undefined);
-  });
+  /**
+   * The handed-off rows confirmed by the broker, marked together once `markWindowMs` has passed since the first:
+   * one UPDATE for the sends of that window rather than one per send, far inside their lease, so that a mark that
+   * waits never lets the relay publish a row again. A crash in the window costs duplicates, never a loss.
+   */
+  const waitingMarks: Array<{ eventId: string; resolve(): void; reject(error: unknown): void }> = [];
+  let markTimer: NodeJS.Timeout | undefined;
+  const writeMarks = async (): Promise<void> => {
+    markTimer = undefined;
+    while (waitingMarks.length > 0) {
+      const batch = waitingMarks.splice(0, MARK_BATCH);
+      try {
+        await options.db.executeQuery(
+          statements.compile(
+            'outbox-handed-off',
+            batch.map((mark) => mark.eventId),
+            (ids) =>
+              options.db
+                .updateTable('outbox')
+                .set({ published_at: sql<Date>`current_timestamp(3)`, leased_until: null })
+                .where('event_id', 'in', ids),
+          ),
+        );
+        for (const mark of batch) mark.resolve();
+      } catch (error) {
+        for (const mark of batch) mark.reject(error);
+      }
+    }
+  };
+  const mark = (eventId: string): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      waitingMarks.push({ eventId, resolve, reject });
+      markTimer ??= setTimeout(() => void writeMarks(), stopped ? 0 : markWindowMs);
+    });
 
   /** Handed-off rows that could not be published: the relay's now (and in order with what it holds). */
   const releases = new GroupCommit<string>(async (eventIds) => {
@@ -334,13 +385,27 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       await options.publish(event.exchange, event.routingKey, event.envelope);
     } catch (error) {
       options.logger?.warn('outbox hand-off publish failed; the relay will publish it', { eventId, error });
-      backOff();
-      // Not released (the database is away too): the relay takes it once its lease ends.
-      await releases.add(eventId).catch(() => undefined);
+      failed();
+      // One step of back-off for what fails together (a burst of sends when the broker went), not one per send:
+      // the relay's own passes grow it from there.
+      if (Date.now() >= pausedUntil) {
+        failures = Math.max(failures, 1);
+        pausedUntil = Date.now() + backoffMs(failures);
+      }
+      releasing += 1;
+      try {
+        await releases.add(eventId);
+        void flushKicked();
+      } catch {
+        // Not given back (the database is away too): the relay takes it once its lease ends.
+        heldUntil = Math.max(heldUntil, Date.now() + leaseMs);
+      } finally {
+        releasing -= 1;
+      }
       return;
     }
     try {
-      await marks.add(eventId);
+      await mark(eventId);
     } catch (error) {
       // Published but not marked: the relay publishes it again once its lease ends (the same event id).
       options.logger?.warn('outbox hand-off not marked; it may be published twice', { eventId, error });
@@ -406,8 +471,10 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   return {
     flushNow: flushKicked,
     kick: () => void flushKicked(),
-    leaseMs: () => (catchingUp || stopped ? undefined : leaseMs),
+    leaseMs: () => (catchingUp || stopped || Date.now() < heldUntil ? undefined : leaseMs),
     handOff(events) {
+      // Stopped, the database may be gone: the rows wait out their lease for the next relay.
+      if (stopped) return;
       for (const event of events) {
         const done = handOffOne(event);
         handOffs.add(done);
@@ -422,6 +489,11 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     async stop() {
       stopped = true;
       clearInterval(timer);
+      // Marks waiting out their window are written now; hand-offs still publishing mark at once (see `mark`).
+      if (markTimer) {
+        clearTimeout(markTimer);
+        void writeMarks();
+      }
       await Promise.all([running, ...handOffs]);
     },
   };

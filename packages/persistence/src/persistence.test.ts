@@ -297,7 +297,9 @@ describe('persistence', () => {
       expect(locked).toEqual([0]);
       // The claim opens the transaction, the marks close it; a fresh relay's first pass then prunes old rows.
       expect(trips).toHaveLength(3);
-      expect(trips[0]).toMatch(/^start transaction; select .* for update skip locked$/);
+      expect(trips[0]).toMatch(
+        /^set transaction isolation level read committed; start transaction; select .* for update skip locked$/,
+      );
       expect(trips[1]).toMatch(/^update `outbox` set `published_at` .*; commit$/);
       expect(trips[2]).toMatch(/^delete from `outbox`/);
       expect(await pending()).toBe(0);
@@ -424,6 +426,108 @@ describe('persistence', () => {
       );
       for (const env of events) {
         expect(await rowOf(env)).toEqual({ published_at: expect.any(Date), leased_until: null });
+      }
+    });
+
+    it('marks the hand-offs of its window together, however far apart their confirms came', async () => {
+      const marks: string[] = [];
+      const counted = createDb<OutboxTable>({
+        url: infra.mysqlUrl,
+        database: database.name,
+        log: (event) => {
+          if (event.level === 'query' && /^update `outbox`/.test(event.query.sql))
+            marks.push(event.query.sql);
+        },
+      });
+      const published: string[] = [];
+      const relay = startOutboxRelay({
+        db: counted,
+        intervalMs: 600_000,
+        // A window longer than the test: the marks wait for it, or for the stop.
+        markWindowMs: 600_000,
+        publish: async (_x, _k, env) => void published.push(idOf(env)),
+      });
+      const events = [envelope(1), envelope(2), envelope(3)];
+      try {
+        for (const env of events) {
+          await write(env, relay.leaseMs());
+          relay.handOff([handed(env)]);
+          // Each confirmed before the next is even written.
+          await waitFor('published', () => published.includes(env.id));
+        }
+        expect(marks).toEqual([]);
+      } finally {
+        // A stop writes the marks waiting out their window.
+        await relay.stop();
+        await counted.destroy();
+      }
+      expect(marks).toHaveLength(1);
+      expect(marks[0]).toMatch(/where `event_id` in \(\?, \?, \?\)$/);
+      for (const env of events) expect((await rowOf(env)).published_at).toEqual(expect.any(Date));
+    });
+
+    it("a relay's pass does not hold up writers: an event written while it waits for its confirms goes in at once", async () => {
+      await write(envelope(1), undefined);
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let claimed!: () => void;
+      const inPass = new Promise<void>((resolve) => (claimed = resolve));
+      // The relay's publish waits: its pass holds what its claim locked until it is let go.
+      const relay = startOutboxRelay({
+        db,
+        intervalMs: 600_000,
+        publish: async () => {
+          claimed();
+          await held;
+        },
+      });
+      const writer = createDb<OutboxTable>({ url: infra.mysqlUrl, database: database.name, poolSize: 1 });
+      const pass = relay.flushNow();
+      try {
+        await inPass;
+        // A lock wait (the gap after the pending rows, locked at REPEATABLE READ) fails this after a second.
+        await sql`set session innodb_lock_wait_timeout = 1`.execute(writer);
+        const next = envelope(2);
+        await write(next, 60_000, writer);
+        expect((await rowOf(next)).published_at).toBeNull();
+      } finally {
+        release();
+        await pass;
+        await relay.stop();
+        await writer.destroy();
+      }
+    });
+
+    it('a hand-off that fails while a relay pass is under way: that pass does not end the catching up', async () => {
+      const relays = envelope(1);
+      await write(relays, undefined);
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let claimed!: () => void;
+      const inPass = new Promise<void>((resolve) => (claimed = resolve));
+      const relay = startOutboxRelay({
+        db,
+        intervalMs: 600_000,
+        publish: async (_x, _k, env) => {
+          if (idOf(env) !== relays.id) throw new Error('nacked');
+          claimed();
+          await held;
+        },
+      });
+      try {
+        const pass = relay.flushNow();
+        await inPass;
+        const failing = envelope(2);
+        await write(failing, relay.leaseMs());
+        relay.handOff([handed(failing)]);
+        await waitFor('given back to the relay', async () => (await rowOf(failing)).leased_until === null);
+        release();
+        // The pass claimed before the failure and publishes all it holds, but the failed event is not among them.
+        expect(await pass).toBe(1);
+        expect(relay.leaseMs()).toBeUndefined();
+      } finally {
+        release();
+        await relay.stop();
       }
     });
 
