@@ -161,6 +161,11 @@ export interface OutboxRelayOptions {
   leaseMs?: number;
   /** How long confirmed hand-offs wait to be marked together (well inside `leaseMs`). */
   markWindowMs?: number;
+  /**
+   * Whether the broker is connected now. While it is not, writers are told not to lease (`leaseMs()`): their rows
+   * wait for the relay, rather than each send trying a publish that fails and giving its row back.
+   */
+  connected?: () => boolean;
 }
 
 export interface OutboxRelay extends OutboxHandOff {
@@ -471,7 +476,10 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   return {
     flushNow: flushKicked,
     kick: () => void flushKicked(),
-    leaseMs: () => (catchingUp || stopped || Date.now() < heldUntil ? undefined : leaseMs),
+    leaseMs: () =>
+      catchingUp || stopped || Date.now() < heldUntil || options.connected?.() === false
+        ? undefined
+        : leaseMs,
     handOff(events) {
       // Stopped, the database may be gone: the rows wait out their lease for the next relay.
       if (stopped) return;

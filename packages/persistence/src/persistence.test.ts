@@ -531,6 +531,23 @@ describe('persistence', () => {
       }
     });
 
+    it('tells writers not to lease while the broker is away: their rows wait for the relay', async () => {
+      let connected = false;
+      const relay = startOutboxRelay({
+        db,
+        intervalMs: 600_000,
+        connected: () => connected,
+        publish: async () => undefined,
+      });
+      try {
+        expect(relay.leaseMs()).toBeUndefined();
+        connected = true;
+        expect(relay.leaseMs()).toBe(60_000);
+      } finally {
+        await relay.stop();
+      }
+    });
+
     it('a writer that died after its commit: the relay publishes its row once the lease has ended', async () => {
       const published: string[] = [];
       const relay = startOutboxRelay({

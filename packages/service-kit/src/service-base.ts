@@ -84,6 +84,8 @@ export async function startServiceBase<DB extends OutboxTable>(
     logger,
     publish: (exchange, routingKey, envelope) =>
       messaging.publishEnvelope(exchange, routingKey, envelope as Envelope),
+    // A service stopping closes its broker connection before its sends drain: their events wait for the relay.
+    connected: () => messaging.isConnected(),
   });
   // Back from an outage: what piled up goes out now, not at the end of the relay's back-off.
   messaging.onConnect(() => relay.resume());
