@@ -38,6 +38,17 @@ describe('persistence', () => {
     await db.deleteFrom('outbox').execute();
   });
 
+  /** A second pool on the test database (one connection) whose queries are recorded, whitespace folded. */
+  const recordingDb = (queries: string[]) =>
+    createDb<OutboxTable>({
+      url: infra.mysqlUrl,
+      database: database.name,
+      poolSize: 1,
+      log: (event) => {
+        if (event.level === 'query') queries.push(event.query.sql.replace(/\s+/g, ' ').trim());
+      },
+    });
+
   const envelope = (n: number) => ({
     id: `evt-${n}-${Math.random().toString(36).slice(2)}`,
     type: 'telegram.bot.connected',
@@ -269,14 +280,7 @@ describe('persistence', () => {
     it('claims and marks a batch in two round trips, holding its rows locked in between', async () => {
       const ids = await enqueue(3);
       const trips: string[] = [];
-      const counted = createDb<OutboxTable>({
-        url: infra.mysqlUrl,
-        database: database.name,
-        poolSize: 1,
-        log: (event) => {
-          if (event.level === 'query') trips.push(event.query.sql.replace(/\s+/g, ' ').trim());
-        },
-      });
+      const counted = recordingDb(trips);
       const published: string[] = [];
       const locked: number[] = [];
       try {
@@ -392,14 +396,7 @@ describe('persistence', () => {
 
     it('a leased row is left alone by the relay; handed off, it is published once and marked in one trip', async () => {
       const trips: string[] = [];
-      const counted = createDb<OutboxTable>({
-        url: infra.mysqlUrl,
-        database: database.name,
-        poolSize: 1,
-        log: (event) => {
-          if (event.level === 'query') trips.push(event.query.sql.replace(/\s+/g, ' ').trim());
-        },
-      });
+      const counted = recordingDb(trips);
       const published: string[] = [];
       const relay = startOutboxRelay({
         db: counted,
@@ -430,15 +427,9 @@ describe('persistence', () => {
     });
 
     it('marks the hand-offs of its window together, however far apart their confirms came', async () => {
-      const marks: string[] = [];
-      const counted = createDb<OutboxTable>({
-        url: infra.mysqlUrl,
-        database: database.name,
-        log: (event) => {
-          if (event.level === 'query' && /^update `outbox`/.test(event.query.sql))
-            marks.push(event.query.sql);
-        },
-      });
+      const queries: string[] = [];
+      const counted = recordingDb(queries);
+      const marks = () => queries.filter((query) => query.startsWith('update `outbox`'));
       const published: string[] = [];
       const relay = startOutboxRelay({
         db: counted,
@@ -455,14 +446,14 @@ describe('persistence', () => {
           // Each confirmed before the next is even written.
           await waitFor('published', () => published.includes(env.id));
         }
-        expect(marks).toEqual([]);
+        expect(marks()).toEqual([]);
       } finally {
         // A stop writes the marks waiting out their window.
         await relay.stop();
         await counted.destroy();
       }
-      expect(marks).toHaveLength(1);
-      expect(marks[0]).toMatch(/where `event_id` in \(\?, \?, \?\)$/);
+      expect(marks()).toHaveLength(1);
+      expect(marks()[0]).toMatch(/where `event_id` in \(\?, \?, \?\)$/);
       for (const env of events) expect((await rowOf(env)).published_at).toEqual(expect.any(Date));
     });
 
