@@ -384,8 +384,25 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     return eventIds.map(() => undefined);
   });
 
+  /** A handed-off row goes back to the relay, to be published by it in order with what it holds. */
+  const giveBack = async (eventId: string): Promise<void> => {
+    releasing += 1;
+    try {
+      await releases.add(eventId);
+      void flushKicked();
+    } catch {
+      // Not given back (the database is away too): the relay takes it once its lease ends.
+      heldUntil = Math.max(heldUntil, Date.now() + leaseMs);
+    } finally {
+      releasing -= 1;
+    }
+  };
+
   const handOffOne = async (event: HandedOffEvent): Promise<void> => {
     const eventId = event.envelope.id;
+    // Leased before a failure that the relay is now catching up on (or the broker went meanwhile): published now,
+    // it would overtake the events the relay holds.
+    if (catchingUp || options.connected?.() === false) return giveBack(eventId);
     try {
       await options.publish(event.exchange, event.routingKey, event.envelope);
     } catch (error) {
@@ -397,17 +414,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         failures = Math.max(failures, 1);
         pausedUntil = Date.now() + backoffMs(failures);
       }
-      releasing += 1;
-      try {
-        await releases.add(eventId);
-        void flushKicked();
-      } catch {
-        // Not given back (the database is away too): the relay takes it once its lease ends.
-        heldUntil = Math.max(heldUntil, Date.now() + leaseMs);
-      } finally {
-        releasing -= 1;
-      }
-      return;
+      return giveBack(eventId);
     }
     try {
       await mark(eventId);

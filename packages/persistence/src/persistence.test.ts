@@ -539,6 +539,37 @@ describe('persistence', () => {
       }
     });
 
+    it('a row leased before a failure is given back to the relay, not published past the events it holds', async () => {
+      let brokerDown = true;
+      const published: string[] = [];
+      const relay = startOutboxRelay({
+        db,
+        intervalMs: 600_000,
+        publish: async (_x, _k, env) => {
+          if (brokerDown) throw new Error('connection closed');
+          published.push(idOf(env));
+        },
+      });
+      try {
+        // Both leased while all was well; the second is handed off only after the first failed.
+        const first = envelope(1);
+        const second = envelope(2);
+        await write(first, relay.leaseMs());
+        await write(second, relay.leaseMs());
+        relay.handOff([handed(first)]);
+        await waitFor('the first given back', async () => (await rowOf(first)).leased_until === null);
+        brokerDown = false;
+        relay.handOff([handed(second)]);
+        await waitFor('the second given back', async () => (await rowOf(second)).leased_until === null);
+        expect(published).toEqual([]);
+        relay.resume();
+        expect(await relay.flushNow()).toBe(2);
+        expect(published).toEqual([first.id, second.id]);
+      } finally {
+        await relay.stop();
+      }
+    });
+
     it('a writer that died after its commit: the relay publishes its row once the lease has ended', async () => {
       const published: string[] = [];
       const relay = startOutboxRelay({
