@@ -225,8 +225,8 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let pausedUntil = 0;
   /**
    * A publish failed: until a pass of the relay that began after the last failure finds nothing more to publish,
-   * writers do not lease (their events would overtake the ones the relay holds). `failureEpoch` counts failures,
-   * so a pass under way when one happened does not end the catching up.
+   * writers do not lease (their events would overtake the ones the relay holds). `failureEpoch` counts failures
+   * and rows given back, so a pass under way when one happened does not end the catching up.
    */
   let catchingUp = false;
   let failureEpoch = 0;
@@ -389,6 +389,8 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     releasing += 1;
     try {
       await releases.add(eventId);
+      // A pass that claimed before this row was back did not see it: it must not end the catching up.
+      failureEpoch += 1;
       void flushKicked();
     } catch {
       // Not given back (the database is away too): the relay takes it once its lease ends.
