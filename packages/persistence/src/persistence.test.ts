@@ -393,6 +393,28 @@ describe('persistence', () => {
         .select(['published_at', 'leased_until'])
         .where('event_id', '=', env.id)
         .executeTakeFirstOrThrow();
+    /** A broker that refuses every publish until `up()`, and what it took since. */
+    const brokerDownUntilUp = () => {
+      let down = true;
+      const published: string[] = [];
+      const publish: OutboxPublish = async (_x, _k, env) => {
+        if (down) throw new Error('connection closed');
+        published.push(idOf(env));
+      };
+      return { publish, published, up: () => void (down = false) };
+    };
+    /** A publish that holds the relay's pass (and what its claim locked) until `release()`. */
+    const heldPublish = () => {
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let claimed!: () => void;
+      const inPass = new Promise<void>((resolve) => (claimed = resolve));
+      const hold = async () => {
+        claimed();
+        await held;
+      };
+      return { hold, inPass, release: () => release() };
+    };
 
     it('a leased row is left alone by the relay; handed off, it is published once and marked in one trip', async () => {
       const trips: string[] = [];
@@ -459,19 +481,8 @@ describe('persistence', () => {
 
     it("a relay's pass does not hold up writers: an event written while it waits for its confirms goes in at once", async () => {
       await write(envelope(1), undefined);
-      let release!: () => void;
-      const held = new Promise<void>((resolve) => (release = resolve));
-      let claimed!: () => void;
-      const inPass = new Promise<void>((resolve) => (claimed = resolve));
-      // The relay's publish waits: its pass holds what its claim locked until it is let go.
-      const relay = startOutboxRelay({
-        db,
-        intervalMs: 600_000,
-        publish: async () => {
-          claimed();
-          await held;
-        },
-      });
+      const { hold, inPass, release } = heldPublish();
+      const relay = startOutboxRelay({ db, intervalMs: 600_000, publish: hold });
       const writer = createDb<OutboxTable>({ url: infra.mysqlUrl, database: database.name, poolSize: 1 });
       const pass = relay.flushNow();
       try {
@@ -492,17 +503,13 @@ describe('persistence', () => {
     it('a hand-off that fails while a relay pass is under way: that pass does not end the catching up', async () => {
       const relays = envelope(1);
       await write(relays, undefined);
-      let release!: () => void;
-      const held = new Promise<void>((resolve) => (release = resolve));
-      let claimed!: () => void;
-      const inPass = new Promise<void>((resolve) => (claimed = resolve));
+      const { hold, inPass, release } = heldPublish();
       const relay = startOutboxRelay({
         db,
         intervalMs: 600_000,
         publish: async (_x, _k, env) => {
           if (idOf(env) !== relays.id) throw new Error('nacked');
-          claimed();
-          await held;
+          await hold();
         },
       });
       try {
@@ -540,16 +547,9 @@ describe('persistence', () => {
     });
 
     it('a row leased before a failure is given back to the relay, not published past the events it holds', async () => {
-      let brokerDown = true;
-      const published: string[] = [];
-      const relay = startOutboxRelay({
-        db,
-        intervalMs: 600_000,
-        publish: async (_x, _k, env) => {
-          if (brokerDown) throw new Error('connection closed');
-          published.push(idOf(env));
-        },
-      });
+      const broker = brokerDownUntilUp();
+      const { published } = broker;
+      const relay = startOutboxRelay({ db, intervalMs: 600_000, publish: broker.publish });
       try {
         // Both leased while all was well; the second is handed off only after the first failed.
         const first = envelope(1);
@@ -558,7 +558,7 @@ describe('persistence', () => {
         await write(second, relay.leaseMs());
         relay.handOff([handed(first)]);
         await waitFor('the first given back', async () => (await rowOf(first)).leased_until === null);
-        brokerDown = false;
+        broker.up();
         relay.handOff([handed(second)]);
         await waitFor('the second given back', async () => (await rowOf(second)).leased_until === null);
         expect(published).toEqual([]);
@@ -591,16 +591,9 @@ describe('persistence', () => {
     });
 
     it('a failed hand-off goes to the relay, in order with what it holds; writers lease again once it caught up', async () => {
-      let brokerDown = true;
-      const published: string[] = [];
-      const relay = startOutboxRelay({
-        db,
-        intervalMs: 600_000,
-        publish: async (_x, _k, env) => {
-          if (brokerDown) throw new Error('connection closed');
-          published.push(idOf(env));
-        },
-      });
+      const broker = brokerDownUntilUp();
+      const { published } = broker;
+      const relay = startOutboxRelay({ db, intervalMs: 600_000, publish: broker.publish });
       try {
         const first = envelope(1);
         await write(first, relay.leaseMs());
@@ -613,7 +606,7 @@ describe('persistence', () => {
         const second = envelope(2);
         await write(second, relay.leaseMs());
         expect(await rowOf(second)).toEqual({ published_at: null, leased_until: null });
-        brokerDown = false;
+        broker.up();
         relay.resume();
         expect(await relay.flushNow()).toBe(2);
         expect(published).toEqual([first.id, second.id]);
