@@ -242,7 +242,7 @@ export class MessageLedger<Row extends LedgerRow, Sender extends LifecycleRow = 
       request: null,
     } as Partial<Row>;
     await this.settle(
-      row,
+      row.id,
       patch,
       this.options.messaging.makeEnvelope('telegram.message.sent', data, ctx),
       false,
@@ -284,7 +284,7 @@ export class MessageLedger<Row extends LedgerRow, Sender extends LifecycleRow = 
       request: how.keepRequest ? row.request : null,
     } as Partial<Row>;
     const moved = await this.settle(
-      row,
+      row.id,
       patch,
       this.options.messaging.makeEnvelope('telegram.message.failed', data, ctx),
       how.whileSending,
@@ -299,17 +299,18 @@ export class MessageLedger<Row extends LedgerRow, Sender extends LifecycleRow = 
    * relay is kicked.
    */
   private async settle(
-    row: Row,
+    id: string,
     patch: Partial<Row>,
     event: OutboxEnvelope,
     whileSending: boolean,
   ): Promise<boolean> {
     const { relay, repository } = this.options;
-    const leaseMs = 'handOff' in relay ? relay.leaseMs() : undefined;
-    const moved = await repository.settle(row.id, patch, event, whileSending, leaseMs);
+    const handsOff = 'handOff' in relay ? relay : undefined;
+    const leaseMs = handsOff?.leaseMs();
+    const moved = await repository.settle(id, patch, event, whileSending, leaseMs);
     if (!moved) return false;
-    if (leaseMs !== undefined && 'handOff' in relay) {
-      relay.handOff([{ envelope: event, exchange: 'events', routingKey: event.type }]);
+    if (handsOff && leaseMs !== undefined) {
+      handsOff.handOff([{ envelope: event, exchange: 'events', routingKey: event.type }]);
     } else {
       relay.kick();
     }
