@@ -4,3 +4,4 @@ export * from './jwt';
 export * from './until';
 export * from './tcp-proxy';
 export * from './daemon';
+export * from './redis-monitor';

@@ -1,5 +1,5 @@
 import { createLogger } from '@integrations/observability';
-import { infra, until } from '@integrations/testing';
+import { infra, monitorRedis, until } from '@integrations/testing';
 import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { PassThrough } from 'node:stream';
@@ -109,15 +109,16 @@ describe('shard leases', () => {
 
     // What reaches Redis with this replica's keys, as the server sees it: commands a client sent, apart from the
     // ones a script ran.
-    const watcher = new Redis(infra.redisUrl);
-    clients.push(watcher);
-    const monitor = await watcher.monitor();
     const sent: string[][] = [];
-    monitor.on('monitor', (_time: string, args: string[], source: string) => {
+    const monitor = monitorRedis(infra.redisUrl, ({ args, source }) => {
       if (source !== 'lua' && args.some((arg) => arg.startsWith(own))) sent.push(args);
     });
-    await until(() => sent.length >= 5);
-    monitor.disconnect();
+    try {
+      await monitor.ready;
+      await until(() => sent.length >= 5);
+    } finally {
+      monitor.stop();
+    }
 
     const leases = Array.from({ length: SHARDS }, (_, shard) => `${own}shards:lease:${shard}`);
     for (const command of sent) {
