@@ -8,9 +8,17 @@ import { idFromKey, messageIdOf } from './message-id';
 
 type Row = LedgerRow & { account_id: string; recipient: string };
 
-/** The ledger's store in memory: the same answers as the SQL one, the events it enqueued and their leases. */
+/**
+ * The ledger's store in memory: the same answers as the SQL one, the events it enqueued and their leases. `failures`
+ * settles fail before writing anything, `lostAnswers` fail after writing (a commit whose answer was lost), and
+ * `held` holds each settle until it resolves.
+ */
 class FakeStore extends InMemoryMessageStore<Row> {
   readonly leases: Array<number | undefined> = [];
+  settles = 0;
+  failures = 0;
+  lostAnswers = 0;
+  held: Promise<void> | undefined;
   override async settle(
     id: string,
     patch: Partial<Row>,
@@ -18,8 +26,18 @@ class FakeStore extends InMemoryMessageStore<Row> {
     whileSending: boolean,
     leaseMs?: number,
   ): Promise<boolean> {
+    this.settles += 1;
+    await this.held;
+    if (this.failures > 0) {
+      this.failures -= 1;
+      throw new Error('connection lost');
+    }
     const moved = await super.settle(id, patch, event, whileSending);
     if (moved) this.leases.push(leaseMs);
+    if (this.lostAnswers > 0) {
+      this.lostAnswers -= 1;
+      throw new Error('connection lost after the commit');
+    }
     return moved;
   }
 }
@@ -33,6 +51,7 @@ function setUp(handOffs?: { leaseMs: number | undefined }) {
   const registry = new Registry();
   const kicks: number[] = [];
   const handedOff: HandedOffEvent[] = [];
+  const warnings: string[] = [];
   const kick = () => void kicks.push(1);
   const deps = {
     messaging: {
@@ -47,6 +66,7 @@ function setUp(handOffs?: { leaseMs: number | undefined }) {
         }
       : { kick },
     registry,
+    logger: { warn: (message: string) => void warnings.push(message) },
   };
   const ledger = new MessageLedger<Row>(deps, {
     repository: store,
@@ -62,8 +82,11 @@ function setUp(handOffs?: { leaseMs: number | undefined }) {
       channel_id: null,
       chat_id: null,
     });
-  return { store, registry, kicks, handedOff, ledger, values };
+  return { store, registry, kicks, handedOff, warnings, ledger, values };
 }
+
+const messageIdOfEvent = (event: OutboxEnvelope) =>
+  (event as { data?: { messageId?: string } }).data?.messageId;
 
 const metric = async (registry: Registry, name: string) =>
   (await registry.getSingleMetric(name)?.get())?.values.reduce((sum, v) => sum + v.value, 0) ?? 0;
@@ -133,6 +156,7 @@ describe('MessageLedger', () => {
         sentAt: sentAt.toISOString(),
       },
     });
+    await ledger.drain(); // the record is written after the answer
     expect(store.rows.get('m1')).toMatchObject({ status: 'sent', request: null, chat_id: '42' });
     expect(store.events).toEqual([
       expect.objectContaining({
@@ -158,6 +182,7 @@ describe('MessageLedger', () => {
       await ledger.claim(id);
       const sent = { chatId: '42', sentAt: new Date(), patch: { chat_id: '42' } };
       await ledger.settleSent(inserted, sent, ledger.contextOf(inserted));
+      await ledger.drain();
       return inserted;
     };
     await settleSent('m1');
@@ -181,6 +206,55 @@ describe('MessageLedger', () => {
     expect(store.leases).toEqual([60_000, undefined]);
     expect(handedOff).toHaveLength(1);
     expect(kicks).toHaveLength(1);
+  });
+
+  it('answers a sent message before its record commits; a read of it waits for the record', async () => {
+    const { ledger, values, store } = setUp();
+    const { inserted } = (await ledger.accept(values('m1'))) as { inserted: Row };
+    await ledger.claim('m1');
+    let commit = (): void => undefined;
+    store.held = new Promise<void>((resolve) => (commit = resolve));
+    const sent = { chatId: '42', telegramMessageId: '7', sentAt: new Date(), patch: { chat_id: '42' } };
+    const outcome = await ledger.settleSent(inserted, sent, ledger.contextOf(inserted));
+    expect(outcome.message.status).toBe('sent');
+    expect(store.rows.get('m1')?.status).toBe('sending'); // answered, not yet recorded
+
+    const read = ledger.get({ userId: 'u1', admin: false }, 'm1');
+    let drained = false;
+    void ledger.drain().then(() => (drained = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(drained).toBe(false); // a stop waits for the record
+    commit();
+    await expect(read).resolves.toMatchObject({ id: 'm1', status: 'sent', telegramMessageId: '7' });
+    await ledger.drain();
+    expect(drained).toBe(true);
+  });
+
+  it('writes a sent message’s record again until it commits, and once only when a commit’s answer was lost', async () => {
+    const { ledger, values, store, warnings } = setUp({ leaseMs: 60_000 });
+    const sendAndRecord = async (id: string) => {
+      const { inserted } = (await ledger.accept(values(id))) as { inserted: Row };
+      await ledger.claim(id);
+      const sent = { chatId: '42', sentAt: new Date(), patch: { chat_id: '42' } };
+      const outcome = await ledger.settleSent(inserted, sent, ledger.contextOf(inserted));
+      await ledger.drain();
+      return outcome;
+    };
+
+    // The database fails twice before the write goes through: the caller was answered `sent` all along.
+    store.failures = 2;
+    expect((await sendAndRecord('m1')).message.status).toBe('sent');
+    expect(store.rows.get('m1')?.status).toBe('sent');
+    expect(store.settles).toBe(3);
+    expect(warnings).toHaveLength(2);
+    expect(store.events.map(messageIdOfEvent)).toEqual(['m1']);
+
+    // The commit went through and its answer was lost: the next try finds it recorded and writes no second event.
+    store.lostAnswers = 1;
+    await sendAndRecord('m2');
+    expect(store.rows.get('m2')?.status).toBe('sent');
+    expect(store.settles).toBe(4);
+    expect(store.events.map(messageIdOfEvent)).toEqual(['m1', 'm2']);
   });
 
   it('settles as failed only while sending when asked, with one event', async () => {

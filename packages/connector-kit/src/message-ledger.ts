@@ -7,6 +7,7 @@ import {
   type Messaging,
 } from '@integrations/messaging';
 import { telegramMetrics, type Registry } from '@integrations/observability';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { OutboxEnvelope, OutboxHandOff } from '@integrations/persistence';
 import type { LifecycleRow } from './lifecycle-store';
 import type { LedgerRow, LedgerValues, MessageStatus, MessageStore } from './messages.repository';
@@ -43,12 +44,18 @@ export interface Outcome {
 /**
  * What the ledger uses of the service: events are made by `messaging`, sent by `relay`, counted in `registry`. A
  * relay that takes hand-offs (the service's own) publishes a settled message's event without its claim's trip.
+ * `logger` hears of a sent message's record that has to be written again.
  */
 export interface MessageLedgerDeps {
   messaging: Pick<Messaging, 'makeEnvelope'>;
   relay: Pick<OutboxHandOff, 'kick'> | OutboxHandOff;
   registry: Registry;
+  logger: { warn(message: string, fields: Record<string, unknown>): unknown };
 }
+
+/** The waits between tries to record a sent message while the database fails: 50 ms, doubling, at most 5 s. */
+const RECORD_RETRY_FIRST_MS = 50;
+const RECORD_RETRY_MAX_MS = 5_000;
 
 /** What is the connector's: its table (through `repository`) and what its rows mean. */
 export interface MessageLedgerOptions<Row extends LedgerRow, Sender extends LifecycleRow = LifecycleRow> {
@@ -71,12 +78,20 @@ export interface MessageLedgerOptions<Row extends LedgerRow, Sender extends Life
  */
 export class MessageLedger<Row extends LedgerRow, Sender extends LifecycleRow = LifecycleRow> {
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Sent messages whose record is still being written (see `settleSent`), by id: reads of them wait for it. */
+  private readonly recording = new Map<string, Promise<void>>();
   private readonly metrics;
 
   private readonly options: MessageLedgerOptions<Row, Sender> & MessageLedgerDeps;
 
   constructor(deps: MessageLedgerDeps, options: MessageLedgerOptions<Row, Sender>) {
-    this.options = { messaging: deps.messaging, relay: deps.relay, registry: deps.registry, ...options };
+    this.options = {
+      messaging: deps.messaging,
+      relay: deps.relay,
+      registry: deps.registry,
+      logger: deps.logger,
+      ...options,
+    };
     this.metrics = telegramMetrics(deps.registry);
   }
 
@@ -164,14 +179,20 @@ export class MessageLedger<Row extends LedgerRow, Sender extends LifecycleRow = 
   }
 
   async get(caller: CommandCaller, id: string): Promise<Message> {
-    const row = await this.options.repository.find(id);
+    const row = await this.find(id);
     return this.toMessage(ownedOrNotFound(row, caller, 'message', 'No such message.'));
   }
 
   async row(id: string): Promise<Row> {
-    const row = await this.options.repository.find(id);
+    const row = await this.find(id);
     if (!row) throw new Error(`message ${id} is not in the ledger`);
     return row;
+  }
+
+  /** The row as stored, once this process has recorded it sent if it is doing so: a caller reads what it was told. */
+  private async find(id: string): Promise<Row | undefined> {
+    await this.recording.get(id);
+    return this.options.repository.find(id);
   }
 
   toMessage(row: Row): Message {
@@ -222,8 +243,13 @@ export class MessageLedger<Row extends LedgerRow, Sender extends LifecycleRow = 
     return this.options.repository.sending();
   }
 
-  /** Sent, with its `telegram.message.sent` event, in one transaction. */
-  async settleSent(row: Row, delivered: Delivered<Row>, ctx: MessageContext): Promise<Outcome> {
+  /**
+   * Sent, with its `telegram.message.sent` event, in one transaction. The platform has answered, so the outcome is
+   * decided: it is answered at once, while its record is written (the caller does not wait for that commit). The
+   * record is written again until it commits, should the database fail, and a stop (`drain`) waits for it; reads
+   * of the row in this process wait for it too. A sent message is never recorded as failed for want of a write.
+   */
+  settleSent(row: Row, delivered: Delivered<Row>, ctx: MessageContext): Promise<Outcome> {
     const { sentAt, telegramMessageId } = delivered;
     const data: EventDataMap['telegram.message.sent'] = {
       userId: row.user_id,
@@ -241,14 +267,9 @@ export class MessageLedger<Row extends LedgerRow, Sender extends LifecycleRow = 
       sent_at: sentAt,
       request: null,
     } as Partial<Row>;
-    await this.settle(
-      row.id,
-      patch,
-      this.options.messaging.makeEnvelope('telegram.message.sent', data, ctx),
-      false,
-    );
+    this.recordSent(row.id, patch, this.options.messaging.makeEnvelope('telegram.message.sent', data, ctx));
     this.metrics.messagesSent.inc({ type: this.options.typeOf(row) });
-    return {
+    return Promise.resolve({
       message: {
         id: row.id,
         status: 'sent',
@@ -256,7 +277,42 @@ export class MessageLedger<Row extends LedgerRow, Sender extends LifecycleRow = 
         ...(telegramMessageId ? { telegramMessageId } : {}),
         sentAt: sentAt.toISOString(),
       },
-    };
+    });
+  }
+
+  /** Resolves once the record of a sent message that this process is writing has committed (at once otherwise). */
+  recorded(id: string): Promise<void> {
+    return this.recording.get(id) ?? Promise.resolve();
+  }
+
+  /** Writes a sent message's record in the background, tracked for `drain` and for reads of its row. */
+  private recordSent(id: string, patch: Partial<Row>, event: OutboxEnvelope): void {
+    const written: Promise<void> = this.writeSent(id, patch, event).finally(() => {
+      if (this.recording.get(id) === written) this.recording.delete(id);
+    });
+    this.recording.set(id, written);
+    void this.track(written);
+  }
+
+  private async writeSent(id: string, patch: Partial<Row>, event: OutboxEnvelope): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        // A try whose commit went through while its answer was lost has recorded it: its event is in the outbox,
+        // leased, and the relay publishes it when the lease ends. Writing it again would only repeat the event.
+        if (attempt > 1 && (await this.options.repository.find(id))?.status === 'sent') return;
+        await this.settle(id, patch, event, false);
+        return;
+      } catch (error) {
+        const delayMs = Math.min(RECORD_RETRY_MAX_MS, RECORD_RETRY_FIRST_MS * 2 ** (attempt - 1));
+        this.options.logger.warn('recording a sent message failed; writing it again', {
+          messageId: id,
+          attempt,
+          delayMs,
+          error,
+        });
+        await sleep(delayMs);
+      }
+    }
   }
 
   /**

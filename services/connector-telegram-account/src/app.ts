@@ -92,7 +92,7 @@ export async function startAccountConnector(
     messaging,
     relay,
   });
-  const ledger = accountMessageLedger({ messaging, relay, registry }, messageRows);
+  const ledger = accountMessageLedger({ messaging, relay, registry, logger }, messageRows);
   const messages = new AccountMessagesService({
     accounts: store,
     channelRows,

@@ -56,7 +56,7 @@ export async function startBotConnector(
   const channels = new ChannelsService({ channels: channelRows, botRows, bots, apis, messaging, relay });
   const presence = new ReplicaPresence(redis, config.redisPrefix, config.replicaTtlMs);
   await presence.start();
-  const ledger = botMessageLedger({ messaging, relay, registry }, messageRows);
+  const ledger = botMessageLedger({ messaging, relay, registry, logger }, messageRows);
   const messages = new MessagesService({
     botRows,
     channelRows,

@@ -44,7 +44,12 @@ function setUp() {
   });
   const kicks = new Kicks();
   const ledger = accountMessageLedger(
-    { messaging, relay: kicks, registry: createMetricsRegistry({ service: 'test', defaultMetrics: false }) },
+    {
+      messaging,
+      relay: kicks,
+      registry: createMetricsRegistry({ service: 'test', defaultMetrics: false }),
+      logger: { warn: () => undefined },
+    },
     store,
   );
   /** What Telegram answers each send (a value or an error to throw), and what was sent where. */
@@ -98,9 +103,26 @@ describe('AccountMessagesService (in memory)', () => {
     );
     expect(message).toMatchObject({ status: 'sent', chatId: '42', telegramMessageId: '1001' });
     expect(telegram.sent).toEqual([{ accountId: 'a1', target: '@bob', id: message.id }]);
+    await service.drain(); // the answer does not wait for the record's commit
     const row = store.rows.get(message.id)!;
     expect(row).toMatchObject({ status: 'sent', chat_id: '42', account_id: 'a1', recipient: '@bob' });
     expect(store.events.map((event) => event.type)).toEqual(['telegram.message.sent']);
+  });
+
+  it('answers a send Telegram took as sent, and records it sent, when the database fails to write it at first', async () => {
+    const { service, store, telegram } = setUp();
+    const settle = store.settle.bind(store);
+    jest
+      .spyOn(store, 'settle')
+      .mockRejectedValueOnce(new Error('connection lost'))
+      .mockImplementation((...args) => settle(...args));
+    const caller = { userId: 'alice', admin: false };
+    const message = await service.send(caller, { accountId: 'a1', to: '@bob', text: 'hi' }, command('alice'));
+    expect(message).toMatchObject({ status: 'sent', telegramMessageId: '1001' });
+    await service.drain();
+    expect(store.rows.get(message.id)).toMatchObject({ status: 'sent', telegram_message_id: '1001' });
+    expect(store.events.map((event) => event.type)).toEqual(['telegram.message.sent']);
+    expect(telegram.sent).toHaveLength(1);
   });
 
   it('reads the account, and a channel send its channel, once per synchronous send (delivery reuses the rows)', async () => {
