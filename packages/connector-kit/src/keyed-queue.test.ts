@@ -30,26 +30,6 @@ describe('KeyedQueue', () => {
     expect(seen).toEqual(['a', 'b']);
   });
 
-  it('answers a step at once and holds the next one of its key until what it is held for settles', async () => {
-    const queue = new KeyedQueue();
-    const seen: string[] = [];
-    const record = gate();
-    await expect(
-      queue.run(
-        'k',
-        async () => 'a',
-        () => record.promise,
-      ),
-    ).resolves.toBe('a');
-    const b = queue.run('k', async () => void seen.push('b'));
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(seen).toEqual([]);
-    expect(queue.has('k')).toBe(true);
-    record.open();
-    await b;
-    expect(seen).toEqual(['b']);
-  });
-
   it('does not hold one key behind another', async () => {
     const queue = new KeyedQueue();
     const blocked = gate();

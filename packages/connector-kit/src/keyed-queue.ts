@@ -5,14 +5,11 @@
 export class KeyedQueue {
   private readonly tails = new Map<string, Promise<unknown>>();
 
-  /**
-   * Runs `step` after the steps already queued for `key`; answers what `step` answers. `heldUntil`: the next step
-   * for `key` waits for it too, after `step` (work that follows an answer, such as its record being written).
-   */
-  run<T>(key: string, step: () => Promise<T>, heldUntil?: () => Promise<unknown>): Promise<T> {
+  /** Runs `step` after the steps already queued for `key`; answers what `step` answers. */
+  run<T>(key: string, step: () => Promise<T>): Promise<T> {
     const previous = this.tails.get(key) ?? Promise.resolve();
     const next = previous.then(step, step);
-    const settled = (heldUntil ? next.then(heldUntil, heldUntil) : next).catch(() => undefined);
+    const settled = next.catch(() => undefined);
     this.tails.set(key, settled);
     void settled.then(() => {
       if (this.tails.get(key) === settled) this.tails.delete(key);

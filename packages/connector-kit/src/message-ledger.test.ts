@@ -10,15 +10,13 @@ type Row = LedgerRow & { account_id: string; recipient: string };
 
 /**
  * The ledger's store in memory: the same answers as the SQL one, the events it enqueued and their leases. `failures`
- * settles fail before writing anything, `lostAnswers` fail after writing (a commit whose answer was lost), and
- * `held` holds each settle until it resolves.
+ * settles fail before writing anything, `lostAnswers` fail after writing (a commit whose answer was lost).
  */
 class FakeStore extends InMemoryMessageStore<Row> {
   readonly leases: Array<number | undefined> = [];
   settles = 0;
   failures = 0;
   lostAnswers = 0;
-  held: Promise<void> | undefined;
   override async settle(
     id: string,
     patch: Partial<Row>,
@@ -27,7 +25,6 @@ class FakeStore extends InMemoryMessageStore<Row> {
     leaseMs?: number,
   ): Promise<boolean> {
     this.settles += 1;
-    await this.held;
     if (this.failures > 0) {
       this.failures -= 1;
       throw new Error('connection lost');
@@ -52,6 +49,7 @@ function setUp(handOffs?: { leaseMs: number | undefined }) {
   const kicks: number[] = [];
   const handedOff: HandedOffEvent[] = [];
   const warnings: string[] = [];
+  const givenBack: string[] = [];
   const kick = () => void kicks.push(1);
   const deps = {
     messaging: {
@@ -63,6 +61,7 @@ function setUp(handOffs?: { leaseMs: number | undefined }) {
           kick,
           leaseMs: () => handOffs.leaseMs,
           handOff: (events: readonly HandedOffEvent[]) => void handedOff.push(...events),
+          giveBack: (eventIds: readonly string[]) => void givenBack.push(...eventIds),
         }
       : { kick },
     registry,
@@ -82,7 +81,7 @@ function setUp(handOffs?: { leaseMs: number | undefined }) {
       channel_id: null,
       chat_id: null,
     });
-  return { store, registry, kicks, handedOff, warnings, ledger, values };
+  return { store, registry, kicks, handedOff, givenBack, warnings, ledger, values };
 }
 
 const messageIdOfEvent = (event: OutboxEnvelope) =>
@@ -156,7 +155,6 @@ describe('MessageLedger', () => {
         sentAt: sentAt.toISOString(),
       },
     });
-    await ledger.drain(); // the record is written after the answer
     expect(store.rows.get('m1')).toMatchObject({ status: 'sent', request: null, chat_id: '42' });
     expect(store.events).toEqual([
       expect.objectContaining({
@@ -182,7 +180,6 @@ describe('MessageLedger', () => {
       await ledger.claim(id);
       const sent = { chatId: '42', sentAt: new Date(), patch: { chat_id: '42' } };
       await ledger.settleSent(inserted, sent, ledger.contextOf(inserted));
-      await ledger.drain();
       return inserted;
     };
     await settleSent('m1');
@@ -208,40 +205,16 @@ describe('MessageLedger', () => {
     expect(kicks).toHaveLength(1);
   });
 
-  it('answers a sent message before its record commits; a read of it waits for the record', async () => {
-    const { ledger, values, store } = setUp();
-    const { inserted } = (await ledger.accept(values('m1'))) as { inserted: Row };
-    await ledger.claim('m1');
-    let commit = (): void => undefined;
-    store.held = new Promise<void>((resolve) => (commit = resolve));
-    const sent = { chatId: '42', telegramMessageId: '7', sentAt: new Date(), patch: { chat_id: '42' } };
-    const outcome = await ledger.settleSent(inserted, sent, ledger.contextOf(inserted));
-    expect(outcome.message.status).toBe('sent');
-    expect(store.rows.get('m1')?.status).toBe('sending'); // answered, not yet recorded
-
-    const read = ledger.get({ userId: 'u1', admin: false }, 'm1');
-    let drained = false;
-    void ledger.drain().then(() => (drained = true));
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(drained).toBe(false); // a stop waits for the record
-    commit();
-    await expect(read).resolves.toMatchObject({ id: 'm1', status: 'sent', telegramMessageId: '7' });
-    await ledger.drain();
-    expect(drained).toBe(true);
-  });
-
   it('writes a sent message’s record again until it commits, and once only when a commit’s answer was lost', async () => {
-    const { ledger, values, store, warnings } = setUp({ leaseMs: 60_000 });
+    const { ledger, values, store, warnings, handedOff, givenBack } = setUp({ leaseMs: 60_000 });
     const sendAndRecord = async (id: string) => {
       const { inserted } = (await ledger.accept(values(id))) as { inserted: Row };
       await ledger.claim(id);
       const sent = { chatId: '42', sentAt: new Date(), patch: { chat_id: '42' } };
-      const outcome = await ledger.settleSent(inserted, sent, ledger.contextOf(inserted));
-      await ledger.drain();
-      return outcome;
+      return ledger.settleSent(inserted, sent, ledger.contextOf(inserted));
     };
 
-    // The database fails twice before the write goes through: the caller was answered `sent` all along.
+    // The database fails twice before the write goes through: the caller is answered `sent` once it did.
     store.failures = 2;
     expect((await sendAndRecord('m1')).message.status).toBe('sent');
     expect(store.rows.get('m1')?.status).toBe('sent');
@@ -255,6 +228,9 @@ describe('MessageLedger', () => {
     expect(store.rows.get('m2')?.status).toBe('sent');
     expect(store.settles).toBe(4);
     expect(store.events.map(messageIdOfEvent)).toEqual(['m1', 'm2']);
+    // Its event, written leased, is not handed off but given back: the relay publishes it now.
+    expect(handedOff.map((event) => messageIdOfEvent(event.envelope))).toEqual(['m1']);
+    expect(givenBack).toEqual([store.events[1]?.id]);
   });
 
   it('settles as failed only while sending when asked, with one event', async () => {

@@ -78,8 +78,6 @@ export interface MessageLedgerOptions<Row extends LedgerRow, Sender extends Life
  */
 export class MessageLedger<Row extends LedgerRow, Sender extends LifecycleRow = LifecycleRow> {
   private readonly inFlight = new Set<Promise<unknown>>();
-  /** Sent messages whose record is still being written (see `settleSent`), by id: reads of them wait for it. */
-  private readonly recording = new Map<string, Promise<void>>();
   private readonly metrics;
 
   private readonly options: MessageLedgerOptions<Row, Sender> & MessageLedgerDeps;
@@ -179,20 +177,14 @@ export class MessageLedger<Row extends LedgerRow, Sender extends LifecycleRow = 
   }
 
   async get(caller: CommandCaller, id: string): Promise<Message> {
-    const row = await this.find(id);
+    const row = await this.options.repository.find(id);
     return this.toMessage(ownedOrNotFound(row, caller, 'message', 'No such message.'));
   }
 
   async row(id: string): Promise<Row> {
-    const row = await this.find(id);
+    const row = await this.options.repository.find(id);
     if (!row) throw new Error(`message ${id} is not in the ledger`);
     return row;
-  }
-
-  /** The row as stored, once this process has recorded it sent if it is doing so: a caller reads what it was told. */
-  private async find(id: string): Promise<Row | undefined> {
-    await this.recording.get(id);
-    return this.options.repository.find(id);
   }
 
   toMessage(row: Row): Message {
@@ -245,11 +237,10 @@ export class MessageLedger<Row extends LedgerRow, Sender extends LifecycleRow = 
 
   /**
    * Sent, with its `telegram.message.sent` event, in one transaction. The platform has answered, so the outcome is
-   * decided: it is answered at once, while its record is written (the caller does not wait for that commit). The
-   * record is written again until it commits, should the database fail, and a stop (`drain`) waits for it; reads
-   * of the row in this process wait for it too. A sent message is never recorded as failed for want of a write.
+   * decided: should the database fail, the record is written again until it commits (the caller waits for it, and
+   * a stop's `drain` too). A sent message is never recorded as failed for want of a write.
    */
-  settleSent(row: Row, delivered: Delivered<Row>, ctx: MessageContext): Promise<Outcome> {
+  async settleSent(row: Row, delivered: Delivered<Row>, ctx: MessageContext): Promise<Outcome> {
     const { sentAt, telegramMessageId } = delivered;
     const data: EventDataMap['telegram.message.sent'] = {
       userId: row.user_id,
@@ -267,9 +258,13 @@ export class MessageLedger<Row extends LedgerRow, Sender extends LifecycleRow = 
       sent_at: sentAt,
       request: null,
     } as Partial<Row>;
-    this.recordSent(row.id, patch, this.options.messaging.makeEnvelope('telegram.message.sent', data, ctx));
+    await this.writeSent(
+      row.id,
+      patch,
+      this.options.messaging.makeEnvelope('telegram.message.sent', data, ctx),
+    );
     this.metrics.messagesSent.inc({ type: this.options.typeOf(row) });
-    return Promise.resolve({
+    return {
       message: {
         id: row.id,
         status: 'sent',
@@ -277,29 +272,18 @@ export class MessageLedger<Row extends LedgerRow, Sender extends LifecycleRow = 
         ...(telegramMessageId ? { telegramMessageId } : {}),
         sentAt: sentAt.toISOString(),
       },
-    });
-  }
-
-  /** Resolves once the record of a sent message that this process is writing has committed (at once otherwise). */
-  recorded(id: string): Promise<void> {
-    return this.recording.get(id) ?? Promise.resolve();
-  }
-
-  /** Writes a sent message's record in the background, tracked for `drain` and for reads of its row. */
-  private recordSent(id: string, patch: Partial<Row>, event: OutboxEnvelope): void {
-    const written: Promise<void> = this.writeSent(id, patch, event).finally(() => {
-      if (this.recording.get(id) === written) this.recording.delete(id);
-    });
-    this.recording.set(id, written);
-    void this.track(written);
+    };
   }
 
   private async writeSent(id: string, patch: Partial<Row>, event: OutboxEnvelope): Promise<void> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        // A try whose commit went through while its answer was lost has recorded it: its event is in the outbox,
-        // leased, and the relay publishes it when the lease ends. Writing it again would only repeat the event.
-        if (attempt > 1 && (await this.options.repository.find(id))?.status === 'sent') return;
+        // A try whose commit went through while its answer was lost has recorded it, its event in the outbox:
+        // writing it again would repeat the event. That event was not handed off: the relay publishes it.
+        if (attempt > 1 && (await this.options.repository.find(id))?.status === 'sent') {
+          this.giveBack(event.id);
+          return;
+        }
         await this.settle(id, patch, event, false);
         return;
       } catch (error) {
@@ -371,6 +355,13 @@ export class MessageLedger<Row extends LedgerRow, Sender extends LifecycleRow = 
       relay.kick();
     }
     return true;
+  }
+
+  /** An event written (perhaps leased) and not handed off goes to the relay now. */
+  private giveBack(eventId: string): void {
+    const { relay } = this.options;
+    if ('giveBack' in relay) relay.giveBack([eventId]);
+    else relay.kick();
   }
 
   /** What a failed delivery answers its caller. */

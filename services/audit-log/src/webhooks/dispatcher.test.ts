@@ -54,6 +54,7 @@ describe('webhook dispatcher', () => {
       kick: () => undefined,
       leaseMs: () => undefined,
       handOff: () => undefined,
+      giveBack: () => undefined,
       resume: () => undefined,
       stop: async () => undefined,
     };

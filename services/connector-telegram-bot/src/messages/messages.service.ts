@@ -126,13 +126,7 @@ export class MessagesService {
       // The bot as accepting just read it serves delivery only when delivery starts at once (nothing of this chat
       // queued before it); a send that waits reads the bot when its turn comes (removed or revoked meanwhile).
       const now = this.queue.has(`deliver:${key}`) ? undefined : bot;
-      // The chat's next send waits for this one's record too (the caller does not): a crash leaves at most one send
-      // per chat whose outcome is unknown.
-      return this.queue.run(
-        `deliver:${key}`,
-        () => this.deliver(id, inserted, now),
-        () => this.deps.ledger.recorded(id),
-      );
+      return this.queue.run(`deliver:${key}`, () => this.deliver(id, inserted, now));
     };
     const atOnce = () => !this.queue.has(`deliver:${key}`);
     const accepted = await this.queue.run(`accept:${key}`, () => accept(enqueue, atOnce));
