@@ -7,11 +7,11 @@ import {
   type Messaging,
 } from '@integrations/messaging';
 import { telegramMetrics, type Registry } from '@integrations/observability';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { OutboxEnvelope, OutboxHandOff } from '@integrations/persistence';
 import type { LifecycleRow } from './lifecycle-store';
 import type { LedgerRow, LedgerValues, MessageStatus, MessageStore } from './messages.repository';
 import { messageIdOf } from './message-id';
+import { untilRecorded } from './until-recorded';
 
 /** What a send asks for, as stored until it is sent. */
 export interface OutboundRequest {
@@ -52,10 +52,6 @@ export interface MessageLedgerDeps {
   registry: Registry;
   logger: { warn(message: string, fields: Record<string, unknown>): unknown };
 }
-
-/** The waits between tries to record a sent message while the database fails: 50 ms, doubling, at most 5 s. */
-const RECORD_RETRY_FIRST_MS = 50;
-const RECORD_RETRY_MAX_MS = 5_000;
 
 /** What is the connector's: its table (through `repository`) and what its rows mean. */
 export interface MessageLedgerOptions<Row extends LedgerRow, Sender extends LifecycleRow = LifecycleRow> {
@@ -275,9 +271,9 @@ export class MessageLedger<Row extends LedgerRow, Sender extends LifecycleRow = 
     };
   }
 
-  private async writeSent(id: string, patch: Partial<Row>, event: OutboxEnvelope): Promise<void> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
+  private writeSent(id: string, patch: Partial<Row>, event: OutboxEnvelope): Promise<void> {
+    return untilRecorded(
+      async (attempt) => {
         // A try whose commit went through while its answer was lost has recorded it, its event in the outbox:
         // writing it again would repeat the event. That event was not handed off: the relay publishes it.
         if (attempt > 1 && (await this.options.repository.find(id))?.status === 'sent') {
@@ -285,18 +281,13 @@ export class MessageLedger<Row extends LedgerRow, Sender extends LifecycleRow = 
           return;
         }
         await this.settle(id, patch, event, false);
-        return;
-      } catch (error) {
-        const delayMs = Math.min(RECORD_RETRY_MAX_MS, RECORD_RETRY_FIRST_MS * 2 ** (attempt - 1));
+      },
+      (failure) =>
         this.options.logger.warn('recording a sent message failed; writing it again', {
           messageId: id,
-          attempt,
-          delayMs,
-          error,
-        });
-        await sleep(delayMs);
-      }
-    }
+          ...failure,
+        }),
+    );
   }
 
   /**

@@ -96,6 +96,28 @@ describe('MessagesService', () => {
     expect(statuses()).toEqual(['accepted', 'sent', 'delivered']);
   });
 
+  it('records a send Meta accepted once, whatever the database does: failed writes, a lost answer', async () => {
+    const { service, store, statuses } = setup();
+    const settle = store.settleAccepted.bind(store);
+    jest
+      .spyOn(store, 'settleAccepted')
+      .mockRejectedValueOnce(new Error('connection lost'))
+      .mockImplementationOnce(async (...args) => {
+        await settle(...args); // committed, and the answer lost on the way back
+        throw new Error('connection lost after the commit');
+      })
+      .mockImplementation(settle);
+    const message = await service.send(
+      alice,
+      { numberId: number.id, to: '15551230001', text: 'hi' },
+      envelope(),
+    );
+    expect(message).toMatchObject({ status: 'accepted', wamid: 'wamid.1' });
+    expect(store.settleAccepted).toHaveBeenCalledTimes(3);
+    expect(statuses()).toEqual(['accepted']);
+    expect((await service.get(alice, message.id)).status).toBe('accepted');
+  });
+
   it("never takes a state back, ignores a redelivered status, and fails with the code of Meta's error", async () => {
     const { service, statuses } = setup();
     const message = await service.send(

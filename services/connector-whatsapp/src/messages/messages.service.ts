@@ -5,7 +5,7 @@ import {
   type WhatsAppNumberSendCommand,
   type WhatsAppTemplate,
 } from '@integrations/contracts';
-import { KeyedQueue, messageIdOf, type LedgerValues } from '@integrations/connector-kit';
+import { KeyedQueue, messageIdOf, untilRecorded, type LedgerValues } from '@integrations/connector-kit';
 import { contextOf, ownedOrNotFound, type CommandCaller, type MessageContext } from '@integrations/messaging';
 import type { Logger } from '@integrations/observability';
 import type { OutboxEnvelope } from '@integrations/persistence';
@@ -192,8 +192,18 @@ export class MessagesService {
         row.chat_id,
         bodyOf(JSON.parse(row.request ?? '{}')),
       );
-      const settled = await store.settleAccepted(row.id, wamid, (current, early) =>
-        this.planStatuses(current, early.map(fromStatusRow).sort(byOrder), { wamid, ctx }),
+      // Meta took it: the outcome is decided, and recorded whatever it takes (the plan reads the row as it is, so a
+      // try after one whose commit went through writes nothing more).
+      const settled = await untilRecorded(
+        () =>
+          store.settleAccepted(row.id, wamid, (current, early) =>
+            this.planStatuses(current, early.map(fromStatusRow).sort(byOrder), { wamid, ctx }),
+          ),
+        (failure) =>
+          this.deps.logger.warn('recording an accepted message failed; writing it again', {
+            messageId: row.id,
+            ...failure,
+          }),
       );
       this.deps.metrics.sent.inc({ type: row.type });
       this.deps.relay.kick();
@@ -243,7 +253,8 @@ export class MessagesService {
       current = { ...current, ...changes };
       events.push(this.statusEvent(current, at, ctx));
     };
-    if (accepted.wamid)
+    // Recorded once: a row that has its wamid was accepted already (by a try whose answer was lost).
+    if (accepted.wamid && !current.wamid)
       move(
         { status: 'sent', wamid: accepted.wamid, delivery: 'accepted', sent_at: new Date(), request: null },
         new Date(),
