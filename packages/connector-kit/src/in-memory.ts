@@ -195,6 +195,9 @@ export class InMemoryMessageStore<
     this.events.push(event);
     return true;
   }
+  async hasEvent(eventId: string): Promise<boolean> {
+    return this.events.some((event) => event.id === eventId);
+  }
   private move(id: string, from: MessageStatus, patch: Partial<Row>): boolean {
     const row = this.rows.get(id);
     if (row?.status !== from) return false;

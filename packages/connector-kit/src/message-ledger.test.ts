@@ -205,7 +205,7 @@ describe('MessageLedger', () => {
     expect(kicks).toHaveLength(1);
   });
 
-  it('writes a sent message’s record again until it commits, and once only when a commit’s answer was lost', async () => {
+  it('writes an outcome again until it commits, and once only when a commit’s answer was lost', async () => {
     const { ledger, values, store, warnings, handedOff, givenBack } = setUp({ leaseMs: 60_000 });
     const sendAndRecord = async (id: string) => {
       const { inserted } = (await ledger.accept(values(id))) as { inserted: Row };
@@ -231,6 +231,19 @@ describe('MessageLedger', () => {
     // Its event, written leased, is not handed off but given back: the relay publishes it now.
     expect(handedOff.map((event) => messageIdOfEvent(event.envelope))).toEqual(['m1']);
     expect(givenBack).toEqual([store.events[1]?.id]);
+
+    // A failure Telegram answered is recorded the same way, once: the try after a lost answer finds its event.
+    const { inserted } = (await ledger.accept(values('m3'))) as { inserted: Row };
+    await ledger.claim('m3');
+    store.failures = 1;
+    store.lostAnswers = 1;
+    const error = new DomainError('TELEGRAM_CHAT_NOT_FOUND', 'no such chat');
+    expect(
+      await ledger.settleFailed(inserted, error, ledger.contextOf(inserted), { whileSending: true }),
+    ).toBe(true);
+    expect(store.rows.get('m3')).toMatchObject({ status: 'failed', error_code: 'TELEGRAM_CHAT_NOT_FOUND' });
+    expect(store.events.map(messageIdOfEvent)).toEqual(['m1', 'm2', 'm3']);
+    expect(store.settles).toBe(6);
   });
 
   it('settles as failed only while sending when asked, with one event', async () => {

@@ -232,9 +232,9 @@ export class MessageLedger<Row extends LedgerRow, Sender extends LifecycleRow = 
   }
 
   /**
-   * Sent, with its `telegram.message.sent` event, in one transaction. The platform has answered, so the outcome is
-   * decided: should the database fail, the record is written again until it commits (the caller waits for it, and
-   * a stop's `drain` too). A sent message is never recorded as failed for want of a write.
+   * Sent, with its `telegram.message.sent` event, in one transaction, written again until it commits should the
+   * database fail (the caller waits for it, and a stop's `drain` too): a sent message is never recorded as failed
+   * for want of a write.
    */
   async settleSent(row: Row, delivered: Delivered<Row>, ctx: MessageContext): Promise<Outcome> {
     const { sentAt, telegramMessageId } = delivered;
@@ -254,10 +254,11 @@ export class MessageLedger<Row extends LedgerRow, Sender extends LifecycleRow = 
       sent_at: sentAt,
       request: null,
     } as Partial<Row>;
-    await this.writeSent(
+    await this.settle(
       row.id,
       patch,
       this.options.messaging.makeEnvelope('telegram.message.sent', data, ctx),
+      false,
     );
     this.metrics.messagesSent.inc({ type: this.options.typeOf(row) });
     return {
@@ -269,25 +270,6 @@ export class MessageLedger<Row extends LedgerRow, Sender extends LifecycleRow = 
         sentAt: sentAt.toISOString(),
       },
     };
-  }
-
-  private writeSent(id: string, patch: Partial<Row>, event: OutboxEnvelope): Promise<void> {
-    return untilRecorded(
-      async (attempt) => {
-        // A try whose commit went through while its answer was lost has recorded it, its event in the outbox:
-        // writing it again would repeat the event. That event was not handed off: the relay publishes it.
-        if (attempt > 1 && (await this.options.repository.find(id))?.status === 'sent') {
-          this.giveBack(event.id);
-          return;
-        }
-        await this.settle(id, patch, event, false);
-      },
-      (failure) =>
-        this.options.logger.warn('recording a sent message failed; writing it again', {
-          messageId: id,
-          ...failure,
-        }),
-    );
   }
 
   /**
@@ -327,9 +309,35 @@ export class MessageLedger<Row extends LedgerRow, Sender extends LifecycleRow = 
   /**
    * The row settled with its event in one transaction; the event then goes out. Leased to this process when the
    * relay takes hand-offs, it is published from here right after the commit (no claim's round trip); otherwise the
-   * relay is kicked.
+   * relay is kicked. The outcome is decided when this is called (the platform answered, or the send is given up):
+   * should the database fail, it is written again until it commits (`untilRecorded`), and nothing else is recorded
+   * in its place. A try after one whose commit went through (its answer lost) finds its event and writes nothing.
    */
-  private async settle(
+  private settle(
+    id: string,
+    patch: Partial<Row>,
+    event: OutboxEnvelope,
+    whileSending: boolean,
+  ): Promise<boolean> {
+    return untilRecorded(
+      async (attempt) => {
+        if (attempt > 1 && (await this.options.repository.hasEvent(event.id))) {
+          // Written, leased to this process, and never handed off: the relay publishes it now.
+          this.giveBack(event.id);
+          return true;
+        }
+        return this.settleOnce(id, patch, event, whileSending);
+      },
+      (failure) =>
+        this.options.logger.warn("recording a message's outcome failed; writing it again", {
+          messageId: id,
+          event: event.type,
+          ...failure,
+        }),
+    );
+  }
+
+  private async settleOnce(
     id: string,
     patch: Partial<Row>,
     event: OutboxEnvelope,

@@ -162,6 +162,9 @@ describe('MessagesRepository (group commit, against MariaDB)', () => {
       ['evt-m1', 1],
       ['evt-m1-again', null],
     ]);
+    // What a settle tried again asks: did the try whose answer was lost commit?
+    expect(await repository.hasEvent('evt-m1')).toBe(true);
+    expect(await repository.hasEvent('evt-never')).toBe(false);
   });
 
   it('accepts N concurrent sends in one INSERT', async () => {

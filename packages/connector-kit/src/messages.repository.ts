@@ -107,6 +107,8 @@ export interface MessageStore<Row extends LedgerRow, Sender extends LifecycleRow
     whileSending: boolean,
     leaseMs?: number,
   ): Promise<boolean>;
+  /** Whether the outbox holds `eventId`: a settle whose commit went through though its answer was lost. */
+  hasEvent(eventId: string): Promise<boolean>;
 }
 
 /** The ledger's table (and its senders') under fixed names for Kysely's types; the real names are the connector's. */
@@ -193,6 +195,15 @@ export class MessagesRepository<
   async find(id: string): Promise<Row | undefined> {
     const row = await this.db.selectFrom(this.table).selectAll().where('id', '=', id).executeTakeFirst();
     return row as Row | undefined;
+  }
+
+  async hasEvent(eventId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('outbox')
+      .select('event_id')
+      .where('event_id', '=', eventId)
+      .executeTakeFirst();
+    return row !== undefined;
   }
 
   async claim(id: string, patch: Partial<Row>): Promise<boolean> {
