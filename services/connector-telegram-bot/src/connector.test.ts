@@ -6,7 +6,9 @@ import {
   createTestDatabase,
   createTestVhost,
   infra,
+  startProxyFor,
   uniqueName,
+  type TcpProxy,
   type TestDatabase,
   type TestVhost,
   until,
@@ -24,6 +26,8 @@ describe('connector-telegram-bot against the emulator', () => {
   let control: EmulatorClient;
   let database: TestDatabase;
   let vhost: TestVhost;
+  /** MariaDB as the connector reaches it: a test drops its connections at an exact statement. */
+  let mysql: TcpProxy;
   let connector: BotConnector;
   let client: Messaging;
   const events: Envelope[] = [];
@@ -34,12 +38,16 @@ describe('connector-telegram-bot against the emulator', () => {
     emulator = await startEmulator({ port: 0, mtprotoPort: false });
     control = new EmulatorClient(emulator.url);
     await control.setLimits({ perGroup: { count: 5, windowMs: 500 }, perBot: { count: 30, windowMs: 1000 } });
-    [database, vhost] = await Promise.all([createTestDatabase('bot'), createTestVhost('bot')]);
+    [database, vhost, mysql] = await Promise.all([
+      createTestDatabase('bot'),
+      createTestVhost('bot'),
+      startProxyFor(infra.mysqlUrl, 3306),
+    ]);
     const logStream = new PassThrough();
     logStream.on('data', (chunk: Buffer) => logLines.push(chunk.toString()));
     const config = loadConfig({
       AMQP_URL: vhost.url,
-      MYSQL_URL: infra.mysqlUrl,
+      MYSQL_URL: mysql.url(infra.mysqlUrl),
       REDIS_URL: infra.redisUrl,
       REDIS_PREFIX: `${uniqueName('bot')}:`,
       BOT_DATABASE: database.name,
@@ -69,6 +77,7 @@ describe('connector-telegram-bot against the emulator', () => {
     await client?.close();
     await connector?.close();
     await emulator?.stop();
+    await mysql?.close();
     await Promise.all([database?.drop(), vhost?.delete()]);
   });
 
@@ -446,6 +455,33 @@ describe('connector-telegram-bot against the emulator', () => {
         status: 'failed',
         error: { code: 'TELEGRAM_WRITE_FORBIDDEN' },
       });
+    });
+
+    it('answers and records a send Telegram took as sent, once, when MariaDB is lost as it is recorded', async () => {
+      // The settle's UPDATE names the row's new status; the connection drops once it is on the wire, its answer
+      // never comes. Telegram took the message: it must not be answered or recorded as failed (ADR 0024).
+      const dropped = mysql.dropWhenClientSends(Buffer.from("`status` = 'sent'"));
+      const sent = await ok<Message>('telegram.bot.send', {
+        botId: bot.id,
+        chatId: group.id,
+        text: 'recorded after all',
+        messageId: 'record-1',
+      });
+      await dropped;
+      expect(sent).toMatchObject({ id: 'record-1', status: 'sent' });
+      expect((await control.messages(group.id)).filter((m) => m.text === 'recorded after all')).toHaveLength(
+        1,
+      );
+      const row = await connector.db
+        .selectFrom('telegram_messages')
+        .select(['status', 'error_code'])
+        .where('id', '=', 'record-1')
+        .executeTakeFirstOrThrow();
+      expect(row).toEqual({ status: 'sent', error_code: null });
+      const eventsOf = () =>
+        events.filter((e) => (e.data as { messageId?: string }).messageId === 'record-1').map((e) => e.type);
+      await until(() => eventsOf().length > 0);
+      expect(eventsOf()).toEqual(['telegram.message.sent']);
     });
 
     it('opens the breaker on a failing Bot API and then answers TELEGRAM_UNAVAILABLE without calling Telegram', async () => {
