@@ -7,6 +7,7 @@ import type {
   LedgerValues,
   MessageStatus,
   MessageStore,
+  OutboxEventState,
   SenderTable,
 } from './messages.repository';
 import type { ListCaller, OwnedRows, Page } from './owned-rows.repository';
@@ -188,15 +189,20 @@ export class InMemoryMessageStore<
     patch: Partial<Row>,
     event: OutboxEnvelope,
     whileSending: boolean,
+    leaseMs?: number,
   ): Promise<boolean> {
     const row = this.rows.get(id);
     if (!row || (whileSending && row.status !== 'sending')) return false;
     this.rows.set(id, { ...row, ...patch, updated_at: new Date() });
     this.events.push(event);
+    if (leaseMs !== undefined) this.leased.add(event.id);
     return true;
   }
-  async hasEvent(eventId: string): Promise<boolean> {
-    return this.events.some((event) => event.id === eventId);
+  /** Events are never published here: one this store holds is `leased` when it was written with a lease. */
+  readonly leased = new Set<string>();
+  async eventState(eventId: string): Promise<OutboxEventState> {
+    if (!this.events.some((event) => event.id === eventId)) return 'missing';
+    return this.leased.has(eventId) ? 'leased' : 'pending';
   }
   private move(id: string, from: MessageStatus, patch: Partial<Row>): boolean {
     const row = this.rows.get(id);

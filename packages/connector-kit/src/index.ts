@@ -34,6 +34,7 @@ export {
   type LedgerValues,
   type MessageStatus,
   type MessageStore,
+  type OutboxEventState,
   type SenderTable,
 } from './messages.repository';
 export {

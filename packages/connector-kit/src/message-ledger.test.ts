@@ -8,6 +8,9 @@ import { idFromKey, messageIdOf } from './message-id';
 
 type Row = LedgerRow & { account_id: string; recipient: string };
 
+/** What mysql2 throws when the connection goes: `fatal`, so worth another try. */
+const lostConnection = (message: string) => Object.assign(new Error(message), { fatal: true });
+
 /**
  * The ledger's store in memory: the same answers as the SQL one, the events it enqueued and their leases. `failures`
  * settles fail before writing anything, `lostAnswers` fail after writing (a commit whose answer was lost).
@@ -27,13 +30,13 @@ class FakeStore extends InMemoryMessageStore<Row> {
     this.settles += 1;
     if (this.failures > 0) {
       this.failures -= 1;
-      throw new Error('connection lost');
+      throw lostConnection('connection lost');
     }
-    const moved = await super.settle(id, patch, event, whileSending);
+    const moved = await super.settle(id, patch, event, whileSending, leaseMs);
     if (moved) this.leases.push(leaseMs);
     if (this.lostAnswers > 0) {
       this.lostAnswers -= 1;
-      throw new Error('connection lost after the commit');
+      throw lostConnection('connection lost after the commit');
     }
     return moved;
   }
@@ -49,7 +52,6 @@ function setUp(handOffs?: { leaseMs: number | undefined }) {
   const kicks: number[] = [];
   const handedOff: HandedOffEvent[] = [];
   const warnings: string[] = [];
-  const givenBack: string[] = [];
   const kick = () => void kicks.push(1);
   const deps = {
     messaging: {
@@ -61,7 +63,6 @@ function setUp(handOffs?: { leaseMs: number | undefined }) {
           kick,
           leaseMs: () => handOffs.leaseMs,
           handOff: (events: readonly HandedOffEvent[]) => void handedOff.push(...events),
-          giveBack: (eventIds: readonly string[]) => void givenBack.push(...eventIds),
         }
       : { kick },
     registry,
@@ -81,7 +82,7 @@ function setUp(handOffs?: { leaseMs: number | undefined }) {
       channel_id: null,
       chat_id: null,
     });
-  return { store, registry, kicks, handedOff, givenBack, warnings, ledger, values };
+  return { store, registry, kicks, handedOff, warnings, ledger, values };
 }
 
 const messageIdOfEvent = (event: OutboxEnvelope) =>
@@ -206,7 +207,7 @@ describe('MessageLedger', () => {
   });
 
   it('writes an outcome again until it commits, and once only when a commit’s answer was lost', async () => {
-    const { ledger, values, store, warnings, handedOff, givenBack } = setUp({ leaseMs: 60_000 });
+    const { ledger, values, store, warnings, handedOff } = setUp({ leaseMs: 60_000 });
     const sendAndRecord = async (id: string) => {
       const { inserted } = (await ledger.accept(values(id))) as { inserted: Row };
       await ledger.claim(id);
@@ -228,9 +229,8 @@ describe('MessageLedger', () => {
     expect(store.rows.get('m2')?.status).toBe('sent');
     expect(store.settles).toBe(4);
     expect(store.events.map(messageIdOfEvent)).toEqual(['m1', 'm2']);
-    // Its event, written leased, is not handed off but given back: the relay publishes it now.
-    expect(handedOff.map((event) => messageIdOfEvent(event.envelope))).toEqual(['m1']);
-    expect(givenBack).toEqual([store.events[1]?.id]);
+    // Its event, committed leased to this process, is handed off by the try that found it.
+    expect(handedOff.map((event) => messageIdOfEvent(event.envelope))).toEqual(['m1', 'm2']);
 
     // A failure Telegram answered is recorded the same way, once: the try after a lost answer finds its event.
     const { inserted } = (await ledger.accept(values('m3'))) as { inserted: Row };
@@ -244,6 +244,23 @@ describe('MessageLedger', () => {
     expect(store.rows.get('m3')).toMatchObject({ status: 'failed', error_code: 'TELEGRAM_CHAT_NOT_FOUND' });
     expect(store.events.map(messageIdOfEvent)).toEqual(['m1', 'm2', 'm3']);
     expect(store.settles).toBe(6);
+    expect(handedOff.map((event) => messageIdOfEvent(event.envelope))).toEqual(['m1', 'm2', 'm3']);
+  });
+
+  it('throws at once an error that another try would meet again, recording nothing', async () => {
+    const { ledger, values, store, warnings } = setUp();
+    const { inserted } = (await ledger.accept(values('m1'))) as { inserted: Row };
+    await ledger.claim('m1');
+    jest
+      .spyOn(store, 'settle')
+      .mockRejectedValueOnce(Object.assign(new Error('Data too long'), { code: 'ER_DATA_TOO_LONG' }));
+    const sent = { chatId: '42', sentAt: new Date(), patch: { chat_id: '42' } };
+    await expect(ledger.settleSent(inserted, sent, ledger.contextOf(inserted))).rejects.toThrow(
+      'Data too long',
+    );
+    expect(store.settles).toBe(0);
+    expect(warnings).toEqual([]);
+    expect(store.rows.get('m1')?.status).toBe('sending');
   });
 
   it('settles as failed only while sending when asked, with one event', async () => {

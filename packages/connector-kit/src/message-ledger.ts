@@ -310,8 +310,8 @@ export class MessageLedger<Row extends LedgerRow, Sender extends LifecycleRow = 
    * The row settled with its event in one transaction; the event then goes out. Leased to this process when the
    * relay takes hand-offs, it is published from here right after the commit (no claim's round trip); otherwise the
    * relay is kicked. The outcome is decided when this is called (the platform answered, or the send is given up):
-   * should the database fail, it is written again until it commits (`untilRecorded`), and nothing else is recorded
-   * in its place. A try after one whose commit went through (its answer lost) finds its event and writes nothing.
+   * should the database fail in a way that passes, it is written again until it commits (`untilRecorded`), and
+   * nothing else is recorded in its place.
    */
   private settle(
     id: string,
@@ -321,12 +321,12 @@ export class MessageLedger<Row extends LedgerRow, Sender extends LifecycleRow = 
   ): Promise<boolean> {
     return untilRecorded(
       async (attempt) => {
-        if (attempt > 1 && (await this.options.repository.hasEvent(event.id))) {
-          // Written, leased to this process, and never handed off: the relay publishes it now.
-          this.giveBack(event.id);
-          return true;
-        }
-        return this.settleOnce(id, patch, event, whileSending);
+        // A try whose answer was lost may have committed: its event tells (a second event would repeat it).
+        if (attempt > 1 && (await this.committedBefore(event))) return true;
+        const moved = await this.settleOnce(id, patch, event, whileSending);
+        // Nothing moved: the lost try may have committed while this one waited for its lock.
+        if (!moved && attempt > 1) return this.committedBefore(event);
+        return moved;
       },
       (failure) =>
         this.options.logger.warn("recording a message's outcome failed; writing it again", {
@@ -343,24 +343,34 @@ export class MessageLedger<Row extends LedgerRow, Sender extends LifecycleRow = 
     event: OutboxEnvelope,
     whileSending: boolean,
   ): Promise<boolean> {
-    const { relay, repository } = this.options;
-    const handsOff = 'handOff' in relay ? relay : undefined;
-    const leaseMs = handsOff?.leaseMs();
-    const moved = await repository.settle(id, patch, event, whileSending, leaseMs);
-    if (!moved) return false;
-    if (handsOff && leaseMs !== undefined) {
-      handsOff.handOff([{ envelope: event, exchange: 'events', routingKey: event.type }]);
-    } else {
-      relay.kick();
-    }
+    const leaseMs = this.handsOff()?.leaseMs();
+    const moved = await this.options.repository.settle(id, patch, event, whileSending, leaseMs);
+    if (moved) this.publish(event, leaseMs !== undefined);
+    return moved;
+  }
+
+  /**
+   * Whether an earlier try committed `event`. If it did, the event goes out as that try would have sent it: handed
+   * off while it is still leased to this process (the relay keeps it in order), the relay's otherwise.
+   */
+  private async committedBefore(event: OutboxEnvelope): Promise<boolean> {
+    const state = await this.options.repository.eventState(event.id);
+    if (state === 'missing') return false;
+    if (state !== 'published') this.publish(event, state === 'leased');
     return true;
   }
 
-  /** An event written (perhaps leased) and not handed off goes to the relay now. */
-  private giveBack(eventId: string): void {
+  /** A committed event goes out: handed off when it is leased to this process, by the relay otherwise. */
+  private publish(event: OutboxEnvelope, leased: boolean): void {
+    const handsOff = this.handsOff();
+    if (handsOff && leased)
+      handsOff.handOff([{ envelope: event, exchange: 'events', routingKey: event.type }]);
+    else this.options.relay.kick();
+  }
+
+  private handsOff(): OutboxHandOff | undefined {
     const { relay } = this.options;
-    if ('giveBack' in relay) relay.giveBack([eventId]);
-    else relay.kick();
+    return 'handOff' in relay ? relay : undefined;
   }
 
   /** What a failed delivery answers its caller. */

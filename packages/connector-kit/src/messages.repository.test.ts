@@ -162,9 +162,12 @@ describe('MessagesRepository (group commit, against MariaDB)', () => {
       ['evt-m1', 1],
       ['evt-m1-again', null],
     ]);
-    // What a settle tried again asks: did the try whose answer was lost commit?
-    expect(await repository.hasEvent('evt-m1')).toBe(true);
-    expect(await repository.hasEvent('evt-never')).toBe(false);
+    // What a settle tried again asks: did the try whose answer was lost commit, and who publishes its event?
+    expect(await repository.eventState('evt-m1')).toBe('leased');
+    expect(await repository.eventState('evt-m1-again')).toBe('pending');
+    expect(await repository.eventState('evt-never')).toBe('missing');
+    await sql`update outbox set published_at = current_timestamp(3) where event_id = 'evt-m1'`.execute(db);
+    expect(await repository.eventState('evt-m1')).toBe('published');
   });
 
   it('accepts N concurrent sends in one INSERT', async () => {

@@ -107,9 +107,14 @@ export interface MessageStore<Row extends LedgerRow, Sender extends LifecycleRow
     whileSending: boolean,
     leaseMs?: number,
   ): Promise<boolean>;
-  /** Whether the outbox holds `eventId`: a settle whose commit went through though its answer was lost. */
-  hasEvent(eventId: string): Promise<boolean>;
+  /**
+   * Where the outbox has `eventId` (a settle whose commit went through though its answer was lost): `missing`,
+   * `leased` (to its writer, unpublished), `pending` (the relay's to publish) or `published`.
+   */
+  eventState(eventId: string): Promise<OutboxEventState>;
 }
+
+export type OutboxEventState = 'missing' | 'leased' | 'pending' | 'published';
 
 /** The ledger's table (and its senders') under fixed names for Kysely's types; the real names are the connector's. */
 type LedgerDatabase = OutboxTable & {
@@ -197,13 +202,18 @@ export class MessagesRepository<
     return row as Row | undefined;
   }
 
-  async hasEvent(eventId: string): Promise<boolean> {
+  async eventState(eventId: string): Promise<OutboxEventState> {
     const row = await this.db
       .selectFrom('outbox')
-      .select('event_id')
+      .select([
+        sql<number>`published_at is not null`.as('published'),
+        sql<number>`coalesce(leased_until > current_timestamp(3), 0)`.as('leased'),
+      ])
       .where('event_id', '=', eventId)
       .executeTakeFirst();
-    return row !== undefined;
+    if (!row) return 'missing';
+    if (Number(row.published)) return 'published';
+    return Number(row.leased) ? 'leased' : 'pending';
   }
 
   async claim(id: string, patch: Partial<Row>): Promise<boolean> {

@@ -57,3 +57,23 @@ export async function ensureDatabase(url: string, database: string): Promise<voi
     await conn.end();
   }
 }
+
+/** MariaDB's answers that a try again may not get: a lock given up, or the server going away or too busy. */
+const PASSING_SERVER_ERRORS = new Set([
+  'ER_LOCK_DEADLOCK',
+  'ER_LOCK_WAIT_TIMEOUT',
+  'ER_SERVER_SHUTDOWN',
+  'ER_CON_COUNT_ERROR',
+  'ER_CONNECTION_KILLED',
+]);
+
+/**
+ * Whether a failed statement may succeed if it is run again: the connection was lost or refused (mysql2 marks such
+ * errors `fatal`), or MariaDB gave up a lock or is going away. A bad statement, a constraint, a missing row or a
+ * closed pool is not: running it again would fail the same way.
+ */
+export function isPassingDatabaseError(error: unknown): boolean {
+  const { code, fatal } = (error ?? {}) as { code?: unknown; fatal?: unknown };
+  if (typeof code === 'string' && PASSING_SERVER_ERRORS.has(code)) return true;
+  return fatal === true;
+}

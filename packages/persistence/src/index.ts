@@ -1,4 +1,10 @@
-export { DEFAULT_MYSQL_URL, createDb, ensureDatabase, type DbOptions } from './database';
+export {
+  DEFAULT_MYSQL_URL,
+  createDb,
+  ensureDatabase,
+  isPassingDatabaseError,
+  type DbOptions,
+} from './database';
 export {
   KeyRotationJob,
   type EncryptedColumn,

@@ -139,11 +139,6 @@ export interface OutboxHandOff {
   leaseMs(): number | undefined;
   /** Committed leased rows: published now, then marked. */
   handOff(events: readonly HandedOffEvent[]): void;
-  /**
-   * Leased rows their writer will not hand off (it could not tell whether they were committed): the relay publishes
-   * those that exist now rather than after their lease.
-   */
-  giveBack(eventIds: readonly string[]): void;
 }
 
 export type OutboxPublish = (
@@ -502,10 +497,6 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         handOffs.add(done);
         void done.finally(() => handOffs.delete(done));
       }
-    },
-    giveBack(eventIds) {
-      if (stopped) return;
-      for (const eventId of eventIds) void giveBack(eventId);
     },
     resume: () => {
       failures = 0;

@@ -448,26 +448,6 @@ describe('persistence', () => {
       }
     });
 
-    it('publishes at once a leased row its writer gives back instead of handing it off', async () => {
-      const published: string[] = [];
-      const relay = startOutboxRelay({
-        db,
-        intervalMs: 600_000,
-        publish: async (_x, _k, env) => void published.push(idOf(env)),
-      });
-      const env = envelope(1);
-      try {
-        await write(env, relay.leaseMs());
-        expect(await relay.flushNow()).toBe(0); // leased: not the relay's
-        relay.giveBack([env.id, 'never-written']);
-        await waitFor('the given-back row published', () => published.includes(env.id));
-      } finally {
-        await relay.stop();
-      }
-      expect(published).toEqual([env.id]);
-      expect((await rowOf(env)).published_at).toEqual(expect.any(Date));
-    });
-
     it('marks the hand-offs of its window together, however far apart their confirms came', async () => {
       const queries: string[] = [];
       const counted = recordingDb(queries);

@@ -20,12 +20,17 @@ export interface RedisMonitor {
 export function monitorRedis(url: string, onCommand: (command: MonitoredCommand) => void): RedisMonitor {
   const { hostname, port } = new URL(url);
   const socket = createConnection({ host: hostname, port: Number(port || 6379) });
+  // Decoded as a stream: a character split between two packets stays whole.
+  socket.setEncoding('utf8');
   let buffered = '';
   let answered = false;
   const ready = new Promise<void>((resolve, reject) => {
-    socket.once('error', reject);
-    socket.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString('utf8');
+    // Before MONITOR is answered an error fails `ready`; after, the watch just ends.
+    socket.on('error', (error) => {
+      if (!answered) reject(error);
+    });
+    socket.on('data', (chunk: string) => {
+      buffered += chunk;
       const lines = buffered.split('\r\n');
       buffered = lines.pop() ?? '';
       for (const line of lines) {

@@ -112,10 +112,15 @@ export async function startBotConnector(
   const recovered = await messages.recoverQueued();
   if (recovered > 0) logger.info('resuming queued sends', { count: recovered });
   // Sends cut off by a replica that died are settled once its heartbeat has expired (here, or by a peer).
-  const settle = () =>
-    messages
+  // One sweep at a time: a sweep whose settles wait for MariaDB must not be joined by the next one.
+  let sweeping: Promise<unknown> | undefined;
+  const settle = () => {
+    sweeping ??= messages
       .settleOrphans()
-      .catch((error: unknown) => logger.warn('settling orphaned sends failed', { error }));
+      .catch((error: unknown) => logger.warn('settling orphaned sends failed', { error }))
+      .finally(() => (sweeping = undefined));
+    return sweeping;
+  };
   void settle();
   const sweep = setInterval(() => void settle(), config.replicaTtlMs);
   sweep.unref();

@@ -478,6 +478,17 @@ describe('connector-telegram-bot against the emulator', () => {
         .where('id', '=', 'record-1')
         .executeTakeFirstOrThrow();
       expect(row).toEqual({ status: 'sent', error_code: null });
+      // The drop hit this send's record, which was written again.
+      expect(logLines.join('')).toMatch(
+        /recording a message's outcome failed; writing it again[^\n]*record-1/,
+      );
+      // One event, whether the lost try had committed or not: a second would be a second row in the outbox.
+      const outboxRows = await connector.db
+        .selectFrom('outbox')
+        .select(['routing_key', 'published_at'])
+        .where('envelope', 'like', '%"messageId":"record-1"%')
+        .execute();
+      expect(outboxRows.map((r) => r.routing_key)).toEqual(['telegram.message.sent']);
       const eventsOf = () =>
         events.filter((e) => (e.data as { messageId?: string }).messageId === 'record-1').map((e) => e.type);
       await until(() => eventsOf().length > 0);

@@ -54,7 +54,6 @@ describe('webhook dispatcher', () => {
       kick: () => undefined,
       leaseMs: () => undefined,
       handOff: () => undefined,
-      giveBack: () => undefined,
       resume: () => undefined,
       stop: async () => undefined,
     };

@@ -113,7 +113,7 @@ describe('AccountMessagesService (in memory)', () => {
     const settle = store.settle.bind(store);
     jest
       .spyOn(store, 'settle')
-      .mockRejectedValueOnce(new Error('connection lost'))
+      .mockRejectedValueOnce(Object.assign(new Error('connection lost'), { fatal: true }))
       .mockImplementation((...args) => settle(...args));
     const caller = { userId: 'alice', admin: false };
     const message = await service.send(caller, { accountId: 'a1', to: '@bob', text: 'hi' }, command('alice'));

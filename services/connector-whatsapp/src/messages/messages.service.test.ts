@@ -101,10 +101,10 @@ describe('MessagesService', () => {
     const settle = store.settleAccepted.bind(store);
     jest
       .spyOn(store, 'settleAccepted')
-      .mockRejectedValueOnce(new Error('connection lost'))
+      .mockRejectedValueOnce(Object.assign(new Error('connection lost'), { fatal: true }))
       .mockImplementationOnce(async (...args) => {
         await settle(...args); // committed, and the answer lost on the way back
-        throw new Error('connection lost after the commit');
+        throw Object.assign(new Error('connection lost after the commit'), { fatal: true });
       })
       .mockImplementation(settle);
     const message = await service.send(
@@ -232,6 +232,22 @@ describe('MessagesService', () => {
       status: 'failed',
       error: { code: 'INTEGRATION_PAUSED' },
     });
+  });
+
+  it('leaves alone a send this replica is still delivering, however long ago it was claimed', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const { service, statuses } = setup(async () => {
+      await gate;
+      return { wamid: 'wamid.1' };
+    });
+    const pending = service.send(alice, { numberId: number.id, to: '15551230001', text: 'hi' }, envelope());
+    await new Promise((resolve) => setImmediate(resolve));
+    // As a sweep long after the claim sees it (a slow Meta, or a record written again while MariaDB was away).
+    expect(await service.settleOrphans(0, new Date(Date.now() + 3_600_000))).toBe(0);
+    release();
+    expect(await pending).toMatchObject({ status: 'accepted' });
+    expect(statuses()).toEqual(['accepted']);
   });
 
   it('fails sends left claimed by a stopped replica as UPSTREAM_TIMEOUT, and only those', async () => {

@@ -56,6 +56,8 @@ export class MessagesService {
   /** Per recipient of a number: accepted and delivered in the order their commands arrived. */
   private readonly queue = new KeyedQueue();
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** The rows this replica has claimed and not yet settled: never orphans, however long their record takes. */
+  private readonly delivering = new Set<string>();
 
   constructor(private readonly deps: MessagesDeps) {}
 
@@ -133,7 +135,7 @@ export class MessagesService {
   async settleOrphans(olderThanMs: number, now = new Date()): Promise<number> {
     const rows = await this.deps.store.staleSending(new Date(now.getTime() - olderThanMs));
     let settled = 0;
-    for (const row of rows) {
+    for (const row of rows.filter((r) => !this.delivering.has(r.id))) {
       const error = new DomainError(
         'UPSTREAM_TIMEOUT',
         'The connector stopped while Meta was answering; the message may or may not have been accepted, so it is not sent again.',
@@ -179,6 +181,16 @@ export class MessagesService {
     if (row.status !== 'queued') return { message: toWhatsAppMessage(row) };
     const { claimed, number } = await store.claim(row.id, row.number_id);
     if (!claimed) return { message: toWhatsAppMessage({ ...row, status: 'sending' }) };
+    this.delivering.add(row.id);
+    try {
+      return await this.deliverClaimed(row, number);
+    } finally {
+      this.delivering.delete(row.id);
+    }
+  }
+
+  private async deliverClaimed(row: MessageRow, number: NumberRow | undefined): Promise<Outcome> {
+    const { store } = this.deps;
     const ctx = JSON.parse(row.context ?? '{}') as MessageContext;
     const end = this.deps.metrics.sendDuration.startTimer({ type: row.type });
     try {
