@@ -5,6 +5,7 @@ import {
   enqueueOutbox,
   ensureDatabase,
   inOneTrip,
+  isPassingDatabaseError,
   migrateToLatest,
   outboxInsertAfter,
   outboxLeaseMigration,
@@ -237,6 +238,34 @@ describe('persistence', () => {
   });
 
   /** The relay's batching, and what each crash between its steps leaves behind: nothing lost, nothing reordered. */
+  it('tells a lost connection (worth another try) from an error another try would meet again', async () => {
+    const doomed = createDb<OutboxTable>({ url: infra.mysqlUrl, database: database.name, poolSize: 1 });
+    try {
+      const { rows } = await sql<{ id: number }>`select connection_id() as id`.execute(doomed);
+      // Killed in the middle of a statement: its answer never comes, as when MariaDB restarts.
+      const running = sql`select sleep(30)`.execute(doomed).catch((error: unknown) => error);
+      await waitFor('the statement running', async () => {
+        const { rows: listed } = await sql<{
+          n: number;
+        }>`select count(*) as n from information_schema.processlist
+          where id = ${Number(rows[0]?.id)} and info like 'select sleep%'`.execute(db);
+        return Number(listed[0]?.n) === 1;
+      });
+      await sql`kill ${sql.raw(String(Number(rows[0]?.id)))}`.execute(db);
+      const lost = await running;
+      expect(isPassingDatabaseError(lost)).toBe(true);
+    } finally {
+      await doomed.destroy();
+    }
+    const bad = await sql`select nothing from no_such_table`.execute(db).catch((error: unknown) => error);
+    expect(bad).toBeInstanceOf(Error);
+    expect(isPassingDatabaseError(bad)).toBe(false);
+    expect(isPassingDatabaseError(Object.assign(new Error('deadlock'), { code: 'ER_LOCK_DEADLOCK' }))).toBe(
+      true,
+    );
+    expect(isPassingDatabaseError(new Error('Pool is closed.'))).toBe(false);
+  });
+
   describe('outbox relay batches', () => {
     const enqueue = async (count: number) => {
       const ids = Array.from({ length: count }, (_, i) => `evt-${i}-${Math.random().toString(36).slice(2)}`);
