@@ -457,6 +457,36 @@ describe('connector-telegram-bot against the emulator', () => {
       });
     });
 
+    it('records a refused post as failed even when marking its channel loses the database', async () => {
+      await control.createChat({
+        type: 'channel',
+        title: 'Alerts',
+        username: 'shop_alerts',
+        members: [{ botId: botTelegramId, role: 'administrator', canPost: true }],
+      });
+      const alerts = await ok<Channel>('telegram.channel.attach', {
+        chat: '@shop_alerts',
+        via: { type: 'bot', id: bot.id },
+      });
+      await control.setMember(alerts.chatId, { botId: botTelegramId, role: 'member' });
+      // The connection drops as the channel's mark goes out: the send's failure must be recorded all the same.
+      const dropped = mysql.dropWhenClientSends(Buffer.from("`status` = 'write_forbidden'"));
+      const reply = await command('telegram.channel.send', {
+        channelId: alerts.id,
+        text: 'denied again',
+        messageId: 'denied-2',
+      });
+      await dropped;
+      expect(reply).toMatchObject({ ok: false, error: { code: 'TELEGRAM_WRITE_FORBIDDEN', status: 422 } });
+      expect(logLines.join('')).toMatch(
+        /noting what a failed send said of its bot or channel failed[^\n]*denied-2/,
+      );
+      expect(await ok<Message>('telegram.bot.message.get', { id: 'denied-2' })).toMatchObject({
+        status: 'failed',
+        error: { code: 'TELEGRAM_WRITE_FORBIDDEN' },
+      });
+    });
+
     it('answers and records a send Telegram took as sent, once, when MariaDB is lost as it is recorded', async () => {
       // The settle's UPDATE names the row's new status; the connection drops once it is on the wire, its answer
       // never comes. Telegram took the message: it must not be answered or recorded as failed (ADR 0024).

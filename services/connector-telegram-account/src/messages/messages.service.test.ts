@@ -90,7 +90,7 @@ function setUp() {
     logger: quietLogger(),
     ledger,
   });
-  return { service, store, outbox, accounts, channelRows, telegram, failed, stopped };
+  return { service, store, outbox, accounts, channelRows, channels, telegram, failed, stopped };
 }
 
 describe('AccountMessagesService (in memory)', () => {
@@ -246,6 +246,29 @@ describe('AccountMessagesService (in memory)', () => {
     });
     expect(channelRows.rows.get('c1')).toMatchObject({ status: 'write_forbidden', can_post: 0 });
     expect(outbox.types()).toEqual(['telegram.channel.write_forbidden']);
+  });
+
+  it('records a refused post as failed even when marking its channel fails', async () => {
+    const { service, store, channels, telegram } = setUp();
+    jest
+      .spyOn(channels, 'markWriteForbidden')
+      .mockRejectedValueOnce(Object.assign(new Error('connection lost'), { fatal: true }));
+    telegram.answer = () => {
+      throw rpc(403, 'CHAT_WRITE_FORBIDDEN');
+    };
+    const caller = { userId: 'alice', admin: false };
+    await expect(
+      service.sendViaChannel(
+        caller,
+        { channelId: 'c1', text: 'two', messageId: 'm-denied' },
+        command('alice'),
+      ),
+    ).rejects.toMatchObject({ code: 'TELEGRAM_WRITE_FORBIDDEN' });
+    expect(store.rows.get('m-denied')).toMatchObject({
+      status: 'failed',
+      error_code: 'TELEGRAM_WRITE_FORBIDDEN',
+    });
+    expect(store.events.map((event) => event.type)).toEqual(['telegram.message.failed']);
   });
 
   it('sends again, on recovery, a row a crash left sending (Telegram refuses its repeated random_id)', async () => {

@@ -271,7 +271,7 @@ export class AccountMessagesService {
       return outcome;
     } catch (raw) {
       const error = toDomainError(raw);
-      if (account && isSessionGone(error)) await live.failed(account, error, ctx);
+      if (account && isSessionGone(error)) await this.note(row, live.failed(account, error, ctx));
       if (account && UNREACHED.has(error.code)) {
         // Whatever this client still holds is abandoned, never sent late (a timed-out send that may have left is
         // settled as UPSTREAM_TIMEOUT, and a resend repeats its random_id); the next try connects anew. A send
@@ -287,7 +287,7 @@ export class AccountMessagesService {
       }
       this.attempts.delete(id);
       if (row.channel_id && error.code === 'TELEGRAM_WRITE_FORBIDDEN') {
-        await this.deps.channels.markWriteForbidden(row.channel_id, ctx);
+        await this.note(row, this.deps.channels.markWriteForbidden(row.channel_id, ctx));
       }
       await ledger.settleFailed(row, error, ctx, {
         whileSending: false,
@@ -298,6 +298,19 @@ export class AccountMessagesService {
     } finally {
       end();
     }
+  }
+
+  /**
+   * What a failed send said of its account or channel, noted on the way: the send's failure is recorded whatever
+   * becomes of it (one not noted now is noted by the next send that meets the same answer).
+   */
+  private async note(row: MessageRow, noting: Promise<unknown>): Promise<void> {
+    await noting.catch((error: unknown) =>
+      this.deps.logger.warn('noting what a failed send said of its account or channel failed', {
+        messageId: row.id,
+        error,
+      }),
+    );
   }
 
   /**

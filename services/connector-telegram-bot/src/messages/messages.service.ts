@@ -5,7 +5,7 @@ import type {
   TelegramChannelSendCommand,
 } from '@integrations/contracts';
 import { DomainError } from '@integrations/contracts';
-import type { CommandMeta } from '@integrations/messaging';
+import type { CommandMeta, MessageContext } from '@integrations/messaging';
 import type { Logger } from '@integrations/observability';
 import {
   KeyedQueue,
@@ -217,7 +217,7 @@ export class MessagesService {
    * `botNow`: the bot as accepting read it an instant ago, when delivery follows at once; otherwise it is read.
    */
   private async deliver(id: string, inserted?: MessageRow, botNow?: BotRow): Promise<Outcome> {
-    const { botRows, channelRows, ledger } = this.deps;
+    const { botRows, ledger } = this.deps;
     // A row this replica has just inserted `sending` is claimed already (see `accept`).
     const claimedAlready =
       inserted?.status === 'sending' && inserted.sending_replica === this.deps.presence.id;
@@ -279,17 +279,34 @@ export class MessagesService {
       );
     } catch (raw) {
       const error = toDomainError(raw, 'send');
-      if (bot && error.code === 'TELEGRAM_TOKEN_INVALID' && bot.status !== 'revoked')
-        await this.deps.bots.markRevoked(bot);
-      if (error.code === 'TELEGRAM_WRITE_FORBIDDEN' && row.channel_id) {
-        const channel = await channelRows.byId(row.channel_id);
-        if (channel && channel.status !== 'write_forbidden')
-          await this.deps.channels.markWriteForbidden(channel, ctx);
-      }
+      // The send's failure is recorded whatever becomes of noting what it said of the bot or channel: one not
+      // noted now is noted by the next send that meets the same answer.
+      await this.noteRefusal(bot, row, error, ctx).catch((noteError: unknown) =>
+        this.deps.logger.warn('noting what a failed send said of its bot or channel failed', {
+          messageId: row.id,
+          error: noteError,
+        }),
+      );
       await this.markFailed(row, error);
       return ledger.failure(row, error);
     } finally {
       end();
+    }
+  }
+
+  /** A revoked token marks its bot; a chat that refuses the bot marks the channel it was sent through. */
+  private async noteRefusal(
+    bot: BotRow | undefined,
+    row: MessageRow,
+    error: DomainError,
+    ctx: MessageContext,
+  ): Promise<void> {
+    if (bot && error.code === 'TELEGRAM_TOKEN_INVALID' && bot.status !== 'revoked')
+      await this.deps.bots.markRevoked(bot);
+    if (error.code === 'TELEGRAM_WRITE_FORBIDDEN' && row.channel_id) {
+      const channel = await this.deps.channelRows.byId(row.channel_id);
+      if (channel && channel.status !== 'write_forbidden')
+        await this.deps.channels.markWriteForbidden(channel, ctx);
     }
   }
 
