@@ -65,6 +65,18 @@ const status = (s: StatusUpdate['status'], extra: Partial<StatusUpdate> = {}): S
 });
 const alice = { userId: 'alice', admin: false };
 
+/** A send whose call to Meta answers `wamid.1` only once `release()` is called. */
+function sendHeldAtMeta() {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const { service, statuses } = setup(async () => {
+    await gate;
+    return { wamid: 'wamid.1' };
+  });
+  const pending = service.send(alice, { numberId: number.id, to: '15551230001', text: 'hi' }, envelope());
+  return { service, statuses, pending, release };
+}
+
 describe('MessagesService', () => {
   it('sends a text: accepted with its wamid, then follows sent, delivered and read', async () => {
     const { service, statuses, calls } = setup();
@@ -81,13 +93,7 @@ describe('MessagesService', () => {
   });
 
   it("applies status webhooks that overtook Meta's answer when the answer is stored", async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const { service, statuses } = setup(async () => {
-      await gate;
-      return { wamid: 'wamid.1' };
-    });
-    const pending = service.send(alice, { numberId: number.id, to: '15551230001', text: 'hi' }, envelope());
+    const { service, statuses, pending, release } = sendHeldAtMeta();
     await service.applyStatus(status('delivered'));
     await service.applyStatus(status('sent'));
     release();
@@ -235,13 +241,7 @@ describe('MessagesService', () => {
   });
 
   it('leaves alone a send this replica is still delivering, however long ago it was claimed', async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const { service, statuses } = setup(async () => {
-      await gate;
-      return { wamid: 'wamid.1' };
-    });
-    const pending = service.send(alice, { numberId: number.id, to: '15551230001', text: 'hi' }, envelope());
+    const { service, statuses, pending, release } = sendHeldAtMeta();
     await new Promise((resolve) => setImmediate(resolve));
     // As a sweep long after the claim sees it (a slow Meta, or a record written again while MariaDB was away).
     expect(await service.settleOrphans(0, new Date(Date.now() + 3_600_000))).toBe(0);
