@@ -137,6 +137,20 @@ describe('MessageLedger', () => {
     expect(await ledger.claim('m1')).toBe(true);
   });
 
+  it('queues a send again once the database takes it, should the first write fail', async () => {
+    const { ledger, values, store, warnings } = setUp();
+    await ledger.accept(values('m1'));
+    await ledger.claim('m1');
+    const requeue = store.requeue.bind(store);
+    jest
+      .spyOn(store, 'requeue')
+      .mockRejectedValueOnce(lostConnection('connection lost'))
+      .mockImplementation(requeue);
+    await ledger.requeue('m1');
+    expect(store.rows.get('m1')?.status).toBe('queued');
+    expect(warnings).toEqual(['queueing a send again failed; writing it again']);
+  });
+
   it('settles as sent with its event, erasing the request', async () => {
     const { ledger, values, store, kicks, registry } = setUp();
     const { inserted } = (await ledger.accept(values('m1'))) as { inserted: Row };

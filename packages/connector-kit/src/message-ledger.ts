@@ -211,9 +211,20 @@ export class MessageLedger<Row extends LedgerRow, Sender extends LifecycleRow = 
     return this.options.repository.claimReadingSender(id, senderId, patch);
   }
 
-  /** A row left `sending` becomes claimable again. */
+  /**
+   * A row left `sending` becomes claimable again: a send told to wait (Telegram unreachable, FLOOD_WAIT) or cut off
+   * by a crash. Decided like an outcome, it is written again until it commits (a row left `sending` would never be
+   * tried again while this replica lives); it changes only a row still `sending`, so a second try is harmless.
+   */
   requeue(id: string): Promise<void> {
-    return this.options.repository.requeue(id);
+    return untilRecorded(
+      () => this.options.repository.requeue(id),
+      (failure) =>
+        this.options.logger.warn('queueing a send again failed; writing it again', {
+          messageId: id,
+          ...failure,
+        }),
+    );
   }
 
   /** A failed row is queued again with `request`; false when it was no longer failed. */
