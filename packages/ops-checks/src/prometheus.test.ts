@@ -1,4 +1,4 @@
-import { startDaemon, until } from '@integrations/testing';
+import { startDaemon, waitFor } from '@integrations/testing';
 import { list, read, root, ruleGroups, tool } from './files';
 
 /** Debian's Alertmanager with the project's configuration, on a free port, with its own storage. */
@@ -73,9 +73,11 @@ describe('Prometheus rules and Alertmanager', () => {
       expect(posted.status).toBe(200);
       type Listed = { labels: Record<string, string>; status: { inhibitedBy: string[] } };
       let listed: Listed[] = [];
-      await until(async () => {
+      // Alertmanager lists an alert before its inhibitor has looked at it (a loaded machine shows it): wait for the
+      // three, with the inhibition applied, then check it hit the one alert it should.
+      await waitFor('three alerts listed, one inhibited', async () => {
         listed = (await (await fetch(`${alertmanager.url}/api/v2/alerts`)).json()) as Listed[];
-        return listed.length === 3;
+        return listed.length === 3 && listed.some((a) => a.status.inhibitedBy.length > 0);
       });
       const inhibited = Object.fromEntries(
         listed.map((a) => [
