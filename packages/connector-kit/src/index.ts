@@ -16,7 +16,7 @@ export {
 } from './lifecycle';
 export { writeLifecycle, type LifecycleRow, type LifecycleWrite } from './lifecycle-store';
 export { KeyedQueue } from './keyed-queue';
-export { untilRecorded, type FailedRecord } from './until-recorded';
+export { untilRecorded, type FailedRecord, type RecordOptions } from './until-recorded';
 export { idFromKey, messageIdOf } from './message-id';
 export {
   MessageLedger,

@@ -261,6 +261,21 @@ describe('MessageLedger', () => {
     expect(handedOff.map((event) => messageIdOfEvent(event.envelope))).toEqual(['m1', 'm2', 'm3']);
   });
 
+  it('stops writing a failed record again once the service is stopping, leaving the row to recovery', async () => {
+    const { ledger, values, store, warnings } = setUp();
+    const { inserted } = (await ledger.accept(values('m1'))) as { inserted: Row };
+    await ledger.claim('m1');
+    await ledger.drain(true);
+    store.failures = 1;
+    const sent = { chatId: '42', sentAt: new Date(), patch: { chat_id: '42' } };
+    await expect(ledger.settleSent(inserted, sent, ledger.contextOf(inserted))).rejects.toThrow(
+      'connection lost',
+    );
+    expect(store.settles).toBe(1);
+    expect(warnings).toEqual([]);
+    expect(store.rows.get('m1')?.status).toBe('sending');
+  });
+
   it('throws at once an error that another try would meet again, recording nothing', async () => {
     const { ledger, values, store, warnings } = setUp();
     const { inserted } = (await ledger.accept(values('m1'))) as { inserted: Row };

@@ -74,6 +74,8 @@ export interface MessageLedgerOptions<Row extends LedgerRow, Sender extends Life
  */
 export class MessageLedger<Row extends LedgerRow, Sender extends LifecycleRow = LifecycleRow> {
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** A stop is under way (`drain(true)`): records that fail are no longer written again. */
+  private stopping = false;
   private readonly metrics;
 
   private readonly options: MessageLedgerOptions<Row, Sender> & MessageLedgerDeps;
@@ -224,6 +226,7 @@ export class MessageLedger<Row extends LedgerRow, Sender extends LifecycleRow = 
           messageId: id,
           ...failure,
         }),
+      { stopping: () => this.stopping },
     );
   }
 
@@ -345,6 +348,7 @@ export class MessageLedger<Row extends LedgerRow, Sender extends LifecycleRow = 
           event: event.type,
           ...failure,
         }),
+      { stopping: () => this.stopping },
     );
   }
 
@@ -412,8 +416,12 @@ export class MessageLedger<Row extends LedgerRow, Sender extends LifecycleRow = 
     return job;
   }
 
-  /** Waits for every delivery in flight. */
-  async drain(): Promise<void> {
+  /**
+   * Waits for every delivery in flight. `stopping`: the service is stopping, so a record that fails from now on is
+   * not written again but left `sending`, as a crash leaves it, to the recovery that follows one.
+   */
+  async drain(stopping = false): Promise<void> {
+    if (stopping) this.stopping = true;
     await Promise.allSettled([...this.inFlight]);
   }
 

@@ -12,6 +12,13 @@ export interface FailedRecord {
   error: unknown;
 }
 
+export interface RecordOptions {
+  /** Which errors another try may not meet (default: `isPassingDatabaseError`). */
+  passing?: (error: unknown) => boolean;
+  /** True once the service is stopping: a failed try is then the last. */
+  stopping?: () => boolean;
+}
+
 /**
  * Writes the record of an outcome already decided outside (the platform took the message): should the database
  * fail in a way that passes (`passing`: a lost connection, a lock given up), it is written again, with growing
@@ -22,13 +29,15 @@ export interface FailedRecord {
 export async function untilRecorded<T>(
   write: (attempt: number) => Promise<T>,
   failed: (failure: FailedRecord) => void,
-  passing: (error: unknown) => boolean = isPassingDatabaseError,
+  options: RecordOptions = {},
 ): Promise<T> {
+  const { passing = isPassingDatabaseError, stopping = () => false } = options;
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await write(attempt);
     } catch (error) {
-      if (!passing(error)) throw error;
+      // A stop does not wait on a database that is away: the row is left as a crash leaves it, to recovery.
+      if (!passing(error) || stopping()) throw error;
       const delayMs = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** (attempt - 1));
       failed({ attempt, delayMs, error });
       await sleep(delayMs);

@@ -216,7 +216,7 @@ export async function startAccountConnector(
       await leases.stop();
       await messaging.close();
       messages.stopRetries();
-      await messages.drain();
+      await messages.drain(true);
       await flows.close();
       await live.closeAll();
       calls.close();

@@ -181,8 +181,9 @@ export class AccountMessagesService {
     return rows.length;
   }
 
-  drain(): Promise<void> {
-    return this.deps.ledger.drain();
+  /** Waits for the sends in flight; `stopping` at the service's stop (see `MessageLedger.drain`). */
+  drain(stopping = false): Promise<void> {
+    return this.deps.ledger.drain(stopping);
   }
 
   /** Cancels the waiting retries of some users (their shard moved: its next owner recovers them from the table). */

@@ -147,8 +147,9 @@ export class MessagesService {
     return rows.length;
   }
 
+  /** The stop's wait for the sends in flight (see `MessageLedger.drain`). */
   drain(): Promise<void> {
-    return this.deps.ledger.drain();
+    return this.deps.ledger.drain(true);
   }
 
   /**

@@ -56,6 +56,8 @@ export class MessagesService {
   /** Per recipient of a number: accepted and delivered in the order their commands arrived. */
   private readonly queue = new KeyedQueue();
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** A stop is under way (`drain`). */
+  private stopping = false;
   /** The rows this replica has claimed and not yet settled: never orphans, however long their record takes. */
   private readonly delivering = new Set<string>();
 
@@ -147,8 +149,12 @@ export class MessagesService {
     return settled;
   }
 
-  /** Waits for every delivery in flight. */
+  /**
+   * The stop's wait for every delivery in flight. From now on a record that fails is not written again: the row is
+   * left `sending`, as a crash leaves it, to the orphan sweep.
+   */
   async drain(): Promise<void> {
+    this.stopping = true;
     await Promise.allSettled([...this.inFlight]);
   }
 
@@ -216,6 +222,7 @@ export class MessagesService {
             messageId: row.id,
             ...failure,
           }),
+        { stopping: () => this.stopping },
       );
       this.deps.metrics.sent.inc({ type: row.type });
       this.deps.relay.kick();
