@@ -123,6 +123,8 @@ export class InMemoryMessageStore<
 > implements MessageStore<Row, Sender> {
   readonly rows = new Map<string, Row>();
   readonly events: OutboxEnvelope[] = [];
+  /** The events written with a lease. None is ever published here: one held is `leased` or `pending`. */
+  readonly leased = new Set<string>();
 
   constructor(
     private readonly senders?: { rows: Pick<OwnedRows<Sender>, 'byId'> } & Omit<SenderTable, 'table'>,
@@ -198,8 +200,6 @@ export class InMemoryMessageStore<
     if (leaseMs !== undefined) this.leased.add(event.id);
     return true;
   }
-  /** Events are never published here: one this store holds is `leased` when it was written with a lease. */
-  readonly leased = new Set<string>();
   async eventState(eventId: string): Promise<OutboxEventState> {
     if (!this.events.some((event) => event.id === eventId)) return 'missing';
     return this.leased.has(eventId) ? 'leased' : 'pending';

@@ -20,6 +20,8 @@ class FakeStore extends InMemoryMessageStore<Row> {
   settles = 0;
   failures = 0;
   lostAnswers = 0;
+  /** Settles that meet their own event, written by a commit whose answer was lost (MariaDB's ER_DUP_ENTRY). */
+  duplicates = 0;
   override async settle(
     id: string,
     patch: Partial<Row>,
@@ -34,6 +36,12 @@ class FakeStore extends InMemoryMessageStore<Row> {
     }
     const moved = await super.settle(id, patch, event, whileSending, leaseMs);
     if (moved) this.leases.push(leaseMs);
+    if (this.duplicates > 0) {
+      this.duplicates -= 1;
+      throw Object.assign(new Error(`Duplicate entry '${event.id}' for key 'event_id'`), {
+        code: 'ER_DUP_ENTRY',
+      });
+    }
     if (this.lostAnswers > 0) {
       this.lostAnswers -= 1;
       throw lostConnection('connection lost after the commit');
@@ -82,7 +90,14 @@ function setUp(handOffs?: { leaseMs: number | undefined }) {
       channel_id: null,
       chat_id: null,
     });
-  return { store, registry, kicks, handedOff, warnings, ledger, values };
+  /** A send accepted, claimed, and settled as sent (as Telegram took it). */
+  const sendAndSettle = async (id: string) => {
+    const { inserted } = (await ledger.accept(values(id))) as { inserted: Row };
+    await ledger.claim(id);
+    const sent = { chatId: '42', sentAt: new Date(), patch: { chat_id: '42' } };
+    return ledger.settleSent(inserted, sent, ledger.contextOf(inserted));
+  };
+  return { store, registry, kicks, handedOff, warnings, ledger, values, sendAndSettle };
 }
 
 const messageIdOfEvent = (event: OutboxEnvelope) =>
@@ -189,15 +204,8 @@ describe('MessageLedger', () => {
 
   it('hands a settled event to a relay that takes hand-offs, leased to it, rather than kicking the relay', async () => {
     const handOffs: { leaseMs: number | undefined } = { leaseMs: 60_000 };
-    const { ledger, values, store, kicks, handedOff } = setUp(handOffs);
-    const settleSent = async (id: string) => {
-      const { inserted } = (await ledger.accept(values(id))) as { inserted: Row };
-      await ledger.claim(id);
-      const sent = { chatId: '42', sentAt: new Date(), patch: { chat_id: '42' } };
-      await ledger.settleSent(inserted, sent, ledger.contextOf(inserted));
-      return inserted;
-    };
-    await settleSent('m1');
+    const { ledger, values, store, kicks, handedOff, sendAndSettle } = setUp(handOffs);
+    await sendAndSettle('m1');
     expect(store.leases).toEqual([60_000]);
     expect(handedOff).toEqual([
       { envelope: store.events[0], exchange: 'events', routingKey: 'telegram.message.sent' },
@@ -214,24 +222,18 @@ describe('MessageLedger', () => {
 
     // The relay catching up after a failed publish: the row is written unleased and the relay kicked.
     handOffs.leaseMs = undefined;
-    await settleSent('m3');
+    await sendAndSettle('m3');
     expect(store.leases).toEqual([60_000, undefined]);
     expect(handedOff).toHaveLength(1);
     expect(kicks).toHaveLength(1);
   });
 
   it('writes an outcome again until it commits, and once only when a commit’s answer was lost', async () => {
-    const { ledger, values, store, warnings, handedOff } = setUp({ leaseMs: 60_000 });
-    const sendAndRecord = async (id: string) => {
-      const { inserted } = (await ledger.accept(values(id))) as { inserted: Row };
-      await ledger.claim(id);
-      const sent = { chatId: '42', sentAt: new Date(), patch: { chat_id: '42' } };
-      return ledger.settleSent(inserted, sent, ledger.contextOf(inserted));
-    };
+    const { ledger, values, store, warnings, handedOff, sendAndSettle } = setUp({ leaseMs: 60_000 });
 
     // The database fails twice before the write goes through: the caller is answered `sent` once it did.
     store.failures = 2;
-    expect((await sendAndRecord('m1')).message.status).toBe('sent');
+    expect((await sendAndSettle('m1')).message.status).toBe('sent');
     expect(store.rows.get('m1')?.status).toBe('sent');
     expect(store.settles).toBe(3);
     expect(warnings).toHaveLength(2);
@@ -239,7 +241,7 @@ describe('MessageLedger', () => {
 
     // The commit went through and its answer was lost: the next try finds it recorded and writes no second event.
     store.lostAnswers = 1;
-    await sendAndRecord('m2');
+    await sendAndSettle('m2');
     expect(store.rows.get('m2')?.status).toBe('sent');
     expect(store.settles).toBe(4);
     expect(store.events.map(messageIdOfEvent)).toEqual(['m1', 'm2']);
@@ -262,31 +264,31 @@ describe('MessageLedger', () => {
   });
 
   it('stops writing a failed record again once the service is stopping, leaving the row to recovery', async () => {
-    const { ledger, values, store, warnings } = setUp();
-    const { inserted } = (await ledger.accept(values('m1'))) as { inserted: Row };
-    await ledger.claim('m1');
+    const { ledger, store, warnings, sendAndSettle } = setUp();
     await ledger.drain(true);
     store.failures = 1;
-    const sent = { chatId: '42', sentAt: new Date(), patch: { chat_id: '42' } };
-    await expect(ledger.settleSent(inserted, sent, ledger.contextOf(inserted))).rejects.toThrow(
-      'connection lost',
-    );
+    await expect(sendAndSettle('m1')).rejects.toThrow('connection lost');
     expect(store.settles).toBe(1);
     expect(warnings).toEqual([]);
     expect(store.rows.get('m1')?.status).toBe('sending');
   });
 
+  it('takes a settle that meets its own event for the commit it is (a group write retried item by item)', async () => {
+    const { store, warnings, handedOff, sendAndSettle } = setUp({ leaseMs: 60_000 });
+    store.duplicates = 1;
+    expect((await sendAndSettle('m1')).message.status).toBe('sent');
+    expect(store.settles).toBe(1);
+    expect(warnings).toEqual([]);
+    expect(store.events.map(messageIdOfEvent)).toEqual(['m1']);
+    expect(handedOff.map((event) => messageIdOfEvent(event.envelope))).toEqual(['m1']);
+  });
+
   it('throws at once an error that another try would meet again, recording nothing', async () => {
-    const { ledger, values, store, warnings } = setUp();
-    const { inserted } = (await ledger.accept(values('m1'))) as { inserted: Row };
-    await ledger.claim('m1');
+    const { store, warnings, sendAndSettle } = setUp();
     jest
       .spyOn(store, 'settle')
       .mockRejectedValueOnce(Object.assign(new Error('Data too long'), { code: 'ER_DATA_TOO_LONG' }));
-    const sent = { chatId: '42', sentAt: new Date(), patch: { chat_id: '42' } };
-    await expect(ledger.settleSent(inserted, sent, ledger.contextOf(inserted))).rejects.toThrow(
-      'Data too long',
-    );
+    await expect(sendAndSettle('m1')).rejects.toThrow('Data too long');
     expect(store.settles).toBe(0);
     expect(warnings).toEqual([]);
     expect(store.rows.get('m1')?.status).toBe('sending');

@@ -7,7 +7,7 @@ import {
   type Messaging,
 } from '@integrations/messaging';
 import { telegramMetrics, type Registry } from '@integrations/observability';
-import type { OutboxEnvelope, OutboxHandOff } from '@integrations/persistence';
+import { isPassingDatabaseError, type OutboxEnvelope, type OutboxHandOff } from '@integrations/persistence';
 import type { LifecycleRow } from './lifecycle-store';
 import type { LedgerRow, LedgerValues, MessageStatus, MessageStore } from './messages.repository';
 import { messageIdOf } from './message-id';
@@ -44,7 +44,7 @@ export interface Outcome {
 /**
  * What the ledger uses of the service: events are made by `messaging`, sent by `relay`, counted in `registry`. A
  * relay that takes hand-offs (the service's own) publishes a settled message's event without its claim's trip.
- * `logger` hears of a sent message's record that has to be written again.
+ * `logger` hears of each record (an outcome, a send queued again) that has to be written again.
  */
 export interface MessageLedgerDeps {
   messaging: Pick<Messaging, 'makeEnvelope'>;
@@ -337,10 +337,18 @@ export class MessageLedger<Row extends LedgerRow, Sender extends LifecycleRow = 
       async (attempt) => {
         // A try whose answer was lost may have committed: its event tells (a second event would repeat it).
         if (attempt > 1 && (await this.committedBefore(event))) return true;
-        const moved = await this.settleOnce(id, patch, event, whileSending);
-        // Nothing moved: the lost try may have committed while this one waited for its lock.
-        if (!moved && attempt > 1) return this.committedBefore(event);
-        return moved;
+        let moved: boolean;
+        try {
+          moved = await this.settleOnce(id, patch, event, whileSending);
+        } catch (error) {
+          // An error that does not pass may be this settle meeting its own event: a group write whose answer was
+          // lost is written again item by item, and each item finds what the lost commit wrote.
+          if (!isPassingDatabaseError(error) && (await this.committedBefore(event))) return true;
+          throw error;
+        }
+        // Nothing moved: an earlier write of this settle (a lost answer, the group write retried item by item) may
+        // have committed it, perhaps while this one waited for its lock. Rare, so the extra read costs nothing.
+        return moved || this.committedBefore(event);
       },
       (failure) =>
         this.options.logger.warn("recording a message's outcome failed; writing it again", {

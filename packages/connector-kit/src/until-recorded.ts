@@ -13,15 +13,13 @@ export interface FailedRecord {
 }
 
 export interface RecordOptions {
-  /** Which errors another try may not meet (default: `isPassingDatabaseError`). */
-  passing?: (error: unknown) => boolean;
   /** True once the service is stopping: a failed try is then the last. */
   stopping?: () => boolean;
 }
 
 /**
  * Writes the record of an outcome already decided outside (the platform took the message): should the database
- * fail in a way that passes (`passing`: a lost connection, a lock given up), it is written again, with growing
+ * fail in a way that passes (`isPassingDatabaseError`: a lost connection, a lock given up), it is written again, with growing
  * waits, until it commits. Nothing else may be recorded instead (a sent message recorded as failed invites a second
  * send). Any other error is thrown at once: running it again would fail the same way. `write` gets the attempt's
  * number (1 first) and must be safe to run again after a try whose commit went through while its answer was lost.
@@ -31,13 +29,13 @@ export async function untilRecorded<T>(
   failed: (failure: FailedRecord) => void,
   options: RecordOptions = {},
 ): Promise<T> {
-  const { passing = isPassingDatabaseError, stopping = () => false } = options;
+  const { stopping = () => false } = options;
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await write(attempt);
     } catch (error) {
       // A stop does not wait on a database that is away: the row is left as a crash leaves it, to recovery.
-      if (!passing(error) || stopping()) throw error;
+      if (!isPassingDatabaseError(error) || stopping()) throw error;
       const delayMs = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** (attempt - 1));
       failed({ attempt, delayMs, error });
       await sleep(delayMs);

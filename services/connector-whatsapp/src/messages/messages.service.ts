@@ -211,7 +211,7 @@ export class MessagesService {
         bodyOf(JSON.parse(row.request ?? '{}')),
       );
       // Meta took it: the outcome is decided, and recorded whatever it takes (the plan reads the row as it is, so a
-      // try after one whose commit went through writes nothing more).
+      // try after one whose commit went through adds no second event).
       const settled = await untilRecorded(
         () =>
           store.settleAccepted(row.id, wamid, (current, early) =>
