@@ -556,8 +556,11 @@ describe('connector-telegram-bot against the emulator', () => {
         });
       }
       expect(await control.messages(group.id)).toHaveLength(before);
+      // All the window's calls are this bot's, so the connector-wide breaker may open first: each breaker rolls
+      // its window on its own clock (opossum's buckets start with the breaker), and the wide one may already have
+      // dropped successes that the bot's still counts. Either way one of the two is open.
       expect(await (await fetch(`${connector.url}/metrics`)).text()).toMatch(
-        /circuit_breaker_state\{breaker="bot:[^"]+",service="connector-telegram-bot"\} 2/,
+        /circuit_breaker_state\{breaker="(bot:[^"]+|bot-api)",service="connector-telegram-bot"\} 2/,
       );
       await control.clearFaults();
     });
