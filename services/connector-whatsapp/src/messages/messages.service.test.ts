@@ -27,7 +27,10 @@ const number: NumberRow = {
 const envelope = (extra: Partial<Envelope> = {}): Envelope =>
   ({ ...fakeEnvelope('whatsapp.number.send', {}, { userId: 'alice' }), ...extra }) as Envelope;
 
-function setup(send: () => Promise<{ wamid: string }> = async () => ({ wamid: 'wamid.1' })) {
+function setup(
+  send: () => Promise<{ wamid: string }> = async () => ({ wamid: 'wamid.1' }),
+  metrics = testMetrics(),
+) {
   const store = new FakeMessageStore();
   store.numbers.set(number.id, number);
   const revoked: string[] = [];
@@ -45,7 +48,7 @@ function setup(send: () => Promise<{ wamid: string }> = async () => ({ wamid: 'w
     },
     makeEnvelope: fakeEnvelope,
     relay: { kick: () => undefined },
-    metrics: testMetrics(),
+    metrics,
     logger: quietLogger(),
   });
   const statuses = () =>
@@ -122,6 +125,60 @@ describe('MessagesService', () => {
     expect(store.settleAccepted).toHaveBeenCalledTimes(3);
     expect(statuses()).toEqual(['accepted']);
     expect((await service.get(alice, message.id)).status).toBe('accepted');
+  });
+
+  it('counts a failure once: a plan written again, a redelivered webhook, a lost answer', async () => {
+    const failedCount = async (metrics: ReturnType<typeof testMetrics>) =>
+      (await metrics.failed.get()).values.reduce((sum, v) => sum + v.value, 0);
+    // A failed status overtakes Meta's answer; the answer's record is planned, then its write fails before the
+    // commit and is written again: two plans, one failure.
+    const metrics = testMetrics();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const { service, store } = setup(async () => {
+      await gate;
+      return { wamid: 'wamid.1' };
+    }, metrics);
+    const settle = store.settleAccepted.bind(store);
+    jest
+      .spyOn(store, 'settleAccepted')
+      .mockImplementationOnce(async (id, wamid, plan) => {
+        plan(
+          { ...(await store.find(id))! },
+          store.statuses.filter((s) => s.wamid === wamid),
+        );
+        throw Object.assign(new Error('connection lost before the commit'), { fatal: true });
+      })
+      .mockImplementation(settle);
+    const pending = service.send(alice, { numberId: number.id, to: '15551230001', text: 'hi' }, envelope());
+    const failure = { metaCode: 131047, title: 'Re-engagement message' };
+    await service.applyStatus(status('failed', failure));
+    release();
+    expect(await pending).toMatchObject({ status: 'failed' });
+    expect(store.settleAccepted).toHaveBeenCalledTimes(2);
+    expect(await failedCount(metrics)).toBe(1);
+    await service.applyStatus(status('failed', failure));
+    expect(await failedCount(metrics)).toBe(1);
+
+    // The commit went through and its answer was lost: the next try plans nothing, and the failure still counts.
+    const lost = testMetrics();
+    const second = setup(async () => ({ wamid: 'wamid.2' }), lost);
+    await second.service.applyStatus(status('failed', { ...failure, wamid: 'wamid.2' }));
+    const settleSecond = second.store.settleAccepted.bind(second.store);
+    jest
+      .spyOn(second.store, 'settleAccepted')
+      .mockImplementationOnce(async (...args) => {
+        await settleSecond(...args);
+        throw Object.assign(new Error('connection lost after the commit'), { fatal: true });
+      })
+      .mockImplementation(settleSecond);
+    const message = await second.service.send(
+      alice,
+      { numberId: number.id, to: '15551230002', text: 'x' },
+      envelope(),
+    );
+    expect(message).toMatchObject({ status: 'failed' });
+    expect(await failedCount(lost)).toBe(1);
   });
 
   it("never takes a state back, ignores a redelivered status, and fails with the code of Meta's error", async () => {

@@ -160,6 +160,8 @@ export class MessagesService {
 
   /** A status webhook: kept, and applied to its message when it moves it on (with its event). */
   async applyStatus(update: StatusUpdate): Promise<void> {
+    // The plan of the transaction that committed: a deadlock's retry plans again, and only its plan counts.
+    let written: SettlePlan | undefined;
     const result = await this.deps.store.recordStatus(
       {
         wamid: update.wamid,
@@ -170,11 +172,13 @@ export class MessagesService {
       },
       (row) => {
         const plan = this.planStatuses(row, [update], {});
-        return plan.events.length > 0 ? plan : undefined;
+        written = plan.events.length > 0 ? plan : undefined;
+        return written;
       },
     );
     if (result.duplicate) return;
     this.deps.metrics.statuses.inc({ status: update.status });
+    if (written?.patch.status === 'failed') this.countFailure(written.patch.error_code);
     this.deps.relay.kick();
   }
 
@@ -225,6 +229,9 @@ export class MessagesService {
         { stopping: () => this.stopping },
       );
       this.deps.metrics.sent.inc({ type: row.type });
+      // Counted from the row as recorded, not while planning: a plan written again (a lost connection, a deadlock)
+      // runs more than once, and one whose commit went through but whose answer was lost plans nothing the next time.
+      if (settled.status === 'failed') this.countFailure(settled.error_code);
       this.deps.relay.kick();
       return { message: toWhatsAppMessage(settled) };
     } catch (raw) {
@@ -248,10 +255,14 @@ export class MessagesService {
       this.statusEvent(failed, new Date(), ctx),
     );
     if (moved) {
-      this.deps.metrics.failed.inc({ code: error.code });
+      this.countFailure(error.code);
       this.deps.relay.kick();
     }
     return moved;
+  }
+
+  private countFailure(code: string | null | undefined): void {
+    this.deps.metrics.failed.inc({ code: code ?? 'UNKNOWN' });
   }
 
   /**
@@ -292,7 +303,6 @@ export class MessagesService {
           },
           update.at,
         );
-        this.deps.metrics.failed.inc({ code: error.code });
       } else move({ delivery: update.status }, update.at);
     }
     return { patch, events };
