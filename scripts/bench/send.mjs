@@ -10,7 +10,9 @@
 // accept plus the CPU the rest of the pipeline takes from it on this machine). For each path it also says where
 // the cost goes (see costs.mjs): CPU ms per send of every process, and per send the broker publishes and
 // deliveries, SQL statements, Redis commands and HTTP calls. Afterwards every chat is counted in the emulator:
-// nothing lost, nothing sent twice. BENCH_JSON=<file> writes the results as JSON as well.
+// nothing lost, nothing sent twice. BENCH_JSON=<file> writes the results as JSON as well. Before the paths, the
+// stack is measured at rest for BENCH_IDLE_MS (3,000 by default): its pollers' SQL statements and Redis commands
+// per second and each process's CPU, printed, and subtracted from every path's costs.
 //   pnpm exec tsc -b && node scripts/bench/send.mjs
 //   BENCH_REQUESTS=2000 BENCH_LOADS=1,16,64 BENCH_BOTS=20 BENCH_JSON=bench.json node scripts/bench/send.mjs
 import { randomBytes } from 'node:crypto';
@@ -310,7 +312,16 @@ async function main() {
     httpProcesses: { api: apiProcess.pid, emulator: emulatorProcess.pid },
   });
   await broker.settled();
-  const idle = await costs.idle();
+  const idle = await costs.idle(Number(process.env.BENCH_IDLE_MS ?? 3000));
+  // What the stack costs doing nothing (its pollers and timers): subtracted from every path's costs below.
+  const idleCpu = Object.entries(idle.cpu)
+    .filter(([name]) => name !== 'client')
+    .map(([name, seconds]) => `${name} ${(seconds * 1000).toFixed(1)}`)
+    .join(', ');
+  console.log(
+    `At rest: ${idle.sql.toFixed(1)} SQL statements/s, ${idle.redis.toFixed(1)} Redis commands/s; ` +
+      `CPU ms/s ${idleCpu}`,
+  );
 
   const rows = [];
   const byPath = {};
@@ -425,6 +436,7 @@ async function main() {
       cpuMsPerSend: headline.cpuMsPerSend,
       writeSyscallsPerSend: headline.writesPerSend,
       perSend,
+      atRest: { sqlPerSec: idle.sql, redisPerSec: idle.redis },
       lost,
       duplicated,
     };
