@@ -2,14 +2,24 @@
 // The floors under a send on this machine, measured one at a time (latency of one operation, nothing else in
 // flight): what a durable send cannot cost less than, whatever our code does. A send that must survive a crash
 // writes a quorum queue (its confirm waits for an fsync) and commits in MariaDB (an fsync per commit with
-// innodb_flush_log_at_trx_commit=1); a commit's latency is the disk's, not ours.
-//   node scripts/bench/floors.mjs            BENCH_N=200 node scripts/bench/floors.mjs
+// innodb_flush_log_at_trx_commit=1); a commit's latency is the disk's, not ours. Some are timed twice: back to back,
+// and after BENCH_GAP_MS (7 by default) of idle before each, as each process of a send's path is idle between its
+// turns at one in flight.
+//   node scripts/bench/floors.mjs            BENCH_N=200 BENCH_GAP_MS=7 node scripts/bench/floors.mjs
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createVhost, deleteVhost, postRaw, report } from './lib.mjs';
+import {
+  createVhost,
+  deleteVhost,
+  freePort,
+  postRaw,
+  report,
+  startEmulatorProcess,
+  stopServices,
+} from './lib.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const fromKit = createRequire(path.join(root, 'packages/persistence/package.json'));
@@ -19,12 +29,20 @@ const { Redis } = fromApi('ioredis');
 const amqp = createRequire(path.join(root, 'packages/messaging/package.json'))('amqplib');
 const { Messaging } = fromApi('@integrations/messaging');
 const n = Number(process.env.BENCH_N ?? 200);
+/** About how long each process of a send's path sits idle between its turns at one in flight. */
+const gapMs = Number(process.env.BENCH_GAP_MS ?? 7);
+const { Api } = createRequire(path.join(root, 'services/connector-telegram-bot/package.json'))('grammy');
 
-/** Runs `op` n times, one at a time, after a few warm-ups; answers the latencies in ms, ascending. */
-async function time(op) {
-  for (let i = 0; i < 10; i += 1) await op(i);
+/**
+ * Runs `op` n times, one at a time, after a few warm-ups; answers the latencies in ms, ascending. With `gapMs`,
+ * each run waits that long first: the processes go idle in between, as each one in a send's path does between its
+ * turns at one in flight.
+ */
+async function time(op, { gapMs = 0, warmUps = 10 } = {}) {
+  for (let i = 0; i < warmUps; i += 1) await op(i);
   const samples = [];
   for (let i = 0; i < n; i += 1) {
+    if (gapMs > 0) await new Promise((resolve) => setTimeout(resolve, gapMs));
     const start = process.hrtime.bigint();
     await op(i);
     samples.push(Number(process.hrtime.bigint() - start) / 1e6);
@@ -61,6 +79,7 @@ async function redis() {
   await client.connect();
   try {
     report('Redis PING', await time(() => client.ping()));
+    report(`Redis PING, ${gapMs} ms idle before each`, await time(() => client.ping(), { gapMs }));
   } finally {
     client.disconnect();
   }
@@ -174,8 +193,43 @@ async function httpRoundTrip() {
   }
 }
 
+/**
+ * The Bot API call the send benchmark's baseline makes (grammY → the emulator, in its own process), back to back as
+ * the baseline runs it and after the idle time a process in the send's path has between its turns. On a VM whose
+ * idle vCPUs halt, waking a process that went idle is dear, and a path of many hops pays it at each one.
+ */
+async function emulatorCall() {
+  const port = await freePort();
+  await startEmulatorProcess(root, { port });
+  const base = `http://127.0.0.1:${port}`;
+  const control = async (p, body) =>
+    (
+      await fetch(`${base}/_emulator${p}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+    ).json();
+  try {
+    const bot = await control('/bots', { username: 'floor_bot' });
+    const chat = await control('/chats', {
+      type: 'supergroup',
+      title: 'floor',
+      members: [{ botId: bot.id, role: 'member' }],
+    });
+    const api = new Api(bot.token, { apiRoot: base });
+    const send = (i) => api.sendMessage(chat.id, `floor ${i}`);
+    // As many warm-ups as the send benchmark's, for V8 to have compiled grammY's path.
+    report('grammY sendMessage to the emulator', await time(send, { warmUps: 2000 }));
+    report(`grammY sendMessage, ${gapMs} ms idle before each`, await time(send, { gapMs }));
+  } finally {
+    await stopServices();
+  }
+}
+
 console.log(`floors on this machine, ${n} sequential operations each (p50 / p99 in ms)`);
 await mariadb();
 await redis();
 await rabbitmq();
 await httpRoundTrip();
+await emulatorCall();
