@@ -1,3 +1,4 @@
+import { lostConnection } from '@integrations/testing';
 import { DomainError, type Envelope } from '@integrations/contracts';
 import type { HandedOffEvent, OutboxEnvelope } from '@integrations/persistence';
 import { Registry } from 'prom-client';
@@ -7,9 +8,6 @@ import type { LedgerRow, LedgerValues } from './messages.repository';
 import { idFromKey, messageIdOf } from './message-id';
 
 type Row = LedgerRow & { account_id: string; recipient: string };
-
-/** What mysql2 throws when the connection goes: `fatal`, so worth another try. */
-const lostConnection = (message: string) => Object.assign(new Error(message), { fatal: true });
 
 /**
  * The ledger's store in memory: the same answers as the SQL one, the events it enqueued and their leases. `failures`

@@ -5,3 +5,4 @@ export * from './until';
 export * from './tcp-proxy';
 export * from './daemon';
 export * from './redis-monitor';
+export * from './lost-connection';

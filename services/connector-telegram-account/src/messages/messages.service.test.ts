@@ -1,3 +1,4 @@
+import { lostConnection } from '@integrations/testing';
 import { InMemoryMessageStore, RecordingOutbox } from '@integrations/connector-kit';
 import { DomainError, type Envelope } from '@integrations/contracts';
 import { makeEnvelope } from '@integrations/messaging';
@@ -113,7 +114,7 @@ describe('AccountMessagesService (in memory)', () => {
     const settle = store.settle.bind(store);
     jest
       .spyOn(store, 'settle')
-      .mockRejectedValueOnce(Object.assign(new Error('connection lost'), { fatal: true }))
+      .mockRejectedValueOnce(lostConnection())
       .mockImplementation((...args) => settle(...args));
     const caller = { userId: 'alice', admin: false };
     const message = await service.send(caller, { accountId: 'a1', to: '@bob', text: 'hi' }, command('alice'));
@@ -250,9 +251,7 @@ describe('AccountMessagesService (in memory)', () => {
 
   it('records a refused post as failed even when marking its channel fails', async () => {
     const { service, store, channels, telegram } = setUp();
-    jest
-      .spyOn(channels, 'markWriteForbidden')
-      .mockRejectedValueOnce(Object.assign(new Error('connection lost'), { fatal: true }));
+    jest.spyOn(channels, 'markWriteForbidden').mockRejectedValueOnce(lostConnection());
     telegram.answer = () => {
       throw rpc(403, 'CHAT_WRITE_FORBIDDEN');
     };

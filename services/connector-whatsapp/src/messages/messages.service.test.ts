@@ -1,3 +1,4 @@
+import { lostConnection } from '@integrations/testing';
 import type { Envelope, WhatsAppMessageStatusEvent } from '@integrations/contracts';
 import { GraphApiError } from '../graph/graph-client';
 import type { NumberRow } from '../numbers/numbers.repository';
@@ -110,10 +111,10 @@ describe('MessagesService', () => {
     const settle = store.settleAccepted.bind(store);
     jest
       .spyOn(store, 'settleAccepted')
-      .mockRejectedValueOnce(Object.assign(new Error('connection lost'), { fatal: true }))
+      .mockRejectedValueOnce(lostConnection())
       .mockImplementationOnce(async (...args) => {
         await settle(...args); // committed, and the answer lost on the way back
-        throw Object.assign(new Error('connection lost after the commit'), { fatal: true });
+        throw lostConnection('connection lost after the commit');
       })
       .mockImplementation(settle);
     const message = await service.send(
@@ -147,7 +148,7 @@ describe('MessagesService', () => {
           { ...(await store.find(id))! },
           store.statuses.filter((s) => s.wamid === wamid),
         );
-        throw Object.assign(new Error('connection lost before the commit'), { fatal: true });
+        throw lostConnection('connection lost before the commit');
       })
       .mockImplementation(settle);
     const pending = service.send(alice, { numberId: number.id, to: '15551230001', text: 'hi' }, envelope());
@@ -169,7 +170,7 @@ describe('MessagesService', () => {
       .spyOn(second.store, 'settleAccepted')
       .mockImplementationOnce(async (...args) => {
         await settleSecond(...args);
-        throw Object.assign(new Error('connection lost after the commit'), { fatal: true });
+        throw lostConnection('connection lost after the commit');
       })
       .mockImplementation(settleSecond);
     const message = await second.service.send(
