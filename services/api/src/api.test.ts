@@ -1,7 +1,18 @@
 import { DomainError, type Envelope } from '@integrations/contracts';
+import { infra } from '@integrations/testing';
+import { Redis } from 'ioredis';
 import { SignJWT } from 'jose';
 import { loadConfig } from './config';
 import { bot, SECRET, startHarness, type Harness } from '../test/harness';
+
+/** What the fake connector serves: the harness's defaults and account requests (their shard queues). */
+const SERVED = [
+  'telegram.bot.#',
+  'telegram.channel.#',
+  'telegram.account.#',
+  'audit.logs.query',
+  'audit.stats.query',
+];
 
 describe('api', () => {
   let h: Harness;
@@ -48,6 +59,10 @@ describe('api', () => {
               };
         case 'telegram.bot.message.get':
           return { id: data['id'], status: 'sent', chatId: '42', telegramMessageId: '55' };
+        case 'telegram.account.send':
+          return { id: data['messageId'], status: 'sent', chatId: '@someone', telegramMessageId: '56' };
+        case 'telegram.account.message.get':
+          return { id: data['id'], status: 'sent', chatId: '@someone', telegramMessageId: '56' };
         case 'audit.logs.query':
           return { items: [], nextCursor: null };
         case 'audit.stats.query':
@@ -60,7 +75,7 @@ describe('api', () => {
         default:
           throw new DomainError('NOT_FOUND', 'unknown');
       }
-    });
+    }, SERVED);
     alice = await h.token('alice');
   });
   afterAll(() => h?.close());
@@ -206,7 +221,7 @@ describe('api', () => {
 
   it('answers 504 UPSTREAM_TIMEOUT when no connector answers', async () => {
     await expectProblem(
-      await call('/api/integrations/telegram/accounts', { token: alice }),
+      await call('/api/integrations/whatsapp/numbers', { token: alice }),
       504,
       'UPSTREAM_TIMEOUT',
     );
@@ -278,6 +293,45 @@ describe('api', () => {
       (e) => e.type === 'telegram.bot.send' && (e.data as { async?: boolean }).async,
     );
     expect(send?.idempotencykey).toBe(message.id);
+  });
+
+  it("records a send's owner before answering when its count took no trip (a block held by the replica)", async () => {
+    const sender = await h.token('steady-sender');
+    const send = async () => {
+      const res = await call('/api/integrations/telegram/accounts/acc-1/send', {
+        method: 'POST',
+        token: sender,
+        body: JSON.stringify({ to: '@someone', text: 'hi' }),
+      });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { id: string }).id;
+    };
+    // The first send takes a block of the default send limit; the second is admitted from it, without Redis.
+    await send();
+    const id = await send();
+    const status = await call(`/api/integrations/messages/${id}`, { token: sender });
+    expect(status.status).toBe(200);
+    // Without the record the bot connector, first in the registry, would be asked (and, here, would answer).
+    const asked = h.received.filter((e) => (e.data as { id?: string }).id === id).map((e) => e.type);
+    expect(asked).toEqual(['telegram.account.message.get']);
+  });
+
+  it("writes no owner record for a bot's message: a lookup asks the bot connector first anyway", async () => {
+    const res = await call('/api/integrations/telegram/bots/b-1/send', {
+      method: 'POST',
+      token: alice,
+      body: JSON.stringify({ chatId: '42', text: 'no record needed' }),
+    });
+    const { id } = (await res.json()) as { id: string };
+    const redis = new Redis(infra.redisUrl);
+    try {
+      expect(await redis.exists(`${h.config.redisPrefix}owner:message:${id}`)).toBe(0);
+    } finally {
+      redis.disconnect();
+    }
+    expect((await call(`/api/integrations/messages/${id}`, { token: alice })).status).toBe(200);
+    const asked = h.received.filter((e) => (e.data as { id?: string }).id === id).map((e) => e.type);
+    expect(asked).toEqual(['telegram.bot.message.get']);
   });
 
   it('asks the audit-log for message statistics over a bounded number of days', async () => {

@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import type { AuthedRequest } from '../auth/auth.guard';
 import type { ApiConfig } from '../config';
 import { type ConnectorName, isConnectorName } from '../platforms/registry';
-import { OWNER_TTL_S, ownerKey } from '../telegram/resource-owner';
+import { firstAsked, OWNER_TTL_S, ownerKey } from '../telegram/resource-owner';
 import { messageIdFor, type SendPlan } from '../telegram/send-flow';
 import { TOKENS } from '../tokens';
 import { ipCountDeferred } from './middleware';
@@ -21,7 +21,8 @@ export type SendOwner = { connector: ConnectorName } | { channelInParam: 'id' };
 
 /**
  * A send route: counted against the per-user send limit (`RATE_LIMIT_SENDS`) alone, and its message id made here
- * so that the message's owner is recorded in the same Redis round trip as the count.
+ * so that the message's owner is recorded in the same Redis round trip as the count, when the count makes one (a
+ * send admitted from a block this replica holds makes none; `SendFlow` then records a known owner meanwhile).
  */
 export const SendRoute = (owner: SendOwner) => SetMetadata(SEND_KEY, owner);
 
@@ -65,14 +66,18 @@ export class RateLimitGuard implements CanActivate {
     const messageId = messageIdFor(req);
     const prefix = this.config.redisPrefix;
     const channelId = 'channelInParam' in send ? String(req.params[send.channelInParam]) : '';
-    const record: OwnerRecord = {
-      key: ownerKey(prefix, 'message', messageId),
-      owner:
-        'connector' in send
-          ? { value: send.connector }
-          : { copyFrom: ownerKey(prefix, 'channel', channelId) },
-      ttlSeconds: OWNER_TTL_S,
-    };
+    // A message of the connector asked first needs no record (see `ResourceOwners.remember`).
+    const record: OwnerRecord | undefined =
+      'connector' in send && send.connector === firstAsked(this.config.connectors, 'message')
+        ? undefined
+        : {
+            key: ownerKey(prefix, 'message', messageId),
+            owner:
+              'connector' in send
+                ? { value: send.connector }
+                : { copyFrom: ownerKey(prefix, 'channel', channelId) },
+            ttlSeconds: OWNER_TTL_S,
+          };
     const { owner } = await this.limits.admit([['send', req.principal.sub]], res, record);
     return { messageId, owner: isConnectorName(owner) ? owner : undefined, recorded: owner !== undefined };
   }

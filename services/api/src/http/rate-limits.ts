@@ -3,6 +3,7 @@ import { apiMetrics, type Registry } from '@integrations/observability';
 import type { Response } from 'express';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { HeldBlocks } from './held-blocks';
 
 export interface RateRule {
   /** Requests allowed per window. */
@@ -31,47 +32,77 @@ export interface OwnerRecord {
 }
 
 /**
- * Fixed-window counters, in order: each is counted (INCR, the window set on the first), and the first one over
- * its limit stops the rest, as separate limiters would. Then, when asked and nothing was over, the owner record.
- * One round trip per request, whatever it counts. Answers `{exceeded index (1-based) or 0, [count, pttl]..., owner}`.
+ * Fixed-window counters, in order: each takes a block of up to `block` of its window's requests (INCRBY, the window
+ * set on the first), never past its limit; the first one with nothing left stops the rest, as separate limiters
+ * would. Then, when asked and nothing was over, the owner record. One round trip per request, whatever it counts.
+ * Answers `{exceeded index (1-based) or 0, [count, pttl, granted]..., owner}`.
  */
 const ADMIT = `
 local n = tonumber(ARGV[1])
 local counts = {}
 for i = 1, n do
-  local limit = tonumber(ARGV[2 * i])
-  local window = tonumber(ARGV[2 * i + 1])
-  local count = redis.call('INCR', KEYS[i])
+  local limit = tonumber(ARGV[3 * i - 1])
+  local window = tonumber(ARGV[3 * i])
+  local block = tonumber(ARGV[3 * i + 1])
+  local count = tonumber(redis.call('GET', KEYS[i]) or '0')
+  local granted = math.min(block, limit - count)
   local ttl = window
-  if count == 1 then redis.call('PEXPIRE', KEYS[i], window) else ttl = redis.call('PTTL', KEYS[i]) end
+  if granted > 0 then
+    count = redis.call('INCRBY', KEYS[i], granted)
+    if count == granted then redis.call('PEXPIRE', KEYS[i], window) else ttl = redis.call('PTTL', KEYS[i]) end
+  else
+    granted = 0
+    ttl = redis.call('PTTL', KEYS[i])
+  end
   counts[#counts + 1] = count
   counts[#counts + 1] = ttl
-  if count > limit then return {i, counts, false} end
+  counts[#counts + 1] = granted
+  if granted == 0 then return {i, counts, false} end
 end
 local owner = false
 if #KEYS > n then
-  owner = ARGV[2 * n + 2]
+  owner = ARGV[3 * n + 2]
   if owner == '' then owner = redis.call('GET', KEYS[n + 2]) end
-  if owner then redis.call('SET', KEYS[n + 1], owner, 'EX', ARGV[2 * n + 3]) end
+  if owner then redis.call('SET', KEYS[n + 1], owner, 'EX', ARGV[3 * n + 3]) end
 end
 return {0, counts, owner}
 `;
 
 type AdmitReply = [exceeded: number, counts: number[], owner: string | null];
 
+/**
+ * How many requests of a counter one trip takes: 1 % of a large limit, so that the requests the replicas hold
+ * unused when a window ends stay a small part of it; one at a time for small limits and for connect attempts,
+ * whose strict limit is counted request by request.
+ */
+export function blockOf(scope: Scope, rule: RateRule): number {
+  return scope === 'sensitive' ? 1 : Math.max(1, Math.floor(rule.points / 100));
+}
+
 /** The client with the script defined on it (ioredis sends EVALSHA, and the script itself once if unknown). */
 type AdmittingRedis = Redis & {
   integrationsAdmit(numKeys: number, ...args: (string | number)[]): Promise<AdmitReply>;
 };
 
+/** A counter as one request left it: what the RateLimit-* headers say, and whether it was over its limit. */
+interface Counted {
+  count: number;
+  msBeforeNext: number;
+  exceeded: boolean;
+}
+
 /**
  * Fixed-window limits kept in Redis, so they hold across api replicas: per client IP, per user, stricter per user
  * for connect attempts, and per user for sends. A request's counters (and a send's owner record) are one script
- * call: one round trip. When Redis fails, in-memory limiters of the same size take over per replica (the old
- * insurance), so an outage neither blocks nor unlimits; the owner record is then skipped (lookups fall back).
+ * call: one round trip. A counter with a large limit is taken in blocks of 1 % of it (`blockOf`), which this replica
+ * then admits from memory: a busy user's requests cost one trip per block instead of one each, and the replicas
+ * together still never admit more than the limit (ADR 0025). When Redis fails, in-memory limiters of the same size
+ * take over per replica (the old insurance), so an outage neither blocks nor unlimits; the owner record is then
+ * skipped (lookups fall back).
  */
 export class RateLimits {
   private readonly insurance: Record<Scope, RateLimiterMemory>;
+  private readonly held = new HeldBlocks();
   private readonly limited;
 
   constructor(
@@ -107,41 +138,92 @@ export class RateLimits {
 
   /**
    * Counts the request against each `[scope, key]` in order; sets the RateLimit-* headers of the last one counted;
-   * throws RATE_LIMITED (with Retry-After) past a limit. With `record`, also writes the owner record and answers
-   * the owner written (undefined when none was known, or Redis was down).
+   * throws RATE_LIMITED (with Retry-After) past a limit. With `record`, also writes the owner record when the
+   * request goes to Redis anyway, or when the owner must be copied from another record, and answers the owner
+   * written; it answers no owner when none was written (none known, Redis down, or every counter admitted from a
+   * held block: the caller then writes the record of a known owner itself, see `SendFlow`).
    */
   async admit(counters: [Scope, string][], res: Response, record?: OwnerRecord): Promise<{ owner?: string }> {
     const rules = this.rules();
     const keys = counters.map(([scope, key]) => this.counterKey(scope, key));
-    const args: (string | number)[] = [
-      counters.length,
-      ...counters.flatMap(([scope]) => [rules[scope].points, rules[scope].windowSeconds * 1000]),
-    ];
-    if (record) {
-      keys.push(record.key, 'value' in record.owner ? record.key : record.owner.copyFrom);
-      args.push('value' in record.owner ? record.owner.value : '', record.ttlSeconds);
+    const counted: (Counted | undefined)[] = keys.map((key) => {
+      const held = this.held.take(key, Date.now());
+      return held && { ...held, exceeded: false };
+    });
+    const asked = counters.flatMap((_, i) => (counted[i] ? [] : [i]));
+    let owner: string | null = null;
+    if (asked.length > 0 || (record && 'copyFrom' in record.owner)) {
+      try {
+        owner = await this.ask(counters, keys, asked, counted, record);
+      } catch {
+        // Redis is away: the counters it was asked for are counted in this replica's memory (the held blocks still
+        // count), and no owner record is written.
+        if (asked.length > 0)
+          return this.admitInMemory(
+            asked.map((i) => counters[i] as [Scope, string]),
+            res,
+          );
+      }
     }
-    let reply: AdmitReply;
-    try {
-      reply = await (this.redis as AdmittingRedis).integrationsAdmit(keys.length, ...keys, ...args);
-    } catch {
-      await this.admitInMemory(counters, res);
-      return {};
-    }
-    const [exceeded, counts, owner] = reply;
-    const last = exceeded > 0 ? exceeded - 1 : counters.length - 1;
+    const over = counted.findIndex((c) => c?.exceeded);
+    const last = over >= 0 ? over : counted.length - 1;
     const scope = counters[last]?.[0];
-    if (scope) {
-      const count = Number(counts[2 * last]);
-      const ttlMs = Number(counts[2 * last + 1]);
-      this.headers(res, rules[scope], rules[scope].points - count, ttlMs);
-      if (exceeded > 0) this.refuse(scope, ttlMs);
+    const state = counted[last];
+    if (scope && state) {
+      this.headers(res, rules[scope], rules[scope].points - state.count, state.msBeforeNext);
+      if (state.exceeded) this.refuse(scope, state.msBeforeNext);
     }
     return owner ? { owner } : {};
   }
 
+  /**
+   * One script call for the counters this replica holds no block of (`asked`, in order) and the owner record: fills
+   * `counted` for those the script reached, keeps the rest of each block granted, and answers the owner written.
+   */
+  private async ask(
+    counters: [Scope, string][],
+    keys: string[],
+    asked: number[],
+    counted: (Counted | undefined)[],
+    record: OwnerRecord | undefined,
+  ): Promise<string | null> {
+    const rules = this.rules();
+    const scriptKeys = asked.map((i) => keys[i] as string);
+    const args: (string | number)[] = [
+      asked.length,
+      ...asked.flatMap((i) => {
+        const [scope] = counters[i] as [Scope, string];
+        const rule = rules[scope];
+        return [rule.points, rule.windowSeconds * 1000, blockOf(scope, rule)];
+      }),
+    ];
+    if (record) {
+      scriptKeys.push(record.key, 'value' in record.owner ? record.key : record.owner.copyFrom);
+      args.push('value' in record.owner ? record.owner.value : '', record.ttlSeconds);
+    }
+    const askedAt = Date.now();
+    const [, counts, owner] = await (this.redis as AdmittingRedis).integrationsAdmit(
+      scriptKeys.length,
+      ...scriptKeys,
+      ...args,
+    );
+    asked.forEach((i, j) => {
+      if (3 * j >= counts.length) return;
+      const countAfter = Number(counts[3 * j]);
+      const msBeforeNext = Math.max(0, Number(counts[3 * j + 1]));
+      const granted = Number(counts[3 * j + 2]);
+      if (granted === 0) {
+        counted[i] = { count: countAfter, msBeforeNext, exceeded: true };
+        return;
+      }
+      this.held.keep(keys[i] as string, granted - 1, countAfter, msBeforeNext, askedAt);
+      counted[i] = { count: countAfter - (granted - 1), msBeforeNext, exceeded: false };
+    });
+    return owner;
+  }
+
   /** The same counters in this replica's memory, while Redis is not answering. */
-  private async admitInMemory(counters: [Scope, string][], res: Response): Promise<void> {
+  private async admitInMemory(counters: [Scope, string][], res: Response): Promise<{ owner?: string }> {
     const rules = this.rules();
     for (const [scope, key] of counters) {
       try {
@@ -153,6 +235,7 @@ export class RateLimits {
         this.refuse(scope, error.msBeforeNext);
       }
     }
+    return {};
   }
 
   private refuse(scope: Scope, msBeforeNext: number): never {

@@ -15,7 +15,7 @@ import { SendableResources } from './sendable';
 export interface SendPlan {
   messageId: string;
   owner?: Owner;
-  /** The message's owner record is written. */
+  /** The message's owner record is written (the guard's count went to Redis and took it along). */
   recorded: boolean;
 }
 
@@ -70,8 +70,14 @@ export class SendFlow {
       const plan = (req as AuthedRequest & { sendPlan?: SendPlan }).sendPlan;
       const messageId = plan?.messageId ?? messageIdFor(req);
       const async = prefersAsync(prefer);
-      if (target.owner && !plan?.recorded) await this.owners.remember('message', messageId, target.owner);
+      // The owner record is written while the command travels, and is in place before the answer. It only saves a
+      // later `GET` from asking each connector in turn, so a failed write does not fail a send that went out.
+      const remembered =
+        target.owner && !plan?.recorded
+          ? this.owners.remember('message', messageId, target.owner).catch(() => undefined)
+          : undefined;
       const message = await this.sendOrPublish(req.principal.sub, target, messageId, async, plan);
+      await remembered;
       if (!async) return { status: 200, body: message };
       return {
         status: 202,

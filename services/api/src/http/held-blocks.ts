@@ -1,0 +1,75 @@
+/** Requests of one counter's window that this replica took from Redis together and has not admitted yet. */
+interface Block {
+  left: number;
+  /** The shared count just after the block was taken: it includes the whole block. */
+  countAfter: number;
+  /** When the window ends, on this replica's clock (ms since the epoch). */
+  endsAt: number;
+}
+
+const SAME_WINDOW_MS = 500;
+
+/** Where a request admitted from a block leaves its counter, for the RateLimit-* headers. */
+export interface HeldCount {
+  /** The counter as this replica sees it: the shared count less what it still holds. */
+  count: number;
+  msBeforeNext: number;
+}
+
+/**
+ * The blocks of shared rate counters this replica holds (see `RateLimits`). A block is only ever taken within the
+ * limit, so the replicas together never admit more than it; what a replica holds when the window ends is simply not
+ * used. The map is bounded: past `maxKeys`, ended blocks go first, then the oldest, whose requests are lost the same
+ * way (a refusal a little early, never a request too many).
+ */
+export class HeldBlocks {
+  private readonly blocks = new Map<string, Block>();
+
+  constructor(private readonly maxKeys = 10_000) {}
+
+  /** Admits one request from the key's block, or answers undefined when this replica holds none of its window. */
+  take(key: string, now: number): HeldCount | undefined {
+    const block = this.blocks.get(key);
+    if (!block) return undefined;
+    if (block.endsAt <= now) {
+      this.blocks.delete(key);
+      return undefined;
+    }
+    block.left -= 1;
+    if (block.left === 0) this.blocks.delete(key);
+    return { count: block.countAfter - block.left, msBeforeNext: block.endsAt - now };
+  }
+
+  /**
+   * Keeps `left` requests of a block Redis granted (the rest of it admitted the request that took it). `askedAt` is
+   * when the trip left: the window's end is counted from it, so this replica's block ends no later than Redis's
+   * window. A block taken in the same window as one still held (by concurrent requests) adds to it; windows last
+   * whole seconds and follow one another, so two ends less than half a second apart are the same window's.
+   */
+  keep(key: string, left: number, countAfter: number, msBeforeNext: number, askedAt: number): void {
+    if (left <= 0) return;
+    const endsAt = askedAt + msBeforeNext;
+    const held = this.blocks.get(key);
+    if (held && Math.abs(held.endsAt - endsAt) < SAME_WINDOW_MS) {
+      held.left += left;
+      held.countAfter = Math.max(held.countAfter, countAfter);
+      return;
+    }
+    this.blocks.delete(key);
+    this.blocks.set(key, { left, countAfter, endsAt });
+    if (this.blocks.size > this.maxKeys) this.shed(askedAt);
+  }
+
+  get size(): number {
+    return this.blocks.size;
+  }
+
+  private shed(now: number): void {
+    for (const [key, block] of this.blocks) if (block.endsAt <= now) this.blocks.delete(key);
+    // Maps iterate in insertion order: the oldest blocks go first.
+    for (const key of this.blocks.keys()) {
+      if (this.blocks.size <= this.maxKeys) break;
+      this.blocks.delete(key);
+    }
+  }
+}
