@@ -1,6 +1,4 @@
 import { DomainError, type Envelope } from '@integrations/contracts';
-import { infra } from '@integrations/testing';
-import { Redis } from 'ioredis';
 import { SignJWT } from 'jose';
 import { loadConfig } from './config';
 import { bot, SECRET, startHarness, type Harness } from '../test/harness';
@@ -314,24 +312,6 @@ describe('api', () => {
     // Without the record the bot connector, first in the registry, would be asked (and, here, would answer).
     const asked = h.received.filter((e) => (e.data as { id?: string }).id === id).map((e) => e.type);
     expect(asked).toEqual(['telegram.account.message.get']);
-  });
-
-  it("writes no owner record for a bot's message: a lookup asks the bot connector first anyway", async () => {
-    const res = await call('/api/integrations/telegram/bots/b-1/send', {
-      method: 'POST',
-      token: alice,
-      body: JSON.stringify({ chatId: '42', text: 'no record needed' }),
-    });
-    const { id } = (await res.json()) as { id: string };
-    const redis = new Redis(infra.redisUrl);
-    try {
-      expect(await redis.exists(`${h.config.redisPrefix}owner:message:${id}`)).toBe(0);
-    } finally {
-      redis.disconnect();
-    }
-    expect((await call(`/api/integrations/messages/${id}`, { token: alice })).status).toBe(200);
-    const asked = h.received.filter((e) => (e.data as { id?: string }).id === id).map((e) => e.type);
-    expect(asked).toEqual(['telegram.bot.message.get']);
   });
 
   it('asks the audit-log for message statistics over a bounded number of days', async () => {

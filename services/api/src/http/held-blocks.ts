@@ -3,7 +3,7 @@ interface Block {
   left: number;
   /** The shared count just after the block was taken: it includes the whole block. */
   countAfter: number;
-  /** When the window ends, on this replica's clock (ms since the epoch). */
+  /** When the window ends, on this replica's monotonic clock (`performance.now()`), which no clock step moves. */
   endsAt: number;
 }
 
@@ -19,8 +19,8 @@ export interface HeldCount {
 /**
  * The blocks of shared rate counters this replica holds (see `RateLimits`). A block is only ever taken within the
  * limit, so the replicas together never admit more than it; what a replica holds when the window ends is simply not
- * used. The map is bounded: past `maxKeys`, ended blocks go first, then the oldest, whose requests are lost the same
- * way (a refusal a little early, never a request too many).
+ * used. The map is bounded: past `maxKeys`, the oldest block goes, whose requests are lost the same way (a refusal a
+ * little early, never a request too many); an ended block goes when it is next asked for.
  */
 export class HeldBlocks {
   private readonly blocks = new Map<string, Block>();
@@ -57,19 +57,11 @@ export class HeldBlocks {
     }
     this.blocks.delete(key);
     this.blocks.set(key, { left, countAfter, endsAt });
-    if (this.blocks.size > this.maxKeys) this.shed(askedAt);
+    // Maps iterate in insertion order: the first key is the oldest block.
+    if (this.blocks.size > this.maxKeys) this.blocks.delete(this.blocks.keys().next().value as string);
   }
 
   get size(): number {
     return this.blocks.size;
-  }
-
-  private shed(now: number): void {
-    for (const [key, block] of this.blocks) if (block.endsAt <= now) this.blocks.delete(key);
-    // Maps iterate in insertion order: the oldest blocks go first.
-    for (const key of this.blocks.keys()) {
-      if (this.blocks.size <= this.maxKeys) break;
-      this.blocks.delete(key);
-    }
   }
 }

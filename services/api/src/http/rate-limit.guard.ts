@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import type { AuthedRequest } from '../auth/auth.guard';
 import type { ApiConfig } from '../config';
 import { type ConnectorName, isConnectorName } from '../platforms/registry';
-import { firstAsked, OWNER_TTL_S, ownerKey } from '../telegram/resource-owner';
+import { OWNER_TTL_S, ownerKey } from '../telegram/resource-owner';
 import { messageIdFor, type SendPlan } from '../telegram/send-flow';
 import { TOKENS } from '../tokens';
 import { ipCountDeferred } from './middleware';
@@ -66,18 +66,14 @@ export class RateLimitGuard implements CanActivate {
     const messageId = messageIdFor(req);
     const prefix = this.config.redisPrefix;
     const channelId = 'channelInParam' in send ? String(req.params[send.channelInParam]) : '';
-    // A message of the connector asked first needs no record (see `ResourceOwners.remember`).
-    const record: OwnerRecord | undefined =
-      'connector' in send && send.connector === firstAsked(this.config.connectors, 'message')
-        ? undefined
-        : {
-            key: ownerKey(prefix, 'message', messageId),
-            owner:
-              'connector' in send
-                ? { value: send.connector }
-                : { copyFrom: ownerKey(prefix, 'channel', channelId) },
-            ttlSeconds: OWNER_TTL_S,
-          };
+    const record: OwnerRecord = {
+      key: ownerKey(prefix, 'message', messageId),
+      owner:
+        'connector' in send
+          ? { value: send.connector }
+          : { copyFrom: ownerKey(prefix, 'channel', channelId) },
+      ttlSeconds: OWNER_TTL_S,
+    };
     const { owner } = await this.limits.admit([['send', req.principal.sub]], res, record);
     return { messageId, owner: isConnectorName(owner) ? owner : undefined, recorded: owner !== undefined };
   }

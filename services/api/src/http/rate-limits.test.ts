@@ -91,6 +91,23 @@ describe('RateLimits (real Redis, two replicas)', () => {
     expect(refusal?.retryAfter).toBeGreaterThan(0);
   });
 
+  it('lets concurrent requests share a block instead of taking one each', async () => {
+    const limits = replica(600);
+    const results = await Promise.all(Array.from({ length: 50 }, () => admit(limits, [['send', 'burst']])));
+    expect(results.every((r) => r.admitted)).toBe(true);
+    // Blocks of 6, one trip on its way at a time: 9 blocks for 50 requests, not one block per request (300).
+    expect(await redis.get(`${prefix}rl:send:burst`)).toBe('54');
+  });
+
+  it('gives a counter left without a window (written by hand) its window, instead of counting it forever', async () => {
+    await redis.set(`${prefix}rl:send:stuck`, '10');
+    const limits = replica(600);
+    const { admitted, headers } = await admit(limits, [['send', 'stuck']]);
+    expect(admitted).toBe(true);
+    expect(await redis.pttl(`${prefix}rl:send:stuck`)).toBeGreaterThan(0);
+    expect(Number(headers['RateLimit-Reset'])).toBeGreaterThan(0);
+  });
+
   it('counts connect attempts request by request, whatever their limit', async () => {
     const limits = replica(500);
     await admit(limits, [['sensitive', 'u2']]);
@@ -159,7 +176,7 @@ describe('HeldBlocks', () => {
     expect(held.take('k', 60_001)).toBeUndefined();
   });
 
-  it('stays within its size, dropping ended blocks first and then the oldest', () => {
+  it('stays within its size, dropping the oldest block', () => {
     const held = new HeldBlocks(2);
     held.keep('ended', 1, 1, 10, 0);
     held.keep('old', 1, 1, 60_000, 0);

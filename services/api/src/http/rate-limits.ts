@@ -49,10 +49,19 @@ for i = 1, n do
   local ttl = window
   if granted > 0 then
     count = redis.call('INCRBY', KEYS[i], granted)
-    if count == granted then redis.call('PEXPIRE', KEYS[i], window) else ttl = redis.call('PTTL', KEYS[i]) end
+    if count ~= granted then ttl = redis.call('PTTL', KEYS[i]) end
+    -- A new window, or a counter left without one (written by hand), gets its window: it never counts forever.
+    if ttl < 0 or count == granted then
+      ttl = window
+      redis.call('PEXPIRE', KEYS[i], window)
+    end
   else
     granted = 0
     ttl = redis.call('PTTL', KEYS[i])
+    if ttl < 0 then
+      ttl = window
+      redis.call('PEXPIRE', KEYS[i], window)
+    end
   end
   counts[#counts + 1] = count
   counts[#counts + 1] = ttl
@@ -103,6 +112,8 @@ interface Counted {
 export class RateLimits {
   private readonly insurance: Record<Scope, RateLimiterMemory>;
   private readonly held = new HeldBlocks();
+  /** Per counter key, the trip for a block on its way to Redis, which other requests wait for (see `fromBlock`). */
+  private readonly trips = new Map<string, Promise<void>>();
   private readonly limited;
 
   constructor(
@@ -146,24 +157,28 @@ export class RateLimits {
   async admit(counters: [Scope, string][], res: Response, record?: OwnerRecord): Promise<{ owner?: string }> {
     const rules = this.rules();
     const keys = counters.map(([scope, key]) => this.counterKey(scope, key));
-    const counted: (Counted | undefined)[] = keys.map((key) => {
-      const held = this.held.take(key, Date.now());
-      return held && { ...held, exceeded: false };
-    });
-    const asked = counters.flatMap((_, i) => (counted[i] ? [] : [i]));
+    const trips: (() => void)[] = [];
     let owner: string | null = null;
-    if (asked.length > 0 || (record && 'copyFrom' in record.owner)) {
-      try {
-        owner = await this.ask(counters, keys, asked, counted, record);
-      } catch {
-        // Redis is away: the counters it was asked for are counted in this replica's memory (the held blocks still
-        // count), and no owner record is written.
-        if (asked.length > 0)
-          return this.admitInMemory(
-            asked.map((i) => counters[i] as [Scope, string]),
-            res,
-          );
+    const counted: (Counted | undefined)[] = [];
+    try {
+      for (const [i, [scope]] of counters.entries())
+        counted.push(await this.fromBlock(keys[i] as string, blockOf(scope, rules[scope]) > 1, trips));
+      const asked = counters.flatMap((_, i) => (counted[i] ? [] : [i]));
+      if (asked.length > 0 || (record && 'copyFrom' in record.owner)) {
+        try {
+          owner = await this.ask(counters, keys, asked, counted, record);
+        } catch {
+          // Redis is away: the counters it was asked for are counted in this replica's memory (the held blocks
+          // still count), and no owner record is written.
+          if (asked.length > 0)
+            return await this.admitInMemory(
+              asked.map((i) => counters[i] as [Scope, string]),
+              res,
+            );
+        }
       }
+    } finally {
+      for (const done of trips) done();
     }
     const over = counted.findIndex((c) => c?.exceeded);
     const last = over >= 0 ? over : counted.length - 1;
@@ -174,6 +189,31 @@ export class RateLimits {
       if (state.exceeded) this.refuse(scope, state.msBeforeNext);
     }
     return owner ? { owner } : {};
+  }
+
+  /**
+   * Admits the request from the key's held block. When there is none and blocks are shared (`shared`: a block of
+   * more than one), a request that finds another's trip for a block on its way waits for it, so that concurrent
+   * requests share one block instead of taking one each; otherwise it reserves the key's trip (released through
+   * `trips` once its answer is kept) and answers undefined: the caller asks Redis.
+   */
+  private async fromBlock(key: string, shared: boolean, trips: (() => void)[]): Promise<Counted | undefined> {
+    for (;;) {
+      const held = this.held.take(key, performance.now());
+      if (held) return { ...held, exceeded: false };
+      if (!shared) return undefined;
+      const pending = this.trips.get(key);
+      if (!pending) {
+        let release = () => {};
+        this.trips.set(key, new Promise<void>((resolve) => (release = resolve)));
+        trips.push(() => {
+          this.trips.delete(key);
+          release();
+        });
+        return undefined;
+      }
+      await pending;
+    }
   }
 
   /**
@@ -201,7 +241,7 @@ export class RateLimits {
       scriptKeys.push(record.key, 'value' in record.owner ? record.key : record.owner.copyFrom);
       args.push('value' in record.owner ? record.owner.value : '', record.ttlSeconds);
     }
-    const askedAt = Date.now();
+    const askedAt = performance.now();
     const [, counts, owner] = await (this.redis as AdmittingRedis).integrationsAdmit(
       scriptKeys.length,
       ...scriptKeys,

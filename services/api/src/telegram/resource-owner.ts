@@ -19,12 +19,6 @@ export type OwnerOf<K extends OwnedKind> = K extends 'channel' ? ChannelConnecto
 const ownsKind = <K extends OwnedKind>(kind: K, name: ConnectorName): name is OwnerOf<K> =>
   kind === 'message' || hasChannels(name);
 
-/** The connector a lookup of an id of this kind that has no owner record asks first: the first deployed in the registry. */
-export const firstAsked = (
-  connectors: ReadonlySet<ConnectorName>,
-  kind: OwnedKind,
-): ConnectorName | undefined => deployed(connectors).find((name) => ownsKind(kind, name));
-
 /** How long the api remembers which connector owns a channel or message. */
 export const OWNER_TTL_S = 30 * 24 * 3600;
 
@@ -61,13 +55,7 @@ export class ResourceOwners {
     return ownerKey(this.config.redisPrefix, kind, id);
   }
 
-  /**
-   * Records the owner of an id. A message of the connector asked first is not recorded: a lookup without a record
-   * asks that one first anyway (the bot connector's messages, by default), so the write would save nothing. A
-   * channel always is, since a channel send is routed by its record before anything is asked.
-   */
   async remember(kind: 'channel' | 'message', id: string, owner: Owner): Promise<void> {
-    if (kind === 'message' && owner === firstAsked(this.config.connectors, 'message')) return;
     await this.redis.set(this.key(kind, id), owner, 'EX', OWNER_TTL_S);
   }
 
