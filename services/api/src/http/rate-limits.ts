@@ -195,7 +195,9 @@ export class RateLimits {
    * Admits the request from the key's held block. When there is none and blocks are shared (`shared`: a block of
    * more than one), a request that finds another's trip for a block on its way waits for it, so that concurrent
    * requests share one block instead of taking one each; otherwise it reserves the key's trip (released through
-   * `trips` once its answer is kept) and answers undefined: the caller asks Redis.
+   * `trips` once its answer is kept) and answers undefined: the caller asks Redis. Every request lists its counters
+   * in one order (ip, user, sensitive), and waits only on a later one than those it reserved, so no two wait on each
+   * other.
    */
   private async fromBlock(key: string, shared: boolean, trips: (() => void)[]): Promise<Counted | undefined> {
     for (;;) {
