@@ -7,8 +7,6 @@ interface Block {
   endsAt: number;
 }
 
-const SAME_WINDOW_MS = 500;
-
 /** Where a request admitted from a block leaves its counter, for the RateLimit-* headers. */
 export interface HeldCount {
   /** The counter as this replica sees it: the shared count less what it still holds. */
@@ -41,22 +39,15 @@ export class HeldBlocks {
   }
 
   /**
-   * Keeps `left` requests of a block Redis granted (the rest of it admitted the request that took it). `askedAt` is
-   * when the trip left: the window's end is counted from it, so this replica's block ends no later than Redis's
-   * window. A block taken in the same window as one still held (by concurrent requests) adds to it; windows last
-   * whole seconds and follow one another, so two ends less than half a second apart are the same window's.
+   * Keeps `left` requests of a block Redis granted (the rest of it admitted the request that took it), in place of
+   * anything held for the key: one trip per key is on its way at a time (`RateLimits`), and it is made only once
+   * nothing is left. `askedAt` is when the trip left: the window's end is counted from it, so this replica's block
+   * ends no later than Redis's window.
    */
   keep(key: string, left: number, countAfter: number, msBeforeNext: number, askedAt: number): void {
-    if (left <= 0) return;
-    const endsAt = askedAt + msBeforeNext;
-    const held = this.blocks.get(key);
-    if (held && Math.abs(held.endsAt - endsAt) < SAME_WINDOW_MS) {
-      held.left += left;
-      held.countAfter = Math.max(held.countAfter, countAfter);
-      return;
-    }
     this.blocks.delete(key);
-    this.blocks.set(key, { left, countAfter, endsAt });
+    if (left <= 0) return;
+    this.blocks.set(key, { left, countAfter, endsAt: askedAt + msBeforeNext });
     // Maps iterate in insertion order: the first key is the oldest block.
     if (this.blocks.size > this.maxKeys) this.blocks.delete(this.blocks.keys().next().value as string);
   }

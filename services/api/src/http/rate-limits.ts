@@ -45,23 +45,13 @@ for i = 1, n do
   local window = tonumber(ARGV[3 * i])
   local block = tonumber(ARGV[3 * i + 1])
   local count = tonumber(redis.call('GET', KEYS[i]) or '0')
-  local granted = math.min(block, limit - count)
-  local ttl = window
-  if granted > 0 then
-    count = redis.call('INCRBY', KEYS[i], granted)
-    if count ~= granted then ttl = redis.call('PTTL', KEYS[i]) end
-    -- A new window, or a counter left without one (written by hand), gets its window: it never counts forever.
-    if ttl < 0 or count == granted then
-      ttl = window
-      redis.call('PEXPIRE', KEYS[i], window)
-    end
-  else
-    granted = 0
-    ttl = redis.call('PTTL', KEYS[i])
-    if ttl < 0 then
-      ttl = window
-      redis.call('PEXPIRE', KEYS[i], window)
-    end
+  local granted = math.max(0, math.min(block, limit - count))
+  if granted > 0 then count = redis.call('INCRBY', KEYS[i], granted) end
+  local ttl = redis.call('PTTL', KEYS[i])
+  -- A new window, or a counter left without one (written by hand), gets its window: it never counts forever.
+  if ttl < 0 then
+    ttl = window
+    redis.call('PEXPIRE', KEYS[i], window)
   end
   counts[#counts + 1] = count
   counts[#counts + 1] = ttl
